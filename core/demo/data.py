@@ -1,0 +1,100 @@
+"""The fixed facts of the demo: units, partners, accounts, round 1 (DOMAIN §2.4, §4.3)."""
+
+from datetime import date
+
+OFFICE = ("中共示范区委员会巡察工作领导小组办公室", "区委巡察办", ["巡察办", "区巡察办"], "party_dept")
+PARTY_COMMITTEE = ("中共示范区委员会", "区委", [], "party_dept")
+CASE_MANAGEMENT_OFFICE = ("示范区纪委监委案件监督管理室", "区纪委监委案管室", ["案管室"], "commission_internal_office")
+
+# (full name, short name, aliases, unit type, partner category, request items), in the order of DOMAIN §2.4.
+PARTNERS = [
+    ("中共示范区纪律检查委员会 示范区监察委员会", "区纪委监委", ["纪委监委", "区纪委", "区监委", "纪委"], "discipline_commission", "discipline",
+     ["被巡察单位领导班子及其成员的信访举报和问题线索及办理情况", "期间受到党纪政务处分的干部情况", "谈话函询情况", "违反中央八项规定精神问题情况", "派驻纪检监察组的意见"]),
+    ("示范区审计局", "区审计局", ["审计局"], "gov_dept", "audit",
+     ["近年来对被巡察单位开展经济责任审计和财政审计情况", "审计发现的问题、金额及整改情况", "审计移送事项"]),
+    ("中共示范区委员会组织部", "区委组织部", ["组织部"], "party_dept", "organization",
+     ["领导班子配备及分工情况", "考核考察结果", "选人用人方面存在的问题", "领导干部个人有关事项报告抽查核实情况", "民主生活会情况", "基层党建工作存在的问题"]),
+    ("示范区信访局", "区信访局", ["信访局"], "gov_dept", "petition",
+     ["涉及被巡察单位及其领导干部的信访事项", "重复信访、越级信访情况", "办理情况"]),
+    ("示范区公安分局", "公安分局", ["区公安分局", "公安局"], "police", "police",
+     ["涉及被巡察单位领导班子成员、干部或单位的刑事、治安案件情况"]),
+    ("示范区人民检察院", "区人民检察院", ["区检察院", "检察院"], "procuratorate", "procuratorate",
+     ["涉及被巡察单位及其干部的案件和检察建议情况"]),
+    ("示范区人民法院", "区人民法院", ["区法院", "法院"], "court", "court",
+     ["被巡察单位作为当事人的诉讼案件（特别是行政诉讼败诉案件）", "执行案件情况", "干部被列入失信被执行人名单情况"]),
+    ("示范区人民政府法制办公室", "区法制办", ["法制办"], "gov_dept", "legal_affairs",
+     ["行政执法监督检查发现的问题", "规范性文件备案审查情况", "被撤销或变更的行政复议案件"]),
+    ("示范区人力资源和社会保障局", "区人力资源和社会保障局", ["区人社局", "人社局"], "gov_dept", "hr_social_security",
+     ["招录聘用方面的违规问题", "工资津补贴发放问题", "社会保险基金管理问题", "编外聘用人员情况"]),
+    ("中共示范区委员会机构编制委员会办公室", "区编办", ["编办"], "party_dept", "establishment",
+     ["核定编制与实有人员、职数情况", "超编超职数情况", "混编混岗情况", "擅自设立内设机构情况"]),
+    ("示范区财政局", "区财政局", ["财政局"], "gov_dept", "finance",
+     ["预算执行情况", "\u201c三公\u201d经费使用情况", "专项资金管理使用情况", "财政监督检查发现的问题"]),
+    ("中共示范区委员会政法委员会", "区委政法委", ["政法委"], "party_dept", "political_legal",
+     ["社会治理综合考评中发现的问题", "涉法涉诉信访情况"]),
+]  # fmt: skip
+
+# Round 1's inspected units and the group that covers each.
+INSPECTED_UNITS = [
+    ("示范区住房和城乡建设局", "区住建局", ["住建局", "区住房和城乡建设局"], "gov_dept", 1),
+    ("示范区民政局", "区民政局", ["民政局"], "gov_dept", 1),
+    ("示范区教育局", "区教育局", ["教育局"], "gov_dept", 2),
+    ("示范区东城街道办事处", "东城街道", ["东城街道办", "东城办事处"], "township", 2),
+]
+
+ROUND_1 = {
+    "committee_term": 13,
+    "year": 2017,
+    "round_no": 1,
+    "title": "十三届区委第一轮巡察",
+    "status": "onsite",
+    "kickoff_date": date(2017, 8, 1),
+    "letters_due_date": date(2017, 8, 10),
+    "planned_entry_date": date(2017, 8, 21),
+    "planned_exit_date": date(2017, 10, 10),
+    "actual_entry_date": date(2017, 8, 21),
+    "approved_by_text": "区委书记专题会",
+}
+
+# Each group: 1 leader, 1 deputy, 5 members (one is the group liaison); 3 full-time + 4 seconded,
+# so the round has 6 full-time and 8 seconded cadres: 57.1% (DOMAIN §4.3).
+# (name, role, seconded from (short name) or None for full-time, group liaison)
+GROUP_MEMBERS = {
+    1: [
+        ("刘强", "leader", None, False),
+        ("陈刚", "deputy_leader", None, False),
+        ("吴芳", "member", None, False),
+        ("孙丽", "member", "区审计局", False),
+        ("周杰", "member", "区纪委监委", False),
+        ("郑伟", "member", "区财政局", False),
+        ("王磊", "member", "区委组织部", True),
+    ],
+    2: [
+        ("黄海", "leader", None, False),
+        ("林静", "deputy_leader", None, False),
+        ("何平", "member", None, False),
+        ("马骏", "member", "区纪委监委", False),
+        ("罗敏", "member", "区人力资源和社会保障局", False),
+        ("高远", "member", "区审计局", False),
+        ("朱婷", "member", "区财政局", True),
+    ],
+}
+
+DEMO_PASSWORD = "Xuncha-demo-2017"  # noqa: S105 - demo data only, printed by seed_demo
+
+# (username, role, last name, first name, organisation short name, person name linked or None, is_staff)
+ACCOUNTS = [
+    ("office_head", "office_head", "王", "建国", "区委巡察办", None, False),
+    ("office_staff", "office_staff", "李", "明", "区委巡察办", None, False),
+    ("clue_custodian", "clue_custodian", "张", "华", "区委巡察办", None, False),
+    ("leading_group", "leading_group_viewer", "赵", "立新", "区委", None, False),
+    ("group_leader", "group_leader", "刘", "强", "区委巡察办", "刘强", False),
+    ("group_member", "group_member", "孙", "丽", "区审计局", "孙丽", False),
+    ("partner_user", "partner_user", "钱", "进", "区审计局", None, False),
+    ("liaison_officer", "liaison_officer", "周", "敏", "区住建局", None, False),
+    ("commission_receiver", "commission_receiver", "冯", "军", "区纪委监委案管室", None, False),
+    ("orgdept_receiver", "orgdept_receiver", "许", "兰", "区委组织部", None, False),
+    ("home_unit_contact", "home_unit_contact", "韩", "梅", "区财政局", None, False),
+    ("pool_manager", "pool_manager", "曹", "阳", "区委巡察办", None, False),
+    ("sysadmin", "system_admin", "邓", "超", "区委巡察办", None, True),
+]

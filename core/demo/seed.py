@@ -1,0 +1,106 @@
+from typing import Any
+
+from django.db import transaction
+
+from clues.models import PartnerUnit
+from clues.services import register_partner
+from core.demo import data
+from core.models import Organisation, Person, User
+from core.services.directory import create_person, create_user_account, ensure_organisation
+from inspection import services as rounds
+from inspection.models import InspectionRound
+
+
+def _org(spec: tuple) -> Organisation:
+    name, short, aliases, unit_type = spec[:4]
+    return ensure_organisation(by=None, name=name, short_name=short, aliases=aliases, unit_type=unit_type)
+
+
+@transaction.atomic
+def seed_organisations() -> dict[str, Organisation]:
+    orgs: dict[str, Organisation] = {}
+    for spec in (data.OFFICE, data.PARTY_COMMITTEE):
+        orgs[spec[1]] = _org(spec)
+    for order, spec in enumerate(data.PARTNERS, start=1):
+        org = _org(spec)
+        orgs[spec[1]] = org
+        if not PartnerUnit.objects.filter(org_unit=org).exists():
+            register_partner(by=None, org_unit=org, category=spec[4], sort_order=order, request_items=spec[5])
+    commission = orgs["区纪委监委"]
+    name, short, aliases, unit_type = data.CASE_MANAGEMENT_OFFICE
+    orgs[short] = ensure_organisation(
+        by=None, name=name, short_name=short, aliases=aliases, unit_type=unit_type, parent=commission
+    )
+    for spec in data.INSPECTED_UNITS:
+        orgs[spec[1]] = _org(spec)
+    return orgs
+
+
+@transaction.atomic
+def seed_people(orgs: dict[str, Organisation]) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    for members in data.GROUP_MEMBERS.values():
+        for name, _role, seconded_from, _liaison in members:
+            home = orgs[seconded_from] if seconded_from else orgs["区委巡察办"]
+            existing = Person.objects.filter(name=name, home_unit=home).first()
+            people[name] = existing or create_person(by=None, name=name, home_unit=home, position="干部")
+    return people
+
+
+@transaction.atomic
+def seed_accounts(orgs: dict[str, Organisation], people: dict[str, Person]) -> None:
+    for username, role, last, first, org_short, person_name, is_staff in data.ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        create_user_account(
+            by=None,
+            username=username,
+            password=data.DEMO_PASSWORD,
+            roles=[role],
+            organisation=orgs[org_short],
+            person=people.get(person_name) if person_name else None,
+            last_name=last,
+            first_name=first,
+            is_staff=is_staff,
+        )
+
+
+@transaction.atomic
+def seed_round_1(orgs: dict[str, Organisation], people: dict[str, Person]) -> InspectionRound:
+    spec = data.ROUND_1
+    existing = InspectionRound.objects.filter(committee_term=spec["committee_term"], round_no=spec["round_no"]).first()
+    if existing:
+        return existing
+    office_head = User.objects.filter(username="office_head").first()
+    inspection_round = rounds.create_round(by=office_head, **spec)
+    groups = {
+        n: rounds.create_group(by=office_head, inspection_round=inspection_round, number=n) for n in data.GROUP_MEMBERS
+    }
+    for _name, short, _aliases, _type, group_no in data.INSPECTED_UNITS:
+        rounds.assign_unit(by=office_head, group=groups[group_no], org_unit=orgs[short])
+    for group_no, members in data.GROUP_MEMBERS.items():
+        for name, role, seconded_from, is_liaison in members:
+            rounds.add_member(
+                by=office_head,
+                group=groups[group_no],
+                person=people[name],
+                role=role,
+                is_seconded=seconded_from is not None,
+                is_group_liaison=is_liaison,
+                start_date=spec["planned_entry_date"],
+            )
+    return inspection_round
+
+
+def seed_demo() -> None:
+    """Create whatever part of the demo is missing; running it again changes nothing."""
+    orgs = seed_organisations()
+    people = seed_people(orgs)
+    seed_accounts(orgs, people)
+    seed_round_1(orgs, people)
+
+
+def account_rows() -> list[tuple[Any, ...]]:
+    from core.roles import Role
+
+    return [(username, str(Role(role).label), data.DEMO_PASSWORD) for username, role, *_ in data.ACCOUNTS]

@@ -1,0 +1,205 @@
+"""Private file storage: random names, SHA-256 and size recorded, type sniffed from content,
+size and unpacked-size limits, downloads only through a permission-checked, logged view."""
+
+import hashlib
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext as _
+
+from core.models import StoredFile
+
+_CHUNK = 64 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MIME = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "doc": "application/msword",
+    "csv": "text/csv",
+    "text": "text/plain",
+}
+SPREADSHEET_KINDS = frozenset({"xlsx", "xlsm", "xls", "csv"})
+DOCUMENT_KINDS = frozenset({"pdf", "png", "jpeg", "gif", "docx", "doc"})
+
+
+class FileRejected(ValidationError):
+    """An upload refused before anything was stored; the message is shown to the uploader."""
+
+
+def private_storage() -> Any:
+    return storages["private"]
+
+
+def sniff(head: bytes, path: str) -> str:
+    """The file's real type from its content; "unknown" when it is none we accept."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    if head.startswith(_OLE_MAGIC):
+        return _sniff_ole(path)
+    if b"\x00" not in head and _decodes_as_text(head):
+        return "text"
+    return "unknown"
+
+
+def _sniff_zip(path: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+                return "xlsm" if b"macroEnabled" in types else "xlsx"
+            if "word/document.xml" in names:
+                return "docx"
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return "broken"
+    return "zip"
+
+
+def _sniff_ole(path: str) -> str:
+    # Encrypted .xlsx/.docx files are OLE containers holding an EncryptionInfo stream.
+    with open(path, "rb") as fh:  # noqa: PTH123 - a temp path string
+        data = fh.read()
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    return "unknown"
+
+
+def _decodes_as_text(head: bytes) -> bool:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            # The chunk may end inside a multi-byte character.
+            try:
+                head[:-3].decode(encoding)
+                return True
+            except UnicodeDecodeError:
+                continue
+    return False
+
+
+def check_archive(path: str) -> None:
+    """Refuse zip bombs: too much unpacked data, an abnormal ratio, or too many entries."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRejected(_("The file is damaged and cannot be opened.")) from exc
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if len(infos) > 10_000 or unpacked > settings.UPLOAD_MAX_UNPACKED_BYTES:
+        raise FileRejected(_("The file unpacks to an abnormal size and was refused."))
+    if unpacked / packed > settings.UPLOAD_MAX_COMPRESSION_RATIO:
+        raise FileRejected(_("The file is compressed abnormally and was refused."))
+
+
+def _kind_for_text(name: str) -> str:
+    return "csv" if PurePath(name).suffix.lower() == ".csv" else "text"
+
+
+def _describe(kinds: Iterable[str]) -> str:
+    return "、".join(sorted(kinds))
+
+
+def store_upload(
+    *, upload: IO[bytes], name: str, uploaded_by: Any, allowed_kinds: Iterable[str], owner: models.Model | None = None
+) -> StoredFile:
+    """Check and keep an uploaded file; raises FileRejected (nothing stored) when it is refused."""
+    allowed = frozenset(allowed_kinds)
+    limit = settings.UPLOAD_MAX_BYTES
+    digest = hashlib.sha256()
+    size = 0
+    with tempfile.NamedTemporaryFile(prefix="upload-") as tmp:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        for chunk in iter(lambda: upload.read(_CHUNK), b""):
+            size += len(chunk)
+            if size > limit:
+                raise FileRejected(
+                    _("The file is larger than the limit of %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+                )
+            digest.update(chunk)
+            tmp.write(chunk)
+        tmp.flush()
+        if size == 0:
+            raise FileRejected(_("The file is empty."))
+        tmp.seek(0)
+        kind = sniff(tmp.read(8192), tmp.name)
+        if kind == "text":
+            kind = _kind_for_text(name)
+        if kind == "encrypted":
+            raise FileRejected(_("The file is password-protected. Remove the password and upload it again."))
+        if kind == "broken":
+            raise FileRejected(_("The file is damaged and cannot be opened."))
+        if kind not in allowed:
+            raise FileRejected(
+                _("This type of file is not accepted here. Accepted types: %(kinds)s.") % {"kinds": _describe(allowed)}
+            )
+        if kind in {"xlsx", "xlsm", "docx"}:
+            check_archive(tmp.name)
+        tmp.seek(0)
+        storage = private_storage()
+        stored_name = storage.save(f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}", File(tmp))
+    try:
+        return StoredFile.objects.create(
+            storage_name=stored_name,
+            original_name=PurePath(name).name[:255] or "file",
+            kind=kind,
+            content_type=_MIME.get(kind, "application/octet-stream"),
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=uploaded_by,
+            owner_type=ContentType.objects.get_for_model(owner) if owner is not None else None,
+            owner_id=str(owner.pk) if owner is not None else "",
+        )
+    except Exception:
+        # Bytes without a row are unreachable; remove them rather than leave litter. (If an
+        # outer transaction rolls back later, the orphan is equally unreachable and harmless.)
+        private_storage().delete(stored_name)
+        raise
+
+
+def open_stored(stored: StoredFile) -> IO[bytes]:
+    return private_storage().open(stored.storage_name, "rb")
+
+
+def visible_to(stored: StoredFile, user: Any) -> bool:
+    """A file is visible to whoever may view the record it belongs to (or to its uploader if none)."""
+    if stored.owner_type_id is None:
+        return stored.uploaded_by_id == getattr(user, "pk", None)
+    model = stored.owner_type.model_class()
+    if model is None:
+        return False
+    queryset = model._default_manager.all()
+    if hasattr(queryset, "for_user"):
+        return queryset.for_user(user).filter(pk=stored.owner_id).exists()
+    return False

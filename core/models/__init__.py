@@ -1,0 +1,19 @@
+from core.models.accounts import Organisation, Person, User
+from core.models.audit import AuditLog
+from core.models.calendar import CalendarDay
+from core.models.files import StoredFile
+from core.models.health import Heartbeat
+from core.models.notifications import Notification
+from core.models.reminders import Reminder
+
+__all__ = [
+    "AuditLog",
+    "CalendarDay",
+    "Heartbeat",
+    "Notification",
+    "Organisation",
+    "Person",
+    "Reminder",
+    "StoredFile",
+    "User",
+]

@@ -1,0 +1,31 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import STAFF_PAGE_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool = False
+    badge: int | None = None
+
+
+# (label, url name, namespace that marks it active, who sees it)
+def nav_items_for(user, *, current_namespace: str, current_name: str, unread: int) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem(_("Workbench"), reverse("core:home"), current_name == "home")]
+    if user.has_perm("inspection.view_inspectionround") or user.has_role("group_leader", "group_member"):
+        items.append(
+            NavItem(_("Inspection rounds"), reverse("inspection:round-list"), current_namespace == "inspection")
+        )
+    items.append(NavItem(_("Inbox"), reverse("core:inbox"), current_name == "inbox", unread or None))
+    if user.has_role(*STAFF_PAGE_ROLES) or user.is_superuser:
+        items.append(NavItem(_("System status"), reverse("core:health"), current_name == "health"))
+    if user.is_staff:
+        items.append(NavItem(_("Administration"), reverse("admin:index")))
+    return items

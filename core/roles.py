@@ -1,0 +1,77 @@
+"""The roles of DOMAIN §5.1, as Django groups, and the model permissions each role holds.
+
+A model permission here means "every row of that model in the jurisdiction". Scoped
+access (own group, own partner unit, own inspected unit) is granted per object by the
+services when the reason arises, through core.permissions.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE_HEAD = "office_head", _("Office head")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    CLUE_CUSTODIAN = "clue_custodian", _("Clue custodian")
+    LEADING_GROUP_VIEWER = "leading_group_viewer", _("Leading group member")
+    GROUP_LEADER = "group_leader", _("Group leader")
+    GROUP_MEMBER = "group_member", _("Group member")
+    PARTNER_USER = "partner_user", _("Partner department user")
+    LIAISON_OFFICER = "liaison_officer", _("Liaison officer")
+    COMMISSION_RECEIVER = "commission_receiver", _("Discipline commission receiver")
+    ORGDEPT_RECEIVER = "orgdept_receiver", _("Organisation department receiver")
+    HOME_UNIT_CONTACT = "home_unit_contact", _("Home unit contact")
+    POOL_MANAGER = "pool_manager", _("Talent pool manager")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# Roles that see the whole jurisdiction's rounds and may use the staff pages.
+OFFICE_ROLES = frozenset({Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN, Role.POOL_MANAGER})
+
+_READ_ROUNDS = [
+    "inspection.view_inspectionround",
+    "inspection.view_inspectiongroup",
+    "inspection.view_inspectedunit",
+    "inspection.view_groupmembership",
+]
+_WRITE_ROUNDS = [
+    "inspection.add_inspectionround",
+    "inspection.change_inspectionround",
+    "inspection.add_inspectiongroup",
+    "inspection.change_inspectiongroup",
+    "inspection.add_inspectedunit",
+    "inspection.change_inspectedunit",
+    "inspection.add_groupmembership",
+    "inspection.change_groupmembership",
+]
+_DIRECTORY = ["core.view_organisation", "core.view_person"]
+_ADMIN = [
+    "core.view_user", "core.add_user", "core.change_user",
+    "core.view_organisation", "core.add_organisation", "core.change_organisation",
+    "core.view_person", "core.add_person", "core.change_person",
+    "core.view_calendarday", "core.add_calendarday", "core.change_calendarday", "core.delete_calendarday",
+    "core.view_reminder", "core.view_auditlog", "core.view_heartbeat",
+    "auth.view_group",
+    "clues.view_partnerunit", "clues.add_partnerunit", "clues.change_partnerunit",
+    *_READ_ROUNDS, *_WRITE_ROUNDS,
+]  # fmt: skip
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OFFICE_HEAD: [*_READ_ROUNDS, *_WRITE_ROUNDS, *_DIRECTORY, "core.view_reminder", "clues.view_partnerunit"],
+    Role.OFFICE_STAFF: [*_READ_ROUNDS, *_WRITE_ROUNDS, *_DIRECTORY, "core.view_reminder", "clues.view_partnerunit"],
+    Role.CLUE_CUSTODIAN: [*_READ_ROUNDS, *_DIRECTORY, "clues.view_partnerunit"],
+    Role.LEADING_GROUP_VIEWER: [*_READ_ROUNDS],
+    Role.POOL_MANAGER: [*_READ_ROUNDS, *_DIRECTORY],
+    Role.SYSTEM_ADMIN: _ADMIN,
+    # Scoped roles hold no model-wide permission: every row they see is granted to them.
+    Role.GROUP_LEADER: [],
+    Role.GROUP_MEMBER: [],
+    Role.PARTNER_USER: [],
+    Role.LIAISON_OFFICER: [],
+    Role.COMMISSION_RECEIVER: [],
+    Role.ORGDEPT_RECEIVER: [],
+    Role.HOME_UNIT_CONTACT: [],
+}
+
+# Roles whose home page shows the staff tools (health, reminders, statistics).
+STAFF_PAGE_ROLES = frozenset({Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.SYSTEM_ADMIN})

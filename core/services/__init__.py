@@ -1,0 +1,1 @@
+"""Use cases of the core app, one module per mechanism."""

@@ -1,0 +1,57 @@
+"""Organisations, people and user accounts."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from core import audit
+from core.models import Organisation, Person, User
+from core.permissions import scope_group
+from core.roles import Role
+
+
+@transaction.atomic
+def ensure_organisation(*, by: Any, name: str, unit_type: str, **fields: Any) -> Organisation:
+    """The organisation with this full name, created (and audited) if it does not exist yet."""
+    organisation = Organisation.objects.filter(name=name).first()
+    if organisation is not None:
+        return organisation
+    organisation = Organisation(name=name, unit_type=unit_type, created_by=by, **fields)
+    organisation.full_clean()
+    organisation.save()
+    audit.log_change(user=by, obj=organisation, before=None)
+    return organisation
+
+
+@transaction.atomic
+def create_person(*, by: Any, name: str, home_unit: Organisation, **fields: Any) -> Person:
+    person = Person(name=name, home_unit=home_unit, created_by=by, **fields)
+    person.full_clean()
+    person.save()
+    audit.log_change(user=by, obj=person, before=None)
+    return person
+
+
+@transaction.atomic
+def create_user_account(
+    *,
+    by: Any,
+    username: str,
+    password: str,
+    roles: Iterable[str],
+    organisation: Organisation | None = None,
+    person: Person | None = None,
+    **fields: Any,
+) -> User:
+    """A login with its roles; it joins its organisation's scope so grants to that unit reach it."""
+    user = User(username=username, organisation=organisation, person=person, **fields)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(*Group.objects.filter(name__in=[Role(r).value for r in roles]))
+    if organisation is not None:
+        user.groups.add(scope_group(organisation))
+    audit.log_change(user=by, obj=user, before=None)
+    return user

@@ -1,0 +1,38 @@
+"""Thin Celery wrappers around core services: load by id, call one service, retry only the transient."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from core.models import Notification
+from core.services import health, notifications, reminders
+
+
+@shared_task(name="core.sweep_due_reminders", acks_late=True)
+def sweep_due_reminders() -> int:
+    return reminders.sweep_due_reminders()
+
+
+@shared_task(name="core.send_reminder", acks_late=True)
+def send_reminder(reminder_id: int) -> None:
+    reminders.send_reminder(reminder_id=reminder_id)
+
+
+@shared_task(
+    name="core.send_notification_email",
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_notification_email(notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None:
+        return  # deleted meanwhile: nothing to send
+    notifications.send_notification_email(notification=notification)
+
+
+@shared_task(name="core.record_worker_heartbeat", acks_late=True)
+def record_worker_heartbeat() -> None:
+    health.record_heartbeat(name="worker")

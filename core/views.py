@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core import audit
+from core.decorators import role_required
+from core.files import open_stored, visible_to
+from core.models import AuditLog, StoredFile
+from core.roles import STAFF_PAGE_ROLES
+from core.selectors import inbox_for
+from core.services import health
+from core.services.notifications import mark_read
+from core.services.reminders import stuck_reminders
+from inspection.selectors import rounds_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    rounds = rounds_for(request.user)[:5]
+    notes = inbox_for(request.user)[:5]
+    return render(request, "core/home.html", {"rounds": rounds, "notes": notes})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox_for(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page_obj": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("id")
+    count = mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("core:inbox")
+
+
+@role_required(*STAFF_PAGE_ROLES)
+def health_page(request: HttpRequest) -> HttpResponse:
+    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
+    stuck = stuck_reminders().select_related("target_type")[:50]
+    return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers and compose: the process answers and the database is there."""
+    check = health.check_database()
+    return HttpResponse(
+        "ok" if check.ok else "database unavailable", status=200 if check.ok else 503, content_type="text/plain"
+    )
+
+
+@login_required
+@require_GET
+def file_download(request: HttpRequest, file_id: str) -> FileResponse:
+    stored = get_object_or_404(StoredFile.objects.select_related("owner_type"), pk=file_id)
+    if not visible_to(stored, request.user):
+        raise Http404
+    audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=stored, request=request)
+    response = FileResponse(open_stored(stored), as_attachment=True, filename=stored.original_name)
+    response["Content-Type"] = stored.content_type
+    return response

@@ -1,0 +1,95 @@
+"""Writes for rounds, groups, units and memberships; each grants the access its reason creates.
+
+The workflow with its guards (DOMAIN §3.1) comes with the rounds issue; these are the
+building blocks every other app and the demo data use.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from core import audit
+from core.models import Organisation, Person
+from core.permissions import grant, scope_group
+from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
+
+
+@transaction.atomic
+def create_round(
+    *, by: Any, committee_term: int, year: int, round_no: int, title: str, **fields: Any
+) -> InspectionRound:
+    inspection_round = InspectionRound(
+        committee_term=committee_term, year=year, round_no=round_no, title=title, created_by=by, **fields
+    )
+    inspection_round.full_clean()
+    inspection_round.save()
+    audit.log_change(user=by, obj=inspection_round, before=None)
+    return inspection_round
+
+
+@transaction.atomic
+def create_group(*, by: Any, inspection_round: InspectionRound, number: int) -> InspectionGroup:
+    """A group of the round; its members (through its scope group) may view the round and the group."""
+    group = InspectionGroup(inspection_round=inspection_round, number=number, created_by=by)
+    group.full_clean()
+    group.save()
+    grant("view", group, to=group)
+    grant("view", inspection_round, to=group)
+    audit.log_change(user=by, obj=group, before=None)
+    return group
+
+
+@transaction.atomic
+def assign_unit(*, by: Any, group: InspectionGroup, org_unit: Organisation) -> InspectedUnit:
+    """Put a unit under a group; the group's members may view it (and only them)."""
+    unit = InspectedUnit(inspection_round=group.inspection_round, org_unit=org_unit, group=group, created_by=by)
+    unit.full_clean()
+    unit.save()
+    grant("view", unit, to=group)
+    audit.log_change(user=by, obj=unit, before=None)
+    return unit
+
+
+@transaction.atomic
+def add_member(
+    *,
+    by: Any,
+    group: InspectionGroup,
+    person: Person,
+    role: str = GroupMembership.Role.MEMBER,
+    is_seconded: bool = False,
+    is_group_liaison: bool = False,
+    start_date: date | None = None,
+) -> GroupMembership:
+    """Add a person to a group; their login (if any) joins the group's scope and sees its units."""
+    membership = GroupMembership(
+        group=group,
+        inspection_round=group.inspection_round,
+        person=person,
+        role=role,
+        is_seconded=is_seconded,
+        is_group_liaison=is_group_liaison,
+        start_date=start_date,
+        created_by=by,
+    )
+    membership.full_clean()
+    membership.save()
+    user = getattr(person, "user", None)
+    if user is not None:
+        user.groups.add(scope_group(group))
+    audit.log_change(user=by, obj=membership, before=None)
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, by: Any, membership: GroupMembership, end_date: date) -> GroupMembership:
+    """Access ends with the membership (DOMAIN §5.2 rule 3)."""
+    before = audit.snapshot(membership)
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date", "updated_at"])
+    user = getattr(membership.person, "user", None)
+    if user is not None:
+        user.groups.remove(scope_group(membership.group))
+    audit.log_change(user=by, obj=membership, before=before)
+    return membership

@@ -1,0 +1,117 @@
+"""Fixture users that encode access, and the permission-matrix helper later issues parametrize.
+
+The `world` fixture is one round with two groups (A and B), each covering one unit, and one
+user per role and scope: office head/staff/custodian, leader and member of group A, member
+of group B, a partner user of department X and of Y, a liaison officer of unit A, and an
+outsider with no role.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from core.models import Organisation, User
+from core.services.directory import create_user_account
+from inspection import services as rounds
+from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
+from tests.factories import OrganisationFactory, PersonFactory
+
+PASSWORD = "Test-pass-2017!"
+
+
+def make_user(
+    username: str, *roles: str, organisation: Organisation | None = None, person: Any = None, **fields: Any
+) -> User:
+    return create_user_account(
+        by=None, username=username, password=PASSWORD, roles=roles, organisation=organisation, person=person, **fields
+    )
+
+
+@dataclass
+class World:
+    round: InspectionRound
+    group_a: InspectionGroup
+    group_b: InspectionGroup
+    unit_a: InspectedUnit
+    unit_b: InspectedUnit
+    partner_x: Organisation
+    partner_y: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    office = OrganisationFactory(name="巡察办", short_name="巡察办", unit_type=Organisation.UnitType.PARTY_DEPT)
+    partner_x = OrganisationFactory(name="协作单位X")
+    partner_y = OrganisationFactory(name="协作单位Y")
+    org_a = OrganisationFactory(name="被巡察单位A")
+    org_b = OrganisationFactory(name="被巡察单位B")
+    inspection_round = rounds.create_round(by=None, committee_term=13, year=2017, round_no=1, title="第一轮")
+    group_a = rounds.create_group(by=None, inspection_round=inspection_round, number=1)
+    group_b = rounds.create_group(by=None, inspection_round=inspection_round, number=2)
+    unit_a = rounds.assign_unit(by=None, group=group_a, org_unit=org_a)
+    unit_b = rounds.assign_unit(by=None, group=group_b, org_unit=org_b)
+    leader_a = PersonFactory(name="组长A", home_unit=office)
+    member_a = PersonFactory(name="组员A", home_unit=office)
+    member_b = PersonFactory(name="组员B", home_unit=office)
+    users = {
+        "office_head": make_user("head", "office_head", organisation=office),
+        "office_staff": make_user("staff", "office_staff", organisation=office),
+        "clue_custodian": make_user("custodian", "clue_custodian", organisation=office),
+        "leader_a": make_user("leader_a", "group_leader", organisation=office, person=leader_a),
+        "member_a": make_user("member_a", "group_member", organisation=office, person=member_a),
+        "member_b": make_user("member_b", "group_member", organisation=office, person=member_b),
+        "partner_x": make_user("partner_x", "partner_user", organisation=partner_x),
+        "partner_y": make_user("partner_y", "partner_user", organisation=partner_y),
+        "liaison_a": make_user("liaison_a", "liaison_officer", organisation=org_a),
+        "outsider": make_user("outsider"),
+    }
+    rounds.add_member(by=None, group=group_a, person=leader_a, role="leader")
+    rounds.add_member(by=None, group=group_a, person=member_a)
+    rounds.add_member(by=None, group=group_b, person=member_b)
+    return World(inspection_round, group_a, group_b, unit_a, unit_b, partner_x, partner_y, users)
+
+
+def status_for(user: User | None, url: str, method: str = "get", data: dict | None = None) -> int:
+    """The status one user gets for one request, from a fresh client (no shared session)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return getattr(client, method)(url, data or {}).status_code
+
+
+def assert_matrix(
+    world: World, url: str, expected: dict[str, int], *, anonymous: int = 302, method: str = "get"
+) -> None:
+    """Check every fixture user against url. Users not named must get 404: a foreign object never leaks.
+
+    Collects every mismatch before failing, so one run shows the whole matrix.
+    """
+    wrong = []
+    for key, user in world.users.items():
+        want = expected.get(key, 404)
+        got = status_for(user, url, method)
+        if got != want:
+            wrong.append(f"{key}: expected {want}, got {got}")
+    got = status_for(None, url, method)
+    if got != anonymous:
+        wrong.append(f"anonymous: expected {anonymous}, got {got}")
+    assert not wrong, f"{method.upper()} {url}\n" + "\n".join(wrong)
+
+
+def role_keys(*keys: str, status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(keys, status)
+
+
+@pytest.fixture
+def office_client(world: World) -> Client:
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    return client
+
+
+def ids(rows: Iterable[Any]) -> set[Any]:
+    return {row.pk for row in rows}

@@ -1,0 +1,15 @@
+"""Loaded with -p before pytest-django reads the settings: the environment of a test run.
+
+Tests run like production (DEBUG off) except for what a test client cannot do over plain
+HTTP (HTTPS redirects, secure cookies) and what needs a build step (hashed static files).
+Celery runs tasks eagerly in unit tests; tests that exercise the broker turn that off.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-000000000000")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
