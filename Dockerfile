@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore \
     DJANGO_DATA_DIR=/data \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     GUNICORN_CMD_ARGS="--workers 3 --timeout 60 --access-logfile - --control-socket /tmp/gunicorn.ctl"

@@ -27,7 +27,7 @@ DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn \
 .PHONY: help venv run test check e2e bench messages lock clean
 
 help: ## list the targets
-	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z0-9][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
 venv: $(STAMP) ## create .venv and install requirements-dev.lock (skipped when unchanged)
 
@@ -37,8 +37,8 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-run: venv ## migrate, seed demo data if empty, then web + worker + beat on 127.0.0.1:$(PORT)
-	PORT=$(PORT) VENV=$(VENV) scripts/run-dev
+run: venv ## migrate, seed demo data if empty, then web + worker + beat on 127.0.0.1:PORT (8000)
+	PORT=$(PORT) VENV=$(VENV) bash scripts/run-dev
 
 test: venv ## the whole test suite except benchmarks (browser tests included)
 	bash scripts/ensure-browser

@@ -5,6 +5,7 @@ variables set, and DJANGO_DEBUG=1, it runs on SQLite and a filesystem broker, so
 machine can run the whole product: web, worker and beat.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,8 +114,9 @@ else:
                 "timeout": 20,
                 "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
             },
-            # A file, not :memory:, so tests with threads see one database, as workers do.
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
+            # A file, not :memory:, so tests with threads see one database, as workers do;
+            # one per test process, so two runs on one machine never share it.
+            "TEST": {"NAME": DATA_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 
@@ -130,17 +132,25 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 CELERY_BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL == "filesystem://":
+    for _folder in ("out", "processed", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)  # kombu does not make parents
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
     # Redis redelivers unacknowledged messages after this; it must exceed any countdown.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 6 * 3600,
-        # Bounded even when the broker host does not answer at all.
+        # Publishing during an outage fails fast instead of retrying for seconds inside a
+        # user's request; the sweep re-publishes what was missed. Workers reconnect on
+        # their own (broker_connection_retry).
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }

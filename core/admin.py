@@ -18,6 +18,29 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit.log_change(user=request.user, obj=obj, before=before, request=request)
 
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (e.g. a round's groups) are audited like the parent."""
+        # Form cleaning has already changed the in-memory instances: read "before" from the database.
+        model = formset.model
+        befores = {
+            row.pk: audit.snapshot(row)
+            for row in model._default_manager.filter(pk__in=[f.instance.pk for f in formset.initial_forms])
+        }
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                audit.log_action(
+                    user=request.user,
+                    action=AuditLog.Action.DELETE,
+                    obj=deleted.instance,
+                    changes=befores.get(deleted.instance.pk, {}),
+                    request=request,
+                )
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit.log_change(user=request.user, obj=obj, before=None, request=request)
+        for obj, _fields in formset.changed_objects:
+            audit.log_change(user=request.user, obj=obj, before=befores.get(obj.pk), request=request)
+
     def delete_model(self, request: Any, obj: Any) -> None:
         audit.log_action(
             user=request.user, action=AuditLog.Action.DELETE, obj=obj, changes=audit.snapshot(obj), request=request

@@ -1,5 +1,6 @@
 """The audit trail: every change to a domain record, every read of a confidential one."""
 
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,15 +11,25 @@ from django.http import HttpRequest
 
 from core.models import AuditLog
 
+# Never copied into the trail: a change shows as "[hidden]" before and after.
+SECRET_FIELDS = frozenset({"password", "id_card_no"})
+HIDDEN = "[hidden]"
+
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The concrete field values of obj, as JSON-safe values, for a before/after comparison."""
     values = {}
     for field in obj._meta.concrete_fields:
         value = getattr(obj, field.attname)
+        if field.attname in SECRET_FIELDS:
+            # A digest, not the value: enough to tell that it changed.
+            values[field.attname] = HIDDEN + hashlib.sha256(str(value).encode()).hexdigest()[:8] if value else ""
+            continue
         if isinstance(value, datetime | date):
             value = value.isoformat()
-        elif isinstance(value, Decimal) or (value is not None and not isinstance(value, str | int | float | bool | list | dict)):
+        elif isinstance(value, Decimal) or (
+            value is not None and not isinstance(value, str | int | float | bool | list | dict)
+        ):
             value = str(value)
         values[field.attname] = value
     return values

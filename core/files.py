@@ -2,6 +2,8 @@
 size and unpacked-size limits, downloads only through a permission-checked, logged view."""
 
 import hashlib
+import io
+import struct
 import tempfile
 import uuid
 import zipfile
@@ -15,12 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.models import StoredFile
 
 _CHUNK = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CONTENT_TYPES_MAX = 1024 * 1024
 _MIME = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -70,8 +74,7 @@ def _sniff_zip(path: str) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
-                types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-                return "xlsm" if b"macroEnabled" in types else "xlsx"
+                return "xlsm" if _is_macro_enabled(archive) else "xlsx"
             if "word/document.xml" in names:
                 return "docx"
     except (zipfile.BadZipFile, KeyError, OSError):
@@ -79,15 +82,32 @@ def _sniff_zip(path: str) -> str:
     return "zip"
 
 
+def _is_macro_enabled(archive: zipfile.ZipFile) -> bool:
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return False
+    # Read it only when small: sniffing runs before the unpacked-size check.
+    if info.file_size > _CONTENT_TYPES_MAX:
+        return False
+    return b"macroEnabled" in archive.read(info)
+
+
 def _sniff_ole(path: str) -> str:
-    # Encrypted .xlsx/.docx files are OLE containers holding an EncryptionInfo stream.
+    """Tell legacy .xls and .doc from encrypted .xlsx/.docx by the container's stream names."""
+    from xlrd.compdoc import CompDoc, CompDocError
+
     with open(path, "rb") as fh:  # noqa: PTH123 - a temp path string
         data = fh.read()
-    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+    try:
+        streams = {node.name for node in CompDoc(data, logfile=io.StringIO()).dirlist}
+    except (CompDocError, IndexError, ValueError, struct.error):
+        return "broken"
+    if streams & {"EncryptionInfo", "EncryptedPackage"}:
         return "encrypted"
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+    if streams & {"Workbook", "Book"}:
         return "xls"
-    if "WordDocument".encode("utf-16-le") in data:
+    if "WordDocument" in streams:
         return "doc"
     return "unknown"
 
@@ -145,7 +165,7 @@ def store_upload(
             size += len(chunk)
             if size > limit:
                 raise FileRejected(
-                    _("The file is larger than the limit of %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+                    _("The file is larger than the limit of %(size)s.") % {"size": filesizeformat(limit)}
                 )
             digest.update(chunk)
             tmp.write(chunk)

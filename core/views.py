@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +18,8 @@ from core.services import health
 from core.services.notifications import mark_read
 from core.services.reminders import stuck_reminders
 from inspection.selectors import rounds_for
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -62,7 +66,12 @@ def file_download(request: HttpRequest, file_id: str) -> FileResponse:
     stored = get_object_or_404(StoredFile.objects.select_related("owner_type"), pk=file_id)
     if not visible_to(stored, request.user):
         raise Http404
+    try:
+        handle = open_stored(stored)
+    except FileNotFoundError as exc:
+        logger.error("Stored file %s is missing from private storage", stored.pk)
+        raise Http404 from exc
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=stored, request=request)
-    response = FileResponse(open_stored(stored), as_attachment=True, filename=stored.original_name)
+    response = FileResponse(handle, as_attachment=True, filename=stored.original_name)
     response["Content-Type"] = stored.content_type
     return response

@@ -115,3 +115,9 @@ def office_client(world: World) -> Client:
 
 def ids(rows: Iterable[Any]) -> set[Any]:
     return {row.pk for row in rows}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's deliberate slowness costs seconds per fixture user; tests check logic, not cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

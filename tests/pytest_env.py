@@ -6,6 +6,7 @@ Celery runs tasks eagerly in unit tests; tests that exercise the broker turn tha
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-000000000000")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
@@ -13,3 +14,8 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+# WhiteNoise warns on every request when STATIC_ROOT is missing; tests never collect static.
+Path(os.environ.get("DJANGO_DATA_DIR", Path(__file__).resolve().parent.parent / "var"), "static").mkdir(
+    parents=True, exist_ok=True
+)

@@ -1,0 +1,92 @@
+"""Round pages: who sees which round, group and unit; constant queries as rounds grow."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspection import services as rounds
+from inspection.models import InspectionRound
+from tests.conftest import assert_matrix, role_keys
+from tests.factories import OrganisationFactory, PersonFactory
+
+OFFICE = ("office_head", "office_staff", "clue_custodian")
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_round_detail_permission_matrix(world):
+    url = reverse("inspection:round-detail", args=[world.round.pk])
+    assert_matrix(world, url, role_keys(*OFFICE, "leader_a", "member_a", "member_b"))
+
+
+def test_a_group_member_sees_only_the_units_of_their_own_group(world):
+    body = (
+        _client(world.users["member_a"]).get(reverse("inspection:round-detail", args=[world.round.pk])).content.decode()
+    )
+    assert world.unit_a.org_unit.name in body
+    assert world.unit_b.org_unit.name not in body
+
+
+def test_office_staff_see_every_group_and_unit(world):
+    body = (
+        _client(world.users["office_staff"])
+        .get(reverse("inspection:round-detail", args=[world.round.pk]))
+        .content.decode()
+    )
+    assert world.unit_a.org_unit.name in body
+    assert world.unit_b.org_unit.name in body
+
+
+def test_a_partner_user_gets_an_empty_round_list(world):
+    response = _client(world.users["partner_x"]).get(reverse("inspection:round-list"))
+    assert list(response.context["page_obj"]) == []
+
+
+def test_a_member_loses_access_when_the_membership_ends(world):
+    from datetime import date
+
+    membership = world.group_a.memberships.get(person__name="组员A")
+    rounds.end_membership(by=None, membership=membership, end_date=date(2017, 10, 10))
+    url = reverse("inspection:round-detail", args=[world.round.pk])
+    assert _client(world.users["member_a"]).get(url).status_code == 404
+
+
+def _add_round(n: int) -> InspectionRound:
+    r = rounds.create_round(by=None, committee_term=14, year=2018, round_no=n, title=f"第{n}轮")
+    group = rounds.create_group(by=None, inspection_round=r, number=1)
+    rounds.assign_unit(by=None, group=group, org_unit=OrganisationFactory())
+    rounds.add_member(by=None, group=group, person=PersonFactory())
+    return r
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_round_list_queries_do_not_grow_with_rounds(world):
+    client = _client(world.users["office_staff"])
+    url = reverse("inspection:round-list")
+    _add_round(1)
+    few = _queries(client, url)
+    for n in range(2, 25):
+        _add_round(n)
+    assert _queries(client, url) == few
+
+
+def test_round_detail_queries_do_not_grow_with_groups_and_members(world):
+    client = _client(world.users["office_staff"])
+    url = reverse("inspection:round-detail", args=[world.round.pk])
+    few = _queries(client, url)
+    for number in range(3, 12):
+        group = rounds.create_group(by=None, inspection_round=world.round, number=number)
+        rounds.assign_unit(by=None, group=group, org_unit=OrganisationFactory())
+        for _ in range(3):
+            rounds.add_member(by=None, group=group, person=PersonFactory())
+    assert _queries(client, url) == few
