@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "send-due-reminders": {"task": "core.sweep_due_reminders", "schedule": crontab()},
+    # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
+    "deliver-pending-letters": {"task": "clues.deliver_pending_letters", "schedule": crontab(minute="*/5")},
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
 }
@@ -280,6 +282,23 @@ INSPECTION_JURISDICTION_LEVEL = env_str("INSPECTION_JURISDICTION_LEVEL", "distri
 if INSPECTION_JURISDICTION_LEVEL not in {"district", "county"}:
     raise ImproperlyConfigured("INSPECTION_JURISDICTION_LEVEL must be district or county")
 INSPECTION_UPPER_OFFICE_NAME = env_str("INSPECTION_UPPER_OFFICE_NAME", "市委巡察办")
+
+# ---------------------------------------------------------------- letters to partner departments
+# Document number of an information request letter; {year} and {n} are filled in.
+LETTER_DOC_NUMBER_FORMAT = env_str("LETTER_DOC_NUMBER_FORMAT", "示巡办函〔{year}〕{n}号")
+# Working days a partner has to answer, counted from the day the letter is sent.
+LETTER_REPLY_WORKING_DAYS = env_int("LETTER_REPLY_WORKING_DAYS", 5)
+# Working days a partner gets to answer again after the office returns its answer.
+LETTER_RETURN_WORKING_DAYS = env_int("LETTER_RETURN_WORKING_DAYS", 3)
+# The reminder ladder: a reminder this many working days before the deadline, one on the day,
+# then one every LETTER_OVERDUE_EVERY_DAYS working days, LETTER_OVERDUE_REMINDERS times at most;
+# from overdue reminder number LETTER_ESCALATE_FROM on, the office head is told as well.
+LETTER_REMIND_DAYS_BEFORE = env_int("LETTER_REMIND_DAYS_BEFORE", 2)
+LETTER_OVERDUE_EVERY_DAYS = env_int("LETTER_OVERDUE_EVERY_DAYS", 2)
+LETTER_OVERDUE_REMINDERS = env_int("LETTER_OVERDUE_REMINDERS", 4)
+LETTER_ESCALATE_FROM = env_int("LETTER_ESCALATE_FROM", 2)
+# Local hour at which a day's reminders go out.
+LETTER_REMINDER_HOUR = env_int("LETTER_REMINDER_HOUR", 9)
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

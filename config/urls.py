@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("rounds/", include("inspection.urls")),
+    path("", include("clues.urls")),
     path("", include("core.urls")),
 ]

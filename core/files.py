@@ -7,7 +7,9 @@ import struct
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -150,10 +152,22 @@ def _describe(kinds: Iterable[str]) -> str:
     return "、".join(sorted(kinds))
 
 
-def store_upload(
-    *, upload: IO[bytes], name: str, uploaded_by: Any, allowed_kinds: Iterable[str], owner: models.Model | None = None
-) -> StoredFile:
-    """Check and keep an uploaded file; raises FileRejected (nothing stored) when it is refused."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed every check, held in a temporary file until kept or discarded."""
+
+    path: str
+    kind: str
+    size: int
+    sha256: str
+
+
+@contextmanager
+def checked_upload(*, upload: IO[bytes], name: str, allowed_kinds: Iterable[str]) -> Iterator[CheckedFile]:
+    """Copy an upload to a temporary file and check it; raises FileRejected when it is refused.
+
+    Used by store_upload, and alone where a file is only validated (a dry-run import).
+    """
     allowed = frozenset(allowed_kinds)
     limit = settings.UPLOAD_MAX_BYTES
     digest = hashlib.sha256()
@@ -186,17 +200,21 @@ def store_upload(
             )
         if kind in {"xlsx", "xlsm", "docx"}:
             check_archive(tmp.name)
-        tmp.seek(0)
-        storage = private_storage()
-        stored_name = storage.save(f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}", File(tmp))
+        yield CheckedFile(path=tmp.name, kind=kind, size=size, sha256=digest.hexdigest())
+
+
+def keep_checked(*, checked: CheckedFile, name: str, uploaded_by: Any, owner: models.Model | None = None) -> StoredFile:
+    """Move a checked file into private storage under a random name and record it."""
+    with open(checked.path, "rb") as fh:  # noqa: PTH123 - a temp path string
+        stored_name = private_storage().save(f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}", File(fh))
     try:
         return StoredFile.objects.create(
             storage_name=stored_name,
             original_name=PurePath(name).name[:255] or "file",
-            kind=kind,
-            content_type=_MIME.get(kind, "application/octet-stream"),
-            size=size,
-            sha256=digest.hexdigest(),
+            kind=checked.kind,
+            content_type=_MIME.get(checked.kind, "application/octet-stream"),
+            size=checked.size,
+            sha256=checked.sha256,
             uploaded_by=uploaded_by,
             owner_type=ContentType.objects.get_for_model(owner) if owner is not None else None,
             owner_id=str(owner.pk) if owner is not None else "",
@@ -206,6 +224,19 @@ def store_upload(
         # outer transaction rolls back later, the orphan is equally unreachable and harmless.)
         private_storage().delete(stored_name)
         raise
+
+
+def store_upload(
+    *, upload: IO[bytes], name: str, uploaded_by: Any, allowed_kinds: Iterable[str], owner: models.Model | None = None
+) -> StoredFile:
+    """Check and keep an uploaded file; raises FileRejected (nothing stored) when it is refused."""
+    with checked_upload(upload=upload, name=name, allowed_kinds=allowed_kinds) as checked:
+        return keep_checked(checked=checked, name=name, uploaded_by=uploaded_by, owner=owner)
+
+
+def stored_path(stored: StoredFile) -> str:
+    """A local path to read a stored file from (private storage is a local filesystem)."""
+    return private_storage().path(stored.storage_name)
 
 
 def open_stored(stored: StoredFile) -> IO[bytes]:

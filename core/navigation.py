@@ -23,6 +23,8 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
         items.append(
             NavItem(_("Inspection rounds"), reverse("inspection:round-list"), current_namespace == "inspection")
         )
+    if user.has_perm("clues.view_inforequestletter") or user.has_role("partner_user"):
+        items.append(NavItem(_("Letters"), reverse("clues:letter-list"), current_namespace == "clues"))
     items.append(NavItem(_("Inbox"), reverse("core:inbox"), current_name == "inbox", unread or None))
     if user.has_role(*STAFF_PAGE_ROLES) or user.is_superuser:
         items.append(NavItem(_("System status"), reverse("core:health"), current_name == "health"))

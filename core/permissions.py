@@ -6,7 +6,9 @@ Two sources of access, checked in one query:
   a scope group (one auth group per inspection group or organisation).
 
 Models that grow large declare guardian's direct foreign-key permission tables, so the
-filter is an indexed join instead of a cast of guardian's text object_pk.
+filter is an indexed join instead of a cast of guardian's text object_pk. A model whose
+rows belong to a parent (a reply to its letter) names the parent field in
+`permission_via`, and is visible exactly where its parent is, for the same action.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = "view") -> mode
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     opts = queryset.model._meta
+    via = getattr(queryset.model, "permission_via", None)
+    if via:
+        # Access to a child row (a letter's reply, a batch's rows) follows its parent.
+        parent = opts.get_field(via).related_model
+        return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, action)})
     codename = f"{action}_{opts.model_name}"
     if user.has_perm(f"{opts.app_label}.{codename}"):
         return queryset

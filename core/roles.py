@@ -45,6 +45,16 @@ _WRITE_ROUNDS = [
     "inspection.change_groupmembership",
 ]
 _DIRECTORY = ["core.view_organisation", "core.view_person"]
+_LETTERS_READ = ["clues.view_inforequestletter", "clues.view_partnerunit"]
+_LETTERS_WRITE = [
+    "clues.add_inforequestletter",
+    "clues.change_inforequestletter",
+    "clues.review_inforequestletter",
+    # Office staff record paper replies on a partner's behalf.
+    "clues.answer_inforequestletter",
+]
+_OPINION = ["clues.view_onlineopinionitem", "clues.add_onlineopinionitem", "clues.change_onlineopinionitem"]
+_CLUES = ["clues.view_clue", "clues.add_clue", "clues.change_clue"]
 _ADMIN = [
     "core.view_user", "core.add_user", "core.change_user",
     "core.view_organisation", "core.add_organisation", "core.change_organisation",
@@ -57,9 +67,36 @@ _ADMIN = [
 ]  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.OFFICE_HEAD: [*_READ_ROUNDS, *_WRITE_ROUNDS, *_DIRECTORY, "core.view_reminder", "clues.view_partnerunit"],
-    Role.OFFICE_STAFF: [*_READ_ROUNDS, *_WRITE_ROUNDS, *_DIRECTORY, "core.view_reminder", "clues.view_partnerunit"],
-    Role.CLUE_CUSTODIAN: [*_READ_ROUNDS, *_DIRECTORY, "clues.view_partnerunit"],
+    Role.OFFICE_HEAD: [
+        *_READ_ROUNDS,
+        *_WRITE_ROUNDS,
+        *_DIRECTORY,
+        "core.view_reminder",
+        *_LETTERS_READ,
+        *_LETTERS_WRITE,
+        "clues.approve_inforequestletter",
+        *_OPINION,
+        *_CLUES,
+    ],
+    # Office staff see letters and answers but not clue content (counts only, DOMAIN §5.2 rule 6).
+    Role.OFFICE_STAFF: [
+        *_READ_ROUNDS,
+        *_WRITE_ROUNDS,
+        *_DIRECTORY,
+        "core.view_reminder",
+        *_LETTERS_READ,
+        *_LETTERS_WRITE,
+        *_OPINION,
+    ],
+    Role.CLUE_CUSTODIAN: [
+        *_READ_ROUNDS,
+        *_DIRECTORY,
+        *_LETTERS_READ,
+        "clues.review_inforequestletter",
+        "clues.answer_inforequestletter",
+        *_OPINION,
+        *_CLUES,
+    ],
     Role.LEADING_GROUP_VIEWER: [*_READ_ROUNDS],
     Role.POOL_MANAGER: [*_READ_ROUNDS, *_DIRECTORY],
     Role.SYSTEM_ADMIN: _ADMIN,

@@ -61,3 +61,23 @@ def working_days_between(start: date, end: date) -> int:
     overrides = _overrides(lo, hi)
     count = sum(1 for offset in range(1, (hi - lo).days + 1) if _is_working(lo + timedelta(days=offset), overrides))
     return sign * count
+
+
+def working_days_from(start: date, ends: list[date]) -> dict[date, int]:
+    """working_days_between(start, end) for many ends, reading the calendar once (list pages)."""
+    if not ends:
+        return {}
+    lo, hi = min(start, *ends), max(start, *ends)
+    overrides = _overrides(lo, hi)
+    working = [
+        lo + timedelta(days=offset)
+        for offset in range((hi - lo).days + 1)
+        if _is_working(lo + timedelta(days=offset), overrides)
+    ]
+
+    def between(end: date) -> int:
+        if end >= start:
+            return sum(1 for d in working if start < d <= end)
+        return -sum(1 for d in working if end < d <= start)
+
+    return {end: between(end) for end in set(ends)}

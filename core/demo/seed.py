@@ -3,8 +3,9 @@ from typing import Any
 from django.db import transaction
 
 from clues.models import PartnerUnit
-from clues.services import register_partner
+from clues.services.partners import register_partner
 from core.demo import data
+from core.demo.letters import seed_round_1_letters
 from core.models import Organisation, Person, User
 from core.services.directory import create_person, create_user_account, ensure_organisation
 from inspection import services as rounds
@@ -97,7 +98,8 @@ def seed_demo() -> None:
     orgs = seed_organisations()
     people = seed_people(orgs)
     seed_accounts(orgs, people)
-    seed_round_1(orgs, people)
+    round_1 = seed_round_1(orgs, people)
+    seed_round_1_letters(round_1)
 
 
 def account_rows() -> list[tuple[Any, ...]]:

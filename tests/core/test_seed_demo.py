@@ -157,6 +157,9 @@ def test_stats_reports_the_demo_figures(seeded: str) -> None:
     assert figures["partner_unit_count"] == 12
     assert figures["inspected_unit_count"] == 4
     assert figures["seconded_share"] == 0.5714
+    assert figures["letters_sent"] == 12
+    assert figures["partner_clue_count"] == 46
+    assert figures["online_opinion_count"] == 12
 
 
 def test_stats_on_an_empty_database(db: Any) -> None:
@@ -166,6 +169,8 @@ def test_stats_on_an_empty_database(db: Any) -> None:
     assert figures["partner_unit_count"] == 0
     assert figures["inspected_unit_count"] == 0
     assert figures["seconded_share"] is None
+    assert figures["letters_sent"] == 0
+    assert figures["partner_clue_count"] == 0
 
 
 def test_if_empty_does_nothing_when_a_user_exists(db: Any) -> None:
@@ -183,3 +188,24 @@ def test_if_empty_seeds_an_empty_database(db: Any) -> None:
     assert User.objects.count() == len(data.ACCOUNTS)
     assert PartnerUnit.objects.count() == 12
     assert InspectionRound.objects.count() == 1
+
+
+def test_round_one_letters_follow_the_recipe(seeded: str) -> None:
+    """DOMAIN §4.3: 12 numbered letters, 46 clues spread 14/12/11/9, two duplicates flagged and
+    closed, two late answers, one answer returned then answered again."""
+    from django.db.models import Count
+
+    from clues.models import Clue, InfoRequestLetter, LetterReply
+
+    letters = list(InfoRequestLetter.objects.order_by("partner__sort_order"))
+    assert [x.doc_number for x in letters] == [f"示巡办函〔2017〕{n}号" for n in range(1, 13)]
+    assert {x.sent_at.date().isoformat() for x in letters} == {"2017-08-03"}
+    assert sorted(x.partner.org_unit.short_name for x in letters if x.answered_late) == ["区法制办", "区编办"]
+    assert LetterReply.objects.filter(status=LetterReply.Status.RETURNED).count() == 1
+    counted = Clue.objects.filter(source_type=Clue.SourceType.PARTNER_LETTER).exclude(status=Clue.Status.DUPLICATE)
+    by_unit = counted.values("inspected_unit__org_unit__short_name").annotate(n=Count("pk")).order_by("-n")
+    assert [row["n"] for row in by_unit] == [14, 12, 11, 9]
+    duplicates = Clue.objects.filter(status=Clue.Status.DUPLICATE)
+    assert duplicates.count() == 2
+    assert all(d.source_partner.org_unit.short_name == "区信访局" for d in duplicates)
+    assert Clue.objects.filter(source_type=Clue.SourceType.ONLINE_OPINION).count() == 1

@@ -1,0 +1,137 @@
+"""Entry point of the partner clue-workbook import: file in, staged rows out (DOMAIN §6).
+
+The parser never writes to the database and never fails a whole file because of bad rows:
+every row comes back with its kind, raw cells, normalised values and issues, and the caller
+stages them for review (clue_import_batch / clue_import_row).
+"""
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from clues.importing import spec
+from clues.importing.header import HEADER_SCAN_ROWS, Header, find_header, read_metadata
+from clues.importing.result import Issue, ParsedRow, ParseResult, UnitRef
+from clues.importing.rows import SheetRows
+from clues.importing.units import UnitMatcher
+from core.excel.errors import Mark, build_error_workbook
+from core.excel.reader import Row, Sheet, UnreadableWorkbook, read_workbook
+
+_IGNORED_SHEETS = ("填表说明", "字典", "说明", "数据字典", "下拉")
+
+
+def parse_clue_workbook(
+    path: str, *, kind: str, units: Sequence[UnitRef], letter_year: int, today: date
+) -> ParseResult:
+    """Every sheet with a recognisable header is read (one sheet per unit is common); the unit
+    of a row comes from its unit cell, else the section heading above it, else the sheet name."""
+    matcher = UnitMatcher(units)
+    file_issues: list[Issue] = []
+    rows: list[ParsedRow] = []
+    sheets: list[str] = []
+    columns: dict[str, dict[str, int]] = {}
+    header_row = 0
+    metadata: dict[str, str] = {}
+    try:
+        for sheet in read_workbook(path, kind=kind):
+            if sheet.hidden or any(word in sheet.name for word in _IGNORED_SHEETS):
+                continue
+            head, rest = _first_rows(sheet.rows)
+            header = find_header(head)
+            if header is None:
+                if any(any(cell.value is not None for cell in row.cells) for row in head):
+                    message = _("Sheet “%(sheet)s” has no recognisable header and is ignored.") % {"sheet": sheet.name}
+                    file_issues.append(Issue(0, "", "warning", message, sheet.name))
+                continue
+            if not sheets:
+                header_row = header.first_row
+                metadata = read_metadata([row for row in head if row.number < header.first_row])
+            sheets.append(sheet.name)
+            columns[sheet.name] = dict(header.columns)
+            rows.extend(_sheet_rows(sheet, header, head, rest, matcher, letter_year, today, file_issues))
+    except UnreadableWorkbook:
+        file_issues.append(Issue(0, "", "error", _("The file cannot be read as a spreadsheet.")))
+        return ParseResult("rejected", file_issues, "", 0, {}, False, [])
+    if not sheets:
+        message = _("No header row was found: the first rows must name at least four of the template's columns.")
+        file_issues.append(Issue(0, "", "error", message))
+        return ParseResult("rejected", file_issues, "", 0, metadata, False, [])
+    nil_return = not any(row.kind == "data" for row in rows)
+    has_error = any(issue.severity == "error" for issue in file_issues) or any(row.has_errors for row in rows)
+    status = "invalid" if has_error else "ok"
+    return ParseResult(status, file_issues, ",".join(sheets), header_row, metadata, nil_return, rows, columns)
+
+
+def _first_rows(rows: Iterator[Row]) -> tuple[list[Row], Iterator[Row]]:
+    head: list[Row] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    return head, rows
+
+
+def _sheet_rows(
+    sheet: Sheet,
+    header: Header,
+    head: list[Row],
+    rest: Iterator[Row],
+    matcher: UnitMatcher,
+    letter_year: int,
+    today: date,
+    file_issues: list[Issue],
+) -> Iterator[ParsedRow]:
+    sheet_unit = matcher.match(sheet.name.strip(), fuzzy=False).unit_id
+    for label in header.duplicates:
+        message = _("The column “%(label)s” repeats another column and is ignored.") % {"label": label}
+        file_issues.append(Issue(header.first_row, "", "warning", message, sheet.name))
+    if "amount" in header.columns and header.amount_unit is None:
+        message = _("The amount column gives no unit; numbers without a unit are read as 万元.")
+        file_issues.append(Issue(header.first_row, "amount", "warning", message, sheet.name))
+    for key, column in header.columns.items():
+        if column in sheet.hidden_columns:
+            message = _("The column %(label)s is hidden; its cells are read all the same.") % {
+                "label": spec.BY_KEY[key].label
+            }
+            file_issues.append(Issue(header.first_row, key, "warning", message, sheet.name))
+    interpreter = SheetRows(
+        sheet=sheet.name, header=header, units=matcher, sheet_unit=sheet_unit, letter_year=letter_year, today=today
+    )
+    for row in head:
+        if row.number > header.last_row:
+            yield interpreter.interpret(row)
+    for row in rest:
+        yield interpreter.interpret(row)
+    missing = [key for key in spec.REQUIRED if key not in header.columns]
+    if "category" in missing and header.category_flags:
+        missing.remove("category")
+    if "inspected_unit" in missing and (sheet_unit is not None or interpreter.unit_from_context):
+        missing.remove("inspected_unit")
+    if missing:
+        labels = "、".join(spec.BY_KEY[key].label for key in missing)
+        message = _("Required columns are missing: %(columns)s.") % {"columns": labels}
+        file_issues.append(Issue(header.first_row, "", "error", message, sheet.name))
+
+
+def error_marks(result: ParseResult) -> list[Mark]:
+    """The result's issues placed on cells, for `core.excel.errors.build_error_workbook`."""
+    marks = []
+    for issue in result.file_issues:
+        column = result.columns.get(issue.sheet, {}).get(issue.column) if issue.column else None
+        marks.append(Mark(issue.sheet, issue.row, column, issue.severity, issue.message, _label(issue.column)))
+    for row in result.rows:
+        positions = result.columns.get(row.sheet, {})
+        for issue in row.issues:
+            column = positions.get(issue.column) if issue.column else None
+            marks.append(Mark(row.sheet, row.row_number, column, issue.severity, issue.message, _label(issue.column)))
+    return marks
+
+
+def _label(key: str) -> str:
+    return spec.BY_KEY[key].label if key in spec.BY_KEY else ""
+
+
+def build_clue_error_workbook(path: str, *, kind: str, result: ParseResult) -> bytes:
+    """The uploaded file with every problem of `result` marked on its cell."""
+    return build_error_workbook(path, kind=kind, marks=error_marks(result))

@@ -1,0 +1,120 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.models.base import TimeStampedModel
+from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
+
+
+class Clue(TimeStampedModel):
+    """A problem clue (问题线索): an allegation about named people of an inspected unit.
+
+    Confidential: every read goes through Clue.objects.for_user() and is logged.
+    """
+
+    class SourceType(models.TextChoices):
+        PARTNER_LETTER = "partner_letter", _("Partner department letter")
+        ONLINE_OPINION = "online_opinion", _("Online public opinion")
+        PETITION = "petition", _("Petition to the group")
+        INTERVIEW = "interview", _("Interview")
+        DOCUMENT_REVIEW = "document_review", _("Document review")
+        SINK_VISIT = "sink_visit", _("Visit one level down")
+        HIGHER_ASSIGNED = "higher_assigned", _("Assigned from above")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        SCREENED = "screened", _("Screened")
+        HANDED_TO_GROUP = "handed_to_group", _("Handed to the group")
+        UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
+        PROPOSED_FOR_TRANSFER = "proposed_for_transfer", _("Proposed for transfer")
+        TRANSFER_APPROVED = "transfer_approved", _("Transfer approved")
+        TRANSFERRED = "transferred", _("Transferred")
+        RECEIVED = "received", _("Received")
+        TALK_OR_LETTER_INQUIRY = "talk_or_letter_inquiry", _("Talk or letter inquiry")
+        PRELIMINARY_VERIFICATION = "preliminary_verification", _("Preliminary verification")
+        DEFERRED = "deferred", _("Deferred")
+        CASE_FILED = "case_filed", _("Case filed")
+        CONCLUDED_NO_CASE = "concluded_no_case", _("Concluded without a case")
+        GENERAL_PROBLEM = "general_problem", _("General problem")
+        INSUFFICIENT = "insufficient", _("Insufficient")
+        DUPLICATE = "duplicate", _("Duplicate")
+        OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    inspection_round = models.ForeignKey(
+        InspectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="clues"
+    )
+    inspected_unit = models.ForeignKey(
+        InspectedUnit, verbose_name=_("inspected unit"), on_delete=models.PROTECT, related_name="clues"
+    )
+    assigned_group = models.ForeignKey(
+        InspectionGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="clues"
+    )
+    source_type = models.CharField(_("source"), max_length=30, choices=SourceType.choices)
+    source_partner = models.ForeignKey(
+        "clues.PartnerUnit",
+        verbose_name=_("partner unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clues",
+    )
+    source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
+    source_channel = models.CharField(_("source channel"), max_length=30, blank=True)
+    received_date = models.DateField(_("received on"))
+    received_date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=Precision.choices, default=Precision.DAY
+    )
+    reported_persons = models.JSONField(_("reported persons"), default=list)
+    allegation_summary = models.CharField(_("allegation summary"), max_length=300)
+    allegation_detail = models.TextField(_("allegation"), blank=True)
+    categories = models.JSONField(_("problem categories"), default=list)
+    amount_involved_yuan = models.DecimalField(
+        _("amount involved (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    amount_approximate = models.BooleanField(_("amount is approximate"), default=False)
+    handling_status = models.CharField(_("handling by the partner"), max_length=30, blank=True)
+    handling_result = models.TextField(_("partner's handling result"), blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    # Restricted (DOMAIN §5): reporter identity, seen by the custodian and the group leader only.
+    reporter_name = models.CharField(_("reporter"), max_length=100, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.REGISTERED)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Flagged on import for the clue custodian to decide."),
+    )
+
+    class Meta:
+        verbose_name = _("clue")
+        verbose_name_plural = _("clues")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["inspection_round", "source_type", "status"], name="clue_round_source_idx"),
+            models.Index(fields=["inspected_unit", "received_date"], name="clue_unit_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ClueUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Clue, on_delete=models.CASCADE)
+
+
+class ClueGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Clue, on_delete=models.CASCADE)

@@ -1,0 +1,70 @@
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from clues.models import ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply, OnlineOpinionItem
+from core.models import Reminder
+from core.workdays import working_days_from
+from inspection.models import InspectionRound
+
+
+def letters_for(user: Any) -> QuerySet[InfoRequestLetter]:
+    return InfoRequestLetter.objects.for_user(user).select_related("partner__org_unit", "inspection_round")
+
+
+def _reminders_sent() -> Subquery:
+    sent = (
+        Reminder.objects.filter(
+            target_type=ContentType.objects.get_for_model(InfoRequestLetter),
+            target_id=Cast(OuterRef("pk"), CharField()),
+            status=Reminder.Status.SENT,
+        )
+        .order_by()
+        .values("target_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sent, output_field=IntegerField()), Value(0))
+
+
+def letter_board(
+    user: Any, inspection_round: InspectionRound, *, overdue_only: bool = False
+) -> list[InfoRequestLetter]:
+    """The round's letters the user may see, each with reminders sent and working days left."""
+    letters = list(
+        letters_for(user)
+        .filter(inspection_round=inspection_round)
+        .annotate(reminders_sent=_reminders_sent())
+        .order_by("partner__sort_order", "kind", "pk")
+    )
+    today = timezone.localdate()
+    left = working_days_from(today, [letter.deadline for letter in letters if letter.deadline])
+    for letter in letters:
+        letter.days_left = left.get(letter.deadline) if letter.deadline else None
+    if overdue_only:
+        letters = [letter for letter in letters if letter.is_overdue]
+    return letters
+
+
+def replies_of(letter: InfoRequestLetter) -> list[LetterReply]:
+    return list(letter.replies.select_related("cover_letter", "submitted_by", "reviewed_by").order_by("-version"))
+
+
+def batches_of(reply: LetterReply) -> list[ClueImportBatch]:
+    return list(reply.batches.select_related("file").order_by("uploaded_at", "pk"))
+
+
+def rows_with_issues(batch: ClueImportBatch) -> QuerySet[ClueImportRow]:
+    return batch.rows.exclude(issues=[]).order_by("sheet", "row_number")
+
+
+def opinion_items_for(user: Any, inspection_round: InspectionRound) -> QuerySet[OnlineOpinionItem]:
+    return (
+        OnlineOpinionItem.objects.for_user(user)
+        .filter(inspection_round=inspection_round)
+        .select_related("inspected_unit__org_unit", "captured_by", "converted_clue")
+        .order_by("-published_at", "pk")
+    )

@@ -1,0 +1,1 @@
+"""Use cases of the clues app: partners, letters, replies and imports, clues, online opinion."""

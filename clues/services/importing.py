@@ -1,0 +1,269 @@
+"""Staging and committing partner clue workbooks: the one import path of the product.
+
+Uploads, the office's review and `manage.py import_clues` all go through stage_file and
+commit_batch. Staging keeps every raw row with its kind, values and issues; clues exist only
+after a commit, which creates all of a batch's clues or none.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clues.importing.parser import ParseResult, UnitRef, parse_clue_workbook
+from clues.models import Clue, ClueImportBatch, ClueImportRow, DocumentNumber, InfoRequestLetter, LetterReply
+from core import audit
+from core.files import stored_path
+from core.models import AuditLog, StoredFile
+from inspection.models import InspectionRound
+
+_BULK = 1000
+# Allegations whose first 50 characters are at least this similar are flagged as possible duplicates.
+DUPLICATE_SIMILARITY = 0.8
+
+
+def letter_units(letter: InfoRequestLetter) -> list[UnitRef]:
+    units = letter.inspected_units.select_related("org_unit")
+    return [
+        UnitRef(id=u.pk, names=tuple(n for n in (u.org_unit.name, u.org_unit.short_name, *u.org_unit.aliases) if n))
+        for u in units
+    ]
+
+
+def parse_for_letter(*, path: str, kind: str, letter: InfoRequestLetter, today: date | None = None) -> ParseResult:
+    year = timezone.localdate(letter.sent_at).year if letter.sent_at else timezone.localdate().year
+    return parse_clue_workbook(
+        path, kind=kind, units=letter_units(letter), letter_year=year, today=today or timezone.localdate()
+    )
+
+
+def _batch_status(result: ParseResult) -> str:
+    return {
+        "ok": ClueImportBatch.Status.STAGED,
+        "invalid": ClueImportBatch.Status.INVALID,
+    }.get(result.status, ClueImportBatch.Status.REJECTED)
+
+
+def stage_file(*, reply: LetterReply, stored: StoredFile, today: date | None = None) -> ClueImportBatch:
+    """Parse a stored workbook and keep every row; nothing becomes a clue yet."""
+    result = parse_for_letter(path=stored_path(stored), kind=stored.kind, letter=reply.letter, today=today)
+    return stage_result(reply=reply, stored=stored, result=result)
+
+
+@transaction.atomic
+def stage_result(*, reply: LetterReply, stored: StoredFile, result: ParseResult) -> ClueImportBatch:
+    """Keep a parse result as a batch: every raw row with its kind, values and issues."""
+    data_rows = [r for r in result.rows if r.kind == ClueImportRow.Kind.DATA]
+    batch = ClueImportBatch.objects.create(
+        reply=reply,
+        file=stored,
+        status=_batch_status(result),
+        sheet_used=result.sheet[:200],
+        header_row=result.header_row,
+        metadata=result.metadata,
+        columns=result.columns,
+        nil_return=result.nil_return,
+        rows_total=len(result.rows),
+        rows_data=len(data_rows),
+        rows_with_errors=sum(1 for r in result.rows if any(i.severity == "error" for i in r.issues)),
+        warning_count=sum(1 for r in result.rows for i in r.issues if i.severity == "warning")
+        + sum(1 for i in result.file_issues if i.severity == "warning"),
+        file_issues=[_issue(i) for i in result.file_issues],
+    )
+    ClueImportRow.objects.bulk_create(
+        (
+            ClueImportRow(
+                batch=batch,
+                sheet=row.sheet[:200],
+                row_number=row.row_number,
+                kind=row.kind,
+                raw=row.raw,
+                values=row.values,
+                issues=[_issue(i) for i in row.issues],
+                has_error=any(i.severity == "error" for i in row.issues),
+            )
+            for row in result.rows
+        ),
+        batch_size=_BULK,
+    )
+    return batch
+
+
+def _issue(issue: Any) -> dict[str, Any]:
+    return {
+        "row": issue.row,
+        "column": issue.column,
+        "severity": issue.severity,
+        "message": str(issue.message),
+        "sheet": issue.sheet,
+    }
+
+
+def error_workbook(batch: ClueImportBatch) -> bytes:
+    """The uploaded workbook with every staged problem marked on its cell and commented."""
+    from clues.importing import spec
+    from core.excel.errors import Mark, build_error_workbook
+
+    def mark(sheet: str, row: int, issue: dict[str, Any]) -> Mark:
+        key = issue["column"]
+        column = batch.columns.get(sheet, {}).get(key) if key else None
+        label = spec.BY_KEY[key].label if key in spec.BY_KEY else ""
+        return Mark(sheet, row, column, issue["severity"], issue["message"], label)
+
+    marks = [mark(i.get("sheet", ""), i["row"], i) for i in batch.file_issues]
+    rows = batch.rows.exclude(issues=[]).order_by("sheet", "row_number").values_list("sheet", "row_number", "issues")
+    for sheet, row_number, issues in rows.iterator(chunk_size=2000):
+        marks += [mark(sheet, row_number, issue) for issue in issues]
+    return build_error_workbook(stored_path(batch.file), kind=batch.file.kind, marks=marks)
+
+
+def supersede(*, batch: ClueImportBatch) -> None:
+    """A corrected upload replaces this batch; its rows stay for the record."""
+    if batch.status == ClueImportBatch.Status.COMMITTED:
+        raise ValidationError(_("Clues from this workbook are registered already; it cannot be replaced."))
+    ClueImportBatch.objects.filter(pk=batch.pk).update(status=ClueImportBatch.Status.SUPERSEDED)
+
+
+def _clue_codes(inspection_round: InspectionRound, count: int) -> list[str]:
+    counter, _created = DocumentNumber.objects.get_or_create(
+        series=f"clue-{inspection_round.pk}", year=inspection_round.year
+    )
+    counter = DocumentNumber.objects.select_for_update().get(pk=counter.pk)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    prefix = f"XC{inspection_round.year}-{inspection_round.round_no:02d}-"
+    return [f"{prefix}{n:04d}" for n in range(first, first + count)]
+
+
+@dataclass
+class _Fingerprint:
+    clue_id: int | None
+    names: frozenset[str]
+    head: str
+    month: str
+
+
+def _fingerprint(unit_id: int, values: dict[str, Any], clue_id: int | None = None) -> tuple[int, _Fingerprint]:
+    names = frozenset(p["name"] for p in values.get("reported_persons", []) if not p.get("placeholder"))
+    head = (values.get("allegation") or "")[:50]
+    month = (values.get("received_date") or "")[:7]
+    return unit_id, _Fingerprint(clue_id, names, head, month)
+
+
+def _is_same(a: _Fingerprint, b: _Fingerprint) -> bool:
+    return (
+        a.month == b.month
+        and bool(a.names & b.names)
+        and SequenceMatcher(None, a.head, b.head).ratio() >= DUPLICATE_SIMILARITY
+    )
+
+
+def _known_fingerprints(inspection_round: InspectionRound) -> dict[int, list[_Fingerprint]]:
+    """Clues of the round already registered, by unit, for duplicate flags across all replies."""
+    known: dict[int, list[_Fingerprint]] = {}
+    rows = Clue.objects.filter(inspection_round=inspection_round).values(
+        "pk", "inspected_unit_id", "reported_persons", "allegation_detail", "received_date"
+    )
+    for row in rows.iterator(chunk_size=2000):
+        values = {
+            "reported_persons": row["reported_persons"],
+            "allegation": row["allegation_detail"],
+            "received_date": row["received_date"].isoformat(),
+        }
+        unit, fp = _fingerprint(row["inspected_unit_id"], values, row["pk"])
+        known.setdefault(unit, []).append(fp)
+    return known
+
+
+@transaction.atomic
+def commit_batch(*, batch: ClueImportBatch, by: Any) -> list[Clue]:
+    """Register one clue per data row of a clean batch: all of them or none.
+
+    Rows that look like a clue already in the round (any partner's reply) are registered with
+    possible_duplicate_of set, for the clue custodian to decide; nothing is dropped.
+    """
+    batch = ClueImportBatch.objects.select_for_update().select_related("reply__letter__partner").get(pk=batch.pk)
+    if batch.status != ClueImportBatch.Status.STAGED:
+        raise ValidationError(_("Only a workbook without errors can be registered, and only once."))
+    letter = batch.reply.letter
+    inspection_round = letter.inspection_round
+    rows = list(batch.rows.filter(kind=ClueImportRow.Kind.DATA).order_by("sheet", "row_number"))
+    units = {u.pk: u for u in letter.inspected_units.all()}
+    codes = _clue_codes(inspection_round, len(rows))
+    known = _known_fingerprints(inspection_round)
+    clues = []
+    for row, code in zip(rows, codes, strict=True):
+        values = row.values
+        unit = units[values["unit_id"]]
+        clues.append(_clue_from_row(values, code=code, letter=letter, unit=unit, by=by))
+    Clue.objects.bulk_create(clues, batch_size=_BULK)
+    flagged = []
+    for row, clue in zip(rows, clues, strict=True):
+        unit_id, fp = _fingerprint(clue.inspected_unit_id, row.values, clue.pk)
+        match = next((k for k in known.get(unit_id, []) if _is_same(k, fp)), None)
+        if match is not None:
+            clue.possible_duplicate_of_id = match.clue_id
+            row.duplicate_of_id = match.clue_id
+            flagged.append(clue)
+        known.setdefault(unit_id, []).append(fp)
+        row.clue = clue
+    Clue.objects.bulk_update(flagged, ["possible_duplicate_of"], batch_size=_BULK)
+    ClueImportRow.objects.bulk_update(rows, ["clue", "duplicate_of"], batch_size=_BULK)
+    batch.status = ClueImportBatch.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.save(update_fields=["status", "committed_at"])
+    audit.log_action(
+        user=by,
+        action=AuditLog.Action.CREATE,
+        obj=batch,
+        note=_("%(count)s clues registered, %(flagged)s flagged as possible duplicates")
+        % {"count": len(clues), "flagged": len(flagged)},
+    )
+    return clues
+
+
+def _clue_from_row(values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: Any) -> Clue:
+    allegation = values.get("allegation") or ""
+    amount = values.get("amount_yuan")
+    reporter = (values.get("reporter_name") or "").strip()
+    return Clue(
+        code=code,
+        inspection_round_id=letter.inspection_round_id,
+        inspected_unit=unit,
+        assigned_group_id=unit.group_id,
+        source_type=Clue.SourceType.PARTNER_LETTER,
+        source_partner_id=letter.partner_id,
+        source_ref=(values.get("source_ref") or "")[:100],
+        source_channel=values.get("source_channel") or "",
+        received_date=date.fromisoformat(values["received_date"]),
+        received_date_precision=values.get("received_date_precision") or Clue.Precision.DAY,
+        reported_persons=values.get("reported_persons", []),
+        allegation_summary=allegation[:300],
+        allegation_detail=allegation,
+        categories=values.get("categories", []),
+        amount_involved_yuan=Decimal(amount) if amount else None,
+        amount_approximate=bool(values.get("amount_approximate")),
+        handling_status=values.get("handling_status") or "",
+        handling_result=values.get("handling_result") or "",
+        remarks=values.get("remarks") or "",
+        reporter_name="" if reporter == "匿名" else reporter[:100],
+        is_anonymous=reporter == "匿名",
+        created_by=by,
+    )
+
+
+def issues_of(batches: Iterable[ClueImportBatch]) -> Sequence[ClueImportRow]:
+    """Rows with issues of the given batches, in sheet and row order, for the review screens."""
+    return list(
+        ClueImportRow.objects.filter(batch__in=list(batches))
+        .exclude(issues=[])
+        .order_by("batch_id", "sheet", "row_number")
+    )

@@ -1,0 +1,288 @@
+"""Information request letters: drafting, approval and sending, delivery, views (DOMAIN §3.2)."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clues import texts
+from clues.models import DocumentNumber, InfoRequestLetter, PartnerUnit
+from core import audit
+from core.enqueue import enqueue
+from core.models import AuditLog, User
+from core.permissions import grant
+from core.roles import Role
+from core.services.notifications import notify
+from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.workdays import add_working_days
+from inspection.models import InspectionRound
+
+LETTER_SERIES = "info_request_letter"
+EDITABLE = (InfoRequestLetter.Status.DRAFT, InfoRequestLetter.Status.PENDING_APPROVAL)
+
+
+def _transition(letter: InfoRequestLetter, by: Any, to: str, **fields: Any) -> InfoRequestLetter:
+    before = audit.snapshot(letter)
+    letter.status = to
+    for name, value in fields.items():
+        setattr(letter, name, value)
+    letter.save()
+    audit.log_action(
+        user=by, action=AuditLog.Action.TRANSITION, obj=letter, changes=audit.diff(before, audit.snapshot(letter))
+    )
+    return letter
+
+
+def _default_period(inspection_round: InspectionRound) -> tuple[date, date]:
+    """The last three calendar years before the kickoff, up to the kickoff."""
+    end = inspection_round.kickoff_date or timezone.localdate()
+    return date(end.year - 3, 1, 1), end
+
+
+@transaction.atomic
+def create_round_letters(*, inspection_round: InspectionRound, by: Any) -> list[InfoRequestLetter]:
+    """One draft main letter to every active partner that has none yet in this round.
+
+    Each lists the round's inspected units except the partner's own unit (DOMAIN §2.4).
+    """
+    have = set(
+        InfoRequestLetter.objects.filter(inspection_round=inspection_round, kind=InfoRequestLetter.Kind.MAIN)
+        .exclude(status=InfoRequestLetter.Status.WITHDRAWN)
+        .values_list("partner_id", flat=True)
+    )
+    units = list(inspection_round.inspected_units.select_related("org_unit").order_by("group__number", "pk"))
+    created = []
+    for partner in PartnerUnit.objects.filter(active=True).select_related("org_unit").order_by("sort_order", "pk"):
+        if partner.pk in have:
+            continue
+        own = [u for u in units if u.org_unit_id != partner.org_unit_id]
+        created.append(_create_letter(inspection_round=inspection_round, partner=partner, units=own, by=by))
+    return created
+
+
+def _create_letter(
+    *,
+    inspection_round: InspectionRound,
+    partner: PartnerUnit,
+    units: list,
+    by: Any,
+    kind: str = InfoRequestLetter.Kind.MAIN,
+) -> InfoRequestLetter:
+    period_from, period_to = _default_period(inspection_round)
+    letter = InfoRequestLetter(
+        inspection_round=inspection_round,
+        partner=partner,
+        kind=kind,
+        title=texts.letter_title(inspection_round.title),
+        body=texts.letter_body(
+            partner_name=partner.org_unit.name,
+            round_title=inspection_round.title,
+            unit_names=[u.org_unit.name for u in units],
+        ),
+        request_items=list(partner.default_request_items),
+        period_from=period_from,
+        period_to=period_to,
+        format_requirements=texts.FORMAT_REQUIREMENTS,
+        signed_by=texts.office_name(),
+        created_by=by,
+    )
+    letter.full_clean()
+    letter.save()
+    letter.inspected_units.set(units)
+    audit.log_change(user=by, obj=letter, before=None)
+    return letter
+
+
+@transaction.atomic
+def create_supplementary_letter(*, main: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+    """A further letter to the same partner in the same round, for what the first did not cover."""
+    letter = _create_letter(
+        inspection_round=main.inspection_round,
+        partner=main.partner,
+        units=list(main.inspected_units.select_related("org_unit")),
+        by=by,
+        kind=InfoRequestLetter.Kind.SUPPLEMENTARY,
+    )
+    letter.title = f"{main.title}（补充）"
+    letter.request_items = []
+    letter.save(update_fields=["title", "request_items"])
+    return letter
+
+
+@transaction.atomic
+def update_letter(*, letter: InfoRequestLetter, by: Any, units: list | None = None, **fields: Any) -> InfoRequestLetter:
+    """Edit a letter that has not been sent; units outside the round or the partner's own unit are refused."""
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status not in EDITABLE:
+        raise ValidationError(_("A letter that has been sent can no longer be edited."))
+    before = audit.snapshot(letter)
+    for name, value in fields.items():
+        setattr(letter, name, value)
+    letter.full_clean()
+    letter.save()
+    if units is not None:
+        if any(u.inspection_round_id != letter.inspection_round_id for u in units):
+            raise ValidationError(_("A letter can only list units of its own round."))
+        if any(u.org_unit_id == letter.partner.org_unit_id for u in units):
+            raise ValidationError(_("A partner's own unit is never listed in its letter."))
+        letter.inspected_units.set(units)
+    audit.log_change(user=by, obj=letter, before=before)
+    return letter
+
+
+@transaction.atomic
+def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != InfoRequestLetter.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted for approval."))
+    if not letter.request_items or not letter.inspected_units.exists():
+        raise ValidationError(_("A letter needs at least one requested item and one unit before approval."))
+    return _transition(letter, by, InfoRequestLetter.Status.PENDING_APPROVAL, submitted_at=timezone.now())
+
+
+def _next_doc_number(year: int) -> str:
+    counter, _created = DocumentNumber.objects.get_or_create(series=LETTER_SERIES, year=year)
+    counter = DocumentNumber.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return settings.LETTER_DOC_NUMBER_FORMAT.format(year=year, n=counter.last)
+
+
+@transaction.atomic
+def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None = None) -> InfoRequestLetter:
+    """The office head approves: the letter gets the year's next document number and is sent.
+
+    The deadline, unless set by hand, is LETTER_REPLY_WORKING_DAYS working days after sending.
+    Delivery (access for the partner, notifications, reminders) runs in a task after commit;
+    a letter whose delivery did not run is picked up by the deliver_pending_letters sweep.
+    """
+    from clues.tasks import deliver_letter
+
+    now = now or timezone.now()
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != InfoRequestLetter.Status.PENDING_APPROVAL:
+        # A double click or a stale page: the letter has already moved on.
+        raise ValidationError(_("This letter is not awaiting approval."))
+    sent_on = timezone.localdate(now)
+    _transition(
+        letter,
+        by,
+        InfoRequestLetter.Status.SENT,
+        doc_number=_next_doc_number(sent_on.year),
+        approved_by=by,
+        sent_at=now,
+        deadline=letter.deadline or add_working_days(sent_on, settings.LETTER_REPLY_WORKING_DAYS),
+    )
+    enqueue(deliver_letter, letter.pk)
+    return letter
+
+
+def approve_and_send_all(*, inspection_round: InspectionRound, by: Any, now: datetime | None = None) -> int:
+    """Approve every letter of the round awaiting approval, one transaction each, in partner order."""
+    letters = InfoRequestLetter.objects.filter(
+        inspection_round=inspection_round, status=InfoRequestLetter.Status.PENDING_APPROVAL
+    ).order_by("partner__sort_order", "kind", "pk")
+    count = 0
+    for letter in letters:
+        approve_and_send(letter=letter, by=by, now=now)
+        count += 1
+    return count
+
+
+def partner_users(partner: PartnerUnit) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, organisation_id=partner.org_unit_id, groups__name=Role.PARTNER_USER
+        ).distinct()
+    )
+
+
+def deliver_letter(*, letter_id: int) -> InfoRequestLetter | None:
+    """Give the partner access, tell its users, plan the reminders. Runs once per letter."""
+    now = timezone.now()
+    claimed = InfoRequestLetter.objects.filter(pk=letter_id, delivered_at__isnull=True, sent_at__isnull=False).update(
+        delivered_at=now
+    )
+    if claimed != 1:
+        return None  # delivered already, or not sent
+    letter = InfoRequestLetter.objects.select_related("partner__org_unit").get(pk=letter_id)
+    with transaction.atomic():
+        grant("view", letter, to=letter.partner.org_unit)
+        grant("answer", letter, to=letter.partner.org_unit)
+        notify(
+            recipients=partner_users(letter.partner),
+            title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},
+            body=_("%(title)s. Please answer by %(deadline)s.")
+            % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
+            url=f"/letters/{letter.pk}/",
+        )
+        schedule_reminders(target=letter, plan=reminder_plan(letter))
+    return letter
+
+
+def undelivered_letter_ids() -> list[int]:
+    return list(
+        InfoRequestLetter.objects.filter(sent_at__isnull=False, delivered_at__isnull=True).values_list("pk", flat=True)
+    )
+
+
+def _at_reminder_hour(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(settings.LETTER_REMINDER_HOUR)))
+
+
+def reminder_plan(letter: InfoRequestLetter) -> list[PlannedReminder]:
+    """The ladder of settings.LETTER_*: before the deadline, on it, then every few working days after."""
+    from clues.reminders import DUE_SOON, DUE_TODAY, OVERDUE
+
+    deadline = letter.deadline
+    if deadline is None:
+        return []
+    plan = []
+    before = add_working_days(deadline, -settings.LETTER_REMIND_DAYS_BEFORE)
+    if timezone.localdate(letter.sent_at) < before:
+        plan.append(PlannedReminder(DUE_SOON, _at_reminder_hour(before), "green"))
+    plan.append(PlannedReminder(DUE_TODAY, _at_reminder_hour(deadline), "yellow"))
+    day = deadline
+    for number in range(1, settings.LETTER_OVERDUE_REMINDERS + 1):
+        day = add_working_days(day, settings.LETTER_OVERDUE_EVERY_DAYS)
+        level = "red" if number >= settings.LETTER_ESCALATE_FROM else "yellow"
+        plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), level))
+    return plan
+
+
+def stop_reminders(letter: InfoRequestLetter) -> int:
+    return cancel_reminders(target=letter)
+
+
+@transaction.atomic
+def record_view(*, letter: InfoRequestLetter, user: Any, now: datetime | None = None) -> InfoRequestLetter:
+    """A partner user opening the letter marks it viewed (sent → viewed, returned → viewed)."""
+    if not user.has_role(Role.PARTNER_USER):
+        return letter
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status in (InfoRequestLetter.Status.SENT, InfoRequestLetter.Status.RETURNED):
+        fields = {} if letter.first_viewed_at else {"first_viewed_at": now or timezone.now()}
+        _transition(letter, user, InfoRequestLetter.Status.VIEWED, **fields)
+    return letter
+
+
+@transaction.atomic
+def withdraw_letter(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status not in (*EDITABLE, InfoRequestLetter.Status.SENT):
+        raise ValidationError(_("Only a letter not yet viewed by the partner can be withdrawn."))
+    stop_reminders(letter)
+    return _transition(letter, by, InfoRequestLetter.Status.WITHDRAWN)
+
+
+def working_days_left(letter: InfoRequestLetter, today: date | None = None) -> int | None:
+    """Working days from today to the deadline: negative when overdue."""
+    from core.workdays import working_days_between
+
+    if letter.deadline is None:
+        return None
+    return working_days_between(today or timezone.localdate(), letter.deadline)

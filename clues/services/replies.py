@@ -1,0 +1,207 @@
+"""A partner's answer to a letter, and the office's review of it (DOMAIN §3.2)."""
+
+from datetime import datetime
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clues.importing.parser import ParseResult
+from clues.models import ClueImportBatch, InfoRequestLetter, LetterReply
+from clues.services import importing, letters
+from core import audit
+from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, keep_checked, store_upload
+from core.models import AuditLog, StoredFile
+from core.roles import Role
+from core.services.notifications import notify
+from core.services.reminders import schedule_reminders
+from core.workdays import add_working_days
+
+
+def _locked_awaiting_letter(letter: InfoRequestLetter) -> InfoRequestLetter:
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status not in InfoRequestLetter.AWAITING:
+        raise ValidationError(_("This letter is not waiting for an answer."))
+    return letter
+
+
+def draft_reply(*, letter: InfoRequestLetter, by: Any | None) -> LetterReply:
+    """The reply being prepared for a letter, started on first use. Call inside a transaction."""
+    reply = letter.replies.filter(status=LetterReply.Status.DRAFT).first()
+    if reply is not None:
+        return reply
+    version = (letter.replies.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    # Anyone but the partner's own users (office staff, an administrator's import) records a paper reply.
+    on_paper = by is None or not by.has_role(Role.PARTNER_USER)
+    reply = LetterReply.objects.create(letter=letter, version=version, on_paper=on_paper, created_by=by)
+    return reply
+
+
+def current_draft(letter: InfoRequestLetter) -> LetterReply | None:
+    return letter.replies.filter(status=LetterReply.Status.DRAFT).first()
+
+
+@transaction.atomic
+def upload_workbook(
+    *, letter: InfoRequestLetter, by: Any, upload: IO[bytes], name: str, replaces: ClueImportBatch | None = None
+) -> ClueImportBatch:
+    """Check, keep and stage a clue workbook. Raises FileRejected (nothing kept) for a refused file.
+
+    A corrected upload supersedes the batch it replaces; without one named, it supersedes every
+    batch of the answer that has errors, so the partner only ever fixes and uploads again.
+    """
+    letter = _locked_awaiting_letter(letter)
+    letters.record_view(letter=letter, user=by)
+    reply = draft_reply(letter=letter, by=by)
+    stored = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=SPREADSHEET_KINDS, owner=reply)
+    if replaces is not None:
+        if replaces.reply_id != reply.pk:
+            raise ValidationError(_("That workbook belongs to another answer."))
+        importing.supersede(batch=replaces)
+    else:
+        for failed in reply.batches.filter(
+            status__in=[ClueImportBatch.Status.INVALID, ClueImportBatch.Status.REJECTED]
+        ):
+            importing.supersede(batch=failed)
+    batch = importing.stage_file(reply=reply, stored=stored)
+    audit.log_action(user=by, action=AuditLog.Action.CREATE, obj=batch, note=stored.original_name)
+    return batch
+
+
+@transaction.atomic
+def attach_file(*, letter: InfoRequestLetter, by: Any, upload: IO[bytes], name: str, cover_letter: bool) -> StoredFile:
+    """Keep an attachment (PDF, image, Word) of the reply; the stamped cover letter is one of them."""
+    letter = _locked_awaiting_letter(letter)
+    reply = draft_reply(letter=letter, by=by)
+    stored = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=reply)
+    if cover_letter:
+        reply.cover_letter = stored
+        reply.save(update_fields=["cover_letter", "updated_at"])
+    return stored
+
+
+@transaction.atomic
+def declare_nil_return(*, letter: InfoRequestLetter, by: Any, statement: str) -> LetterReply:
+    """Nothing relevant was found (无相关情况): a valid answer with a statement instead of workbooks."""
+    letter = _locked_awaiting_letter(letter)
+    if not statement.strip():
+        raise ValidationError(_("Please write the statement of a nil return."))
+    reply = draft_reply(letter=letter, by=by)
+    reply.is_nil_return = True
+    reply.narrative = statement.strip()
+    reply.save(update_fields=["is_nil_return", "narrative", "updated_at"])
+    return reply
+
+
+def usable_batches(reply: LetterReply) -> list[ClueImportBatch]:
+    return list(reply.batches.exclude(status=ClueImportBatch.Status.SUPERSEDED).order_by("uploaded_at", "pk"))
+
+
+@transaction.atomic
+def submit_reply(*, letter: InfoRequestLetter, by: Any, now: datetime | None = None) -> LetterReply:
+    """Send the prepared answer to the office: the letter is answered and its reminders stop.
+
+    Needs the stamped cover letter and either clean workbooks or a nil return.
+    """
+    letter = _locked_awaiting_letter(letter)
+    reply = current_draft(letter)
+    if reply is None:
+        raise ValidationError(_("Upload a workbook or declare a nil return first."))
+    batches = usable_batches(reply)
+    if reply.cover_letter_id is None:
+        raise ValidationError(_("Upload the stamped cover letter first."))
+    if not batches and not reply.is_nil_return:
+        raise ValidationError(_("Upload a workbook or declare a nil return first."))
+    if any(b.status != ClueImportBatch.Status.STAGED for b in batches):
+        raise ValidationError(_("Correct the workbooks with errors, or remove them, before submitting."))
+    now = now or timezone.now()
+    reply.status = LetterReply.Status.PENDING
+    reply.submitted_by = by
+    reply.submitted_at = now
+    reply.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    # Answering without a recorded view is allowed: record the view at the same time.
+    viewed = {} if letter.first_viewed_at else {"first_viewed_at": now}
+    letters._transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now, **viewed)
+    letters.stop_reminders(letter)
+    return reply
+
+
+@transaction.atomic
+def accept_reply(*, reply: LetterReply, by: Any, now: datetime | None = None) -> LetterReply:
+    """The office accepts the answer: every clean workbook becomes clues, all or nothing."""
+    reply = LetterReply.objects.select_for_update().select_related("letter").get(pk=reply.pk)
+    if reply.status != LetterReply.Status.PENDING:
+        raise ValidationError(_("This answer is not awaiting review."))
+    for batch in usable_batches(reply):
+        importing.commit_batch(batch=batch, by=by)
+    now = now or timezone.now()
+    reply.status = LetterReply.Status.ACCEPTED
+    reply.reviewed_by = by
+    reply.reviewed_at = now
+    reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    letters._transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
+    return reply
+
+
+@transaction.atomic
+def return_reply(*, reply: LetterReply, by: Any, note: str, now: datetime | None = None) -> LetterReply:
+    """Send the answer back with a note; the partner gets LETTER_RETURN_WORKING_DAYS working days and reminders."""
+    if not note.strip():
+        raise ValidationError(_("Say what the partner should correct."))
+    reply = LetterReply.objects.select_for_update().select_related("letter__partner__org_unit").get(pk=reply.pk)
+    if reply.status != LetterReply.Status.PENDING:
+        raise ValidationError(_("This answer is not awaiting review."))
+    now = now or timezone.now()
+    reply.status = LetterReply.Status.RETURNED
+    reply.review_note = note.strip()
+    reply.reviewed_by = by
+    reply.reviewed_at = now
+    reply.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+    letter = reply.letter
+    deadline = add_working_days(timezone.localdate(now), settings.LETTER_RETURN_WORKING_DAYS)
+    letters._transition(letter, by, InfoRequestLetter.Status.RETURNED, deadline=deadline, sent_at=letter.sent_at)
+    schedule_reminders(target=letter, plan=[p for p in letters.reminder_plan(letter) if p.due_at > now])
+    notify(
+        recipients=letters.partner_users(letter.partner),
+        title=_("Letter %(number)s: your answer was returned") % {"number": letter.doc_number},
+        body=note.strip(),
+        url=f"/letters/{letter.pk}/",
+    )
+    return reply
+
+
+@transaction.atomic
+def import_paper_reply(
+    *, letter: InfoRequestLetter, checked: CheckedFile, name: str, result: ParseResult, by: Any | None
+) -> list:
+    """An administrator loads a workbook (a late paper reply, a past round's ledger) for a letter.
+
+    Whatever state the letter is in, the file becomes a batch of a paper reply and is committed
+    as the office would; a letter still awaiting an answer is marked answered and accepted.
+    """
+    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    reply = draft_reply(letter=letter, by=by)
+    stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply)
+    batch = importing.stage_result(reply=reply, stored=stored, result=result)
+    clues = importing.commit_batch(batch=batch, by=by)
+    now = timezone.now()
+    reply.status = LetterReply.Status.ACCEPTED
+    reply.submitted_by, reply.submitted_at, reply.reviewed_by, reply.reviewed_at = by, now, by, now
+    reply.save()
+    if letter.status in InfoRequestLetter.AWAITING:
+        letters._transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now)
+        letters.stop_reminders(letter)
+    if letter.status == InfoRequestLetter.Status.ANSWERED:
+        letters._transition(letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
+    return clues
+
+
+def _system_user() -> Any:
+    """The account recorded as uploader of files loaded from the command line."""
+    from core.models import User
+
+    user, _created = User.objects.get_or_create(username="system", defaults={"is_active": False, "last_name": "系统"})
+    return user

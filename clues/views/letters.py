@@ -1,0 +1,200 @@
+"""Office pages for letters: the round's board, drafting, approval and sending, downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clues import selectors
+from clues.documents import letter_docx
+from clues.forms import AttachmentForm, LetterForm, NilReturnForm, ReturnForm, WorkbookUploadForm
+from clues.importing.template import build_clue_template
+from clues.models import InfoRequestLetter, LetterReply
+from clues.services import letters as letter_services
+from clues.views.common import DOCX, XLSX, attachment, letter_or_404, service_errors_to_messages
+from core.permissions import get_for_user_or_404
+from core.workdays import working_days_from
+from inspection.models import InspectionRound
+
+
+def _round_or_404(request: HttpRequest, pk: int) -> InspectionRound:
+    return get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=pk)
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise Http404
+
+
+@login_required
+def round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
+    inspection_round = _round_or_404(request, round_pk)
+    _require(request, "clues.view_inforequestletter")
+    overdue_only = request.GET.get("overdue") == "1"
+    board = selectors.letter_board(request.user, inspection_round, overdue_only=overdue_only)
+    return render(
+        request,
+        "clues/round_letters.html",
+        {
+            "round": inspection_round,
+            "letters": board,
+            "overdue_only": overdue_only,
+            "can_create": request.user.has_perm("clues.add_inforequestletter"),
+            "can_approve": request.user.has_perm("clues.approve_inforequestletter"),
+            "awaiting_approval": sum(1 for x in board if x.status == InfoRequestLetter.Status.PENDING_APPROVAL),
+        },
+    )
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def create_round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
+    inspection_round = _round_or_404(request, round_pk)
+    _require(request, "clues.add_inforequestletter")
+    created = letter_services.create_round_letters(inspection_round=inspection_round, by=request.user)
+    messages.success(request, _("%(count)s draft letters created.") % {"count": len(created)})
+    return redirect("clues:round-letters", round_pk=inspection_round.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def approve_all(request: HttpRequest, round_pk: int) -> HttpResponse:
+    inspection_round = _round_or_404(request, round_pk)
+    _require(request, "clues.approve_inforequestletter")
+    count = letter_services.approve_and_send_all(inspection_round=inspection_round, by=request.user)
+    messages.success(request, _("%(count)s letters approved and sent.") % {"count": count})
+    return redirect("clues:round-letters", round_pk=inspection_round.pk)
+
+
+@login_required
+def letter_list(request: HttpRequest) -> HttpResponse:
+    """Every letter the user may see; for a partner user, their department's letters."""
+    queryset = selectors.letters_for(request.user).exclude(status=InfoRequestLetter.Status.DRAFT)
+    if request.user.has_perm("clues.view_inforequestletter"):
+        queryset = selectors.letters_for(request.user)
+    page = Paginator(queryset.order_by("-sent_at", "partner__sort_order", "pk"), 20).get_page(request.GET.get("page"))
+    left = working_days_from(timezone.localdate(), [x.deadline for x in page.object_list if x.deadline])
+    for letter in page.object_list:
+        letter.days_left = left.get(letter.deadline) if letter.deadline else None
+    return render(request, "clues/letter_list.html", {"page_obj": page})
+
+
+@login_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk)
+    letter = letter_services.record_view(letter=letter, user=request.user)
+    user = request.user
+    can_answer = letter.status in InfoRequestLetter.AWAITING and user.has_perm("clues.answer_inforequestletter", letter)
+    replies = selectors.replies_of(letter)
+    draft = next((r for r in replies if r.status == LetterReply.Status.DRAFT), None)
+    pending = next((r for r in replies if r.status == LetterReply.Status.PENDING), None)
+    days_left = letter_services.working_days_left(letter)
+    return render(
+        request,
+        "clues/letter_detail.html",
+        {
+            "letter": letter,
+            "units": list(letter.inspected_units.select_related("org_unit").order_by("group__number", "pk")),
+            "replies": replies,
+            "draft": draft,
+            "draft_batches": selectors.batches_of(draft) if draft else [],
+            "pending": pending,
+            "pending_batches": selectors.batches_of(pending) if pending else [],
+            "days_left": days_left,
+            "can_edit": letter.status in letter_services.EDITABLE and user.has_perm("clues.change_inforequestletter"),
+            "can_approve": letter.status == InfoRequestLetter.Status.PENDING_APPROVAL
+            and user.has_perm("clues.approve_inforequestletter"),
+            "can_answer": can_answer,
+            "can_review": pending is not None and user.has_perm("clues.review_inforequestletter"),
+            "upload_form": WorkbookUploadForm(),
+            "attachment_form": AttachmentForm(),
+            "nil_form": NilReturnForm(),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "change")
+    if request.method == "POST":
+        form = LetterForm(request.POST, letter=letter)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            units = list(data.pop("inspected_units"))
+            try:
+                letter_services.update_letter(letter=letter, by=request.user, units=units, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Letter saved."))
+                return redirect("clues:letter-detail", pk=letter.pk)
+    else:
+        form = LetterForm(initial=LetterForm.initial_for(letter), letter=letter)
+    return render(request, "clues/letter_edit.html", {"letter": letter, "form": form})
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "change")
+    letter_services.submit_for_approval(letter=letter, by=request.user)
+    messages.success(request, _("Submitted to the office head for approval."))
+    return redirect("clues:letter-detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def letter_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "approve")
+    letter = letter_services.approve_and_send(letter=letter, by=request.user)
+    messages.success(request, _("Letter %(number)s approved and sent.") % {"number": letter.doc_number})
+    return redirect("clues:letter-detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "change")
+    letter_services.withdraw_letter(letter=letter, by=request.user)
+    messages.success(request, _("Letter withdrawn."))
+    return redirect("clues:letter-detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def letter_supplementary(request: HttpRequest, pk: int) -> HttpResponse:
+    main = letter_or_404(request, pk, "change")
+    letter = letter_services.create_supplementary_letter(main=main, by=request.user)
+    messages.success(request, _("Supplementary letter drafted."))
+    return redirect("clues:letter-edit", pk=letter.pk)
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk)
+    return attachment(letter_docx(letter), f"{letter.doc_number or letter.title}.docx", DOCX)
+
+
+@login_required
+def template_download(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk)
+    units = [u.org_unit.name for u in letter.inspected_units.select_related("org_unit").order_by("group__number", "pk")]
+    data = build_clue_template(
+        title="关于提供被巡察单位问题线索情况统计表",
+        partner_name=letter.partner.org_unit.name,
+        doc_number=letter.doc_number,
+        unit_names=units,
+    )
+    return attachment(data, f"问题线索情况统计表（{letter.partner.org_unit.display_name}）.xlsx", XLSX)

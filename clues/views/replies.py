@@ -1,0 +1,144 @@
+"""Answering a letter (partner users, or office staff for a paper reply) and reviewing answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clues import selectors
+from clues.forms import AttachmentForm, NilReturnForm, ReturnForm, WorkbookUploadForm
+from clues.models import ClueImportBatch, LetterReply
+from clues.services import importing, replies
+from clues.views.common import XLSX, attachment, letter_or_404, service_errors_to_messages
+from core.permissions import get_for_user_or_404
+
+
+def _back(letter_pk: int) -> HttpResponse:
+    return redirect("clues:letter-detail", pk=letter_pk)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def upload_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "answer")
+    form = WorkbookUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(letter.pk)
+    replaces = None
+    if form.cleaned_data.get("replaces"):
+        replaces = get_for_user_or_404(
+            ClueImportBatch.objects.all(), request.user, "answer", pk=form.cleaned_data["replaces"]
+        )
+    upload = form.cleaned_data["file"]
+    batch = replies.upload_workbook(letter=letter, by=request.user, upload=upload, name=upload.name, replaces=replaces)
+    if batch.status == ClueImportBatch.Status.STAGED:
+        messages.success(request, _("Workbook checked: %(rows)s clue rows, no errors.") % {"rows": batch.rows_data})
+    else:
+        messages.error(request, _("The workbook has problems. See the list below, correct them and upload it again."))
+    return redirect("clues:batch-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def attach_file(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "answer")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        replies.attach_file(
+            letter=letter,
+            by=request.user,
+            upload=upload,
+            name=upload.name,
+            cover_letter=form.cleaned_data["cover_letter"],
+        )
+        messages.success(request, _("File uploaded."))
+    else:
+        _form_errors(request, form)
+    return _back(letter.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def nil_return(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "answer")
+    form = NilReturnForm(request.POST)
+    if form.is_valid():
+        replies.declare_nil_return(letter=letter, by=request.user, statement=form.cleaned_data["statement"])
+        messages.success(request, _("Nil return recorded. Upload the stamped statement, then submit."))
+    else:
+        _form_errors(request, form)
+    return _back(letter.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def submit_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(request, pk, "answer")
+    replies.submit_reply(letter=letter, by=request.user)
+    messages.success(request, _("Your answer has been sent to the inspection office."))
+    return _back(letter.pk)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_for_user_or_404(
+        ClueImportBatch.objects.select_related("reply__letter__partner__org_unit", "file"), request.user, pk=pk
+    )
+    page = Paginator(selectors.rows_with_issues(batch), 50).get_page(request.GET.get("page"))
+    show_data = request.user.has_perm("clues.review_inforequestletter") or request.user.has_role("partner_user")
+    return render(
+        request,
+        "clues/batch_detail.html",
+        {"batch": batch, "letter": batch.reply.letter, "page_obj": page, "show_data": show_data},
+    )
+
+
+@login_required
+def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded workbook with every bad cell marked and commented, to correct and upload again."""
+    batch = get_for_user_or_404(ClueImportBatch.objects.select_related("file"), request.user, pk=pk)
+    data = importing.error_workbook(batch)
+    return attachment(data, f"错误标注-{batch.file.original_name.rsplit('.', 1)[0]}.xlsx", XLSX)
+
+
+def _reply_or_404(request: HttpRequest, pk: int) -> LetterReply:
+    return get_for_user_or_404(LetterReply.objects.select_related("letter"), request.user, "review", pk=pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def accept_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    replies.accept_reply(reply=reply, by=request.user)
+    messages.success(request, _("Answer accepted; its clues are registered."))
+    return _back(reply.letter_id)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def return_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(reply.letter_id)
+    replies.return_reply(reply=reply, by=request.user, note=form.cleaned_data["note"])
+    messages.success(request, _("Answer returned to the partner."))
+    return _back(reply.letter_id)

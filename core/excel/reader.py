@@ -1,0 +1,355 @@
+"""One streaming view of .xlsx/.xlsm, .xls and .csv files: sheets → rows → cells.
+
+Each cell carries its value as read, its number format and the formatting that people use to
+mean something (red text, a coloured fill, strikethrough, a comment), plus the merged range
+covering it. Rows stream so memory stays flat as files grow; sheets must be consumed in order.
+
+For .xlsx, openpyxl (read_only, data_only) reads the values and styles. Read-only mode skips
+merged ranges, hidden rows and comments, so one cheap byte-level pass over the same sheet XML
+(`core.excel.xlsx_scan`) collects them before the rows are read.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from core.excel.xlsx_scan import MergedRange, SheetScan, read_comments, scan_sheet
+
+CellValue = str | int | float | bool | datetime | None
+MAX_COLUMNS = 256  # cells styled out to column XFD would otherwise make 16,384-wide rows
+MAX_BLANK_RUN = 2000  # formatting-only rows after the data end the sheet; longer than the template's 1,000 rows
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be read as the spreadsheet kind it claims to be."""
+
+
+class Cell(NamedTuple):
+    value: CellValue = None
+    number_format: str = "General"
+    red: bool = False
+    filled: bool = False
+    strike: bool = False
+    comment: str | None = None
+    merge: MergedRange | None = None
+    merge_value: CellValue = None  # the merged range's top-left value, also on covered cells
+    formula_without_value: bool = False
+
+    @property
+    def covered(self) -> bool:
+        """Inside a merged range but not its top-left cell: reads as empty in Excel's model."""
+        return self.merge is not None and self.value is None and self.merge_value is not None
+
+
+EMPTY = Cell()
+
+
+@dataclass(slots=True)
+class Row:
+    number: int  # 1-based, as Excel shows it
+    cells: list[Cell]
+    hidden: bool = False
+
+    def cell(self, column: int) -> Cell:
+        """The cell at a 1-based column; EMPTY beyond the row's last cell."""
+        return self.cells[column - 1] if 0 < column <= len(self.cells) else EMPTY
+
+
+@dataclass
+class Sheet:
+    name: str
+    index: int
+    hidden: bool
+    rows: Iterator[Row]
+    merges: list[MergedRange] = field(default_factory=list)
+    hidden_columns: frozenset[int] = frozenset()
+
+
+def read_workbook(path: str, *, kind: str) -> Iterator[Sheet]:
+    """The sheets of the file, in workbook order. `kind` comes from content sniffing."""
+    if kind in {"xlsx", "xlsm"}:
+        return _read_xlsx(path)
+    if kind == "xls":
+        return _read_xls(path)
+    if kind == "csv":
+        return _read_csv(path)
+    raise UnreadableWorkbook(kind)
+
+
+def _blank(cells: list[Cell]) -> bool:
+    for cell in cells:
+        value = cell.value
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
+
+
+def _with_blank_cutoff(rows: Iterator[Row]) -> Iterator[Row]:
+    """Hold blank rows back until data follows them; stop after MAX_BLANK_RUN in a row."""
+    pending: list[Row] = []
+    for row in rows:
+        if _blank(row.cells) and not any(cell.comment or cell.covered for cell in row.cells):
+            pending.append(row)
+            if len(pending) >= MAX_BLANK_RUN:
+                return
+            continue
+        yield from pending
+        pending.clear()
+        yield row
+
+
+class _Merges:
+    """Applies merged ranges to rows streaming in order, holding only the ranges still open."""
+
+    def __init__(self, merges: list[MergedRange]) -> None:
+        self._waiting = sorted(merges, key=lambda m: m.min_row, reverse=True)
+        self._open: dict[MergedRange, CellValue] = {}
+
+    def apply(self, number: int, cells: list[Cell]) -> None:
+        if self._open:
+            self._open = {m: v for m, v in self._open.items() if m.max_row >= number}
+        while self._waiting and self._waiting[-1].min_row <= number:
+            merge = self._waiting.pop()
+            if merge.max_row >= number:
+                top_left = cells[merge.min_col - 1].value if merge.min_col <= len(cells) else None
+                self._open[merge] = top_left
+        for merge, top_left in self._open.items():
+            last = min(merge.max_col, MAX_COLUMNS)
+            if len(cells) < last:
+                cells.extend([EMPTY] * (last - len(cells)))
+            for index in range(merge.min_col - 1, last):
+                cells[index] = cells[index]._replace(merge=merge, merge_value=top_left)
+
+
+# --- xlsx -------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: str) -> Iterator[Sheet]:
+    # A file object, not the path: openpyxl refuses paths without an .xlsx suffix, and
+    # private storage keeps files under random names.
+    with open(path, "rb") as handle:  # noqa: PTH123 - a local storage path string
+        yield from _read_xlsx_handle(handle)
+
+
+def _read_xlsx_handle(handle: IO[bytes]) -> Iterator[Sheet]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableWorkbook(str(exc)) from exc
+    try:
+        archive = workbook._archive
+        styles = _StyleFlags(workbook)
+        for index, worksheet in enumerate(workbook.worksheets):
+            member = getattr(worksheet, "_worksheet_path", None)
+            if member is None:  # a chartsheet holds no cells
+                continue
+            scan = scan_sheet(archive, member)
+            comments = read_comments(archive, member)
+            yield Sheet(
+                name=worksheet.title,
+                index=index,
+                hidden=worksheet.sheet_state != "visible",
+                rows=_with_blank_cutoff(_xlsx_rows(worksheet, scan, comments, styles)),
+                merges=scan.merges,
+                hidden_columns=scan.hidden_columns,
+            )
+    finally:
+        workbook.close()
+
+
+class _StyleFlags:
+    """Number format and meaningful formatting per style id, worked out once per workbook."""
+
+    def __init__(self, workbook: object) -> None:
+        self._workbook = workbook
+        self._cache: dict[int, tuple[str, bool, bool, bool]] = {}
+
+    def get(self, worksheet: object, style_id: int) -> tuple[str, bool, bool, bool]:
+        flags = self._cache.get(style_id)
+        if flags is None:
+            from openpyxl.cell.read_only import ReadOnlyCell
+
+            probe = ReadOnlyCell(worksheet, 1, 1, None, style_id=style_id)
+            font, fill = probe.font, probe.fill
+            red = bool(font and _is_red(font.color))
+            filled = bool(fill and fill.fill_type and _is_coloured(fill.fgColor))
+            flags = (probe.number_format or "General", red, filled, bool(font and font.strike))
+            self._cache[style_id] = flags
+        return flags
+
+
+def _rgb(color: object) -> tuple[int, int, int] | None:
+    if color is None:
+        return None
+    if getattr(color, "type", None) == "indexed":
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        index = color.indexed
+        rgb = COLOR_INDEX[index] if isinstance(index, int) and index < len(COLOR_INDEX) else None
+    else:
+        rgb = color.rgb if getattr(color, "type", None) == "rgb" else None
+    if not isinstance(rgb, str) or len(rgb) < 6:
+        return None
+    return int(rgb[-6:-4], 16), int(rgb[-4:-2], 16), int(rgb[-2:], 16)
+
+
+def _is_red(color: object) -> bool:
+    rgb = _rgb(color)
+    return rgb is not None and rgb[0] >= 0xC0 and rgb[1] < 0x70 and rgb[2] < 0x70
+
+
+def _is_coloured(color: object) -> bool:
+    if getattr(color, "type", None) == "theme":
+        return color.theme not in (0, None)  # theme 0 is the background (white)
+    rgb = _rgb(color)
+    return rgb is not None and rgb != (255, 255, 255) and rgb != (0, 0, 0)
+
+
+def _xlsx_rows(
+    worksheet: object, scan: SheetScan, comments: dict[int, dict[int, str]], styles: _StyleFlags
+) -> Iterator[Row]:
+    from openpyxl.cell.read_only import EMPTY_CELL
+
+    worksheet.reset_dimensions()  # the stored dimension is often wrong (quirk 4): read what is there
+    merges = _Merges(scan.merges)
+    formulas = scan.formulas_without_value
+    for number, source in enumerate(worksheet.iter_rows(), start=1):
+        cells: list[Cell] = []
+        for ro_cell in source[:MAX_COLUMNS]:
+            if ro_cell is EMPTY_CELL:
+                cells.append(EMPTY)
+                continue
+            value = ro_cell.value
+            flags = styles.get(worksheet, ro_cell._style_id)
+            if value is None and not flags[3]:
+                cells.append(EMPTY)
+            elif flags == ("General", False, False, False):
+                cells.append(Cell(value))
+            else:
+                cells.append(Cell(value, *flags))
+        if formulas and number in formulas:
+            for column in formulas[number]:
+                if column <= MAX_COLUMNS:
+                    _ensure(cells, column)
+                    cells[column - 1] = cells[column - 1]._replace(formula_without_value=True)
+        if comments and number in comments:
+            for column, text in comments[number].items():
+                if column <= MAX_COLUMNS:
+                    _ensure(cells, column)
+                    cells[column - 1] = cells[column - 1]._replace(comment=text)
+        merges.apply(number, cells)
+        yield Row(number, cells, number in scan.hidden_rows)
+
+
+def _ensure(cells: list[Cell], column: int) -> None:
+    if len(cells) < column:
+        cells.extend([EMPTY] * (column - len(cells)))
+
+
+# --- xls --------------------------------------------------------------------------------------
+
+
+def _read_xls(path: str) -> Iterator[Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, logfile=io.StringIO())
+    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError) as exc:
+        raise UnreadableWorkbook(str(exc)) from exc
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            merges = [MergedRange(r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sheet.merged_cells]
+            hidden_columns = frozenset(c + 1 for c, info in sheet.colinfo_map.items() if info.hidden)
+            yield Sheet(
+                name=sheet.name,
+                index=index,
+                hidden=sheet.visibility != 0,
+                rows=_with_blank_cutoff(_xls_rows(book, sheet, merges)),
+                merges=merges,
+                hidden_columns=hidden_columns,
+            )
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+
+
+def _xls_rows(book: object, sheet: object, merges: list[MergedRange]) -> Iterator[Row]:
+    import xlrd
+
+    applier = _Merges(merges)
+    notes = {key: note.text for key, note in getattr(sheet, "cell_note_map", {}).items()}
+    for r in range(sheet.nrows):
+        cells: list[Cell] = []
+        for c, cell in enumerate(sheet.row(r)[:MAX_COLUMNS]):
+            value: CellValue
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                value = None
+            elif cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    value = cell.value
+            elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                value = int(cell.value) if float(cell.value).is_integer() else cell.value
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                value = xlrd.error_text_from_code.get(cell.value, "#ERROR")
+            else:
+                value = cell.value
+            number_format, red, filled, strike = _xls_flags(book, cell.xf_index)
+            cells.append(Cell(value, number_format, red, filled, strike, notes.get((r, c))))
+        applier.apply(r + 1, cells)
+        info = sheet.rowinfo_map.get(r)
+        yield Row(r + 1, cells, bool(info and info.hidden))
+
+
+def _xls_flags(book: object, xf_index: int | None) -> tuple[str, bool, bool, bool]:
+    if xf_index is None:
+        return "General", False, False, False
+    xf = book.xf_list[xf_index]
+    font = book.font_list[xf.font_index]
+    fmt = book.format_map.get(xf.format_key)
+    red_rgb = book.colour_map.get(font.colour_index)
+    red = bool(red_rgb and red_rgb[0] >= 0xC0 and red_rgb[1] < 0x70 and red_rgb[2] < 0x70)
+    fill_rgb = book.colour_map.get(xf.background.pattern_colour_index)
+    filled = bool(xf.background.fill_pattern and fill_rgb and fill_rgb not in ((255, 255, 255), (0, 0, 0)))
+    return (fmt.format_str if fmt else "General"), red, filled, bool(font.struck_out)
+
+
+# --- csv --------------------------------------------------------------------------------------
+
+
+def _csv_encoding(path: str) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else GB18030."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with Path(path).open("rb") as handle:
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+def _read_csv(path: str) -> Iterator[Sheet]:
+    encoding = _csv_encoding(path)
+    yield Sheet(name=Path(path).stem, index=0, hidden=False, rows=_with_blank_cutoff(_csv_rows(path, encoding)))
+
+
+def _csv_rows(path: str, encoding: str) -> Iterator[Row]:
+    with Path(path).open(encoding=encoding, errors="replace", newline="") as handle:
+        sample = handle.read(8192)
+        handle.seek(0)
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        for number, values in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+            yield Row(number, [Cell(value) if value else EMPTY for value in values[:MAX_COLUMNS]])
