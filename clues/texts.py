@@ -11,7 +11,7 @@ def letter_title(round_title: str) -> str:
     return f"关于提供{round_title}被巡察单位有关情况的函"
 
 
-def letter_body(*, partner_name: str, round_title: str, unit_names: list[str]) -> str:
+def letter_body(*, round_title: str, unit_names: list[str]) -> str:
     units = "、".join(unit_names)
     return (
         f"根据工作安排，{round_title}将对{units}等{len(unit_names)}个单位党组织开展巡察。"

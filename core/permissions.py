@@ -67,6 +67,11 @@ def get_for_user_or_404(queryset: models.QuerySet, user: Any, action: str = "vie
         raise Http404 from exc
 
 
+def user_can(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether user may `action` this one row, by the same rules as the lists (one query)."""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
 def scope_group(obj: models.Model) -> Any:
     """The auth group standing for an organisation or inspection group, made on first use."""
     from django.contrib.auth.models import Group

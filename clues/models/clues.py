@@ -65,6 +65,15 @@ class Clue(TimeStampedModel):
         blank=True,
         related_name="clues",
     )
+    # The staged workbook row this clue was registered from (its raw cells stay there).
+    source_import_row = models.OneToOneField(
+        "clues.ClueImportRow",
+        verbose_name=_("workbook row"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clue",
+    )
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     source_channel = models.CharField(_("source channel"), max_length=30, blank=True)
     received_date = models.DateField(_("received on"))

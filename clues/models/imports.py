@@ -77,14 +77,6 @@ class ClueImportRow(models.Model):
         blank=True,
         related_name="+",
     )
-    clue = models.OneToOneField(
-        "clues.Clue",
-        verbose_name=_("clue"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="import_row",
-    )
 
     permission_via = "batch"
 

@@ -159,16 +159,32 @@ def _fingerprint(unit_id: int, values: dict[str, Any], clue_id: int | None = Non
 
 
 def _is_same(a: _Fingerprint, b: _Fingerprint) -> bool:
-    return (
-        a.month == b.month
-        and bool(a.names & b.names)
-        and SequenceMatcher(None, a.head, b.head).ratio() >= DUPLICATE_SIMILARITY
-    )
+    matcher = SequenceMatcher(None, a.head, b.head)
+    # quick_ratio bounds ratio from above: most non-duplicates stop there.
+    return matcher.quick_ratio() >= DUPLICATE_SIMILARITY and matcher.ratio() >= DUPLICATE_SIMILARITY
 
 
-def _known_fingerprints(inspection_round: InspectionRound) -> dict[int, list[_Fingerprint]]:
-    """Clues of the round already registered, by unit, for duplicate flags across all replies."""
-    known: dict[int, list[_Fingerprint]] = {}
+class _Index:
+    """Fingerprints by (unit, reported name, month): a row is compared only with its likely twins."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[int, str, str], list[_Fingerprint]] = {}
+
+    def add(self, unit_id: int, fp: _Fingerprint) -> None:
+        for name in fp.names:
+            self._buckets.setdefault((unit_id, name, fp.month), []).append(fp)
+
+    def match(self, unit_id: int, fp: _Fingerprint) -> _Fingerprint | None:
+        for name in fp.names:
+            for known in self._buckets.get((unit_id, name, fp.month), ()):
+                if _is_same(known, fp):
+                    return known
+        return None
+
+
+def _known_fingerprints(inspection_round: InspectionRound) -> _Index:
+    """Clues of the round already registered, for duplicate flags across all replies."""
+    index = _Index()
     rows = Clue.objects.filter(inspection_round=inspection_round).values(
         "pk", "inspected_unit_id", "reported_persons", "allegation_detail", "received_date"
     )
@@ -178,45 +194,47 @@ def _known_fingerprints(inspection_round: InspectionRound) -> dict[int, list[_Fi
             "allegation": row["allegation_detail"],
             "received_date": row["received_date"].isoformat(),
         }
-        unit, fp = _fingerprint(row["inspected_unit_id"], values, row["pk"])
-        known.setdefault(unit, []).append(fp)
-    return known
+        index.add(*_fingerprint(row["inspected_unit_id"], values, row["pk"]))
+    return index
 
 
 @transaction.atomic
-def commit_batch(*, batch: ClueImportBatch, by: Any) -> list[Clue]:
-    """Register one clue per data row of a clean batch: all of them or none.
+def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
+    """Register one clue per data row of a clean batch: all of them or none. Returns how many.
 
     Rows that look like a clue already in the round (any partner's reply) are registered with
-    possible_duplicate_of set, for the clue custodian to decide; nothing is dropped.
+    possible_duplicate_of set, for the clue custodian to decide; nothing is dropped. Rows are
+    read and written in chunks, so memory stays flat however large the workbook.
     """
     batch = ClueImportBatch.objects.select_for_update().select_related("reply__letter__partner").get(pk=batch.pk)
     if batch.status != ClueImportBatch.Status.STAGED:
         raise ValidationError(_("Only a workbook without errors can be registered, and only once."))
     letter = batch.reply.letter
     inspection_round = letter.inspection_round
-    rows = list(batch.rows.filter(kind=ClueImportRow.Kind.DATA).order_by("sheet", "row_number"))
+    data_rows = batch.rows.filter(kind=ClueImportRow.Kind.DATA).order_by("sheet", "row_number")
+    codes = iter(_clue_codes(inspection_round, data_rows.count()))
     units = {u.pk: u for u in letter.inspected_units.all()}
-    codes = _clue_codes(inspection_round, len(rows))
     known = _known_fingerprints(inspection_round)
-    clues = []
-    for row, code in zip(rows, codes, strict=True):
-        values = row.values
-        unit = units[values["unit_id"]]
-        clues.append(_clue_from_row(values, code=code, letter=letter, unit=unit, by=by))
-    Clue.objects.bulk_create(clues, batch_size=_BULK)
-    flagged = []
-    for row, clue in zip(rows, clues, strict=True):
-        unit_id, fp = _fingerprint(clue.inspected_unit_id, row.values, clue.pk)
-        match = next((k for k in known.get(unit_id, []) if _is_same(k, fp)), None)
-        if match is not None:
-            clue.possible_duplicate_of_id = match.clue_id
-            row.duplicate_of_id = match.clue_id
-            flagged.append(clue)
-        known.setdefault(unit_id, []).append(fp)
-        row.clue = clue
-    Clue.objects.bulk_update(flagged, ["possible_duplicate_of"], batch_size=_BULK)
-    ClueImportRow.objects.bulk_update(rows, ["clue", "duplicate_of"], batch_size=_BULK)
+    created = flagged = 0
+    for chunk in _chunks(data_rows.defer("raw", "issues").iterator(chunk_size=_BULK), _BULK):
+        clues = [
+            _clue_from_row(row, code=next(codes), letter=letter, unit=units[row.values["unit_id"]], by=by)
+            for row in chunk
+        ]
+        Clue.objects.bulk_create(clues, batch_size=_BULK)
+        suspects, suspect_rows = [], []
+        for row, clue in zip(chunk, clues, strict=True):
+            unit_id, fp = _fingerprint(clue.inspected_unit_id, row.values, clue.pk)
+            match = known.match(unit_id, fp)
+            if match is not None:
+                clue.possible_duplicate_of_id = row.duplicate_of_id = match.clue_id
+                suspects.append(clue)
+                suspect_rows.append(row)
+            known.add(unit_id, fp)
+        Clue.objects.bulk_update(suspects, ["possible_duplicate_of"])
+        ClueImportRow.objects.bulk_update(suspect_rows, ["duplicate_of"])
+        created += len(clues)
+        flagged += len(suspects)
     batch.status = ClueImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()
     batch.save(update_fields=["status", "committed_at"])
@@ -225,12 +243,24 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> list[Clue]:
         action=AuditLog.Action.CREATE,
         obj=batch,
         note=_("%(count)s clues registered, %(flagged)s flagged as possible duplicates")
-        % {"count": len(clues), "flagged": len(flagged)},
+        % {"count": created, "flagged": flagged},
     )
-    return clues
+    return created
 
 
-def _clue_from_row(values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: Any) -> Clue:
+def _chunks(rows: Iterable[ClueImportRow], size: int) -> Iterable[list[ClueImportRow]]:
+    chunk: list[ClueImportRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _clue_from_row(row: ClueImportRow, *, code: str, letter: InfoRequestLetter, unit: Any, by: Any) -> Clue:
+    values = row.values
     allegation = values.get("allegation") or ""
     amount = values.get("amount_yuan")
     reporter = (values.get("reporter_name") or "").strip()
@@ -241,6 +271,7 @@ def _clue_from_row(values: dict[str, Any], *, code: str, letter: InfoRequestLett
         assigned_group_id=unit.group_id,
         source_type=Clue.SourceType.PARTNER_LETTER,
         source_partner_id=letter.partner_id,
+        source_import_row=row,
         source_ref=(values.get("source_ref") or "")[:100],
         source_channel=values.get("source_channel") or "",
         received_date=date.fromisoformat(values["received_date"]),

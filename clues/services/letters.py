@@ -25,7 +25,8 @@ LETTER_SERIES = "info_request_letter"
 EDITABLE = (InfoRequestLetter.Status.DRAFT, InfoRequestLetter.Status.PENDING_APPROVAL)
 
 
-def _transition(letter: InfoRequestLetter, by: Any, to: str, **fields: Any) -> InfoRequestLetter:
+def transition(letter: InfoRequestLetter, by: Any, to: str, **fields: Any) -> InfoRequestLetter:
+    """Move a (locked) letter to status `to`, setting fields, with an audit row. No guards: callers check."""
     before = audit.snapshot(letter)
     letter.status = to
     for name, value in fields.items():
@@ -79,7 +80,6 @@ def _create_letter(
         kind=kind,
         title=texts.letter_title(inspection_round.title),
         body=texts.letter_body(
-            partner_name=partner.org_unit.name,
             round_title=inspection_round.title,
             unit_names=[u.org_unit.name for u in units],
         ),
@@ -141,7 +141,7 @@ def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLet
         raise ValidationError(_("Only a draft can be submitted for approval."))
     if not letter.request_items or not letter.inspected_units.exists():
         raise ValidationError(_("A letter needs at least one requested item and one unit before approval."))
-    return _transition(letter, by, InfoRequestLetter.Status.PENDING_APPROVAL, submitted_at=timezone.now())
+    return transition(letter, by, InfoRequestLetter.Status.PENDING_APPROVAL, submitted_at=timezone.now())
 
 
 def _next_doc_number(year: int) -> str:
@@ -168,7 +168,7 @@ def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None
         # A double click or a stale page: the letter has already moved on.
         raise ValidationError(_("This letter is not awaiting approval."))
     sent_on = timezone.localdate(now)
-    _transition(
+    transition(
         letter,
         by,
         InfoRequestLetter.Status.SENT,
@@ -266,7 +266,7 @@ def record_view(*, letter: InfoRequestLetter, user: Any, now: datetime | None = 
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status in (InfoRequestLetter.Status.SENT, InfoRequestLetter.Status.RETURNED):
         fields = {} if letter.first_viewed_at else {"first_viewed_at": now or timezone.now()}
-        _transition(letter, user, InfoRequestLetter.Status.VIEWED, **fields)
+        transition(letter, user, InfoRequestLetter.Status.VIEWED, **fields)
     return letter
 
 
@@ -276,7 +276,7 @@ def withdraw_letter(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
     if letter.status not in (*EDITABLE, InfoRequestLetter.Status.SENT):
         raise ValidationError(_("Only a letter not yet viewed by the partner can be withdrawn."))
     stop_reminders(letter)
-    return _transition(letter, by, InfoRequestLetter.Status.WITHDRAWN)
+    return transition(letter, by, InfoRequestLetter.Status.WITHDRAWN)
 
 
 def working_days_left(letter: InfoRequestLetter, today: date | None = None) -> int | None:

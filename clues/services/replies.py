@@ -124,7 +124,7 @@ def submit_reply(*, letter: InfoRequestLetter, by: Any, now: datetime | None = N
     reply.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     # Answering without a recorded view is allowed: record the view at the same time.
     viewed = {} if letter.first_viewed_at else {"first_viewed_at": now}
-    letters._transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now, **viewed)
+    letters.transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now, **viewed)
     letters.stop_reminders(letter)
     return reply
 
@@ -142,7 +142,7 @@ def accept_reply(*, reply: LetterReply, by: Any, now: datetime | None = None) ->
     reply.reviewed_by = by
     reply.reviewed_at = now
     reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
-    letters._transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
+    letters.transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
     return reply
 
 
@@ -162,7 +162,7 @@ def return_reply(*, reply: LetterReply, by: Any, note: str, now: datetime | None
     reply.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
     letter = reply.letter
     deadline = add_working_days(timezone.localdate(now), settings.LETTER_RETURN_WORKING_DAYS)
-    letters._transition(letter, by, InfoRequestLetter.Status.RETURNED, deadline=deadline, sent_at=letter.sent_at)
+    letters.transition(letter, by, InfoRequestLetter.Status.RETURNED, deadline=deadline, sent_at=letter.sent_at)
     schedule_reminders(target=letter, plan=[p for p in letters.reminder_plan(letter) if p.due_at > now])
     notify(
         recipients=letters.partner_users(letter.partner),
@@ -176,7 +176,7 @@ def return_reply(*, reply: LetterReply, by: Any, note: str, now: datetime | None
 @transaction.atomic
 def import_paper_reply(
     *, letter: InfoRequestLetter, checked: CheckedFile, name: str, result: ParseResult, by: Any | None
-) -> list:
+) -> int:
     """An administrator loads a workbook (a late paper reply, a past round's ledger) for a letter.
 
     Whatever state the letter is in, the file becomes a batch of a paper reply and is committed
@@ -186,17 +186,17 @@ def import_paper_reply(
     reply = draft_reply(letter=letter, by=by)
     stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply)
     batch = importing.stage_result(reply=reply, stored=stored, result=result)
-    clues = importing.commit_batch(batch=batch, by=by)
+    created = importing.commit_batch(batch=batch, by=by)
     now = timezone.now()
     reply.status = LetterReply.Status.ACCEPTED
     reply.submitted_by, reply.submitted_at, reply.reviewed_by, reply.reviewed_at = by, now, by, now
     reply.save()
     if letter.status in InfoRequestLetter.AWAITING:
-        letters._transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now)
+        letters.transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now)
         letters.stop_reminders(letter)
     if letter.status == InfoRequestLetter.Status.ANSWERED:
-        letters._transition(letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
-    return clues
+        letters.transition(letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
+    return created
 
 
 def _system_user() -> Any:

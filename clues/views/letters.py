@@ -17,7 +17,7 @@ from clues.importing.template import build_clue_template
 from clues.models import InfoRequestLetter, LetterReply
 from clues.services import letters as letter_services
 from clues.views.common import DOCX, XLSX, attachment, letter_or_404, service_errors_to_messages
-from core.permissions import get_for_user_or_404
+from core.permissions import get_for_user_or_404, user_can
 from core.workdays import working_days_from
 from inspection.models import InspectionRound
 
@@ -76,10 +76,7 @@ def approve_all(request: HttpRequest, round_pk: int) -> HttpResponse:
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
     """Every letter the user may see; for a partner user, their department's letters."""
-    queryset = selectors.letters_for(request.user).exclude(status=InfoRequestLetter.Status.DRAFT)
-    if request.user.has_perm("clues.view_inforequestletter"):
-        queryset = selectors.letters_for(request.user)
-    page = Paginator(queryset.order_by("-sent_at", "partner__sort_order", "pk"), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk"), 20).get_page(request.GET.get("page"))
     left = working_days_from(timezone.localdate(), [x.deadline for x in page.object_list if x.deadline])
     for letter in page.object_list:
         letter.days_left = left.get(letter.deadline) if letter.deadline else None
@@ -91,7 +88,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk)
     letter = letter_services.record_view(letter=letter, user=request.user)
     user = request.user
-    can_answer = letter.status in InfoRequestLetter.AWAITING and user.has_perm("clues.answer_inforequestletter", letter)
+    can_answer = letter.status in InfoRequestLetter.AWAITING and user_can(user, "answer", letter)
     replies = selectors.replies_of(letter)
     draft = next((r for r in replies if r.status == LetterReply.Status.DRAFT), None)
     pending = next((r for r in replies if r.status == LetterReply.Status.PENDING), None)

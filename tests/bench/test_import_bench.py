@@ -54,3 +54,60 @@ def test_clue_import_throughput(tmp_path):
         f"ratio {parse_rate / raw_rate:.2f} vs values_only, {parse_rate / cell_rate:.2f} vs cells (target >= 0.5); "
         f"peak memory of the parse {peak / 2**20:.1f} MiB (the result holds every row); status {result.status}"
     )
+
+
+@pytest.mark.bench
+@pytest.mark.django_db
+def test_clue_import_end_to_end_throughput(tmp_path, settings):
+    """The whole path an upload takes (checks, parse, normalise, validate, stage, commit) through
+    `manage.py import_clues --commit`, against raw openpyxl iteration of the same file."""
+    import io
+    import json
+    import resource
+    from contextlib import redirect_stdout
+
+    from django.core.management import call_command
+
+    from clues.models import Clue, ClueImportRow
+    from clues.services import letters
+    from clues.services.partners import register_partner
+    from inspection import services as rounds
+    from tests.factories import OrganisationFactory
+
+    settings.UPLOAD_MAX_BYTES = 200 * 2**20  # the bench file is larger than an office upload
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path}}}
+    inspection_round = rounds.create_round(by=None, committee_term=13, year=2017, round_no=1, title="基准轮次")
+    group = rounds.create_group(by=None, inspection_round=inspection_round, number=1)
+    for name in UNITS:
+        rounds.assign_unit(by=None, group=group, org_unit=OrganisationFactory(name=name))
+    register_partner(by=None, org_unit=OrganisationFactory(name="区审计局"), category="audit", sort_order=1, request_items=["审计"])
+    (letter,) = letters.create_round_letters(inspection_round=inspection_round, by=None)
+    letters.submit_for_approval(letter=letter, by=None)
+    letter = letters.approve_and_send(letter=letter, by=None)
+
+    path = str(tmp_path / "partner.xlsx")
+    write_partner_workbook(path, ROWS, UNITS)
+    started = time.perf_counter()
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sum(1 for row in workbook.active.iter_rows(values_only=True) for _ in row)
+    workbook.close()
+    raw_rate = ROWS / (time.perf_counter() - started)
+
+    before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = io.StringIO()
+    started = time.perf_counter()
+    with redirect_stdout(out), pytest.raises(SystemExit) as exit_info:
+        call_command("import_clues", path, "--letter", letter.doc_number, "--commit", "--json", stdout=out)
+    seconds = time.perf_counter() - started
+    after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = json.loads(out.getvalue())
+    assert exit_info.value.code == 0, report["errors"][:5]
+    assert report["clues_created"] == ROWS == Clue.objects.count()
+    assert ClueImportRow.objects.filter(clue__isnull=False).count() == ROWS
+    rate = ROWS / seconds
+    print(  # noqa: T201 - the benchmark's report
+        f"\nclue import end to end ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}), {ROWS} rows: "
+        f"raw openpyxl values_only {raw_rate:,.0f} rows/s; import_clues --commit {rate:,.0f} rows/s "
+        f"({seconds:.1f} s); ratio {rate / raw_rate:.2f}; process peak RSS {after_kib / 1024:.0f} MiB "
+        f"(grew {max(after_kib - before_kib, 0) / 1024:.0f} MiB during the import)"
+    )

@@ -210,7 +210,7 @@ def test_the_portal_shows_every_problem_and_offers_the_marked_workbook(world, se
     response = client.post(reverse("clues:letter-upload", args=[sent["x"].pk]), {"file": upload}, follow=True)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "received_date" in body or "收到" in body
+    assert "收到(发现)时间" in body  # the column's header, not its key
     batch = ClueImportBatch.objects.get()
     marked = client.get(reverse("clues:batch-errors", args=[batch.pk]))
     assert marked.status_code == 200
@@ -234,3 +234,23 @@ def test_partner_y_cannot_upload_to_partner_xs_letter(world, sent):
     upload.name = "a.xlsx"
     assert client.post(reverse("clues:letter-upload", args=[sent["x"].pk]), {"file": upload}).status_code == 404
     assert not ClueImportBatch.objects.exists()
+
+
+def test_office_staff_see_the_answer_form_to_record_a_paper_reply(world, sent):
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    response = client.get(reverse("clues:letter-detail", args=[sent["x"].pk]))
+    assert response.context["can_answer"] is True
+    upload = workbook(good_rows(1))
+    upload.name = "纸质回函.xlsx"
+    client.post(reverse("clues:letter-upload", args=[sent["x"].pk]), {"file": upload})
+    assert LetterReply.objects.get().on_paper
+
+
+def test_a_partner_cannot_answer_a_letter_it_has_answered(world, sent):
+    answer_with_nil_return(sent["x"], world.users["partner_x"])
+    client = _partner_client(world)
+    response = client.get(reverse("clues:letter-detail", args=[sent["x"].pk]))
+    assert response.context["can_answer"] is False
+    response = client.post(reverse("clues:letter-answer", args=[sent["x"].pk]), follow=True)
+    assert "当前不需要答复" in response.content.decode()

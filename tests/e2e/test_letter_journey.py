@@ -54,7 +54,7 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     bad.write_bytes(workbook(rows).getvalue())
     page.set_input_files("form[action$='/upload/'] input[name=file]", str(bad))
     page.click("#upload-workbook")
-    expect(page.locator("#row-issues")).to_contain_text("inspected_unit")
+    expect(page.locator("#row-issues")).to_contain_text("被巡察单位")
     expect(page.locator("#row-issues")).to_contain_text("5")
     page.screenshot(path=str(artifacts_dir / "workbook-errors.png"), full_page=True)
 

@@ -69,9 +69,9 @@ class Command(BaseCommand):
                 if result.status != "ok":
                     return report, EXIT_INVALID if result.status == "invalid" else EXIT_REJECTED
                 if options["commit"]:
-                    clues = import_paper_reply(letter=letter, checked=checked, name=path.name, result=result, by=user)
+                    created = import_paper_reply(letter=letter, checked=checked, name=path.name, result=result, by=user)
                     report["committed"] = True
-                    report["clues_created"] = len(clues)
+                    report["clues_created"] = created
         except FileRejected as exc:
             report["errors"].append({"row": 0, "column": "", "message": " ".join(exc.messages)})
             return report, EXIT_REJECTED

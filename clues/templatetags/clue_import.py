@@ -1,0 +1,12 @@
+from django import template
+
+from clues.importing import spec
+
+register = template.Library()
+
+
+@register.filter
+def column_label(key: str) -> str:
+    """The workbook header a column key stands for (inspected_unit → 被巡察单位)."""
+    column = spec.BY_KEY.get(key)
+    return column.label if column else ""
