@@ -1,11 +1,11 @@
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from clues.models import ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply, OnlineOpinionItem
+from clues.models import ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply, OnlineOpinionItem, PartnerUnit
 from core.models import Reminder
 from core.workdays import working_days_from
 from inspection.models import InspectionRound
@@ -50,7 +50,32 @@ def letter_board(
 
 
 def replies_of(letter: InfoRequestLetter) -> list[LetterReply]:
-    return list(letter.replies.select_related("cover_letter", "submitted_by", "reviewed_by").order_by("-version"))
+    batches = ClueImportBatch.objects.select_related("file").order_by("uploaded_at", "pk")
+    return list(
+        letter.replies.select_related("cover_letter", "submitted_by", "reviewed_by")
+        .prefetch_related(Prefetch("batches", queryset=batches))
+        .order_by("-version")
+    )
+
+
+def board_summary(letters: list[InfoRequestLetter]) -> dict[str, int]:
+    """Counts for the head of the round's board, from the rows already loaded."""
+    status = InfoRequestLetter.Status
+    return {
+        "sent": sum(1 for x in letters if x.sent_at),
+        "awaiting": sum(1 for x in letters if x.status in InfoRequestLetter.AWAITING),
+        "overdue": sum(1 for x in letters if x.is_overdue),
+        "answered": sum(1 for x in letters if x.status == status.ANSWERED),
+        "accepted": sum(1 for x in letters if x.status == status.ACCEPTED),
+        "late": sum(1 for x in letters if x.answered_late),
+    }
+
+
+def partners_without_main_letter(inspection_round: InspectionRound) -> int:
+    have = InfoRequestLetter.objects.filter(
+        inspection_round=inspection_round, kind=InfoRequestLetter.Kind.MAIN
+    ).exclude(status=InfoRequestLetter.Status.WITHDRAWN)
+    return PartnerUnit.objects.filter(active=True).exclude(pk__in=have.values("partner_id")).count()
 
 
 def batches_of(reply: LetterReply) -> list[ClueImportBatch]:
