@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.importing.parser import ParseResult, UnitRef, parse_clue_workbook
+from clues.importing.parser import parse_clue_workbook
+from clues.importing.result import ParseResult, UnitRef
 from clues.models import Clue, ClueImportBatch, ClueImportRow, DocumentNumber, InfoRequestLetter, LetterReply
 from core import audit
 from core.files import stored_path

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.importing.parser import ParseResult
+from clues.importing.result import ParseResult
 from clues.models import ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import importing, letters
 from core import audit

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from clues.importing import UnitRef, parse_clue_workbook
+from clues.importing.parser import parse_clue_workbook
+from clues.importing.result import UnitRef
 from tests.bench.workbook import write_partner_workbook
 
 ROWS = 50_000

@@ -8,7 +8,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from clues.importing import build_clue_error_workbook
+from clues.importing.parser import build_clue_error_workbook
 from tests.clues.workbooks import (
     ALLEGATION,
     HEADER,

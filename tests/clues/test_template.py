@@ -4,8 +4,8 @@ import io
 
 from openpyxl import load_workbook
 
-from clues.importing import build_clue_template
 from clues.importing.spec import COLUMNS
+from clues.importing.template import build_clue_template
 from tests.clues.workbooks import UNITS, data_row, parse
 
 UNIT_NAMES = [unit.names[0] for unit in UNITS]

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from clues.importing import ParseResult, UnitRef, parse_clue_workbook
+from clues.importing.parser import parse_clue_workbook
+from clues.importing.result import ParseResult, UnitRef
 from clues.importing.spec import COLUMNS
 
 HEADER = [column.label for column in COLUMNS]
