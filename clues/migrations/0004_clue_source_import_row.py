@@ -5,19 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clues', '0003_letters_replies_imports_clues'),
+        ("clues", "0003_letters_replies_imports_clues"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='clueimportrow',
-            name='clue',
+            model_name="clueimportrow",
+            name="clue",
         ),
         migrations.AddField(
-            model_name='clue',
-            name='source_import_row',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='clue', to='clues.clueimportrow', verbose_name='workbook row'),
+            model_name="clue",
+            name="source_import_row",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="clue",
+                to="clues.clueimportrow",
+                verbose_name="workbook row",
+            ),
         ),
     ]

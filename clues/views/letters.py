@@ -76,7 +76,9 @@ def approve_all(request: HttpRequest, round_pk: int) -> HttpResponse:
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
     """Every letter the user may see; for a partner user, their department's letters."""
-    page = Paginator(selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk"), 20).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk"), 20
+    ).get_page(request.GET.get("page"))
     left = working_days_from(timezone.localdate(), [x.deadline for x in page.object_list if x.deadline])
     for letter in page.object_list:
         letter.days_left = left.get(letter.deadline) if letter.deadline else None

@@ -75,12 +75,17 @@ def test_clue_import_end_to_end_throughput(tmp_path, settings):
     from tests.factories import OrganisationFactory
 
     settings.UPLOAD_MAX_BYTES = 200 * 2**20  # the bench file is larger than an office upload
-    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path}},
+    }
     inspection_round = rounds.create_round(by=None, committee_term=13, year=2017, round_no=1, title="基准轮次")
     group = rounds.create_group(by=None, inspection_round=inspection_round, number=1)
     for name in UNITS:
         rounds.assign_unit(by=None, group=group, org_unit=OrganisationFactory(name=name))
-    register_partner(by=None, org_unit=OrganisationFactory(name="区审计局"), category="audit", sort_order=1, request_items=["审计"])
+    register_partner(
+        by=None, org_unit=OrganisationFactory(name="区审计局"), category="audit", sort_order=1, request_items=["审计"]
+    )
     (letter,) = letters.create_round_letters(inspection_round=inspection_round, by=None)
     letters.submit_for_approval(letter=letter, by=None)
     letter = letters.approve_and_send(letter=letter, by=None)

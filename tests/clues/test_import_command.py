@@ -58,7 +58,9 @@ def test_commit_registers_the_clues_whatever_the_letter_state(letter, tmp_path):
     assert reply.status == LetterReply.Status.ACCEPTED
     assert InfoRequestLetter.objects.get(pk=letter.pk).status == InfoRequestLetter.Status.ACCEPTED
     # A second file for the same letter, now accepted, still goes in.
-    code, report = run(_file(tmp_path, "more.xlsx", workbook(good_rows(1)).getvalue()), "--letter", letter.doc_number, "--commit")
+    code, report = run(
+        _file(tmp_path, "more.xlsx", workbook(good_rows(1)).getvalue()), "--letter", letter.doc_number, "--commit"
+    )
     assert code == 0
     assert Clue.objects.count() == 3
 
