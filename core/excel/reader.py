@@ -199,46 +199,65 @@ def _xlsx_rows(
     width = max(MAX_COLUMNS - offset, 0)
     lead = [EMPTY] * min(offset, MAX_COLUMNS)
     merges = _Merges(scan.merges)
-    errors, cell_styles, formulas = scan.errors, scan.styles, scan.formulas_without_value
+    number = 0
     for number, source in enumerate(values.iter_rows(), start=1):
-        cells = lead.copy()
-        for value in source[:width]:
-            kind = type(value)
-            if kind is str:
-                cells.append(Cell(value) if value else EMPTY)
-            elif kind is float:
-                cells.append(Cell(int(value) if value.is_integer() and -_INT_LIMIT < value < _INT_LIMIT else value))
-            elif kind is date:
-                cells.append(Cell(datetime(value.year, value.month, value.day)))  # noqa: DTZ001 - naive, as in the file
-            else:
-                cells.append(Cell(value))
-        if errors and number in errors:
-            for column, text in errors[number].items():
-                if column <= MAX_COLUMNS:
+        yield _xlsx_row(number, _values(source, lead, width), scan, comments, styles, merges)
+    # Rows after the last value may still hold covered merged cells or comments.
+    for number_after in range(number + 1, scan.last_row + 1):
+        yield _xlsx_row(number_after, [], scan, comments, styles, merges)
+
+
+def _values(source: list[object], lead: list[Cell], width: int) -> list[Cell]:
+    cells = lead.copy()
+    for value in source[:width]:
+        kind = type(value)
+        if kind is str:
+            cells.append(Cell(value) if value else EMPTY)
+        elif kind is float:
+            cells.append(Cell(int(value) if value.is_integer() and -_INT_LIMIT < value < _INT_LIMIT else value))
+        elif kind is date:
+            cells.append(Cell(datetime(value.year, value.month, value.day)))  # noqa: DTZ001 - naive, as in the file
+        else:
+            cells.append(Cell(value))
+    return cells
+
+
+def _xlsx_row(
+    number: int,
+    cells: list[Cell],
+    scan: SheetScan,
+    comments: dict[int, dict[int, str]],
+    styles: dict[int, StyleFlags],
+    merges: _Merges,
+) -> Row:
+    errors, cell_styles, formulas = scan.errors, scan.styles, scan.formulas_without_value
+    if errors and number in errors:
+        for column, text in errors[number].items():
+            if column <= MAX_COLUMNS:
+                _ensure(cells, column)
+                cells[column - 1] = cells[column - 1]._replace(value=text)
+    if cell_styles and number in cell_styles:
+        for column, style_id in cell_styles[number].items():
+            if column <= MAX_COLUMNS:
+                flags = styles[style_id]
+                value = cells[column - 1].value if column <= len(cells) else None
+                if value is not None or flags.strike:
                     _ensure(cells, column)
-                    cells[column - 1] = cells[column - 1]._replace(value=text)
-        if cell_styles and number in cell_styles:
-            for column, style_id in cell_styles[number].items():
-                if column <= MAX_COLUMNS:
-                    flags = styles[style_id]
-                    value = cells[column - 1].value if column <= len(cells) else None
-                    if value is not None or flags.strike:
-                        _ensure(cells, column)
-                        cells[column - 1] = cells[column - 1]._replace(
-                            number_format=flags.number_format, red=flags.red, filled=flags.filled, strike=flags.strike
-                        )
-        if formulas and number in formulas:
-            for column in formulas[number]:
-                if column <= MAX_COLUMNS:
-                    _ensure(cells, column)
-                    cells[column - 1] = cells[column - 1]._replace(formula_without_value=True)
-        if comments and number in comments:
-            for column, text in comments[number].items():
-                if column <= MAX_COLUMNS:
-                    _ensure(cells, column)
-                    cells[column - 1] = cells[column - 1]._replace(comment=text)
-        merges.apply(number, cells)
-        yield Row(number, cells, number in scan.hidden_rows)
+                    cells[column - 1] = cells[column - 1]._replace(
+                        number_format=flags.number_format, red=flags.red, filled=flags.filled, strike=flags.strike
+                    )
+    if formulas and number in formulas:
+        for column in formulas[number]:
+            if column <= MAX_COLUMNS:
+                _ensure(cells, column)
+                cells[column - 1] = cells[column - 1]._replace(formula_without_value=True)
+    if comments and number in comments:
+        for column, text in comments[number].items():
+            if column <= MAX_COLUMNS:
+                _ensure(cells, column)
+                cells[column - 1] = cells[column - 1]._replace(comment=text)
+    merges.apply(number, cells)
+    return Row(number, cells, number in scan.hidden_rows)
 
 
 def _ensure(cells: list[Cell], column: int) -> None:

@@ -60,6 +60,7 @@ class SheetScan:
     formulas_without_value: dict[int, list[int]] = field(default_factory=dict)
     errors: dict[int, dict[int, str]] = field(default_factory=dict)  # row → column → "#N/A"
     styles: dict[int, dict[int, int]] = field(default_factory=dict)  # row → column → style id
+    last_row: int = 0  # the number of the last <row> element, valued or not
 
 
 def scan_sheet(archive: zipfile.ZipFile, member: str, styled: Collection[int] = ()) -> SheetScan:
@@ -90,6 +91,8 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, styled: Collection[int] = 
 
 
 def _scan_part(part: bytes, scan: SheetScan, hidden_columns: set[int], styled_cell: re.Pattern[bytes] | None) -> None:
+    if (start := part.rfind(b"<row ")) >= 0 and (number := _ROW_NUMBER.search(part, start)):
+        scan.last_row = int(number[1])
     if b"hidden=" in part:
         for tag in _HIDDEN_ROW.finditer(part):
             if number := _ROW_NUMBER.search(tag.group()):
