@@ -21,6 +21,7 @@ from clues.importing.parser import parse_clue_workbook
 from clues.importing.result import ParseResult, UnitRef
 from clues.models import Clue, ClueImportBatch, ClueImportRow, DocumentNumber, InfoRequestLetter, LetterReply
 from core import audit
+from core.bulk import insert_rows
 from core.files import stored_path
 from core.models import AuditLog, StoredFile
 from inspection.models import InspectionRound
@@ -78,7 +79,8 @@ def stage_result(*, reply: LetterReply, stored: StoredFile, result: ParseResult)
         + sum(1 for i in result.file_issues if i.severity == "warning"),
         file_issues=[_issue(i) for i in result.file_issues],
     )
-    ClueImportRow.objects.bulk_create(
+    insert_rows(
+        ClueImportRow,
         (
             ClueImportRow(
                 batch=batch,
@@ -92,7 +94,6 @@ def stage_result(*, reply: LetterReply, stored: StoredFile, result: ParseResult)
             )
             for row in result.rows
         ),
-        batch_size=_BULK,
     )
     return batch
 
@@ -222,7 +223,12 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
             _clue_from_row(row, code=next(codes), letter=letter, unit=units[row.values["unit_id"]], by=by)
             for row in chunk
         ]
-        Clue.objects.bulk_create(clues, batch_size=_BULK)
+        insert_rows(Clue, clues)
+        # insert_rows returns no keys: read them back by the unique code.
+        pks = dict(Clue.objects.filter(code__in=[c.code for c in clues]).values_list("code", "pk"))
+        for clue in clues:
+            clue.pk = pks[clue.code]
+            clue._state.adding = False
         suspects, suspect_rows = [], []
         for row, clue in zip(chunk, clues, strict=True):
             unit_id, fp = _fingerprint(clue.inspected_unit_id, row.values, clue.pk)
