@@ -218,30 +218,29 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     units = {u.pk: u for u in letter.inspected_units.all()}
     known = _known_fingerprints(inspection_round)
     created = flagged = 0
-    for chunk in _chunks(data_rows.defer("raw", "issues").iterator(chunk_size=_BULK), _BULK):
+    # (pk, values) pairs, not model instances: the commit needs nothing else of a staged row.
+    for chunk in _chunks(data_rows.values_list("pk", "values").iterator(chunk_size=_BULK), _BULK):
         clues = [
-            _clue_from_row(row, code=next(codes), letter=letter, unit=units[row.values["unit_id"]], by=by)
-            for row in chunk
+            _clue_from_row(row_pk, values, code=next(codes), letter=letter, unit=units[values["unit_id"]], by=by)
+            for row_pk, values in chunk
         ]
         insert_rows(Clue, clues)
         # insert_rows returns no keys: read them back by the unique code.
         pks = dict(Clue.objects.filter(code__in=[c.code for c in clues]).values_list("code", "pk"))
-        for clue in clues:
+        suspects = []
+        for (row_pk, values), clue in zip(chunk, clues, strict=True):
             clue.pk = pks[clue.code]
-            clue._state.adding = False
-        suspects, suspect_rows = [], []
-        for row, clue in zip(chunk, clues, strict=True):
-            unit_id, fp = _fingerprint(clue.inspected_unit_id, row.values, clue.pk)
+            unit_id, fp = _fingerprint(clue.inspected_unit_id, values, clue.pk)
             match = known.match(unit_id, fp)
             if match is not None:
-                clue.possible_duplicate_of_id = row.duplicate_of_id = match.clue_id
-                suspects.append(clue)
-                suspect_rows.append(row)
+                suspects.append((row_pk, clue.pk, match.clue_id))
             known.add(unit_id, fp)
-        Clue.objects.bulk_update(suspects, ["possible_duplicate_of"])
-        ClueImportRow.objects.bulk_update(suspect_rows, ["duplicate_of"])
-        created += len(clues)
+        # Few rows are suspects: one small UPDATE each for the clue and its staged row.
+        for row_pk, clue_pk, original_pk in suspects:
+            Clue.objects.filter(pk=clue_pk).update(possible_duplicate_of=original_pk)
+            ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
         flagged += len(suspects)
+        created += len(clues)
     batch.status = ClueImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()
     batch.save(update_fields=["status", "committed_at"])
@@ -255,8 +254,8 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     return created
 
 
-def _chunks(rows: Iterable[ClueImportRow], size: int) -> Iterable[list[ClueImportRow]]:
-    chunk: list[ClueImportRow] = []
+def _chunks(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    chunk: list[Any] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:
@@ -266,8 +265,9 @@ def _chunks(rows: Iterable[ClueImportRow], size: int) -> Iterable[list[ClueImpor
         yield chunk
 
 
-def _clue_from_row(row: ClueImportRow, *, code: str, letter: InfoRequestLetter, unit: Any, by: Any) -> Clue:
-    values = row.values
+def _clue_from_row(
+    row_pk: int, values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: Any
+) -> Clue:
     allegation = values.get("allegation") or ""
     amount = values.get("amount_yuan")
     reporter = (values.get("reporter_name") or "").strip()
@@ -278,7 +278,7 @@ def _clue_from_row(row: ClueImportRow, *, code: str, letter: InfoRequestLetter, 
         assigned_group_id=unit.group_id,
         source_type=Clue.SourceType.PARTNER_LETTER,
         source_partner_id=letter.partner_id,
-        source_import_row=row,
+        source_import_row_id=row_pk,
         source_ref=(values.get("source_ref") or "")[:100],
         source_channel=values.get("source_channel") or "",
         received_date=date.fromisoformat(values["received_date"]),
