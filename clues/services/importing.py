@@ -208,7 +208,11 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     possible_duplicate_of set, for the clue custodian to decide; nothing is dropped. Rows are
     read and written in chunks, so memory stays flat however large the workbook.
     """
-    batch = ClueImportBatch.objects.select_for_update(of=("self",)).select_related("reply__letter__partner").get(pk=batch.pk)
+    batch = (
+        ClueImportBatch.objects.select_for_update(of=("self",))
+        .select_related("reply__letter__partner")
+        .get(pk=batch.pk)
+    )
     if batch.status != ClueImportBatch.Status.STAGED:
         raise ValidationError(_("Only a workbook without errors can be registered, and only once."))
     letter = batch.reply.letter

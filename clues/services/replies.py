@@ -151,7 +151,9 @@ def return_reply(*, reply: LetterReply, by: Any, note: str, now: datetime | None
     """Send the answer back with a note; the partner gets LETTER_RETURN_WORKING_DAYS working days and reminders."""
     if not note.strip():
         raise ValidationError(_("Say what the partner should correct."))
-    reply = LetterReply.objects.select_for_update(of=("self",)).select_related("letter__partner__org_unit").get(pk=reply.pk)
+    reply = (
+        LetterReply.objects.select_for_update(of=("self",)).select_related("letter__partner__org_unit").get(pk=reply.pk)
+    )
     if reply.status != LetterReply.Status.PENDING:
         raise ValidationError(_("This answer is not awaiting review."))
     now = now or timezone.now()
