@@ -11,6 +11,7 @@ from clues.models import Clue, OnlineOpinionItem
 from clues.services.importing import _clue_codes
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
+from core.permissions import grant
 from inspection.models import InspectionRound
 
 
@@ -26,6 +27,9 @@ def record_opinion_item(
     item = OnlineOpinionItem(inspection_round=inspection_round, captured_by=by, created_by=by, **fields)
     item.full_clean()
     item.save()
+    if item.inspected_unit is not None:
+        # The group inspecting the unit may read what the office found about it (DOMAIN §5.3).
+        grant("view", item, to=item.inspected_unit.group)
     if snapshot is not None:
         item.snapshot = store_upload(
             upload=snapshot, name=snapshot_name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=item
