@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
+from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 from clues.models import InfoRequestLetter
 from core.files import FileRejected
@@ -33,9 +34,19 @@ def service_errors_to_messages(view: Callable[..., HttpResponse]) -> Callable[..
         except (ValidationError, FileRejected) as exc:
             for message in exc.messages:
                 messages.error(request, message)
-            return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or "clues:letter-list")
+            return redirect(_back_to(request))
 
     return wrapper
+
+
+def _back_to(request: HttpRequest) -> str:
+    """The page the user came from, if it is ours; the letter list otherwise."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse("clues:letter-list")
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -239,3 +239,12 @@ def test_the_board_keeps_a_constant_query_count_as_letters_grow(world, sent, dja
         response = client.get(url)
     assert len(response.context["letters"]) == 10
     assert len(few) == len(many)
+
+
+def test_a_refused_action_never_redirects_to_another_site(world, drafts):
+    client = Client()
+    client.force_login(world.users["office_head"])
+    url = reverse("clues:letter-approve", args=[drafts["x"].pk])  # still a draft: refused
+    response = client.post(url, HTTP_REFERER="https://evil.example.com/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clues:letter-list")
