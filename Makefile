@@ -29,7 +29,13 @@ DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn \
 help: ## list the targets
 	@grep -E '^[a-z0-9][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
-venv: $(STAMP) ## create .venv and install requirements-dev.lock (skipped when unchanged)
+venv: $(STAMP) var/dev.env ## create .venv and install requirements-dev.lock (skipped when unchanged)
+
+# Marks this checkout as a development one, so a bare `manage.py …` runs with DEBUG on.
+# Never in an image (.dockerignore drops var/); the environment always wins over it.
+var/dev.env:
+	@mkdir -p var
+	@printf '# Written by make venv: this checkout is for development.\nDJANGO_DEBUG=1\n' > $@
 
 $(STAMP):
 	@test -x $(PY) || { echo "make: creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }

@@ -14,6 +14,25 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def load_env_file(path: Path) -> None:
+    """Read NAME=VALUE lines from path into the environment, below anything already set.
+
+    Used for var/dev.env, which `make venv` writes in a development checkout (DJANGO_DEBUG=1),
+    so that a bare `manage.py makemigrations` works there. Production images never contain
+    var/ (.dockerignore), so production keeps DEBUG off unless the environment says otherwise.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip():
+            raise ImproperlyConfigured(f"{path}:{number}: expected NAME=VALUE, got {line!r}")
+        os.environ.setdefault(name.strip(), value.strip())
+
+
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 

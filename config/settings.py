@@ -20,11 +20,14 @@ from config.env import (
     env_path,
     env_secret,
     env_str,
+    load_env_file,
     parse_database_url,
 )
 
 # ---------------------------------------------------------------- paths
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A development checkout marks itself (make venv); the real environment always wins.
+load_env_file(BASE_DIR / "var" / "dev.env")
 DATA_DIR = env_path("DJANGO_DATA_DIR", BASE_DIR / "var")
 PRIVATE_MEDIA_ROOT = env_path("DJANGO_PRIVATE_MEDIA_ROOT", DATA_DIR / "private")
 

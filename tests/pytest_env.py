@@ -8,6 +8,8 @@ Celery runs tasks eagerly in unit tests; tests that exercise the broker turn tha
 import os
 from pathlib import Path
 
+# Explicit, so a development checkout's var/dev.env (DJANGO_DEBUG=1) does not apply to tests.
+os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-000000000000")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_path, env_secret, env_str, parse_database_url
+from config.env import env_bool, env_int, env_list, env_path, env_secret, env_str, load_env_file, parse_database_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NAME = "XUNCHA_TEST_VARIABLE"
@@ -219,3 +219,34 @@ def test_upload_limits_have_sane_defaults() -> None:
     assert settings.UPLOAD_MAX_UNPACKED_BYTES > settings.UPLOAD_MAX_BYTES
     assert settings.UPLOAD_MAX_COMPRESSION_RATIO > 1
     assert settings.STORAGES["private"]["OPTIONS"]["base_url"] is None  # no public URL for private files
+
+
+def test_an_env_file_fills_only_what_the_environment_leaves_unset(tmp_path, monkeypatch) -> None:
+
+    path = tmp_path / "dev.env"
+    path.write_text("# comment\n\nXC_TEST_FROM_FILE = 1\nXC_TEST_ALREADY_SET=file\n", encoding="utf-8")
+    monkeypatch.delenv("XC_TEST_FROM_FILE", raising=False)
+    monkeypatch.setenv("XC_TEST_ALREADY_SET", "environment")
+    load_env_file(path)
+    assert os.environ["XC_TEST_FROM_FILE"] == "1"
+    assert os.environ["XC_TEST_ALREADY_SET"] == "environment"
+    monkeypatch.delenv("XC_TEST_FROM_FILE")
+
+
+def test_a_malformed_env_file_line_is_refused(tmp_path) -> None:
+
+    path = tmp_path / "dev.env"
+    path.write_text("NOT A SETTING\n", encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match=r"dev\.env:1"):
+        load_env_file(path)
+
+
+def test_a_missing_env_file_changes_nothing(tmp_path) -> None:
+
+    before = dict(os.environ)
+    load_env_file(tmp_path / "absent.env")
+    assert dict(os.environ) == before
+
+
+def test_tests_run_with_debug_off_even_in_a_development_checkout(settings) -> None:
+    assert settings.DEBUG is False
