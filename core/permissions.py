@@ -9,6 +9,8 @@ Models that grow large declare guardian's direct foreign-key permission tables, 
 filter is an indexed join instead of a cast of guardian's text object_pk. A model whose
 rows belong to a parent (a reply to its letter) names the parent field in
 `permission_via`, and is visible exactly where its parent is, for the same action.
+A model may also name rows that no grant opens for a given user (a recusal) in a static
+`access_exclusions(user) -> Q`; they are removed whatever the role.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = "view") -> mode
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.
         parent = opts.get_field(via).related_model
         return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, action)})
+    exclusions = getattr(queryset.model, "access_exclusions", None)
+    if exclusions is not None:
+        queryset = queryset.exclude(exclusions(user))
     codename = f"{action}_{opts.model_name}"
     if user.has_perm(f"{opts.app_label}.{codename}"):
         return queryset
@@ -72,19 +77,31 @@ def user_can(user: Any, action: str, obj: models.Model) -> bool:
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
-def scope_group(obj: models.Model) -> Any:
-    """The auth group standing for an organisation or inspection group, made on first use."""
+def scope_group(obj: models.Model, purpose: str = "") -> Any:
+    """The auth group standing for an organisation or inspection group, made on first use.
+
+    A purpose names a narrower circle of the same unit: the leaders of a group ("leaders"),
+    the receiving office of an organisation ("receive").
+    """
     from django.contrib.auth.models import Group
 
-    group, _ = Group.objects.get_or_create(name=f"scope:{obj._meta.label_lower}:{obj.pk}")
+    name = f"scope:{obj._meta.label_lower}:{obj.pk}" + (f":{purpose}" if purpose else "")
+    group, _ = Group.objects.get_or_create(name=name)
     return group
 
 
-def grant(action: str, obj: models.Model, *, to: Any) -> None:
-    """Let `to` (a user, an auth group, or an object that has a scope group) `action` obj."""
+def grant(action: str, obj: models.Model | list[models.Model], *, to: Any) -> None:
+    """Let `to` (a user, an auth group, or an object that has a scope group) `action` obj.
+
+    obj may be a list of rows of one model: the grants are then written in one statement.
+    """
     from guardian.shortcuts import assign_perm
 
     holder = to if _is_user_or_group(to) else scope_group(to)
+    if isinstance(obj, list):
+        if obj:
+            assign_perm(f"{action}_{obj[0]._meta.model_name}", holder, obj)
+        return
     assign_perm(f"{action}_{obj._meta.model_name}", holder, obj)
 
 

@@ -54,7 +54,15 @@ _LETTERS_WRITE = [
     "clues.answer_inforequestletter",
 ]
 _OPINION = ["clues.view_onlineopinionitem", "clues.add_onlineopinionitem", "clues.change_onlineopinionitem"]
-_CLUES = ["clues.view_clue", "clues.add_clue", "clues.change_clue"]
+_CLUES = [
+    "clues.view_clue", "clues.add_clue", "clues.change_clue",
+    "clues.view_cluetransfer", "clues.view_caserecord",
+]  # fmt: skip
+_MEETINGS_WRITE = [
+    "clues.view_standingcommitteemeeting",
+    "clues.add_standingcommitteemeeting",
+    "clues.change_standingcommitteemeeting",
+]
 _ADMIN = [
     "core.view_user", "core.add_user", "core.change_user",
     "core.view_organisation", "core.add_organisation", "core.change_organisation",
@@ -77,6 +85,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.approve_inforequestletter",
         *_OPINION,
         *_CLUES,
+        # Bulk export of clues is the office head's alone (DOMAIN §5.2 rule 9).
+        "clues.export_clue",
+        "clues.approve_cluetransfer",
+        "clues.view_standingcommitteemeeting",
     ],
     # Office staff see letters and answers but not clue content (counts only, DOMAIN §5.2 rule 6).
     Role.OFFICE_STAFF: [
@@ -96,6 +108,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.answer_inforequestletter",
         *_OPINION,
         *_CLUES,
+        # The reporter's identity: the custodian and the leader of the clue's group only (issue 4).
+        "clues.reveal_clue",
     ],
     Role.LEADING_GROUP_VIEWER: [*_READ_ROUNDS],
     Role.POOL_MANAGER: [*_READ_ROUNDS, *_DIRECTORY],
@@ -105,10 +119,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.GROUP_MEMBER: [],
     Role.PARTNER_USER: [],
     Role.LIAISON_OFFICER: [],
-    Role.COMMISSION_RECEIVER: [],
+    # Receivers see transferred clues through grants; the commission keeps its meeting records.
+    Role.COMMISSION_RECEIVER: _MEETINGS_WRITE,
     Role.ORGDEPT_RECEIVER: [],
     Role.HOME_UNIT_CONTACT: [],
 }
+
+# Roles that may hold clues through grants (group, receivers); office staff see counts only.
+CLUE_HOLDING_ROLES = frozenset({Role.GROUP_LEADER, Role.GROUP_MEMBER, Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER})
 
 # Roles whose home page shows the staff tools (health, reminders, statistics).
 STAFF_PAGE_ROLES = frozenset({Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.SYSTEM_ADMIN})

@@ -62,7 +62,11 @@ def add_member(
     is_group_liaison: bool = False,
     start_date: date | None = None,
 ) -> GroupMembership:
-    """Add a person to a group; their login (if any) joins the group's scope and sees its units."""
+    """Add a person to a group; their login (if any) joins the group's scope and sees its units.
+
+    A leader also joins the group's leaders circle, which keeps read access to the group's
+    clues after the membership ends (DOMAIN §5.2 rule 3) and may reveal reporter identity.
+    """
     membership = GroupMembership(
         group=group,
         inspection_round=group.inspection_round,
@@ -78,6 +82,8 @@ def add_member(
     user = getattr(person, "user", None)
     if user is not None:
         user.groups.add(scope_group(group))
+        if role == GroupMembership.Role.LEADER:
+            user.groups.add(scope_group(group, "leaders"))
     audit.log_change(user=by, obj=membership, before=None)
     return membership
 

@@ -15,6 +15,7 @@ class AuditLog(models.Model):
         VIEW = "view", _("Viewed")
         DOWNLOAD = "download", _("Downloaded")
         EXPORT = "export", _("Exported")
+        REVEAL = "reveal", _("Revealed the reporter")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

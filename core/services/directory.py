@@ -34,6 +34,15 @@ def create_person(*, by: Any, name: str, home_unit: Organisation, **fields: Any)
     return person
 
 
+def receiving_scopes(organisation: Organisation) -> list[Group]:
+    """A receiver in an internal office (案管室) receives what is transferred to its commission too."""
+    scopes = []
+    while organisation is not None:
+        scopes.append(scope_group(organisation, "receive"))
+        organisation = organisation.parent
+    return scopes
+
+
 @transaction.atomic
 def create_user_account(
     *,
@@ -46,12 +55,15 @@ def create_user_account(
     **fields: Any,
 ) -> User:
     """A login with its roles; it joins its organisation's scope so grants to that unit reach it."""
+    roles = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user.groups.add(*Group.objects.filter(name__in=[Role(r).value for r in roles]))
+    user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
     if organisation is not None:
         user.groups.add(scope_group(organisation))
+        if {Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER} & set(roles):
+            user.groups.add(*receiving_scopes(organisation))
     audit.log_change(user=by, obj=user, before=None)
     return user
