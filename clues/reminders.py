@@ -1,8 +1,8 @@
-"""Reminder kinds for letters, plugged into the core reminder engine."""
+"""Reminder kinds for letters and clue transfers, plugged into the core reminder engine."""
 
 from django.utils.translation import gettext as _
 
-from clues.models import InfoRequestLetter
+from clues.models import ClueTransfer, InfoRequestLetter
 from core.models import Reminder, User
 from core.roles import Role
 from core.services.reminders import ReminderMessage, register_kind
@@ -39,3 +39,34 @@ register_kind(DUE_SOON)(_render)
 register_kind(DUE_TODAY)(_render)
 for _number in range(1, MAX_OVERDUE + 1):
     register_kind(f"{OVERDUE}.{_number}")(_render)
+
+
+FEEDBACK_SOON = "transfer.feedback_soon"
+FEEDBACK_DUE = "transfer.feedback_due"
+FEEDBACK_OVERDUE = "transfer.overdue"  # numbered like the letters' overdue reminders
+
+
+def _render_transfer(reminder: Reminder) -> ReminderMessage | None:
+    from clues.services.transfers import awaiting_feedback, receiver_users
+
+    transfer: ClueTransfer = reminder.target
+    if not awaiting_feedback(transfer):
+        return None  # every clue has its disposition since the reminder was planned
+    recipients = receiver_users(transfer)
+    values = {"number": transfer.doc_number, "due": transfer.feedback_due.isoformat()}
+    if reminder.kind == FEEDBACK_SOON:
+        title = _("Reminder: feedback on transfer %(number)s is due on %(due)s") % values
+    elif reminder.kind == FEEDBACK_DUE:
+        title = _("Feedback on transfer %(number)s is due today") % values
+    else:
+        title = _("Overdue: feedback on transfer %(number)s was due on %(due)s") % values
+        if reminder.level == "red":
+            recipients += list(User.objects.filter(is_active=True, groups__name=Role.OFFICE_HEAD).distinct())
+    body = _("Please record the disposition of every clue of transfer %(number)s.") % values
+    return ReminderMessage(recipients=recipients, title=title, body=body, url=f"/transfers/{transfer.pk}/")
+
+
+register_kind(FEEDBACK_SOON)(_render_transfer)
+register_kind(FEEDBACK_DUE)(_render_transfer)
+for _number in range(1, MAX_OVERDUE + 1):
+    register_kind(f"{FEEDBACK_OVERDUE}.{_number}")(_render_transfer)

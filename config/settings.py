@@ -178,6 +178,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "core.sweep_due_reminders", "schedule": crontab()},
     # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
     "deliver-pending-letters": {"task": "clues.deliver_pending_letters", "schedule": crontab(minute="*/5")},
+    "deliver-pending-transfers": {"task": "clues.deliver_pending_transfers", "schedule": crontab(minute="*/5")},
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
 }
@@ -302,6 +303,19 @@ LETTER_OVERDUE_REMINDERS = env_int("LETTER_OVERDUE_REMINDERS", 4)
 LETTER_ESCALATE_FROM = env_int("LETTER_ESCALATE_FROM", 2)
 # Local hour at which a day's reminders go out.
 LETTER_REMINDER_HOUR = env_int("LETTER_REMINDER_HOUR", 9)
+
+# ---------------------------------------------------------------- clue transfers (移交)
+# Document number of a transfer letter; {year} and {n} are filled in.
+TRANSFER_DOC_NUMBER_FORMAT = env_str("TRANSFER_DOC_NUMBER_FORMAT", "示巡办移〔{year}〕{n}号")
+# Calendar days the receiver has to report its disposition back (three months in practice).
+TRANSFER_FEEDBACK_DAYS = env_int("TRANSFER_FEEDBACK_DAYS", 90)
+# Reminders to the receiver: this many days before the feedback date, on it, then every
+# TRANSFER_OVERDUE_EVERY_DAYS days, TRANSFER_OVERDUE_REMINDERS times at most, the office head
+# told from overdue reminder number TRANSFER_ESCALATE_FROM on.
+TRANSFER_REMIND_DAYS_BEFORE = env_int("TRANSFER_REMIND_DAYS_BEFORE", 10)
+TRANSFER_OVERDUE_EVERY_DAYS = env_int("TRANSFER_OVERDUE_EVERY_DAYS", 10)
+TRANSFER_OVERDUE_REMINDERS = env_int("TRANSFER_OVERDUE_REMINDERS", 3)
+TRANSFER_ESCALATE_FROM = env_int("TRANSFER_ESCALATE_FROM", 2)
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

@@ -1,3 +1,4 @@
+from clues.models.cases import CaseRecord, MeetingAgendaItem, StandingCommitteeMeeting
 from clues.models.clues import Clue, ClueGroupObjectPermission, ClueUserObjectPermission
 from clues.models.imports import ClueImportBatch, ClueImportRow
 from clues.models.letters import (
@@ -9,18 +10,39 @@ from clues.models.letters import (
 )
 from clues.models.opinion import OnlineOpinionItem
 from clues.models.partners import PartnerUnit
+from clues.models.transfers import (
+    ClueAssessment,
+    ClueDisposition,
+    ClueHandover,
+    ClueTransfer,
+    ClueTransferItem,
+    Receiver,
+    TransferGroupObjectPermission,
+    TransferUserObjectPermission,
+)
 
 __all__ = [
+    "CaseRecord",
     "Clue",
+    "ClueAssessment",
+    "ClueDisposition",
     "ClueGroupObjectPermission",
+    "ClueHandover",
     "ClueImportBatch",
     "ClueImportRow",
+    "ClueTransfer",
+    "ClueTransferItem",
     "ClueUserObjectPermission",
     "DocumentNumber",
     "InfoRequestLetter",
     "LetterGroupObjectPermission",
     "LetterReply",
     "LetterUserObjectPermission",
+    "MeetingAgendaItem",
     "OnlineOpinionItem",
     "PartnerUnit",
+    "Receiver",
+    "StandingCommitteeMeeting",
+    "TransferGroupObjectPermission",
+    "TransferUserObjectPermission",
 ]

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.models import Organisation, Person
 from core.models.base import TimeStampedModel
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
@@ -40,6 +43,27 @@ class Clue(TimeStampedModel):
         INSUFFICIENT = "insufficient", _("Insufficient")
         DUPLICATE = "duplicate", _("Duplicate")
         OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+
+    class Grade(models.TextChoices):
+        A = "A", _("A: important and verifiable")
+        B = "B", _("B: ordinary and verifiable")
+        C = "C", _("C: vague or general")
+
+    class Verifiability(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    # Statuses before the group has it: the custodian screens and hands over from here.
+    BEFORE_HANDOVER = (Status.REGISTERED, Status.SCREENED)
+    # Statuses in which the receiver is still working on it (DOMAIN §3.3: deferred is not concluded).
+    WITH_RECEIVER = (
+        Status.RECEIVED,
+        Status.TALK_OR_LETTER_INQUIRY,
+        Status.PRELIMINARY_VERIFICATION,
+        Status.DEFERRED,
+    )
+    CONCLUDED = (Status.CASE_FILED, Status.CONCLUDED_NO_CASE)
 
     class Precision(models.TextChoices):
         DAY = "day", _("Day")
@@ -93,10 +117,25 @@ class Clue(TimeStampedModel):
     remarks = models.TextField(_("remarks"), blank=True)
     # Restricted (DOMAIN §5): reporter identity, seen by the custodian and the group leader only.
     reporter_name = models.CharField(_("reporter"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("reporter's contact"), max_length=100, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.REGISTERED)
     duplicate_of = models.ForeignKey(
         "self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    verifiability = models.CharField(_("verifiability"), max_length=10, choices=Verifiability.choices, blank=True)
+    out_of_scope_reason = models.CharField(_("reason out of scope"), max_length=200, blank=True)
+    forwarded_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("forwarded to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        Person, verbose_name=_("handler"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     possible_duplicate_of = models.ForeignKey(
         "self",
@@ -112,6 +151,12 @@ class Clue(TimeStampedModel):
         verbose_name = _("clue")
         verbose_name_plural = _("clues")
         ordering = ["code"]
+        permissions = [
+            ("reveal_clue", _("Can reveal the reporter's identity")),
+            ("assess_clue", _("Can record the group's assessment of a clue")),
+            ("dispose_clue", _("Can record dispositions and cases of a transferred clue")),
+            ("export_clue", _("Can export clues")),
+        ]
         indexes = [
             models.Index(fields=["inspection_round", "source_type", "status"], name="clue_round_source_idx"),
             models.Index(fields=["inspected_unit", "received_date"], name="clue_unit_date_idx"),
@@ -119,6 +164,17 @@ class Clue(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.status in self.CONCLUDED
+
+    @staticmethod
+    def access_exclusions(user: Any) -> models.Q:
+        """Recusal blocks access whatever the role (DOMAIN §5.2 rule 7)."""
+        from talentpool.selectors import recused_unit_ids
+
+        return models.Q(inspected_unit__in=recused_unit_ids(user))
 
 
 class ClueUserObjectPermission(UserObjectPermissionBase):

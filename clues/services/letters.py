@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues import texts
-from clues.models import DocumentNumber, InfoRequestLetter, PartnerUnit
+from clues.models import InfoRequestLetter, PartnerUnit
+from clues.services.numbering import next_doc_number
 from core import audit
 from core.enqueue import enqueue
 from core.models import AuditLog, User
@@ -144,14 +145,6 @@ def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLet
     return transition(letter, by, InfoRequestLetter.Status.PENDING_APPROVAL, submitted_at=timezone.now())
 
 
-def _next_doc_number(year: int) -> str:
-    counter, _created = DocumentNumber.objects.get_or_create(series=LETTER_SERIES, year=year)
-    counter = DocumentNumber.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return settings.LETTER_DOC_NUMBER_FORMAT.format(year=year, n=counter.last)
-
-
 @transaction.atomic
 def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None = None) -> InfoRequestLetter:
     """The office head approves: the letter gets the year's next document number and is sent.
@@ -172,7 +165,7 @@ def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None
         letter,
         by,
         InfoRequestLetter.Status.SENT,
-        doc_number=_next_doc_number(sent_on.year),
+        doc_number=next_doc_number(series=LETTER_SERIES, year=sent_on.year, fmt=settings.LETTER_DOC_NUMBER_FORMAT),
         approved_by=by,
         sent_at=now,
         deadline=letter.deadline or add_working_days(sent_on, settings.LETTER_REPLY_WORKING_DAYS),

@@ -1,0 +1,138 @@
+"""Registering clues by hand, and the access trail every read of a clue leaves."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clues.models import Clue, ClueHandover
+from clues.services.importing import _clue_codes
+from clues.services.screening import hand_over
+from core import audit
+from core.models import AuditLog
+from core.permissions import user_can
+from inspection.models import GroupMembership, InspectedUnit
+
+# Sources a person can register by hand; partner letters and online opinion have their own paths.
+HAND_SOURCES = (
+    Clue.SourceType.PETITION,
+    Clue.SourceType.INTERVIEW,
+    Clue.SourceType.DOCUMENT_REVIEW,
+    Clue.SourceType.SINK_VISIT,
+    Clue.SourceType.HIGHER_ASSIGNED,
+    Clue.SourceType.OTHER,
+)
+
+
+def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
+    person_id = getattr(user, "person_id", None)
+    return (
+        bool(person_id)
+        and GroupMembership.objects.filter(group_id=unit.group_id, person_id=person_id, end_date__isnull=True).exists()
+    )
+
+
+@transaction.atomic
+def register_clue(
+    *,
+    by: Any,
+    inspected_unit: InspectedUnit,
+    source_type: str,
+    received_date: date,
+    allegation_summary: str,
+    categories: list[str],
+    reported_persons: list[dict] | None = None,
+    allegation_detail: str = "",
+    source_ref: str = "",
+    amount_involved_yuan: Decimal | None = None,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    is_anonymous: bool = False,
+    now: datetime | None = None,
+) -> Clue:
+    """A clue from a petition, interview, document review or visit, registered by hand.
+
+    The custodian registers for any unit. A group member registers for the units of their own
+    group; the clue is handed to the group at once, so its author can keep working on it.
+    """
+    custodian = by.has_perm("clues.add_clue")
+    on_site = not custodian and _member_of_unit_group(by, inspected_unit)
+    if not (custodian or on_site):
+        raise PermissionDenied
+    if source_type not in HAND_SOURCES:
+        raise ValidationError(_("Choose where the clue came from."))
+    if not allegation_summary.strip() or not categories:
+        raise ValidationError(_("A clue needs a summary and at least one problem category."))
+    clue = Clue(
+        code=_clue_codes(inspected_unit.inspection_round, 1)[0],
+        inspection_round_id=inspected_unit.inspection_round_id,
+        inspected_unit=inspected_unit,
+        assigned_group_id=inspected_unit.group_id,
+        source_type=source_type,
+        source_ref=source_ref,
+        received_date=received_date,
+        allegation_summary=allegation_summary.strip(),
+        allegation_detail=allegation_detail,
+        categories=categories,
+        reported_persons=reported_persons or [],
+        amount_involved_yuan=amount_involved_yuan,
+        reporter_name=reporter_name,
+        reporter_contact=reporter_contact,
+        is_anonymous=is_anonymous,
+        created_by=by,
+    )
+    # A matter may name no one yet (e.g. "the unit's canteen"): reported persons may be empty.
+    clue.full_clean(exclude=["source_import_row", "possible_duplicate_of", "duplicate_of", "reported_persons"])
+    clue.save()
+    audit.log_change(user=by, obj=clue, before=None)
+    if on_site:
+        hand_over(clues=[clue], by=by, now=now)
+        clue.refresh_from_db()
+    return clue
+
+
+def record_read(*, clue: Clue, user: Any, request: HttpRequest | None = None) -> None:
+    """Every opening of a clue is logged; a member of its group opening it confirms the handover."""
+    audit.log_action(user=user, action=AuditLog.Action.VIEW, obj=clue, request=request)
+    person_id = getattr(user, "person_id", None)
+    if person_id and clue.status == Clue.Status.HANDED_TO_GROUP:
+        ClueHandover.objects.filter(
+            clue=clue,
+            received_at__isnull=True,
+            group__memberships__person_id=person_id,
+            group__memberships__end_date__isnull=True,
+        ).update(received_at=timezone.now(), received_by=user)
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str
+    contact: str
+    is_anonymous: bool
+
+
+def reveal_reporter(*, clue: Clue, user: Any, reason: str, request: HttpRequest | None = None) -> Reporter:
+    """Unseal the reporter's identity for one user, with a reason that goes into the access log."""
+    if not user_can(user, "reveal", clue):
+        raise PermissionDenied
+    if len(reason.strip()) < 4:
+        raise ValidationError(_("Give the reason you need the reporter's identity."))
+    audit.log_action(user=user, action=AuditLog.Action.REVEAL, obj=clue, request=request, note=reason.strip())
+    return Reporter(clue.reporter_name, clue.reporter_contact, clue.is_anonymous)
+
+
+def record_export(*, user: Any, count: int, filters: str, request: HttpRequest | None = None) -> None:
+    """An export is logged against the user's account, with what was asked for."""
+    audit.log_action(
+        user=user,
+        action=AuditLog.Action.EXPORT,
+        obj=user,
+        request=request,
+        note=_("%(count)s clues; filters: %(filters)s") % {"count": count, "filters": filters or "-"},
+    )
