@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from clues.models import InfoRequestLetter
+from clues import texts
+from clues.models import ClueTransfer, InfoRequestLetter
 from core.docx import TITLE_FONT, Paragraph, build_docx
 
 _CN_NUMERALS = "〇一二三四五六七八九"
@@ -53,6 +54,47 @@ def letter_docx(letter: InfoRequestLetter) -> bytes:
     paragraphs += [
         Paragraph("", space_after=240),
         Paragraph(letter.signed_by, align="right"),
+        Paragraph(chinese_date(sent_on), align="right"),
+    ]
+    return build_docx(paragraphs)
+
+
+def transfer_docx(transfer: ClueTransfer) -> bytes:
+    """The transfer letter (移交函): number, receiver, the list of clues and their materials, feedback date.
+
+    The reporter's identity is printed only when the transfer includes it (DOMAIN §5.2 rule 4).
+    """
+    items = list(transfer.items.select_related("clue__inspected_unit__org_unit").order_by("clue__code"))
+    sent_on = timezone.localdate(transfer.transferred_at) if transfer.transferred_at else timezone.localdate()
+    group = (
+        f"{transfer.inspection_round.title}第{transfer.group.number}巡察组" if transfer.group else texts.office_name()
+    )
+    paragraphs = [
+        Paragraph(transfer.doc_number or "（文号待发出时生成）", align="right", space_after=240),
+        Paragraph("关于移交问题线索的函", align="center", bold=True, size=44, font=TITLE_FONT, space_after=360),
+        Paragraph(f"{transfer.receiver.name}：", align="left"),
+        Paragraph(
+            f"{group}在巡察中发现问题线索{len(items)}件，经{transfer.approved_by_text or '审批'}同意，现移交你单位，"
+            f"请按照有关规定处置，并于{transfer.feedback_due:%Y年%m月%d日}前将处置情况反馈{texts.office_name()}。",
+            indent_first_line=True,
+        ),
+        Paragraph("问题线索清单：", indent_first_line=True),
+    ]
+    for number, item in enumerate(items, 1):
+        clue = item.clue
+        persons = "、".join(
+            " ".join(filter(None, (p.get("name", ""), p.get("position", "")))) for p in clue.reported_persons
+        )
+        text = f"{number}. {clue.code}　{clue.inspected_unit.org_unit.name}　{persons or '（未具名）'}：{clue.allegation_summary}"
+        paragraphs.append(Paragraph(text, indent_first_line=True))
+        if item.materials_note:
+            paragraphs.append(Paragraph(f"相关材料：{item.materials_note}", indent_first_line=True))
+        if transfer.include_reporter and (clue.reporter_name or clue.is_anonymous):
+            reporter = "匿名" if clue.is_anonymous else f"{clue.reporter_name} {clue.reporter_contact}".strip()
+            paragraphs.append(Paragraph(f"反映人：{reporter}", indent_first_line=True))
+    paragraphs += [
+        Paragraph("", space_after=240),
+        Paragraph(texts.office_name(), align="right"),
         Paragraph(chinese_date(sent_on), align="right"),
     ]
     return build_docx(paragraphs)

@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clues.models import InfoRequestLetter, OnlineOpinionItem
+from clues.models import (
+    CaseRecord,
+    Clue,
+    ClueAssessment,
+    ClueDisposition,
+    InfoRequestLetter,
+    OnlineOpinionItem,
+    Receiver,
+)
+from core.models import Organisation
 from inspection.models import InspectedUnit
 
 
@@ -98,3 +107,154 @@ class OpinionForm(forms.ModelForm):
         self.fields["inspected_unit"].queryset = InspectedUnit.objects.filter(
             inspection_round=inspection_round
         ).select_related("org_unit")
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    from clues.importing.spec import CATEGORY_LABELS
+
+    return list(CATEGORY_LABELS.items())
+
+
+class ClueRegisterForm(forms.Form):
+    """A clue registered by hand (petition, interview, document review, visit)."""
+
+    inspected_unit = forms.ModelChoiceField(label=_("Inspected unit"), queryset=InspectedUnit.objects.none())
+    source_type = forms.ChoiceField(label=_("Source"))
+    source_ref = forms.CharField(label=_("Source reference"), max_length=100, required=False)
+    received_date = forms.DateField(label=_("Received on"))
+    reported_persons = forms.CharField(
+        label=_("Reported persons"),
+        required=False,
+        help_text=_("One per line: name, position."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    allegation_summary = forms.CharField(label=_("Allegation summary"), max_length=300)
+    allegation_detail = forms.CharField(label=_("Allegation"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    categories = forms.MultipleChoiceField(
+        label=_("Problem categories"), choices=_category_choices, widget=forms.CheckboxSelectMultiple
+    )
+    amount_involved_yuan = forms.DecimalField(
+        label=_("Amount involved (yuan)"), required=False, max_digits=16, decimal_places=2, min_value=0
+    )
+    reporter_name = forms.CharField(label=_("Reporter"), max_length=100, required=False)
+    reporter_contact = forms.CharField(label=_("Reporter's contact"), max_length=100, required=False)
+    is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        from clues.services.registry import HAND_SOURCES
+
+        super().__init__(*args, **kwargs)
+        self.fields["inspected_unit"].queryset = units
+        self.fields["source_type"].choices = [(s.value, s.label) for s in HAND_SOURCES]
+
+    def clean_reported_persons(self) -> list[dict]:
+        persons = []
+        for line in self.cleaned_data["reported_persons"].splitlines():
+            name, _sep, position = line.replace("，", ",").partition(",")
+            if name.strip():
+                persons.append({"name": name.strip()[:50], "position": position.strip()[:100]})
+        return persons
+
+
+class GradeForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=Clue.Grade.choices)
+    verifiability = forms.ChoiceField(
+        label=_("Verifiability"), choices=[("", "—"), *Clue.Verifiability.choices], required=False
+    )
+
+
+class OutOfScopeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    forwarded_to = forms.ModelChoiceField(
+        label=_("Forwarded to"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Where the matter was sent, if anywhere."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forwarded_to"].queryset = Organisation.objects.all()
+
+
+class AssessmentForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=ClueAssessment.Conclusion.choices)
+    forum = forms.ChoiceField(label=_("Forum"), choices=ClueAssessment.Forum.choices)
+    recommended_receiver = forms.ChoiceField(
+        label=_("Transfer to"),
+        choices=[("", "—"), *ClueAssessment._meta.get_field("recommended_receiver").choices],
+        required=False,
+    )
+    notes = forms.CharField(label=_("Notes and materials"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(label=_("What should the group look at again?"), max_length=500)
+
+
+class ApproveTransferForm(forms.Form):
+    receiver_type = forms.ChoiceField(label=_("Transfer to"), choices=Receiver.choices)
+    receiver = forms.ModelChoiceField(
+        label=_("Receiving organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for the commission or department of the jurisdiction; 交办 goes to each clue's unit."),
+    )
+    approved_by_text = forms.CharField(
+        label=_("Approved at"), max_length=100, required=False, help_text=_("For example: 书记专题会 2017-10-12.")
+    )
+    include_reporter = forms.BooleanField(label=_("Include the reporter's identity"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = Organisation.objects.all()
+
+
+class DispositionForm(forms.Form):
+    disposition_type = forms.ChoiceField(label=_("Disposition"), choices=ClueDisposition.Type.choices)
+    decided_at = forms.DateField(label=_("Decided on"))
+    decided_by_text = forms.CharField(label=_("Decided by"), max_length=100, required=False)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(o.value, o.label) for o in ClueDisposition.CLOSING_OUTCOMES]
+    )
+    outcome_date = forms.DateField(label=_("Date"))
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=50)
+    filed_at = forms.DateField(label=_("Filed on"))
+    subjects = forms.CharField(label=_("Subjects"), help_text=_("Names, separated by commas."), max_length=500)
+    clues = forms.ModelMultipleChoiceField(label=_("Clues"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, clues, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clues"].queryset = clues
+
+    def clean_subjects(self) -> list[str]:
+        return [s.strip() for s in self.cleaned_data["subjects"].replace("，", ",").split(",") if s.strip()]
+
+
+class CaseResultForm(forms.Form):
+    concluded_at = forms.DateField(label=_("Concluded on"))
+    result = forms.ChoiceField(label=_("Result"), choices=CaseRecord.Result.choices)
+    persons_sanctioned = forms.IntegerField(label=_("Persons sanctioned"), min_value=0, required=False)
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"))
+    session_no = forms.CharField(label=_("Session"), max_length=30)
+    office_head_invited = forms.BooleanField(label=_("Office head invited"), required=False)
+    office_head_attended = forms.BooleanField(label=_("Office head attended"), required=False)
+    clues = forms.ModelMultipleChoiceField(label=_("Clues discussed"), queryset=None, required=False)
+    cases = forms.ModelMultipleChoiceField(label=_("Cases discussed"), queryset=None, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, clues, cases, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clues"].queryset = clues
+        self.fields["cases"].queryset = cases

@@ -1,6 +1,7 @@
 from django.db.models import Q
 
 from clues.models import Clue, InfoRequestLetter, OnlineOpinionItem, PartnerUnit
+from clues.selectors.funnel import funnel
 from core.statistics import statistic
 from inspection.selectors import first_round
 
@@ -46,3 +47,52 @@ def online_opinion_count() -> int:
     return OnlineOpinionItem.objects.filter(
         inspection_round=first, relevance=OnlineOpinionItem.Relevance.RELEVANT
     ).count()
+
+
+def _rate(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+@statistic("transferred_clue_count")
+def transferred_clue_count() -> int:
+    """DOMAIN §4.1 #9: distinct clues in a sent transfer, 交办 excluded, all rounds."""
+    return funnel().transferred
+
+
+@statistic("concluded_clue_count")
+def concluded_clue_count() -> int:
+    """DOMAIN §4.1 #10: of those, concluded (case filed or concluded without a case; deferred is not)."""
+    return funnel().concluded
+
+
+@statistic("case_filed_count")
+def case_filed_count() -> int:
+    """DOMAIN §4.1 #11: of those, clues (not cases) with a case filed."""
+    return funnel().filed
+
+
+@statistic("case_conversion_rate")
+def case_conversion_rate() -> float | None:
+    """DOMAIN §4.1 #12, 成案率: filed ÷ concluded, to four decimals (24% shown)."""
+    return _rate(funnel().conversion_rate)
+
+
+@statistic("unconcluded_transferred")
+def unconcluded_transferred() -> int:
+    return funnel().unconcluded
+
+
+@statistic("concluded_without_case")
+def concluded_without_case() -> int:
+    return funnel().concluded_without_case
+
+
+@statistic("conclusion_rate")
+def conclusion_rate() -> float | None:
+    return _rate(funnel().conclusion_rate)
+
+
+@statistic("transfer_to_case_rate")
+def transfer_to_case_rate() -> float | None:
+    """Filed ÷ transferred; not 成案率."""
+    return _rate(funnel().transfer_to_case_rate)

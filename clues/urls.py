@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clues.views import letters, opinion, replies
+from clues.views import funnel, letters, opinion, registry, replies, transfers
 
 app_name = "clues"
 urlpatterns = [
@@ -26,4 +26,26 @@ urlpatterns = [
     path("rounds/<int:round_pk>/letters/approve-all/", letters.approve_all, name="round-letters-approve"),
     path("rounds/<int:round_pk>/opinion/", opinion.opinion_list, name="opinion-list"),
     path("opinion/<int:pk>/convert/", opinion.opinion_convert, name="opinion-convert"),
+    path("clues/", registry.clue_list, name="clue-list"),
+    path("clues/export.xlsx", registry.clue_export, name="clue-export"),
+    path("clues/new/", registry.clue_register, name="clue-register"),
+    path("clues/hand-over/", registry.clue_hand_over, name="clue-hand-over"),
+    path("clues/<int:pk>/", registry.clue_detail, name="clue-detail"),
+    path("clues/<int:pk>/reveal/", registry.clue_reveal, name="clue-reveal"),
+    path("clues/<int:pk>/grade/", registry.clue_screen, name="clue-grade"),
+    path("clues/<int:pk>/duplicate/", registry.clue_duplicate, name="clue-duplicate"),
+    path("clues/<int:pk>/out-of-scope/", registry.clue_out_of_scope, name="clue-out-of-scope"),
+    path("clues/<int:pk>/assess/", registry.clue_assess, name="clue-assess"),
+    path("clues/<int:pk>/send-back/", registry.clue_send_back, name="clue-send-back"),
+    path("clues/<int:pk>/dispose/", transfers.clue_dispose, name="clue-dispose"),
+    path("clues/<int:pk>/unit-done/", transfers.clue_unit_done, name="clue-unit-done"),
+    path("transfers/", transfers.transfer_list, name="transfer-list"),
+    path("transfers/proposals/", transfers.transfer_proposals, name="transfer-proposals"),
+    path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer-detail"),
+    path("transfers/<int:pk>/letter.docx", transfers.transfer_letter, name="transfer-docx"),
+    path("transfers/<int:pk>/receive/", transfers.transfer_receive, name="transfer-receive"),
+    path("transfers/<int:pk>/case/", transfers.case_create, name="case-create"),
+    path("cases/<int:pk>/", transfers.case_detail, name="case-detail"),
+    path("funnel/", funnel.funnel_page, name="funnel"),
+    path("meetings/", funnel.meeting_list, name="meeting-list"),
 ]

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import STAFF_PAGE_ROLES
+from core.roles import CLUE_HOLDING_ROLES, STAFF_PAGE_ROLES
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,26 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
             NavItem(_("Inspection rounds"), reverse("inspection:round-list"), current_namespace == "inspection")
         )
     if user.has_perm("clues.view_inforequestletter") or user.has_role("partner_user"):
-        items.append(NavItem(_("Letters"), reverse("clues:letter-list"), current_namespace == "clues"))
+        on_letters = current_namespace == "clues" and current_name.startswith(
+            ("letter", "round-letters", "batch", "opinion")
+        )
+        items.append(NavItem(_("Letters"), reverse("clues:letter-list"), on_letters))
+    in_clues = current_namespace == "clues"
+    if user.has_perm("clues.view_clue") or user.has_role(*CLUE_HOLDING_ROLES):
+        items.append(NavItem(_("Clues"), reverse("clues:clue-list"), in_clues and current_name.startswith("clue")))
+        items.append(
+            NavItem(
+                _("Transfers"),
+                reverse("clues:transfer-list"),
+                in_clues and current_name.startswith(("transfer", "case")),
+            )
+        )
+    if user.has_role("office_head", "office_staff", "clue_custodian", "leading_group_viewer"):
+        items.append(NavItem(_("Clue funnel"), reverse("clues:funnel"), in_clues and current_name == "funnel"))
+    if user.has_perm("clues.add_standingcommitteemeeting"):
+        items.append(
+            NavItem(_("Committee meetings"), reverse("clues:meeting-list"), in_clues and current_name == "meeting-list")
+        )
     items.append(NavItem(_("Inbox"), reverse("core:inbox"), current_name == "inbox", unread or None))
     if user.has_role(*STAFF_PAGE_ROLES) or user.is_superuser:
         items.append(NavItem(_("System status"), reverse("core:health"), current_name == "health"))

@@ -1,0 +1,257 @@
+"""The clue registry: list, export, register by hand, one clue's story, screening and handover."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clues.exports import clues_workbook
+from clues.forms import AssessmentForm, ClueRegisterForm, GradeForm, OutOfScopeForm, SendBackForm
+from clues.models import Clue, ClueTransfer
+from clues.selectors import registry as selectors
+from clues.selectors.registry import ClueFilters
+from clues.services import registry, screening, transfers
+from clues.views.common import XLSX, attachment, service_errors_to_messages
+from core.permissions import get_for_user_or_404, user_can
+from core.roles import CLUE_HOLDING_ROLES
+from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
+
+PAGE_SIZE = 50
+
+
+def _clue_or_404(request: HttpRequest, pk: int, action: str = "view") -> Clue:
+    return get_for_user_or_404(Clue.objects.all(), request.user, action, pk=pk)
+
+
+def _filter_choices(user) -> dict:
+    """The filter drop-downs: only rounds, units and groups the user may see."""
+    from clues.importing.spec import CATEGORY_LABELS
+    from clues.models import PartnerUnit
+
+    return {
+        "rounds": InspectionRound.objects.for_user(user),
+        "units": InspectedUnit.objects.for_user(user).select_related("org_unit", "inspection_round"),
+        "groups": InspectionGroup.objects.for_user(user).select_related("inspection_round"),
+        "partners": PartnerUnit.objects.select_related("org_unit") if user.has_perm("clues.view_clue") else [],
+        "sources": Clue.SourceType.choices,
+        "statuses": Clue.Status.choices,
+        "grades": Clue.Grade.choices,
+        "categories": CATEGORY_LABELS.items(),
+    }
+
+
+@login_required
+def clue_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.has_perm("clues.view_clue") or request.user.has_role(*CLUE_HOLDING_ROLES)):
+        raise Http404
+    filters = ClueFilters.from_query(request.GET)
+    clues = selectors.clue_registry(request.user, filters)
+    page = Paginator(clues, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_hand_over = request.user.has_perm("clues.change_clue")
+    template = "clues/partials/_clue_rows.html" if request.headers.get("HX-Request") else "clues/clue_list.html"
+    return render(
+        request,
+        template,
+        {
+            "page_obj": page,
+            "filters": filters,
+            "query": filters.as_query(),
+            "choices": _filter_choices(request.user),
+            "can_hand_over": can_hand_over,
+            "can_export": request.user.has_perm("clues.export_clue"),
+            "can_register": request.user.has_perm("clues.add_clue") or _registrable_units(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def clue_export(request: HttpRequest) -> HttpResponse:
+    """Bulk export is the office head's alone (DOMAIN §5.2 rule 9); logged with its filters."""
+    if not request.user.has_perm("clues.export_clue"):
+        raise Http404
+    filters = ClueFilters.from_query(request.GET)
+    clues = selectors.clue_registry(request.user, filters)
+    data, count = clues_workbook(clues)
+    registry.record_export(user=request.user, count=count, filters=filters.as_query(), request=request)
+    return attachment(data, _("clues.xlsx"), XLSX)
+
+
+def _registrable_units(user):
+    """Units the user may register clues for: all for the custodian, their own group's for members."""
+    units = InspectedUnit.objects.select_related("org_unit", "inspection_round")
+    if user.has_perm("clues.add_clue"):
+        return units.for_user(user)
+    person_id = getattr(user, "person_id", None)
+    return units.filter(group__memberships__person_id=person_id, group__memberships__end_date__isnull=True)
+
+
+@login_required
+def clue_register(request: HttpRequest) -> HttpResponse:
+    units = _registrable_units(request.user)
+    if not units.exists():
+        raise Http404
+    form = ClueRegisterForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clue = registry.register_clue(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Clue %(code)s registered.") % {"code": clue.code})
+            return redirect("clues:clue-detail", pk=clue.pk)
+    return render(request, "clues/clue_register.html", {"form": form})
+
+
+@login_required
+def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    clue = selectors.clue_detail(request.user, pk)
+    if clue is None:
+        raise Http404
+    registry.record_read(clue=clue, user=request.user, request=request)
+    user = request.user
+    can_change = user.has_perm("clues.change_clue")
+    can_assess = clue.status in (Clue.Status.HANDED_TO_GROUP, Clue.Status.UNDER_ASSESSMENT) and user_can(
+        user, "assess", clue
+    )
+    transfer_item = next(iter(clue.transfer_items.all()), None)
+    return render(
+        request,
+        "clues/clue_detail.html",
+        {
+            "clue": clue,
+            "transfer": transfer_item.transfer if transfer_item else None,
+            "cases": selectors.cases_of(user, clue),
+            "can_reveal": user_can(user, "reveal", clue),
+            "can_screen": can_change and clue.status in Clue.BEFORE_HANDOVER,
+            "can_grade": can_change
+            and clue.status in (*Clue.BEFORE_HANDOVER, Clue.Status.HANDED_TO_GROUP, Clue.Status.UNDER_ASSESSMENT),
+            "can_assess": can_assess,
+            "can_propose": can_assess
+            and (transfers.leads_group(user, clue.assigned_group_id) or user.has_perm("clues.approve_cluetransfer")),
+            "can_send_back": clue.status == Clue.Status.PROPOSED_FOR_TRANSFER
+            and user.has_perm("clues.approve_cluetransfer"),
+            "can_dispose": clue.status in Clue.WITH_RECEIVER
+            and transfer_item is not None
+            and transfer_item.transfer.receiver_type != ClueTransfer.Receiver.INSPECTED_UNIT
+            and user_can(user, "dispose", clue),
+            "can_close_jiaoban": clue.status == Clue.Status.RECEIVED
+            and transfer_item is not None
+            and transfer_item.transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT
+            and can_change,
+            "readers": selectors.readers_of(clue) if user.has_perm("clues.approve_cluetransfer") else None,
+            "grade_form": GradeForm(initial={"grade": clue.grade, "verifiability": clue.verifiability}),
+            "scope_form": OutOfScopeForm(),
+            "assessment_form": AssessmentForm(),
+            "send_back_form": SendBackForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def clue_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """An htmx fragment with the reporter's identity; the reason goes into the access log."""
+    clue = _clue_or_404(request, pk, "reveal")
+    try:
+        reporter = registry.reveal_reporter(
+            clue=clue, user=request.user, reason=request.POST.get("reason", ""), request=request
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        return render(request, "clues/partials/_reveal.html", {"clue": clue, "errors": exc.messages})
+    return render(request, "clues/partials/_reveal.html", {"clue": clue, "reporter": reporter})
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    clue = _clue_or_404(request, pk, "change")
+    form = GradeForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Choose a grade."))
+    screening.screen(clue=clue, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Clue %(code)s graded.") % {"code": clue.code})
+    return redirect("clues:clue-detail", pk=clue.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge into the suggested original, or dismiss the suggestion."""
+    clue = _clue_or_404(request, pk, "change")
+    if request.POST.get("decision") == "merge" and clue.possible_duplicate_of_id:
+        original = _clue_or_404(request, clue.possible_duplicate_of_id, "change")
+        screening.mark_duplicate(clue=clue, of=original, by=request.user)
+        messages.success(request, _("Clue %(code)s closed as a duplicate.") % {"code": clue.code})
+    else:
+        screening.dismiss_duplicate(clue=clue, by=request.user)
+        messages.success(request, _("Suggestion dismissed; both clues stay."))
+    return redirect("clues:clue-detail", pk=clue.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_out_of_scope(request: HttpRequest, pk: int) -> HttpResponse:
+    clue = _clue_or_404(request, pk, "change")
+    form = OutOfScopeForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Give the reason the clue is out of scope."))
+    screening.mark_out_of_scope(clue=clue, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Clue %(code)s marked out of scope.") % {"code": clue.code})
+    return redirect("clues:clue-detail", pk=clue.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_hand_over(request: HttpRequest) -> HttpResponse:
+    """Bulk action of the registry: hand the ticked clues to the groups covering their units."""
+    if not request.user.has_perm("clues.change_clue"):
+        raise Http404
+    ids = [int(i) for i in request.POST.getlist("clue") if i.isdigit()]
+    clues = list(Clue.objects.for_user(request.user, "change").filter(pk__in=ids))
+    if not clues or len(clues) != len(set(ids)):
+        raise ValidationError(_("Tick the clues to hand over."))
+    handed = screening.hand_over(clues=clues, by=request.user)
+    messages.success(request, _("%(count)s clues handed to their groups.") % {"count": len(handed)})
+    query = ClueFilters.from_query(request.POST).as_query()
+    return redirect(reverse("clues:clue-list") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    clue = _clue_or_404(request, pk, "assess")
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Choose a conclusion."))
+    transfers.record_assessment(clue=clue, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Assessment recorded."))
+    return redirect("clues:clue-detail", pk=clue.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("clues.approve_cluetransfer"):
+        raise Http404
+    clue = _clue_or_404(request, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Say what the group should look at again."))
+    transfers.send_back(clue=clue, by=request.user, note=form.cleaned_data["note"])
+    messages.success(request, _("Clue %(code)s returned to the group.") % {"code": clue.code})
+    return redirect("clues:transfer-proposals")

@@ -1,0 +1,225 @@
+"""Transfers (移交): the head's approval, the letters, the receiver's dispositions and cases."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clues.documents import transfer_docx
+from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeForm, DispositionForm
+from clues.models import CaseRecord, Clue, ClueTransfer
+from clues.services import dispositions, transfers
+from clues.views.common import DOCX, attachment, service_errors_to_messages
+from core.permissions import get_for_user_or_404, user_can
+
+
+def _transfer_or_404(request: HttpRequest, pk: int, action: str = "view") -> ClueTransfer:
+    return get_for_user_or_404(
+        ClueTransfer.objects.select_related("receiver", "group", "inspection_round", "approved_by"),
+        request.user,
+        action,
+        pk=pk,
+    )
+
+
+@login_required
+def transfer_proposals(request: HttpRequest) -> HttpResponse:
+    """The office head's queue: clues the groups propose to transfer, to approve and send."""
+    if not request.user.has_perm("clues.approve_cluetransfer"):
+        raise Http404
+    proposed = (
+        Clue.objects.for_user(request.user)
+        .filter(status=Clue.Status.PROPOSED_FOR_TRANSFER)
+        .select_related("inspected_unit__org_unit", "assigned_group", "inspection_round")
+        .prefetch_related("assessments")
+        .order_by("inspection_round", "assigned_group__number", "code")
+    )
+    form = ApproveTransferForm(request.POST or None)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("clue") if i.isdigit()]
+        chosen = list(proposed.filter(pk__in=ids))
+        if form.is_valid():
+            try:
+                if not chosen or len(chosen) != len(set(ids)):
+                    raise ValidationError(
+                        _("Tick the clues to transfer; reload the page if some were handled meanwhile.")
+                    )
+                sent = transfers.approve_and_send(clues=chosen, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s transfer letters sent: %(numbers)s")
+                    % {"count": len(sent), "numbers": "、".join(t.doc_number for t in sent)},
+                )
+                return redirect("clues:transfer-list")
+    return render(request, "clues/transfer_proposals.html", {"clues": proposed, "form": form})
+
+
+@login_required
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    transfers_qs = (
+        ClueTransfer.objects.for_user(request.user)
+        .filter(transferred_at__isnull=False)
+        .select_related("receiver", "group", "inspection_round")
+        .annotate(
+            clue_count=Count("items", distinct=True),
+            open_count=Count(
+                "items",
+                filter=Q(items__clue__status__in=(Clue.Status.TRANSFERRED, *Clue.WITH_RECEIVER)),
+                distinct=True,
+            ),
+        )
+        .order_by("-transferred_at", "-pk")
+    )
+    page = Paginator(transfers_qs, 30).get_page(request.GET.get("page"))
+    return render(request, "clues/transfer_list.html", {"page_obj": page})
+
+
+@login_required
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer_or_404(request, pk)
+    user = request.user
+    items = list(
+        transfer.items.select_related("clue__inspected_unit__org_unit").filter(clue__in=Clue.objects.for_user(user))
+    )
+    can_receive = transfer.received_at is None and (
+        user_can(user, "change", transfer)
+        or (transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT and user.has_perm("clues.change_clue"))
+    )
+    can_dispose = user_can(user, "change", transfer) and transfer.received_at is not None
+    case_form = None
+    if can_dispose:
+        candidates = Clue.objects.filter(transfer_items__transfer=transfer, status=Clue.Status.PRELIMINARY_VERIFICATION)
+        case_form = CaseForm(clues=candidates) if candidates.exists() else None
+    return render(
+        request,
+        "clues/transfer_detail.html",
+        {"transfer": transfer, "items": items, "can_receive": can_receive, "case_form": case_form},
+    )
+
+
+@login_required
+def transfer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer_or_404(request, pk)
+    return attachment(transfer_docx(transfer), f"{transfer.doc_number or transfer.pk}.docx", DOCX)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer_or_404(request, pk)
+    office_for_unit = transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT and request.user.has_perm(
+        "clues.change_clue"
+    )
+    if not (office_for_unit or user_can(request.user, "change", transfer)):
+        raise Http404
+    transfers.acknowledge_receipt(transfer=transfer, by=request.user)
+    messages.success(request, _("Receipt acknowledged."))
+    return redirect("clues:transfer-detail", pk=transfer.pk)
+
+
+def _clue_to_dispose(request: HttpRequest, pk: int) -> Clue:
+    return get_for_user_or_404(Clue.objects.all(), request.user, "dispose", pk=pk)
+
+
+@login_required
+def clue_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receiver's page for one clue: the next step of the chain, or its conclusion."""
+    clue = _clue_to_dispose(request, pk)
+    step_form = DispositionForm(request.POST if request.POST.get("form") == "step" else None)
+    conclude_form = ConcludeForm(request.POST if request.POST.get("form") == "conclude" else None)
+    if request.method == "POST":
+        try:
+            if step_form.is_bound and step_form.is_valid():
+                dispositions.record_disposition(clue=clue, by=request.user, **step_form.cleaned_data)
+                messages.success(request, _("Disposition recorded."))
+                return redirect("clues:clue-detail", pk=clue.pk)
+            if conclude_form.is_bound and conclude_form.is_valid():
+                dispositions.conclude(clue=clue, by=request.user, **conclude_form.cleaned_data)
+                messages.success(request, _("Clue %(code)s concluded.") % {"code": clue.code})
+                return redirect("clues:clue-detail", pk=clue.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return render(
+        request,
+        "clues/clue_dispose.html",
+        {
+            "clue": clue,
+            "history": clue.dispositions.select_related("handling_office"),
+            "step_form": step_form,
+            "conclude_form": conclude_form,
+            "can_conclude": clue.status
+            in (Clue.Status.TALK_OR_LETTER_INQUIRY, Clue.Status.PRELIMINARY_VERIFICATION, Clue.Status.DEFERRED),
+        },
+    )
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def clue_unit_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """交办: the office records that the inspected unit has handled the clue."""
+    clue = get_for_user_or_404(Clue.objects.all(), request.user, "change", pk=pk)
+    transfers.record_unit_done(clue=clue, by=request.user, summary=request.POST.get("summary", "")[:200])
+    messages.success(request, _("Clue %(code)s closed.") % {"code": clue.code})
+    return redirect("clues:clue-detail", pk=clue.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def case_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a case from clues of one transfer under preliminary verification."""
+    transfer = _transfer_or_404(request, pk, "change")
+    candidates = Clue.objects.for_user(request.user, "dispose").filter(
+        transfer_items__transfer=transfer, status=Clue.Status.PRELIMINARY_VERIFICATION
+    )
+    form = CaseForm(request.POST, clues=candidates)
+    if not form.is_valid():
+        raise ValidationError([m for errors in form.errors.values() for m in errors])
+    data = form.cleaned_data
+    case = dispositions.open_case(
+        clues=list(data["clues"]),
+        by=request.user,
+        case_number=data["case_number"],
+        filed_at=data["filed_at"],
+        subjects=data["subjects"],
+    )
+    messages.success(request, _("Case %(number)s filed.") % {"number": case.case_number})
+    return redirect("clues:case-detail", pk=case.pk)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_for_user_or_404(CaseRecord.objects.select_related("receiver", "handling_office"), request.user, pk=pk)
+    can_change = user_can(request.user, "change", case)
+    form = CaseResultForm(request.POST or None) if can_change else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            dispositions.record_case_result(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case result recorded."))
+            return redirect("clues:case-detail", pk=case.pk)
+    return render(
+        request,
+        "clues/case_detail.html",
+        {
+            "case": case,
+            "clues": case.clues.for_user(request.user).order_by("code"),
+            "form": form,
+            # Group leaders follow the outcome of their clues, not the case file (DOMAIN §5.3).
+            "outcome_only": not (can_change or request.user.has_perm("clues.view_caserecord")),
+        },
+    )
