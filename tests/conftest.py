@@ -2,7 +2,8 @@
 
 The `world` fixture is one round with two groups (A and B), each covering one unit, and one
 user per role and scope: office head/staff/custodian, leader and member of group A, member
-of group B, a partner user of department X and of Y, a liaison officer of unit A, and an
+of group B, a partner user of department X and of Y, a liaison officer of unit A, a receiver
+in the discipline commission's case office and one in the organisation department, and an
 outsider with no role.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from clues.models import PartnerUnit
 from core.models import Organisation, User
 from core.services.directory import create_user_account
 from inspection import services as rounds
@@ -39,6 +41,8 @@ class World:
     unit_b: InspectedUnit
     partner_x: Organisation
     partner_y: Organisation
+    commission: Organisation
+    org_dept: Organisation
     users: dict[str, User] = field(default_factory=dict)
 
 
@@ -49,6 +53,14 @@ def world(db: Any) -> World:
     partner_y = OrganisationFactory(name="协作单位Y")
     org_a = OrganisationFactory(name="被巡察单位A")
     org_b = OrganisationFactory(name="被巡察单位B")
+    commission = OrganisationFactory(name="纪委监委", unit_type=Organisation.UnitType.DISCIPLINE_COMMISSION)
+    case_office = OrganisationFactory(
+        name="纪委监委案管室", unit_type=Organisation.UnitType.COMMISSION_INTERNAL_OFFICE, parent=commission
+    )
+    org_dept = OrganisationFactory(name="组织部", unit_type=Organisation.UnitType.PARTY_DEPT)
+    # The organisation department is found through its partner category; inactive so that the
+    # letter tests' drafts stay addressed to X and Y only.
+    PartnerUnit.objects.create(org_unit=org_dept, category="organization", active=False)
     inspection_round = rounds.create_round(by=None, committee_term=13, year=2017, round_no=1, title="第一轮")
     group_a = rounds.create_group(by=None, inspection_round=inspection_round, number=1)
     group_b = rounds.create_group(by=None, inspection_round=inspection_round, number=2)
@@ -67,12 +79,14 @@ def world(db: Any) -> World:
         "partner_x": make_user("partner_x", "partner_user", organisation=partner_x),
         "partner_y": make_user("partner_y", "partner_user", organisation=partner_y),
         "liaison_a": make_user("liaison_a", "liaison_officer", organisation=org_a),
+        "commission_receiver": make_user("commission_rx", "commission_receiver", organisation=case_office),
+        "orgdept_receiver": make_user("orgdept_rx", "orgdept_receiver", organisation=org_dept),
         "outsider": make_user("outsider"),
     }
     rounds.add_member(by=None, group=group_a, person=leader_a, role="leader")
     rounds.add_member(by=None, group=group_a, person=member_a)
     rounds.add_member(by=None, group=group_b, person=member_b)
-    return World(inspection_round, group_a, group_b, unit_a, unit_b, partner_x, partner_y, users)
+    return World(inspection_round, group_a, group_b, unit_a, unit_b, partner_x, partner_y, commission, org_dept, users)
 
 
 def status_for(user: User | None, url: str, method: str = "get", data: dict | None = None) -> int:

@@ -1,0 +1,69 @@
+"""Helpers that walk clues of the `world` through their lifecycle with the product's services."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from clues.models import Clue, ClueTransfer, Receiver
+from clues.services import dispositions, registry, screening, transfers
+from inspection.models import InspectedUnit
+from tests.conftest import World
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TRANSFERRED_AT = datetime(2017, 10, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def register(world: World, unit: InspectedUnit | None = None, **fields) -> Clue:
+    values = {
+        "source_type": Clue.SourceType.PETITION,
+        "received_date": date(2017, 8, 25),
+        "allegation_summary": "反映其违规发放津补贴",
+        "categories": ["integrity"],
+        "reported_persons": [{"name": "钱某某", "position": "局长"}],
+        "reporter_name": "举报人甲",
+        "reporter_contact": "13800000000",
+        **fields,
+    }
+    return registry.register_clue(by=world.users["clue_custodian"], inspected_unit=unit or world.unit_a, **values)
+
+
+def handed(world: World, unit: InspectedUnit | None = None, **fields) -> Clue:
+    clue = register(world, unit, **fields)
+    screening.hand_over(clues=[clue], by=world.users["clue_custodian"])
+    return Clue.objects.get(pk=clue.pk)
+
+
+def proposed(world: World, receiver: str = Receiver.DISCIPLINE_COMMISSION) -> Clue:
+    """A clue of group A whose leader recommends transferring it."""
+    clue = handed(world)
+    transfers.record_assessment(
+        clue=clue, by=world.users["leader_a"], conclusion="recommend_transfer", recommended_receiver=receiver
+    )
+    return Clue.objects.get(pk=clue.pk)
+
+
+def transfer(
+    world: World, clues: list[Clue], receiver_type: str = Receiver.DISCIPLINE_COMMISSION, **options
+) -> ClueTransfer:
+    """Approve and send, then run the delivery the task would run."""
+    (sent,) = transfers.approve_and_send(
+        clues=clues, by=world.users["office_head"], receiver_type=receiver_type, now=TRANSFERRED_AT, **options
+    )
+    transfers.deliver_transfer(transfer_id=sent.pk)
+    return ClueTransfer.objects.get(pk=sent.pk)
+
+
+def received(world: World, receiver_type: str = Receiver.DISCIPLINE_COMMISSION, **options) -> Clue:
+    """A clue of group A transferred and acknowledged by its receiver."""
+    clue = proposed(world)
+    sent = transfer(world, [clue], receiver_type, **options)
+    receiver = "orgdept_receiver" if receiver_type == Receiver.ORGANIZATION_DEPT else "commission_receiver"
+    by = world.users["clue_custodian"] if receiver_type == Receiver.INSPECTED_UNIT else world.users[receiver]
+    transfers.acknowledge_receipt(transfer=sent, by=by)
+    return Clue.objects.get(pk=clue.pk)
+
+
+def step(world: World, clue: Clue, kind: str, day: date = date(2017, 11, 1)) -> Clue:
+    dispositions.record_disposition(
+        clue=clue, by=world.users["commission_receiver"], disposition_type=kind, decided_at=day
+    )
+    return Clue.objects.get(pk=clue.pk)

@@ -1,0 +1,59 @@
+"""Every clue page runs the same number of queries at 2 rows as at 10 (no query per row)."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clues.models import Clue, ClueTransfer
+from clues.services import transfers
+from tests.clues.lifecycle import handed, step, transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(user, url: str, **params) -> int:
+    client = Client()
+    client.force_login(user)
+    client.get(url, params)  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(world, count: int) -> list[Clue]:
+    """count clues of group A, transferred together and received, each with a disposition step."""
+    clues = [handed(world, allegation_summary=f"问题{n}") for n in range(count)]
+    for clue in clues:
+        transfers.record_assessment(
+            clue=clue,
+            by=world.users["leader_a"],
+            conclusion="recommend_transfer",
+            recommended_receiver="discipline_commission",
+        )
+    sent = transfer(world, clues)
+    transfers.acknowledge_receipt(transfer=sent, by=world.users["commission_receiver"])
+    return [step(world, Clue.objects.get(pk=c.pk), "talk_or_letter_inquiry") for c in clues]
+
+
+def test_the_pages_do_not_grow_with_their_rows(world):
+    def measure() -> dict[str, int]:
+        sent = ClueTransfer.objects.first()
+        clue = Clue.objects.order_by("pk").first()
+        return {
+            "registry": _queries(world.users["clue_custodian"], reverse("clues:clue-list")),
+            "registry for a member": _queries(world.users["member_a"], reverse("clues:clue-list")),
+            "search": _queries(world.users["office_head"], reverse("clues:clue-list"), q="问题"),
+            "detail": _queries(world.users["office_head"], reverse("clues:clue-detail", args=[clue.pk])),
+            "transfers": _queries(world.users["office_head"], reverse("clues:transfer-list")),
+            "transfer": _queries(world.users["commission_receiver"], reverse("clues:transfer-detail", args=[sent.pk])),
+            "funnel": _queries(world.users["office_head"], reverse("clues:funnel"), by="group"),
+        }
+
+    _grow(world, 2)
+    few = measure()
+    _grow(world, 8)
+    many = measure()
+    assert many == few

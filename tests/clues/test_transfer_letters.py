@@ -1,0 +1,108 @@
+"""Transfer letters: delivery once, feedback reminders exactly once, the .docx, the export."""
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from clues.models import ClueTransfer
+from clues.services import transfers
+from core.docx import document_text
+from core.models import Notification, Reminder
+from core.services.reminders import send_reminder, sweep_due_reminders
+from tests.clues.lifecycle import SHANGHAI, handed, proposed, received, step, transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def _reminders(sent: ClueTransfer):
+    return Reminder.objects.filter(target_id=str(sent.pk), kind__startswith="transfer.")
+
+
+def test_delivery_runs_once_whatever_retries_happen(world):
+    clue = proposed(world)
+    (sent,) = transfers.approve_and_send(
+        clues=[clue], by=world.users["office_head"], receiver_type="discipline_commission"
+    )
+    assert transfers.deliver_transfer(transfer_id=sent.pk) is not None
+    assert transfers.deliver_transfer(transfer_id=sent.pk) is None
+    assert Notification.objects.filter(recipient=world.users["commission_receiver"]).count() == 1
+    assert _reminders(sent).count() == 2 + 3  # before, on the day, three overdue
+
+
+def test_a_transfer_sent_while_the_broker_was_down_is_delivered_by_the_sweep(world):
+    from clues.tasks import deliver_pending_transfers
+
+    clue = proposed(world)
+    (sent,) = transfers.approve_and_send(
+        clues=[clue], by=world.users["office_head"], receiver_type="discipline_commission"
+    )
+    assert transfers.undelivered_transfer_ids() == [sent.pk]
+    assert deliver_pending_transfers.apply().get() == 1
+    assert ClueTransfer.objects.get(pk=sent.pk).delivered_at is not None
+
+
+def test_feedback_reminders_are_sent_exactly_once_and_escalate(world):
+    clue = received(world)
+    sent = ClueTransfer.objects.get(items__clue=clue)
+    late = datetime.combine(sent.feedback_due + timedelta(days=40), datetime.min.time(), tzinfo=SHANGHAI)
+    assert sweep_due_reminders(now=late) == 5
+    assert sweep_due_reminders(now=late) == 0
+    for reminder in _reminders(sent):
+        assert send_reminder(reminder_id=reminder.pk, now=late) is None  # claimed already
+    titles = list(
+        Notification.objects.filter(recipient=world.users["commission_receiver"]).values_list("title", flat=True)
+    )
+    assert len([t for t in titles if sent.doc_number in t]) == 1 + 5  # the delivery notice and five reminders
+    assert (
+        Notification.objects.filter(recipient=world.users["office_head"], title__contains=sent.doc_number).count() == 2
+    )
+
+
+def test_reminders_stop_once_every_clue_has_its_disposition(world):
+    clue = received(world)
+    sent = ClueTransfer.objects.get(items__clue=clue)
+    step(world, clue, "talk_or_letter_inquiry")
+    assert not _reminders(sent).filter(status=Reminder.Status.PENDING).exists()
+
+
+def test_the_transfer_letter_lists_the_clues_and_keeps_the_reporter_sealed(world):
+    clue = proposed(world)
+    sent = transfer(world, [clue], approved_by_text="区委书记专题会")
+    client = Client()
+    client.force_login(world.users["commission_receiver"])
+    response = client.get(reverse("clues:transfer-docx", args=[sent.pk]))
+    text = document_text(response.content)
+    lines = text.splitlines()
+    assert lines[0] == "示巡办移〔2017〕1号"
+    assert lines[1] == "关于移交问题线索的函"
+    assert lines[2] == "纪委监委："
+    assert "经区委书记专题会同意" in text
+    assert "2018年01月18日前" in text
+    assert clue.code in text
+    assert "钱某某 局长" in text
+    assert "举报人甲" not in text
+
+
+def test_an_included_reporter_is_printed_in_the_letter(world):
+    sent = transfer(world, [proposed(world)], include_reporter=True)
+    client = Client()
+    client.force_login(world.users["office_head"])
+    text = document_text(client.get(reverse("clues:transfer-docx", args=[sent.pk])).content)
+    assert "反映人：举报人甲 13800000000" in text
+
+
+def test_the_export_lists_the_filtered_clues_and_neutralises_formulas(world):
+    handed(world, allegation_summary='=HYPERLINK("http://x")反映其违规')
+    handed(world, world.unit_b, allegation_summary="另一单位的问题")
+    client = Client()
+    client.force_login(world.users["office_head"])
+    response = client.get(reverse("clues:clue-export"), {"unit": world.unit_a.pk})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2  # header and the one clue of unit A
+    assert rows[1][8].startswith("'=HYPERLINK")
+    assert "举报人甲" not in str(rows)
