@@ -43,10 +43,6 @@ def _parse_amount(value: CellValue, bare_unit: Decimal) -> norm.ParsedAmount:
     return norm.parse_amount(value, bare_unit=bare_unit)
 
 
-def _raw_text(value: CellValue) -> str:
-    return value if isinstance(value, str) else norm.cell_text(value)
-
-
 class SheetRows:
     """Interprets the rows of one data sheet in order, carrying what rows pass to the rows below
     them: the unit of the last section heading and the last data row (for ditto marks)."""
@@ -61,6 +57,7 @@ class SheetRows:
         self.data_count = 0
         self.unit_from_context = False
         self._keys = {column: key for key, column in header.columns.items()}
+        self._labels: dict[int, str] = {}  # column → label of raw cells, filled as columns appear
         self._bare_unit = header.amount_unit or _WAN
 
     # --- classification ----------------------------------------------------------------------
@@ -68,11 +65,20 @@ class SheetRows:
     def interpret(self, row: Row) -> ParsedRow:
         raw: dict[str, str] = {}
         texts: dict[int, str] = {}
+        labels = self._labels
         for index, cell in enumerate(row.cells, start=1):
-            if cell.value is None:
+            value = cell.value
+            if value is None:
                 continue
-            raw[raw_label(self.header, index)] = _raw_text(cell.value)
-            if text := norm.clean_text(cell.value) if isinstance(cell.value, str) else norm.cell_text(cell.value):
+            if index not in labels:
+                labels[index] = raw_label(self.header, index)
+            # Text is kept as written in raw; other values as they read (cell_text).
+            if isinstance(value, str):
+                raw[labels[index]] = value
+                text = norm.clean_text(value)
+            else:
+                raw[labels[index]] = text = norm.cell_text(value)
+            if text:
                 texts[index] = text
         kind, issues, values = self._classify(row, texts)
         if kind == "data":
@@ -125,14 +131,11 @@ class SheetRows:
 
     # --- data rows ---------------------------------------------------------------------------
 
-    def _cell_value(self, row: Row, key: str, issues: list[Issue]) -> CellValue:
+    def _cell_value(self, row: Row, key: str, column: int, issues: list[Issue]) -> CellValue:
         """The value a column holds once merges and ditto marks are resolved."""
-        column = self.header.columns.get(key)
-        if column is None:
-            return None
         cell: Cell = row.cell(column)
         value = cell.value
-        if cell.covered and cell.merge and cell.merge.min_row < row.number:
+        if cell.merge is not None and cell.covered and cell.merge.min_row < row.number:
             if key in spec.FORWARD_FILL:
                 value = cell.merge_value
             elif key != "seq":
@@ -141,7 +144,9 @@ class SheetRows:
         if cell.formula_without_value and key != "seq":
             message = _("The cell holds a formula without a saved result; type the value instead.")
             issues.append(self._issue(row, key, "warning", message))
-        if isinstance(value, str) and (ditto := norm.ditto_kind(norm.clean_line(value))):
+        # clean_text, not clean_line: the marks hold no spaces, so both read the same marks,
+        # and clean_text is cached (the row's classification cleaned this text already).
+        if isinstance(value, str) and (ditto := norm.ditto_kind(norm.clean_text(value))):
             if ditto == "dash" and key not in spec.DASH_IS_DITTO:
                 return None
             if key not in self.previous:
@@ -153,7 +158,7 @@ class SheetRows:
 
     def _data(self, row: Row, texts: dict[int, str]) -> tuple[dict[str, JSON], list[Issue]]:
         issues: list[Issue] = []
-        raw_values = {key: self._cell_value(row, key, issues) for key in self.header.columns}
+        raw_values = {key: self._cell_value(row, key, column, issues) for key, column in self.header.columns.items()}
         values: dict[str, JSON] = {}
         values["seq"] = self._seq(raw_values.get("seq"))
         values["unit_id"] = self._unit(row, raw_values.get("inspected_unit"), issues)

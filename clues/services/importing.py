@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.importing.parser import parse_clue_workbook
-from clues.importing.result import ParseResult, UnitRef
+from clues.importing.result import ParsedRow, ParseResult, UnitRef
 from clues.models import Clue, ClueImportBatch, ClueImportRow, DocumentNumber, InfoRequestLetter, LetterReply
 from core import audit
-from core.bulk import insert_rows
+from core.bulk import insert_values
 from core.files import stored_path
 from core.models import AuditLog, StoredFile
 from inspection.models import InspectionRound
@@ -79,23 +79,18 @@ def stage_result(*, reply: LetterReply, stored: StoredFile, result: ParseResult)
         + sum(1 for i in result.file_issues if i.severity == "warning"),
         file_issues=[_issue(i) for i in result.file_issues],
     )
-    insert_rows(
-        ClueImportRow,
-        (
-            ClueImportRow(
-                batch=batch,
-                sheet=row.sheet[:200],
-                row_number=row.row_number,
-                kind=row.kind,
-                raw=row.raw,
-                values=row.values,
-                issues=[_issue(i) for i in row.issues],
-                has_error=any(i.severity == "error" for i in row.issues),
-            )
-            for row in result.rows
-        ),
-    )
+    insert_values(ClueImportRow, _STAGED_FIELDS, (_staged_row(batch.pk, row) for row in result.rows))
     return batch
+
+
+_STAGED_FIELDS = ("batch", "sheet", "row_number", "kind", "raw", "values", "issues", "has_error")
+
+
+def _staged_row(batch_id: int, row: ParsedRow) -> tuple[Any, ...]:
+    """The values of one ClueImportRow, in the order of _STAGED_FIELDS."""
+    issues = [_issue(i) for i in row.issues]
+    has_error = any(i.severity == "error" for i in row.issues)
+    return (batch_id, row.sheet[:200], row.row_number, row.kind, row.raw, row.values, issues, has_error)
 
 
 def _issue(issue: Any) -> dict[str, Any]:
@@ -224,27 +219,13 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     created = flagged = 0
     # (pk, values) pairs, not model instances: the commit needs nothing else of a staged row.
     for chunk in _chunks(data_rows.values_list("pk", "values").iterator(chunk_size=_BULK), _BULK):
-        clues = [
-            _clue_from_row(row_pk, values, code=next(codes), letter=letter, unit=units[values["unit_id"]], by=by)
-            for row_pk, values in chunk
-        ]
-        insert_rows(Clue, clues)
-        # insert_rows returns no keys: read them back by the unique code.
-        pks = dict(Clue.objects.filter(code__in=[c.code for c in clues]).values_list("code", "pk"))
-        suspects = []
-        for (row_pk, values), clue in zip(chunk, clues, strict=True):
-            clue.pk = pks[clue.code]
-            unit_id, fp = _fingerprint(clue.inspected_unit_id, values, clue.pk)
-            match = known.match(unit_id, fp)
-            if match is not None:
-                suspects.append((row_pk, clue.pk, match.clue_id))
-            known.add(unit_id, fp)
+        suspects = _register(chunk, [next(codes) for _row in chunk], letter=letter, units=units, known=known, by=by)
         # Few rows are suspects: one small UPDATE each for the clue and its staged row.
         for row_pk, clue_pk, original_pk in suspects:
             Clue.objects.filter(pk=clue_pk).update(possible_duplicate_of=original_pk)
             ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
         flagged += len(suspects)
-        created += len(clues)
+        created += len(chunk)
     batch.status = ClueImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()
     batch.save(update_fields=["status", "committed_at"])
@@ -258,6 +239,37 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     return created
 
 
+def _register(
+    chunk: list[tuple[int, dict[str, Any]]],
+    codes: list[str],
+    *,
+    letter: InfoRequestLetter,
+    units: dict[int, Any],
+    known: _Index,
+    by: Any,
+) -> list[tuple[int, int, int | None]]:
+    """Insert the clues of one chunk of staged (pk, values) rows, one code each; returns
+    (staged row, new clue, original clue) for those that look like a clue already known."""
+    insert_values(
+        Clue,
+        _CLUE_FIELDS,
+        (
+            _clue_from_row(row_pk, values, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
+            for (row_pk, values), code in zip(chunk, codes, strict=True)
+        ),
+    )
+    # insert_values returns no keys: read them back by the unique code.
+    pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
+    suspects = []
+    for (row_pk, values), code in zip(chunk, codes, strict=True):
+        unit_id, fp = _fingerprint(values["unit_id"], values, pks[code])
+        match = known.match(unit_id, fp)
+        if match is not None:
+            suspects.append((row_pk, pks[code], match.clue_id))
+        known.add(unit_id, fp)
+    return suspects
+
+
 def _chunks(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
     chunk: list[Any] = []
     for row in rows:
@@ -269,36 +281,64 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
         yield chunk
 
 
+_CLUE_FIELDS = (
+    "code",
+    "inspection_round",
+    "inspected_unit",
+    "assigned_group",
+    "source_type",
+    "source_partner",
+    "source_import_row",
+    "source_ref",
+    "source_channel",
+    "received_date",
+    "received_date_precision",
+    "reported_persons",
+    "allegation_summary",
+    "allegation_detail",
+    "categories",
+    "amount_involved_yuan",
+    "amount_approximate",
+    "handling_status",
+    "handling_result",
+    "remarks",
+    "reporter_name",
+    "is_anonymous",
+    "created_by",
+)
+
+
 def _clue_from_row(
     row_pk: int, values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: Any
-) -> Clue:
+) -> tuple[Any, ...]:
+    """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""
     amount = values.get("amount_yuan")
     reporter = (values.get("reporter_name") or "").strip()
-    return Clue(
-        code=code,
-        inspection_round_id=letter.inspection_round_id,
-        inspected_unit=unit,
-        assigned_group_id=unit.group_id,
-        source_type=Clue.SourceType.PARTNER_LETTER,
-        source_partner_id=letter.partner_id,
-        source_import_row_id=row_pk,
-        source_ref=(values.get("source_ref") or "")[:100],
-        source_channel=values.get("source_channel") or "",
-        received_date=date.fromisoformat(values["received_date"]),
-        received_date_precision=values.get("received_date_precision") or Clue.Precision.DAY,
-        reported_persons=values.get("reported_persons", []),
-        allegation_summary=allegation[:300],
-        allegation_detail=allegation,
-        categories=values.get("categories", []),
-        amount_involved_yuan=Decimal(amount) if amount else None,
-        amount_approximate=bool(values.get("amount_approximate")),
-        handling_status=values.get("handling_status") or "",
-        handling_result=values.get("handling_result") or "",
-        remarks=values.get("remarks") or "",
-        reporter_name="" if reporter == "匿名" else reporter[:100],
-        is_anonymous=reporter == "匿名",
-        created_by=by,
+    return (
+        code,
+        letter.inspection_round_id,
+        unit.pk,
+        unit.group_id,
+        Clue.SourceType.PARTNER_LETTER.value,
+        letter.partner_id,
+        row_pk,
+        (values.get("source_ref") or "")[:100],
+        values.get("source_channel") or "",
+        date.fromisoformat(values["received_date"]),
+        values.get("received_date_precision") or Clue.Precision.DAY.value,
+        values.get("reported_persons", []),
+        allegation[:300],
+        allegation,
+        values.get("categories", []),
+        Decimal(amount) if amount else None,
+        bool(values.get("amount_approximate")),
+        values.get("handling_status") or "",
+        values.get("handling_result") or "",
+        values.get("remarks") or "",
+        "" if reporter == "匿名" else reporter[:100],
+        reporter == "匿名",
+        by.pk if by is not None else None,
     )
 
 
