@@ -15,6 +15,8 @@ from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeF
 from clues.models import CaseRecord, Clue, ClueTransfer
 from clues.services import dispositions, transfers
 from clues.views.common import DOCX, attachment, service_errors_to_messages
+from core import audit
+from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 
 
@@ -109,6 +111,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer_letter(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer_or_404(request, pk)
+    # The letter carries the clues' content: its download is logged like a clue file's.
+    audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=transfer, request=request)
     return attachment(transfer_docx(transfer), f"{transfer.doc_number or transfer.pk}.docx", DOCX)
 
 

@@ -1,5 +1,6 @@
 """Helpers that walk clues of the `world` through their lifecycle with the product's services."""
 
+import itertools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,11 +13,22 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 TRANSFERRED_AT = datetime(2017, 10, 20, 10, 0, tzinfo=SHANGHAI)
 
 
+_serial = itertools.count(0)
+# Distinct matters, so that clues made in a row are not flagged as duplicates of each other.
+MATTERS = [
+    "反映其违规发放津补贴", "反映其在工程招标中收受好处费", "反映其公车私用", "反映其长期不在岗",
+    "反映其违规提拔身边工作人员", "反映其插手惠民资金发放", "反映其大操大办婚丧喜庆", "反映其收受礼金购物卡",
+    "反映其违规兼职取酬", "反映其对群众诉求推诿扯皮", "反映其挪用专项资金", "反映其违规经商办企业",
+]  # fmt: skip
+
+
 def register(world: World, unit: InspectedUnit | None = None, **fields) -> Clue:
+    """A clue registered by the custodian; each one names another matter unless told otherwise."""
+    n = next(_serial)
     values = {
         "source_type": Clue.SourceType.PETITION,
-        "received_date": date(2017, 8, 25),
-        "allegation_summary": "反映其违规发放津补贴",
+        "received_date": date(2017, 1 + n // len(MATTERS) % 12, 25),
+        "allegation_summary": MATTERS[n % len(MATTERS)],
         "categories": ["integrity"],
         "reported_persons": [{"name": "钱某某", "position": "局长"}],
         "reporter_name": "举报人甲",

@@ -293,3 +293,16 @@ def test_meeting_attendance_needs_an_invitation_and_an_agenda(world):
             by=world.users["commission_receiver"], commission=world.commission, date=date(2017, 11, 2),
             session_no="2017-20", office_head_invited=True, office_head_attended=True,
         )  # fmt: skip
+
+
+def test_a_clue_registered_by_hand_is_checked_against_the_unit_s_clues_of_that_month(world):
+    text = {"allegation_summary": "反映其在工程招标中收受施工方好处费"}
+    first = register(world, reported_persons=[{"name": "钱某某"}], **text)
+    same = register(world, reported_persons=[{"name": "孙某"}, {"name": "钱某某"}], **text)
+    other_matter = register(world, reported_persons=[{"name": "钱某某"}], allegation_summary="反映其长期不在岗")
+    other_month = register(world, reported_persons=[{"name": "钱某某"}], received_date=date(2017, 9, 2), **text)
+    other_unit = register(world, world.unit_b, reported_persons=[{"name": "钱某某"}], **text)
+    assert same.possible_duplicate_of == first
+    assert other_matter.possible_duplicate_of is None
+    assert other_month.possible_duplicate_of is None
+    assert other_unit.possible_duplicate_of is None

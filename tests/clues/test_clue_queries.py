@@ -25,7 +25,7 @@ def _queries(user, url: str, **params) -> int:
 
 def _grow(world, count: int) -> list[Clue]:
     """count clues of group A, transferred together and received, each with a disposition step."""
-    clues = [handed(world, allegation_summary=f"问题{n}") for n in range(count)]
+    clues = [handed(world) for _ in range(count)]
     for clue in clues:
         transfers.record_assessment(
             clue=clue,
@@ -45,7 +45,7 @@ def test_the_pages_do_not_grow_with_their_rows(world):
         return {
             "registry": _queries(world.users["clue_custodian"], reverse("clues:clue-list")),
             "registry for a member": _queries(world.users["member_a"], reverse("clues:clue-list")),
-            "search": _queries(world.users["office_head"], reverse("clues:clue-list"), q="问题"),
+            "search": _queries(world.users["office_head"], reverse("clues:clue-list"), q="反映其"),
             "detail": _queries(world.users["office_head"], reverse("clues:clue-detail", args=[clue.pk])),
             "transfers": _queries(world.users["office_head"], reverse("clues:transfer-list")),
             "transfer": _queries(world.users["commission_receiver"], reverse("clues:transfer-detail", args=[sent.pk])),

@@ -106,3 +106,14 @@ def test_the_export_lists_the_filtered_clues_and_neutralises_formulas(world):
     assert len(rows) == 2  # header and the one clue of unit A
     assert rows[1][8].startswith("'=HYPERLINK")
     assert "举报人甲" not in str(rows)
+
+
+def test_downloading_a_transfer_letter_is_logged(world):
+    from core.models import AuditLog
+
+    sent = transfer(world, [proposed(world)])
+    client = Client()
+    client.force_login(world.users["commission_receiver"])
+    client.get(reverse("clues:transfer-docx", args=[sent.pk]))
+    entry = AuditLog.objects.get(action=AuditLog.Action.DOWNLOAD)
+    assert (entry.user, entry.object_id) == (world.users["commission_receiver"], str(sent.pk))
