@@ -6,10 +6,8 @@ after a commit, which creates all of a batch's clues or none.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from difflib import SequenceMatcher
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,16 +17,15 @@ from django.utils.translation import gettext as _
 
 from clues.importing.parser import parse_clue_workbook
 from clues.importing.result import ParsedRow, ParseResult, UnitRef
-from clues.models import Clue, ClueImportBatch, ClueImportRow, DocumentNumber, InfoRequestLetter, LetterReply
+from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
+from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
+from clues.services.numbering import clue_codes
 from core import audit
 from core.bulk import insert_values
 from core.files import stored_path
 from core.models import AuditLog, StoredFile
-from inspection.models import InspectionRound
 
 _BULK = 1000
-# Allegations whose first 50 characters are at least this similar are flagged as possible duplicates.
-DUPLICATE_SIMILARITY = 0.8
 
 
 def letter_units(letter: InfoRequestLetter) -> list[UnitRef]:
@@ -128,73 +125,6 @@ def supersede(*, batch: ClueImportBatch) -> None:
     ClueImportBatch.objects.filter(pk=batch.pk).update(status=ClueImportBatch.Status.SUPERSEDED)
 
 
-def _clue_codes(inspection_round: InspectionRound, count: int) -> list[str]:
-    counter, _created = DocumentNumber.objects.get_or_create(
-        series=f"clue-{inspection_round.pk}", year=inspection_round.year
-    )
-    counter = DocumentNumber.objects.select_for_update().get(pk=counter.pk)
-    first = counter.last + 1
-    counter.last += count
-    counter.save(update_fields=["last"])
-    prefix = f"XC{inspection_round.year}-{inspection_round.round_no:02d}-"
-    return [f"{prefix}{n:04d}" for n in range(first, first + count)]
-
-
-@dataclass
-class _Fingerprint:
-    clue_id: int | None
-    names: frozenset[str]
-    head: str
-    month: str
-
-
-def _fingerprint(unit_id: int, values: dict[str, Any], clue_id: int | None = None) -> tuple[int, _Fingerprint]:
-    names = frozenset(p["name"] for p in values.get("reported_persons", []) if not p.get("placeholder"))
-    head = (values.get("allegation") or "")[:50]
-    month = (values.get("received_date") or "")[:7]
-    return unit_id, _Fingerprint(clue_id, names, head, month)
-
-
-def _is_same(a: _Fingerprint, b: _Fingerprint) -> bool:
-    matcher = SequenceMatcher(None, a.head, b.head)
-    # quick_ratio bounds ratio from above: most non-duplicates stop there.
-    return matcher.quick_ratio() >= DUPLICATE_SIMILARITY and matcher.ratio() >= DUPLICATE_SIMILARITY
-
-
-class _Index:
-    """Fingerprints by (unit, reported name, month): a row is compared only with its likely twins."""
-
-    def __init__(self) -> None:
-        self._buckets: dict[tuple[int, str, str], list[_Fingerprint]] = {}
-
-    def add(self, unit_id: int, fp: _Fingerprint) -> None:
-        for name in fp.names:
-            self._buckets.setdefault((unit_id, name, fp.month), []).append(fp)
-
-    def match(self, unit_id: int, fp: _Fingerprint) -> _Fingerprint | None:
-        for name in fp.names:
-            for known in self._buckets.get((unit_id, name, fp.month), ()):
-                if _is_same(known, fp):
-                    return known
-        return None
-
-
-def _known_fingerprints(inspection_round: InspectionRound) -> _Index:
-    """Clues of the round already registered, for duplicate flags across all replies."""
-    index = _Index()
-    rows = Clue.objects.filter(inspection_round=inspection_round).values(
-        "pk", "inspected_unit_id", "reported_persons", "allegation_detail", "received_date"
-    )
-    for row in rows.iterator(chunk_size=2000):
-        values = {
-            "reported_persons": row["reported_persons"],
-            "allegation": row["allegation_detail"],
-            "received_date": row["received_date"].isoformat(),
-        }
-        index.add(*_fingerprint(row["inspected_unit_id"], values, row["pk"]))
-    return index
-
-
 @transaction.atomic
 def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     """Register one clue per data row of a clean batch: all of them or none. Returns how many.
@@ -213,9 +143,9 @@ def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
     letter = batch.reply.letter
     inspection_round = letter.inspection_round
     data_rows = batch.rows.filter(kind=ClueImportRow.Kind.DATA).order_by("sheet", "row_number")
-    codes = iter(_clue_codes(inspection_round, data_rows.count()))
+    codes = iter(clue_codes(inspection_round, data_rows.count()))
     units = {u.pk: u for u in letter.inspected_units.all()}
-    known = _known_fingerprints(inspection_round)
+    known = known_fingerprints(inspection_round)
     created = flagged = 0
     # (pk, values) pairs, not model instances: the commit needs nothing else of a staged row.
     for chunk in _chunks(data_rows.values_list("pk", "values").iterator(chunk_size=_BULK), _BULK):
@@ -245,7 +175,7 @@ def _register(
     *,
     letter: InfoRequestLetter,
     units: dict[int, Any],
-    known: _Index,
+    known: FingerprintIndex,
     by: Any,
 ) -> list[tuple[int, int, int | None]]:
     """Insert the clues of one chunk of staged (pk, values) rows, one code each; returns
@@ -262,7 +192,7 @@ def _register(
     pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
     suspects = []
     for (row_pk, values), code in zip(chunk, codes, strict=True):
-        unit_id, fp = _fingerprint(values["unit_id"], values, pks[code])
+        unit_id, fp = fingerprint(values["unit_id"], values, pks[code])
         match = known.match(unit_id, fp)
         if match is not None:
             suspects.append((row_pk, pks[code], match.clue_id))

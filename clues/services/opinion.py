@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.models import Clue, OnlineOpinionItem
-from clues.services.importing import _clue_codes
+from clues.services.numbering import clue_codes
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
 from core.permissions import grant
@@ -50,7 +50,7 @@ def convert_to_clue(*, item: OnlineOpinionItem, by: Any) -> Clue:
     unit = item.inspected_unit
     text = item.summary or item.title
     clue = Clue.objects.create(
-        code=_clue_codes(item.inspection_round, 1)[0],
+        code=clue_codes(item.inspection_round, 1)[0],
         inspection_round_id=item.inspection_round_id,
         inspected_unit=unit,
         assigned_group_id=unit.group_id,

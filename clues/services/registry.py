@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.models import Clue, ClueHandover
-from clues.services.importing import _clue_codes, _fingerprint, _is_same
+from clues.services.duplicates import suggested_original
+from clues.services.numbering import clue_codes
 from clues.services.screening import hand_over
 from core import audit
 from core.models import AuditLog
@@ -70,7 +71,7 @@ def register_clue(
     if not allegation_summary.strip() or not categories:
         raise ValidationError(_("A clue needs a summary and at least one problem category."))
     clue = Clue(
-        code=_clue_codes(inspected_unit.inspection_round, 1)[0],
+        code=clue_codes(inspected_unit.inspection_round, 1)[0],
         inspection_round_id=inspected_unit.inspection_round_id,
         inspected_unit=inspected_unit,
         assigned_group_id=inspected_unit.group_id,
@@ -78,7 +79,8 @@ def register_clue(
         source_ref=source_ref,
         received_date=received_date,
         allegation_summary=allegation_summary.strip(),
-        allegation_detail=allegation_detail,
+        # The summary is the whole allegation when nothing longer was written down.
+        allegation_detail=allegation_detail or allegation_summary.strip(),
         categories=categories,
         reported_persons=reported_persons or [],
         amount_involved_yuan=amount_involved_yuan,
@@ -89,42 +91,13 @@ def register_clue(
     )
     # A matter may name no one yet (e.g. "the unit's canteen"): reported persons may be empty.
     clue.full_clean(exclude=["source_import_row", "possible_duplicate_of", "duplicate_of", "reported_persons"])
-    clue.possible_duplicate_of = _same_matter(clue)
+    clue.possible_duplicate_of = suggested_original(clue)
     clue.save()
     audit.log_change(user=by, obj=clue, before=None)
     if on_site:
         hand_over(clues=[clue], by=by, now=now)
         clue.refresh_from_db()
     return clue
-
-
-def _same_matter(clue: Clue) -> Clue | None:
-    """An earlier clue of the unit on the same matter: a shared name, the same month, a similar text.
-
-    The same rule as the import's (the petitions bureau and the commission often report one
-    petition twice); the custodian decides, nothing is dropped automatically.
-    """
-    unit_id, fingerprint = _fingerprint(clue.inspected_unit_id, _fingerprint_values(clue))
-    if not fingerprint.names:
-        return None
-    candidates = Clue.objects.filter(
-        inspected_unit=clue.inspected_unit,
-        received_date__year=clue.received_date.year,
-        received_date__month=clue.received_date.month,
-    ).exclude(status=Clue.Status.DUPLICATE)
-    for candidate in candidates.order_by("pk"):
-        known = _fingerprint(unit_id, _fingerprint_values(candidate))[1]
-        if known.names & fingerprint.names and _is_same(known, fingerprint):
-            return candidate
-    return None
-
-
-def _fingerprint_values(clue: Clue) -> dict[str, Any]:
-    return {
-        "reported_persons": clue.reported_persons,
-        "allegation": clue.allegation_detail or clue.allegation_summary,
-        "received_date": clue.received_date.isoformat(),
-    }
 
 
 def record_read(*, clue: Clue, user: Any, request: HttpRequest | None = None) -> None:
