@@ -205,3 +205,21 @@ def test_every_read_of_a_clue_is_logged_and_the_head_sees_who_read_it(world):
     assert world.users["member_a"].display_name in readers
     client.force_login(world.users["clue_custodian"])
     assert 'id="readers"' not in client.get(reverse("clues:clue-detail", args=[clue.pk])).content.decode()
+
+
+def test_the_system_administrator_sees_no_clue_content(world):
+    from tests.conftest import make_user
+
+    admin = make_user("it_admin", "system_admin", is_staff=True)
+    clue = received(world)
+    sent = ClueTransfer.objects.get(items__clue=clue)
+    for url in (
+        reverse("clues:clue-list"),
+        reverse("clues:clue-detail", args=[clue.pk]),
+        reverse("clues:clue-export"),
+        reverse("clues:transfer-detail", args=[sent.pk]),
+        reverse("clues:transfer-docx", args=[sent.pk]),
+        reverse("clues:funnel"),
+    ):
+        assert status_for(admin, url) == 404, url
+    assert status_for(admin, "/admin/clues/clue/") == 404  # not registered in the admin either
