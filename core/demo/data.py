@@ -98,3 +98,136 @@ ACCOUNTS = [
     ("pool_manager", "pool_manager", "曹", "阳", "区委巡察办", None, False),
     ("sysadmin", "system_admin", "邓", "超", "区委巡察办", None, True),
 ]
+
+# ---------------------------------------------------------------- history (DOMAIN §4.3 "History")
+
+# The commission's offices that verify clues and handle cases.
+COMMISSION_OFFICES = [
+    ("示范区纪委监委第一纪检监察室", "区纪委监委第一纪检监察室", ["第一纪检监察室", "纪检监察一室"], "commission_internal_office"),
+    ("示范区纪委监委第二纪检监察室", "区纪委监委第二纪检监察室", ["第二纪检监察室", "纪检监察二室"], "commission_internal_office"),
+]  # fmt: skip
+
+# Rounds 2–6 of the 13th term (2017-2 … 2019-2): the same 14 cadres in the same places
+# (8 seconded of 14 in every round), four new units each; (full name, short name, aliases, unit type, group).
+LATER_ROUNDS = [
+    {
+        "round": {
+            "committee_term": 13, "year": 2017, "round_no": 2, "title": "十三届区委第二轮巡察", "status": "archived",
+            "kickoff_date": date(2017, 10, 16), "planned_entry_date": date(2017, 10, 30),
+            "planned_exit_date": date(2017, 12, 22), "actual_entry_date": date(2017, 10, 30),
+            "actual_exit_date": date(2017, 12, 22), "approved_by_text": "区委书记专题会",
+        },
+        "units": [
+            ("示范区卫生和计划生育局", "区卫计局", ["卫计局", "区卫生计生局"], "gov_dept", 1),
+            ("示范区农业局", "区农业局", ["农业局"], "gov_dept", 1),
+            ("示范区市场监督管理局", "区市场监管局", ["市场监管局", "区市监局"], "gov_dept", 2),
+            ("示范区西城街道办事处", "西城街道", ["西城街道办", "西城办事处"], "township", 2),
+        ],
+    },
+    {
+        "round": {
+            "committee_term": 13, "year": 2018, "round_no": 3, "title": "十三届区委第三轮巡察", "status": "archived",
+            "kickoff_date": date(2018, 3, 19), "planned_entry_date": date(2018, 4, 2),
+            "planned_exit_date": date(2018, 5, 31), "actual_entry_date": date(2018, 4, 2),
+            "actual_exit_date": date(2018, 5, 31), "approved_by_text": "区委书记专题会",
+        },
+        "units": [
+            ("示范区交通运输局", "区交通运输局", ["交通运输局", "区交通局"], "gov_dept", 1),
+            ("示范区水务局", "区水务局", ["水务局"], "gov_dept", 1),
+            ("示范区南湖镇人民政府", "南湖镇", ["南湖镇政府"], "township", 2),
+            ("示范区城市建设投资集团有限公司", "区城投集团", ["城投集团", "区城投公司"], "soe", 2),
+        ],
+    },
+    {
+        "round": {
+            "committee_term": 13, "year": 2018, "round_no": 4, "title": "十三届区委第四轮巡察", "status": "archived",
+            "kickoff_date": date(2018, 8, 27), "planned_entry_date": date(2018, 9, 10),
+            "planned_exit_date": date(2018, 11, 9), "actual_entry_date": date(2018, 9, 10),
+            "actual_exit_date": date(2018, 11, 9), "approved_by_text": "区委书记专题会",
+        },
+        "units": [
+            ("示范区国土资源局", "区国土资源局", ["国土资源局", "区国土局"], "gov_dept", 1),
+            ("示范区商务局", "区商务局", ["商务局"], "gov_dept", 1),
+            ("示范区城市管理局", "区城管局", ["城管局", "区城市管理局"], "gov_dept", 2),
+            ("示范区北关街道办事处", "北关街道", ["北关街道办", "北关办事处"], "township", 2),
+        ],
+    },
+    {
+        "round": {
+            "committee_term": 13, "year": 2019, "round_no": 5, "title": "十三届区委第五轮巡察", "status": "archived",
+            "kickoff_date": date(2019, 3, 11), "planned_entry_date": date(2019, 3, 25),
+            "planned_exit_date": date(2019, 5, 24), "actual_entry_date": date(2019, 3, 25),
+            "actual_exit_date": date(2019, 5, 24), "approved_by_text": "区委书记专题会",
+        },
+        "units": [
+            ("示范区应急管理局", "区应急管理局", ["应急管理局", "区应急局"], "gov_dept", 1),
+            ("示范区退役军人事务局", "区退役军人事务局", ["退役军人事务局"], "gov_dept", 1),
+            ("示范区青山镇人民政府", "青山镇", ["青山镇政府"], "township", 2),
+            ("示范区人民医院", "区人民医院", ["区医院"], "public_institution", 2),
+        ],
+    },
+    {
+        "round": {
+            "committee_term": 13, "year": 2019, "round_no": 6, "title": "十三届区委第六轮巡察", "status": "rectifying",
+            "kickoff_date": date(2019, 8, 26), "planned_entry_date": date(2019, 9, 9),
+            "planned_exit_date": date(2019, 11, 8), "actual_entry_date": date(2019, 9, 9),
+            "actual_exit_date": date(2019, 11, 8), "approved_by_text": "区委书记专题会",
+        },
+        "units": [
+            ("示范区农业农村局", "区农业农村局", ["农业农村局"], "gov_dept", 1),
+            ("示范区医疗保障局", "区医保局", ["医保局", "区医疗保障局"], "gov_dept", 1),
+            ("示范区河口镇人民政府", "河口镇", ["河口镇政府"], "township", 2),
+            ("示范区自来水有限公司", "区自来水公司", ["自来水公司"], "soe", 2),
+        ],
+    },
+]  # fmt: skip
+
+# The day each round's transfer letters went out (a few weeks after the groups left).
+TRANSFER_DATES = {
+    1: date(2017, 11, 3),
+    2: date(2018, 1, 12),
+    3: date(2018, 6, 22),
+    4: date(2018, 11, 30),
+    5: date(2019, 6, 14),
+    6: date(2019, 11, 29),
+}
+
+# What became of each round's transferred clues (DOMAIN §4.3): receiver → path → clues.
+#   case               preliminary verification, then a case filed (立案)
+#   talk               talk or letter inquiry (谈话函询), then concluded
+#   verified           preliminary verification (初步核实), then concluded
+#   closed             closed with no action (予以了结)
+#   open_verification  still under preliminary verification
+#   open_talk          still under talk or letter inquiry
+#   deferred           deferred (暂存待查): not concluded
+# Totals: 173 transferred (158 commission, 15 organisation department), 152 concluded,
+# 37 filed; without a case 48 talk, 45 verified, 22 closed; open 12 verification, 5 talk, 4 deferred.
+TRANSFER_PLAN = {
+    1: {"commission": {"case": 5, "talk": 6, "verified": 6, "closed": 2}, "org": {"talk": 1, "closed": 1}},
+    2: {"commission": {"case": 7, "talk": 7, "verified": 8, "closed": 4}, "org": {"talk": 2}},
+    3: {"commission": {"case": 8, "talk": 7, "verified": 9, "closed": 3}, "org": {"talk": 2, "closed": 1}},
+    4: {"commission": {"case": 7, "talk": 8, "verified": 10, "closed": 4}, "org": {"talk": 2, "closed": 1}},
+    5: {
+        "commission": {"case": 6, "talk": 6, "verified": 8, "closed": 4, "open_verification": 2, "deferred": 2},
+        "org": {"talk": 2},
+    },
+    6: {
+        "commission": {
+            "case": 4, "talk": 4, "verified": 4, "closed": 2, "open_verification": 10, "open_talk": 3, "deferred": 2,
+        },
+        "org": {"talk": 1, "open_talk": 2},
+    },
+}  # fmt: skip
+# Rounds in which one case absorbs two clues about the same person (the clues count, not the cases).
+TWO_CLUE_CASES = (2, 3, 4, 5)
+# Rounds whose cases have been concluded by the report date.
+CASES_CONCLUDED = (1, 2, 3, 4, 5)
+# Each round also hands one clue back to its unit (交办); none of them counts as transferred.
+# The last round's unit has not reported back yet.
+UNIT_DONE = (1, 2, 3, 4, 5)
+# The standing-committee meetings that took up each round's clues: one deciding the preliminary
+# verifications, and for the earlier rounds one filing the cases. The office head was invited to
+# all of them and attended all but one.
+MEETINGS = {1: ("verification", "cases"), 2: ("verification", "cases"), 3: ("verification", "cases"),
+            4: ("verification", "cases"), 5: ("verification",), 6: ("verification",)}  # fmt: skip
+OFFICE_HEAD_ABSENT = (4, "verification")

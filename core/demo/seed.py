@@ -5,10 +5,11 @@ from django.db import transaction
 from clues.models import PartnerUnit
 from clues.services.partners import register_partner
 from core.demo import data
+from core.demo.history import seed_history
 from core.demo.letters import seed_round_1_letters
+from core.demo.rounds import build_round
 from core.models import Organisation, Person, User
 from core.services.directory import create_person, create_user_account, ensure_organisation
-from inspection import services as rounds
 from inspection.models import InspectionRound
 
 
@@ -73,24 +74,8 @@ def seed_round_1(orgs: dict[str, Organisation], people: dict[str, Person]) -> In
     if existing:
         return existing
     office_head = User.objects.filter(username="office_head").first()
-    inspection_round = rounds.create_round(by=office_head, **spec)
-    groups = {
-        n: rounds.create_group(by=office_head, inspection_round=inspection_round, number=n) for n in data.GROUP_MEMBERS
-    }
-    for _name, short, _aliases, _type, group_no in data.INSPECTED_UNITS:
-        rounds.assign_unit(by=office_head, group=groups[group_no], org_unit=orgs[short])
-    for group_no, members in data.GROUP_MEMBERS.items():
-        for name, role, seconded_from, is_liaison in members:
-            rounds.add_member(
-                by=office_head,
-                group=groups[group_no],
-                person=people[name],
-                role=role,
-                is_seconded=seconded_from is not None,
-                is_group_liaison=is_liaison,
-                start_date=spec["planned_entry_date"],
-            )
-    return inspection_round
+    units = [(orgs[short], group_no) for _name, short, _aliases, _type, group_no in data.INSPECTED_UNITS]
+    return build_round(spec, units, people, by=office_head)
 
 
 def seed_demo() -> None:
@@ -100,6 +85,7 @@ def seed_demo() -> None:
     seed_accounts(orgs, people)
     round_1 = seed_round_1(orgs, people)
     seed_round_1_letters(round_1)
+    seed_history(orgs, people, round_1)
 
 
 def account_rows() -> list[tuple[Any, ...]]:

@@ -1,16 +1,29 @@
 """The demo data (core/demo, `manage.py seed_demo`) and the figures `manage.py stats` reports on it."""
 
 import json
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
-from clues.models import PartnerUnit
+from clues.importing import spec
+from clues.models import (
+    CaseRecord,
+    Clue,
+    ClueAssessment,
+    ClueDisposition,
+    ClueTransfer,
+    ClueTransferItem,
+    MeetingAgendaItem,
+    PartnerUnit,
+    StandingCommitteeMeeting,
+)
 from core.demo import data
-from core.models import AuditLog, Organisation, Person, User
+from core.models import AuditLog, Notification, Organisation, Person, Reminder, User
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 from tests.conftest import make_user
 
@@ -24,6 +37,16 @@ COUNTED = [
     GroupMembership,
     PartnerUnit,
     AuditLog,
+    Clue,
+    ClueAssessment,
+    ClueTransfer,
+    ClueTransferItem,
+    ClueDisposition,
+    CaseRecord,
+    StandingCommitteeMeeting,
+    MeetingAgendaItem,
+    Reminder,
+    Notification,
 ]
 
 # DOMAIN §2.4, in order.
@@ -59,107 +82,302 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
+@pytest.fixture(scope="class")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """Seed once for a class of tests and roll the seed back after its last one.
+
+    Seeding builds six rounds of history through the services and takes seconds; every test
+    of the class runs inside it in a savepoint of its own (pytest-django's `db`), so what a
+    test writes is still undone after it.
+    """
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        output = seed()
+        yield output
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db: Any) -> str:
-    return seed()
+def seeded(demo: str, db: Any) -> str:
+    return demo
 
 
-def test_seeding_twice_changes_nothing(seeded: str) -> None:
-    first = counts()
-    assert all(first.values()), first  # every counted table got rows
-    seed()
-    assert counts() == first
+def transferred() -> Any:
+    """DOMAIN §4.1 #9: the clues the transfer statistics count."""
+    from clues.selectors.registry import transferred_clues
+
+    return transferred_clues()
 
 
-def test_there_are_twelve_partners_in_the_documented_order_with_aliases(seeded: str) -> None:
-    partners = list(PartnerUnit.objects.select_related("org_unit"))
-    assert [p.org_unit.short_name for p in partners] == PARTNER_ORDER
-    assert [p.sort_order for p in partners] == list(range(1, 13))
-    for partner in partners:
-        assert partner.active
-        assert partner.org_unit.aliases, partner.org_unit.short_name
-        assert partner.default_request_items, partner.org_unit.short_name
-    assert partners[0].category == PartnerUnit.Category.DISCIPLINE
-    assert partners[-1].category == PartnerUnit.Category.POLITICAL_LEGAL
-    assert "纪委" in partners[0].org_unit.aliases
+def last_step(clue: Clue) -> ClueDisposition:
+    return max(clue.dispositions.all(), key=lambda d: (d.decided_at, d.pk))
 
 
-def test_round_one_has_two_groups_and_four_units(seeded: str) -> None:
-    inspection_round = InspectionRound.objects.get()
-    assert inspection_round.title == "十三届区委第一轮巡察"
-    assert (inspection_round.committee_term, inspection_round.year, inspection_round.round_no) == (13, 2017, 1)
-    assert inspection_round.kickoff_date.isoformat() == "2017-08-01"
-    assert inspection_round.created_by.username == "office_head"
+class TestSeededDemo:
+    """Each test reads the demo through the `seeded` fixture: one seed for the class, each test rolled back."""
 
-    groups = list(inspection_round.groups.order_by("number"))
-    assert [g.number for g in groups] == [1, 2]
-    units = {g.number: sorted(u.org_unit.short_name for u in g.inspected_units.all()) for g in groups}
-    assert units == {1: sorted(["区住建局", "区民政局"]), 2: sorted(["区教育局", "东城街道"])}
-    assert InspectedUnit.objects.filter(inspection_round=inspection_round).count() == 4
+    def test_seeding_twice_changes_nothing(self, seeded: str) -> None:
+        first = counts()
+        assert all(first.values()), first  # every counted table got rows
+        seed()
+        assert counts() == first
 
+    def test_there_are_twelve_partners_in_the_documented_order_with_aliases(self, seeded: str) -> None:
+        partners = list(PartnerUnit.objects.select_related("org_unit"))
+        assert [p.org_unit.short_name for p in partners] == PARTNER_ORDER
+        assert [p.sort_order for p in partners] == list(range(1, 13))
+        for partner in partners:
+            assert partner.active
+            assert partner.org_unit.aliases, partner.org_unit.short_name
+            assert partner.default_request_items, partner.org_unit.short_name
+        assert partners[0].category == PartnerUnit.Category.DISCIPLINE
+        assert partners[-1].category == PartnerUnit.Category.POLITICAL_LEGAL
+        assert "纪委" in partners[0].org_unit.aliases
 
-def test_round_one_has_fourteen_members_eight_of_them_seconded(seeded: str) -> None:
-    memberships = GroupMembership.objects.filter(inspection_round__round_no=1).select_related(
-        "person__home_unit", "group"
-    )
-    assert memberships.count() == 14
-    assert memberships.filter(is_seconded=True).count() == 8
-    for group_no in (1, 2):
-        in_group = memberships.filter(group__number=group_no)
-        assert in_group.count() == 7
-        assert in_group.filter(role=GroupMembership.Role.LEADER).count() == 1
-        assert in_group.filter(is_group_liaison=True).count() == 1
-    # A seconded cadre's home unit is the unit that seconded them.
-    assert memberships.get(person__name="孙丽").person.home_unit.short_name == "区审计局"
-    assert memberships.get(person__name="刘强").person.home_unit.short_name == "区委巡察办"
-    assert not memberships.get(person__name="刘强").is_seconded
+    def test_round_one_has_two_groups_and_four_units(self, seeded: str) -> None:
+        inspection_round = InspectionRound.objects.get(round_no=1)
+        assert inspection_round.title == "十三届区委第一轮巡察"
+        assert (inspection_round.committee_term, inspection_round.year, inspection_round.round_no) == (13, 2017, 1)
+        assert inspection_round.kickoff_date.isoformat() == "2017-08-01"
+        assert inspection_round.created_by.username == "office_head"
 
+        groups = list(inspection_round.groups.order_by("number"))
+        assert [g.number for g in groups] == [1, 2]
+        units = {g.number: sorted(u.org_unit.short_name for u in g.inspected_units.all()) for g in groups}
+        assert units == {1: sorted(["区住建局", "区民政局"]), 2: sorted(["区教育局", "东城街道"])}
+        assert InspectedUnit.objects.filter(inspection_round=inspection_round).count() == 4
 
-def test_the_command_prints_the_demo_accounts(seeded: str) -> None:
-    for username, *_ in data.ACCOUNTS:
-        assert username in seeded
-    assert data.DEMO_PASSWORD in seeded
+    def test_round_one_has_fourteen_members_eight_of_them_seconded(self, seeded: str) -> None:
+        memberships = GroupMembership.objects.filter(inspection_round__round_no=1).select_related(
+            "person__home_unit", "group"
+        )
+        assert memberships.count() == 14
+        assert memberships.filter(is_seconded=True).count() == 8
+        for group_no in (1, 2):
+            in_group = memberships.filter(group__number=group_no)
+            assert in_group.count() == 7
+            assert in_group.filter(role=GroupMembership.Role.LEADER).count() == 1
+            assert in_group.filter(is_group_liaison=True).count() == 1
+        # A seconded cadre's home unit is the unit that seconded them.
+        assert memberships.get(person__name="孙丽").person.home_unit.short_name == "区审计局"
+        assert memberships.get(person__name="刘强").person.home_unit.short_name == "区委巡察办"
+        assert not memberships.get(person__name="刘强").is_seconded
 
+    def test_the_command_prints_the_demo_accounts(self, seeded: str) -> None:
+        for username, *_ in data.ACCOUNTS:
+            assert username in seeded
+        assert data.DEMO_PASSWORD in seeded
 
-@pytest.mark.parametrize("username", [row[0] for row in data.ACCOUNTS])
-def test_every_demo_account_can_log_in(seeded: str, username: str) -> None:
-    client = Client()
-    response = client.post("/accounts/login/", {"username": username, "password": data.DEMO_PASSWORD})
-    assert response.status_code == 302, username
-    assert response.url == "/"
-    assert client.get("/").status_code == 200
+    @pytest.mark.parametrize("username", [row[0] for row in data.ACCOUNTS])
+    def test_every_demo_account_can_log_in(self, seeded: str, username: str) -> None:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": data.DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert response.url == "/"
+        assert client.get("/").status_code == 200
 
+    def test_a_wrong_password_does_not_log_in(self, seeded: str) -> None:
+        response = Client().post("/accounts/login/", {"username": "office_head", "password": "wrong-password-2017"})
+        assert response.status_code == 200  # the form again, with an error
 
-def test_a_wrong_password_does_not_log_in(seeded: str) -> None:
-    response = Client().post("/accounts/login/", {"username": "office_head", "password": "wrong-password-2017"})
-    assert response.status_code == 200  # the form again, with an error
+    def test_demo_accounts_are_linked_to_their_people_and_roles(self, seeded: str) -> None:
+        leader = User.objects.get(username="group_leader")
+        assert leader.person is not None
+        assert leader.person.name == "刘强"
+        assert leader.groups.filter(name="group_leader").exists()
+        assert User.objects.get(username="sysadmin").is_staff
+        assert not User.objects.get(username="office_head").is_staff
 
+    def test_the_group_member_account_sees_only_its_groups_units(self, seeded: str) -> None:
+        member = User.objects.get(username="group_member")
+        visible = sorted(InspectedUnit.objects.for_user(member).values_list("org_unit__short_name", flat=True))
+        assert visible == sorted(["区住建局", "区民政局"])
 
-def test_demo_accounts_are_linked_to_their_people_and_roles(seeded: str) -> None:
-    leader = User.objects.get(username="group_leader")
-    assert leader.person is not None
-    assert leader.person.name == "刘强"
-    assert leader.groups.filter(name="group_leader").exists()
-    assert User.objects.get(username="sysadmin").is_staff
-    assert not User.objects.get(username="office_head").is_staff
+    def test_stats_reports_the_demo_figures(self, seeded: str) -> None:
+        out = StringIO()
+        call_command("stats", "--json", stdout=out)
+        figures = json.loads(out.getvalue())
+        assert figures["partner_unit_count"] == 12
+        assert figures["inspected_unit_count"] == 4
+        assert figures["seconded_share"] == 0.5714
+        assert figures["letters_sent"] == 12
+        assert figures["partner_clue_count"] == 46
+        assert figures["online_opinion_count"] == 12
+        # DOMAIN §4.1 #9–12 and the secondary figures, from the transfer history of §4.3.
+        assert figures["transferred_clue_count"] == 173
+        assert figures["concluded_clue_count"] == 152
+        assert figures["case_filed_count"] == 37
+        assert figures["case_conversion_rate"] == 0.2434
+        assert figures["unconcluded_transferred"] == 21
+        assert figures["concluded_without_case"] == 115
 
+    def test_round_one_letters_follow_the_recipe(self, seeded: str) -> None:
+        """DOMAIN §4.3: 12 numbered letters, 46 clues spread 14/12/11/9, two duplicates flagged and
+        closed, two late answers, one answer returned then answered again."""
+        from django.db.models import Count
 
-def test_the_group_member_account_sees_only_its_groups_units(seeded: str) -> None:
-    member = User.objects.get(username="group_member")
-    visible = sorted(InspectedUnit.objects.for_user(member).values_list("org_unit__short_name", flat=True))
-    assert visible == sorted(["区住建局", "区民政局"])
+        from clues.models import Clue, InfoRequestLetter, LetterReply
 
+        letters = list(InfoRequestLetter.objects.order_by("partner__sort_order"))
+        assert [x.doc_number for x in letters] == [f"示巡办函〔2017〕{n}号" for n in range(1, 13)]
+        assert {x.sent_at.date().isoformat() for x in letters} == {"2017-08-03"}
+        assert sorted(x.partner.org_unit.short_name for x in letters if x.answered_late) == ["区法制办", "区编办"]
+        assert LetterReply.objects.filter(status=LetterReply.Status.RETURNED).count() == 1
+        counted = Clue.objects.filter(source_type=Clue.SourceType.PARTNER_LETTER).exclude(status=Clue.Status.DUPLICATE)
+        by_unit = counted.values("inspected_unit__org_unit__short_name").annotate(n=Count("pk")).order_by("-n")
+        assert [row["n"] for row in by_unit] == [14, 12, 11, 9]
+        duplicates = Clue.objects.filter(status=Clue.Status.DUPLICATE)
+        assert duplicates.count() == 2
+        assert all(d.source_partner.org_unit.short_name == "区信访局" for d in duplicates)
+        assert Clue.objects.filter(source_type=Clue.SourceType.ONLINE_OPINION).count() == 1
 
-def test_stats_reports_the_demo_figures(seeded: str) -> None:
-    out = StringIO()
-    call_command("stats", "--json", stdout=out)
-    figures = json.loads(out.getvalue())
-    assert figures["partner_unit_count"] == 12
-    assert figures["inspected_unit_count"] == 4
-    assert figures["seconded_share"] == 0.5714
-    assert figures["letters_sent"] == 12
-    assert figures["partner_clue_count"] == 46
-    assert figures["online_opinion_count"] == 12
+    # ------------------------------------------------------------ the transfer history (DOMAIN §4.3)
+
+    def test_six_rounds_each_with_fourteen_cadres_eight_seconded(self, seeded: str) -> None:
+        from inspection.selectors import seconded_share
+
+        rounds = list(InspectionRound.objects.order_by("year", "round_no"))
+        assert [(r.committee_term, r.year, r.round_no) for r in rounds] == [
+            (13, 2017, 1),
+            (13, 2017, 2),
+            (13, 2018, 3),
+            (13, 2018, 4),
+            (13, 2019, 5),
+            (13, 2019, 6),
+        ]
+        units = set()
+        for inspection_round in rounds:
+            assert seconded_share(inspection_round) == (8, 14), inspection_round.title
+            assert inspection_round.groups.count() == 2
+            round_units = list(inspection_round.inspected_units.values_list("org_unit_id", flat=True))
+            assert len(round_units) == 4
+            units.update(round_units)
+            # The same people in the same places as in round 1.
+            places = set(
+                inspection_round.memberships.values_list("person__name", "group__number", "role", "is_seconded")
+            )
+            assert places == {
+                (name, group_no, role, seconded_from is not None)
+                for group_no, members in data.GROUP_MEMBERS.items()
+                for name, role, seconded_from, _liaison in members
+            }
+        assert len(units) == 24  # every round inspects units of its own
+        # Rounds 2–6 are over: their memberships have ended, round 1's have not.
+        assert not GroupMembership.objects.filter(inspection_round__round_no__gt=1, end_date__isnull=True).exists()
+        assert not GroupMembership.objects.filter(inspection_round__round_no=1, end_date__isnull=False).exists()
+
+    def test_transfers_per_round_follow_the_recipe(self, seeded: str) -> None:
+        from clues.selectors.funnel import funnel
+
+        expected = {1: (21, 21, 5), 2: (28, 28, 7), 3: (30, 30, 8), 4: (32, 32, 7), 5: (30, 26, 6), 6: (32, 15, 4)}
+        for round_no, figures in expected.items():
+            f = funnel(transferred().filter(inspection_round__round_no=round_no))
+            assert (f.transferred, f.concluded, f.filed) == figures, round_no
+        items = ClueTransferItem.objects.filter(transfer__transferred_at__isnull=False)
+        by_receiver = {
+            kind: items.filter(transfer__receiver_type=kind).count()
+            for kind in ("discipline_commission", "organization_dept", "inspected_unit")
+        }
+        assert by_receiver == {"discipline_commission": 158, "organization_dept": 15, "inspected_unit": 6}
+        assert {t.receiver.short_name for t in ClueTransfer.objects.filter(receiver_type="discipline_commission")} == {
+            "区纪委监委"
+        }
+        assert {t.receiver.short_name for t in ClueTransfer.objects.filter(receiver_type="organization_dept")} == {
+            "区委组织部"
+        }
+        # Filed cases come only from the commission's transfers.
+        filed = transferred().filter(status=Clue.Status.CASE_FILED)
+        assert set(filed.values_list("transfer_items__transfer__receiver_type", flat=True)) == {"discipline_commission"}
+        # Six 交办 transfers, one clue each, none of them counted.
+        unit_transfers = ClueTransfer.objects.filter(receiver_type="inspected_unit")
+        assert unit_transfers.count() == 6
+        assert not transferred().filter(transfer_items__transfer__in=unit_transfers).exists()
+        # Every letter was sent, delivered and acknowledged; transfers follow their round's exit.
+        for transfer in ClueTransfer.objects.select_related("inspection_round"):
+            assert transfer.transferred_at, transfer
+            assert transfer.delivered_at, transfer
+            assert transfer.received_at, transfer
+            assert transfer.doc_number.startswith("示巡办移〔")
+            exit_date = transfer.inspection_round.actual_exit_date or transfer.inspection_round.planned_exit_date
+            assert transfer.transferred_at.date() > exit_date
+
+    def test_dispositions_split_as_the_recipe(self, seeded: str) -> None:
+        clues = list(transferred().prefetch_related("dispositions"))
+        assert all(clue.dispositions.all() for clue in clues)  # every transferred clue has a first step
+        without_case = {"talk_or_letter_inquiry": 0, "preliminary_verification": 0, "closed_no_action": 0}
+        for clue in clues:
+            if clue.status == Clue.Status.CONCLUDED_NO_CASE:
+                without_case[last_step(clue).disposition_type] += 1
+        assert without_case == {"talk_or_letter_inquiry": 48, "preliminary_verification": 45, "closed_no_action": 22}
+        open_statuses = sorted(clue.status for clue in clues if not clue.is_concluded)
+        assert {s: open_statuses.count(s) for s in set(open_statuses)} == {
+            "preliminary_verification": 12,
+            "talk_or_letter_inquiry": 5,
+            "deferred": 4,
+        }
+        for clue in clues:
+            if clue.status == Clue.Status.CASE_FILED:
+                assert last_step(clue).disposition_type == "preliminary_verification"
+                assert last_step(clue).outcome == "case_filed"
+
+    def test_cases_count_clues_and_some_absorb_two(self, seeded: str) -> None:
+        import re
+
+        from django.db.models import Count
+
+        cases = CaseRecord.objects.annotate(n=Count("clues"))
+        assert sum(case.n for case in cases) == 37
+        pairs = [case for case in cases if case.n == 2]
+        assert len(pairs) == 4
+        for case in pairs:
+            assert len(case.subjects) == 1  # two clues about the same person
+        assert all(re.fullmatch(r"示纪立〔20\d\d〕\d+号", case.case_number) for case in cases)
+        assert cases.filter(concluded_at__isnull=False).count() > 0
+        assert all(case.receiver.short_name == "区纪委监委" for case in cases)
+
+    def test_round_one_transfers_its_own_partner_clues_and_later_rounds_register_by_hand(self, seeded: str) -> None:
+        from clues.services.registry import HAND_SOURCES
+
+        first = transferred().filter(inspection_round__round_no=1)
+        assert first.count() == 21
+        assert set(first.values_list("source_type", flat=True)) == {Clue.SourceType.PARTNER_LETTER}
+        # The 46 partner clues are still 46: none was added for the transfers.
+        assert Clue.objects.filter(inspection_round__round_no=1, source_type="partner_letter").count() == 48
+        later = Clue.objects.filter(inspection_round__round_no__gt=1)
+        assert set(later.values_list("source_type", flat=True)) <= set(HAND_SOURCES)
+        assert set(later.values_list("created_by__username", flat=True)) == {"clue_custodian"}
+        assert later.exclude(reporter_name="").exists()  # a few named reporters
+        codes = {code for categories in later.values_list("categories", flat=True) for code in categories}
+        assert codes <= set(spec.CATEGORIES)
+        assert len(set(later.values_list("allegation_summary", flat=True))) == later.count()
+        # Group 1 proposals were made by its leader's own account, group 2's by the office head.
+        proposals = ClueAssessment.objects.filter(conclusion="recommend_transfer")
+        assert set(
+            proposals.filter(clue__assigned_group__number=1).values_list("assessed_by__username", flat=True)
+        ) == {"group_leader"}
+        assert set(
+            proposals.filter(clue__assigned_group__number=2).values_list("assessed_by__username", flat=True)
+        ) == {"office_head"}
+
+    def test_no_reminder_is_left_pending_in_the_past(self, seeded: str) -> None:
+        from django.utils import timezone
+
+        assert Reminder.objects.filter(kind__startswith="transfer.").exists()
+        assert not Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lt=timezone.now()).exists()
+
+    def test_standing_committee_meetings_invite_the_office_head(self, seeded: str) -> None:
+        from clues.selectors.funnel import inspection_sourced_agenda, meetings_missing_office_head
+
+        meetings = StandingCommitteeMeeting.objects.all()
+        assert meetings.count() == 10
+        assert all(m.office_head_invited for m in meetings)
+        assert meetings.filter(office_head_attended=False).count() == 1
+        assert meetings_missing_office_head().count() == 1
+        for meeting in meetings:
+            assert inspection_sourced_agenda().filter(meeting=meeting).exists(), meeting
 
 
 def test_stats_on_an_empty_database(db: Any) -> None:
@@ -187,25 +405,4 @@ def test_if_empty_seeds_an_empty_database(db: Any) -> None:
     seed("--if-empty")
     assert User.objects.count() == len(data.ACCOUNTS)
     assert PartnerUnit.objects.count() == 12
-    assert InspectionRound.objects.count() == 1
-
-
-def test_round_one_letters_follow_the_recipe(seeded: str) -> None:
-    """DOMAIN §4.3: 12 numbered letters, 46 clues spread 14/12/11/9, two duplicates flagged and
-    closed, two late answers, one answer returned then answered again."""
-    from django.db.models import Count
-
-    from clues.models import Clue, InfoRequestLetter, LetterReply
-
-    letters = list(InfoRequestLetter.objects.order_by("partner__sort_order"))
-    assert [x.doc_number for x in letters] == [f"示巡办函〔2017〕{n}号" for n in range(1, 13)]
-    assert {x.sent_at.date().isoformat() for x in letters} == {"2017-08-03"}
-    assert sorted(x.partner.org_unit.short_name for x in letters if x.answered_late) == ["区法制办", "区编办"]
-    assert LetterReply.objects.filter(status=LetterReply.Status.RETURNED).count() == 1
-    counted = Clue.objects.filter(source_type=Clue.SourceType.PARTNER_LETTER).exclude(status=Clue.Status.DUPLICATE)
-    by_unit = counted.values("inspected_unit__org_unit__short_name").annotate(n=Count("pk")).order_by("-n")
-    assert [row["n"] for row in by_unit] == [14, 12, 11, 9]
-    duplicates = Clue.objects.filter(status=Clue.Status.DUPLICATE)
-    assert duplicates.count() == 2
-    assert all(d.source_partner.org_unit.short_name == "区信访局" for d in duplicates)
-    assert Clue.objects.filter(source_type=Clue.SourceType.ONLINE_OPINION).count() == 1
+    assert InspectionRound.objects.count() == 6
