@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.models import (
@@ -64,6 +65,11 @@ def record_disposition(
     """The next step of the receiver's handling; the status follows (DOMAIN §3.3)."""
     (clue,) = locked(clue)
     item = _transfer_item(clue)
+    received_on = timezone.localdate(item.transfer.received_at)
+    if decided_at < received_on:
+        raise ValidationError(
+            _("A step cannot be dated before the transfer was received (%(date)s).") % {"date": received_on}
+        )
     previous = current_disposition(clue)
     if previous and decided_at < previous.decided_at:
         raise ValidationError(
@@ -100,6 +106,10 @@ def conclude(*, clue: Clue, by: Any, outcome: str, outcome_date: date, summary: 
     disposition = current_disposition(clue)
     if disposition is None:
         raise ValidationError(_("Record a disposition before concluding."))
+    if outcome_date < disposition.decided_at:
+        raise ValidationError(
+            _("The outcome cannot be dated before the step it ends (%(date)s).") % {"date": disposition.decided_at}
+        )
     move(clue, Clue.Status.CONCLUDED_NO_CASE, by=by)
     before = audit.snapshot(disposition)
     disposition.outcome = outcome
@@ -128,6 +138,13 @@ def open_case(
     if CaseRecord.objects.filter(case_number=case_number).exists():
         raise ValidationError(_("Case number %(number)s is already used.") % {"number": case_number})
     items = [_transfer_item(clue) for clue in rows]
+    for clue in rows:
+        step = current_disposition(clue)
+        if step and filed_at < step.decided_at:
+            raise ValidationError(
+                _("A case cannot be filed before the verification of %(code)s began (%(date)s).")
+                % {"code": clue.code, "date": step.decided_at}
+            )
     receivers = {item.transfer.receiver_id for item in items}
     if len(receivers) != 1:
         raise ValidationError(_("The clues of one case must have been transferred to the same receiver."))

@@ -11,6 +11,7 @@ from tests.conftest import World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TRANSFERRED_AT = datetime(2017, 10, 20, 10, 0, tzinfo=SHANGHAI)
+RECEIVED_AT = datetime(2017, 10, 23, 9, 0, tzinfo=SHANGHAI)
 
 
 _serial = itertools.count(0)
@@ -70,7 +71,7 @@ def received(world: World, receiver_type: str = Receiver.DISCIPLINE_COMMISSION, 
     sent = transfer(world, [clue], receiver_type, **options)
     receiver = "orgdept_receiver" if receiver_type == Receiver.ORGANIZATION_DEPT else "commission_receiver"
     by = world.users["clue_custodian"] if receiver_type == Receiver.INSPECTED_UNIT else world.users[receiver]
-    transfers.acknowledge_receipt(transfer=sent, by=by)
+    transfers.acknowledge_receipt(transfer=sent, by=by, now=RECEIVED_AT)
     return Clue.objects.get(pk=clue.pk)
 
 

@@ -306,3 +306,20 @@ def test_a_clue_registered_by_hand_is_checked_against_the_unit_s_clues_of_that_m
     assert other_matter.possible_duplicate_of is None
     assert other_month.possible_duplicate_of is None
     assert other_unit.possible_duplicate_of is None
+
+
+def test_dates_follow_the_order_of_events(world):
+    clue = received(world)  # received on 2017-10-23
+    with pytest.raises(ValidationError):
+        step(world, clue, "preliminary_verification", date(2017, 10, 22))
+    clue = step(world, clue, "preliminary_verification", date(2017, 12, 1))
+    with pytest.raises(ValidationError):
+        dispositions.conclude(
+            clue=clue, by=world.users["commission_receiver"], outcome="closed_untrue", outcome_date=date(2017, 11, 30)
+        )
+    with pytest.raises(ValidationError):
+        dispositions.open_case(
+            clues=[clue], by=world.users["commission_receiver"], case_number="C-9", filed_at=date(2017, 11, 30),
+            subjects=["x"],
+        )  # fmt: skip
+    assert Clue.objects.get(pk=clue.pk).status == S.PRELIMINARY_VERIFICATION

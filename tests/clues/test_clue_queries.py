@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clues.models import Clue, ClueTransfer
 from clues.services import transfers
-from tests.clues.lifecycle import handed, step, transfer
+from tests.clues.lifecycle import RECEIVED_AT, handed, step, transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def _grow(world, count: int) -> list[Clue]:
             recommended_receiver="discipline_commission",
         )
     sent = transfer(world, clues)
-    transfers.acknowledge_receipt(transfer=sent, by=world.users["commission_receiver"])
+    transfers.acknowledge_receipt(transfer=sent, by=world.users["commission_receiver"], now=RECEIVED_AT)
     return [step(world, Clue.objects.get(pk=c.pk), "talk_or_letter_inquiry") for c in clues]
 
 

@@ -2,7 +2,10 @@
 transfer, the office head approves, the commission records a preliminary verification and a
 case, the funnel shows it, and a member of group 2 cannot open the clue by its URL."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from clues.models import Clue
@@ -54,14 +57,15 @@ def test_custodian_group_head_and_commission_take_a_clue_to_a_case(
     page.click("#acknowledge")
     page.goto(f"{base}/clues/{clue.pk}/dispose/")
     page.select_option("#step-form select[name=disposition_type]", "preliminary_verification")
-    page.fill("#step-form input[name=decided_at]", "2017-11-02")
+    today = timezone.localdate()  # the receipt's day in Asia/Shanghai
+    page.fill("#step-form input[name=decided_at]", today.isoformat())
     page.fill("#step-form input[name=decided_by_text]", "纪委常委会")
     page.click("#record-step")
     expect(page.locator("#clue-status")).to_have_text("初步核实")
     page.goto(f"{base}/transfers/")
     page.locator("#transfer-table a").first.click()
     page.fill("#case-form input[name=case_number]", "示纪立〔2018〕1号")
-    page.fill("#case-form input[name=filed_at]", "2018-01-05")
+    page.fill("#case-form input[name=filed_at]", (today + timedelta(days=30)).isoformat())
     page.fill("#case-form input[name=subjects]", "钱某某")
     page.locator("#case-form input[name=clues]").first.check()
     page.click("#file-case")
