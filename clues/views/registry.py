@@ -18,7 +18,7 @@ from clues.selectors.registry import ClueFilters
 from clues.services import registry, screening, transfers
 from clues.views.common import XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404, user_can
-from core.roles import CLUE_HOLDING_ROLES
+from core.roles import CLUE_HOLDING_ROLES, Role
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 PAGE_SIZE = 50
@@ -145,6 +145,8 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and transfer_item is not None
             and transfer_item.transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT
             and can_change,
+            # Receivers get the clue with the transfer's materials, not the group's internal work.
+            "show_group_work": not user.has_role(Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER),
             "readers": selectors.readers_of(clue) if user.has_perm("clues.approve_cluetransfer") else None,
             "grade_form": GradeForm(initial={"grade": clue.grade, "verifiability": clue.verifiability}),
             "scope_form": OutOfScopeForm(),

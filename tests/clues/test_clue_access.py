@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clues.models import Clue, ClueTransfer
-from clues.services import dispositions
+from clues.services import dispositions, transfers
 from core.models import AuditLog
 from inspection import services as rounds
 from inspection.models import GroupMembership
@@ -223,3 +223,20 @@ def test_the_system_administrator_sees_no_clue_content(world):
     ):
         assert status_for(admin, url) == 404, url
     assert status_for(admin, "/admin/clues/clue/") == 404  # not registered in the admin either
+
+
+def test_receivers_see_the_transfer_not_the_group_s_internal_work(world):
+    clue = handed(world)
+    transfers.record_assessment(
+        clue=clue, by=world.users["leader_a"], conclusion="recommend_transfer",
+        recommended_receiver="discipline_commission", notes="组内研判意见：证据较充分",
+    )  # fmt: skip
+    transfer(world, [Clue.objects.get(pk=clue.pk)])
+    url = reverse("clues:clue-detail", args=[clue.pk])
+    client = Client()
+    client.force_login(world.users["commission_receiver"])
+    body = client.get(url).content.decode()
+    assert clue.code in body
+    assert "组内研判意见" not in body
+    client.force_login(world.users["leader_a"])
+    assert "组内研判意见" in client.get(url).content.decode()
