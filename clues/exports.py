@@ -1,10 +1,11 @@
-"""The clue registry as a workbook: what the page lists, never the reporter's identity."""
+"""Workbooks of the clue registry and the transfer ledger: what the pages list, never the reporter."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.importing.spec import CATEGORY_LABELS
-from clues.models import Clue
+from clues.models import Clue, ClueTransfer
 from core.excel.export import write_table
 
 
@@ -32,3 +33,27 @@ def clues_workbook(clues: QuerySet[Clue]) -> tuple[bytes, int]:
         for clue in clues.iterator(chunk_size=2000)
     )
     return write_table(_("Clues"), headers, rows)
+
+
+def transfers_workbook(transfers: QuerySet[ClueTransfer]) -> tuple[bytes, int]:
+    headers = [
+        _("Document number"), _("Round"), _("Group"), _("Receiver"), _("Receiver type"), _("Transferred"),
+        _("Feedback due"), _("Received"), _("Clues"), _("Still open"), _("No feedback yet"),
+    ]  # fmt: skip
+    rows = (
+        [
+            t.doc_number,
+            t.inspection_round.title,
+            t.group.label if t.group else "",
+            t.receiver.display_name,
+            t.get_receiver_type_display(),
+            timezone.localdate(t.transferred_at),
+            t.feedback_due,
+            timezone.localdate(t.received_at) if t.received_at else None,
+            t.clue_count,
+            t.open_count,
+            t.no_feedback_count,
+        ]
+        for t in transfers
+    )
+    return write_table(_("Transfers"), headers, rows)

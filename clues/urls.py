@@ -40,6 +40,7 @@ urlpatterns = [
     path("clues/<int:pk>/dispose/", transfers.clue_dispose, name="clue-dispose"),
     path("clues/<int:pk>/unit-done/", transfers.clue_unit_done, name="clue-unit-done"),
     path("transfers/", transfers.transfer_list, name="transfer-list"),
+    path("transfers/export.xlsx", transfers.transfer_export, name="transfer-export"),
     path("transfers/proposals/", transfers.transfer_proposals, name="transfer-proposals"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer-detail"),
     path("transfers/<int:pk>/letter.docx", transfers.transfer_letter, name="transfer-docx"),

@@ -4,20 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clues.documents import transfer_docx
+from clues.exports import transfers_workbook
 from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeForm, DispositionForm
 from clues.models import CaseRecord, Clue, ClueTransfer
+from clues.selectors.transfers import TransferFilters, transfer_board
 from clues.services import dispositions, transfers
-from clues.views.common import DOCX, attachment, service_errors_to_messages
+from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
 from core import audit
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
+from inspection.models import InspectionRound
 
 
 def _transfer_or_404(request: HttpRequest, pk: int, action: str = "view") -> ClueTransfer:
@@ -67,22 +70,38 @@ def transfer_proposals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    transfers_qs = (
-        ClueTransfer.objects.for_user(request.user)
-        .filter(transferred_at__isnull=False)
-        .select_related("receiver", "group", "inspection_round")
-        .annotate(
-            clue_count=Count("items", distinct=True),
-            open_count=Count(
-                "items",
-                filter=Q(items__clue__status__in=(Clue.Status.TRANSFERRED, *Clue.WITH_RECEIVER)),
-                distinct=True,
-            ),
-        )
-        .order_by("-transferred_at", "-pk")
+    filters = TransferFilters.from_query(request.GET)
+    board = transfer_board(request.user, filters)
+    page = Paginator(board, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clues/transfer_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "today": timezone.localdate(),
+            "rounds": InspectionRound.objects.for_user(request.user),
+            "receiver_types": ClueTransfer.Receiver.choices,
+            "can_export": request.user.has_perm("clues.view_cluetransfer"),
+        },
     )
-    page = Paginator(transfers_qs, 30).get_page(request.GET.get("page"))
-    return render(request, "clues/transfer_list.html", {"page_obj": page})
+
+
+@login_required
+def transfer_export(request: HttpRequest) -> HttpResponse:
+    """The transfer ledger as a workbook (no clue content): for the office that keeps it."""
+    if not request.user.has_perm("clues.view_cluetransfer"):
+        raise Http404
+    filters = TransferFilters.from_query(request.GET)
+    data, count = transfers_workbook(transfer_board(request.user, filters))
+    audit.log_action(
+        user=request.user,
+        action=AuditLog.Action.EXPORT,
+        obj=request.user,
+        request=request,
+        note=_("%(count)s transfers") % {"count": count},
+    )
+    return attachment(data, _("transfers.xlsx"), XLSX)
 
 
 @login_required

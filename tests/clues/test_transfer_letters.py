@@ -117,3 +117,36 @@ def test_downloading_a_transfer_letter_is_logged(world):
     client.get(reverse("clues:transfer-docx", args=[sent.pk]))
     entry = AuditLog.objects.get(action=AuditLog.Action.DOWNLOAD)
     assert (entry.user, entry.object_id) == (world.users["commission_receiver"], str(sent.pk))
+
+
+def test_the_office_filters_its_transfers_by_receipt_and_overdue_feedback(world):
+    from datetime import date
+
+    from clues.selectors.transfers import TransferFilters, transfer_board
+
+    waiting = transfer(world, [proposed(world)])
+    answered_clue = received(world)
+    step(world, answered_clue, "talk_or_letter_inquiry")
+    head = world.users["office_head"]
+
+    def board(state: str, today: date = date(2018, 3, 1)) -> set[int]:
+        return {t.pk for t in transfer_board(head, TransferFilters(state=state), today=today)}
+
+    answered = ClueTransfer.objects.get(items__clue=answered_clue).pk
+    assert board("unreceived") == {waiting.pk}
+    assert board("no_feedback") == {waiting.pk}
+    assert board("overdue") == {waiting.pk}  # due 2018-01-18
+    assert board("overdue", today=date(2018, 1, 10)) == set()
+    assert board("open") == {waiting.pk, answered}
+
+
+def test_the_transfer_ledger_exports_for_the_office_only(world):
+    from tests.conftest import assert_matrix, role_keys
+
+    transfer(world, [proposed(world)])
+    assert_matrix(world, reverse("clues:transfer-export"), role_keys("office_head", "clue_custodian"))
+    client = Client()
+    client.force_login(world.users["clue_custodian"])
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("clues:transfer-export")).content)).active.values)
+    assert rows[1][0] == "示巡办移〔2017〕1号"
+    assert rows[1][8:] == (1, 1, 1)
