@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("rounds/", include("inspection.urls")),
+    path("", include("talentpool.urls")),
     path("", include("clues.urls")),
     path("", include("core.urls")),
 ]

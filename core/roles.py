@@ -63,6 +63,19 @@ _MEETINGS_WRITE = [
     "clues.add_standingcommitteemeeting",
     "clues.change_standingcommitteemeeting",
 ]
+_POOLS = [
+    "talentpool.view_talentpoolentry", "talentpool.add_talentpoolentry", "talentpool.change_talentpoolentry",
+    "talentpool.view_draw", "talentpool.add_draw",
+    "talentpool.view_secondmentrequest", "talentpool.add_secondmentrequest", "talentpool.change_secondmentrequest",
+    "talentpool.view_secondmentevaluation",
+    "talentpool.view_caseworkassignment", "talentpool.add_caseworkassignment", "talentpool.change_caseworkassignment",
+    "talentpool.view_collaborationzone", "talentpool.add_collaborationzone", "talentpool.change_collaborationzone",
+]  # fmt: skip
+_RECUSALS = [
+    "talentpool.view_recusaldeclaration",
+    "talentpool.add_recusaldeclaration",
+    "talentpool.change_recusaldeclaration",
+]
 _ADMIN = [
     "core.view_user", "core.add_user", "core.change_user",
     "core.view_organisation", "core.add_organisation", "core.change_organisation",
@@ -89,6 +102,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.export_clue",
         "clues.approve_cluetransfer",
         "clues.view_standingcommitteemeeting",
+        *_POOLS,
+        *_RECUSALS,
     ],
     # Office staff see letters and answers but not clue content (counts only, DOMAIN §5.2 rule 6).
     Role.OFFICE_STAFF: [
@@ -99,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LETTERS_READ,
         *_LETTERS_WRITE,
         *_OPINION,
+        *_POOLS,
+        *_RECUSALS,
     ],
     Role.CLUE_CUSTODIAN: [
         *_READ_ROUNDS,
@@ -112,7 +129,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.reveal_clue",
     ],
     Role.LEADING_GROUP_VIEWER: [*_READ_ROUNDS],
-    Role.POOL_MANAGER: [*_READ_ROUNDS, *_DIRECTORY],
+    Role.POOL_MANAGER: [*_READ_ROUNDS, *_DIRECTORY, *_POOLS],
     Role.SYSTEM_ADMIN: _ADMIN,
     # Scoped roles hold no model-wide permission: every row they see is granted to them.
     Role.GROUP_LEADER: [],

@@ -116,6 +116,15 @@ class GroupMembership(TimeStampedModel):
     is_seconded = models.BooleanField(_("seconded"), default=False)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # The confirmed request that released a seconded member (DOMAIN §2.2); checked before entry.
+    secondment = models.OneToOneField(
+        "talentpool.SecondmentRequest",
+        verbose_name=_("secondment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+    )
 
     class Meta:
         verbose_name = _("group membership")

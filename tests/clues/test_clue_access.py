@@ -15,7 +15,7 @@ from clues.services import dispositions, transfers
 from core.models import AuditLog
 from inspection import services as rounds
 from inspection.models import GroupMembership
-from talentpool.services import declare_recusal
+from talentpool.services.recusals import declare_recusal
 from tests.clues.lifecycle import handed, proposed, received, register, step, transfer
 from tests.conftest import assert_matrix, role_keys, status_for
 
