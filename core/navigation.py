@@ -40,6 +40,10 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
         )
     if user.has_role("office_head", "office_staff", "clue_custodian", "leading_group_viewer"):
         items.append(NavItem(_("Clue funnel"), reverse("clues:funnel"), in_clues and current_name == "funnel"))
+    if user.has_role("group_leader", "group_member"):
+        items.append(
+            NavItem(_("My recusal declarations"), reverse("talentpool:recusal-mine"), current_name == "recusal-mine")
+        )
     if user.has_perm("clues.add_standingcommitteemeeting"):
         items.append(
             NavItem(_("Committee meetings"), reverse("clues:meeting-list"), in_clues and current_name == "meeting-list")

@@ -104,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.view_standingcommitteemeeting",
         *_POOLS,
         *_RECUSALS,
+        "inspection.advance_inspectionround",
     ],
     # Office staff see letters and answers but not clue content (counts only, DOMAIN §5.2 rule 6).
     Role.OFFICE_STAFF: [

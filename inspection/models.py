@@ -40,11 +40,20 @@ class InspectionRound(TimeStampedModel):
     actual_entry_date = models.DateField(_("actual entry date"), null=True, blank=True)
     actual_exit_date = models.DateField(_("actual exit date"), null=True, blank=True)
     approved_by_text = models.CharField(_("approved by"), max_length=100, blank=True)
+    work_plan = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("work plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     upward_filed_at = models.DateField(_("filed upward on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inspection round")
         verbose_name_plural = _("inspection rounds")
+        permissions = [("advance_inspectionround", _("Can move a round through its stages"))]
         ordering = ["-year", "-committee_term", "-round_no"]
         constraints = [
             models.UniqueConstraint(fields=["committee_term", "round_no"], name="round_unique_per_term"),
@@ -131,9 +140,16 @@ class GroupMembership(TimeStampedModel):
         verbose_name_plural = _("group memberships")
         ordering = ["group", "role", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection_round", "person"], name="membership_one_per_round"),
             models.UniqueConstraint(
-                fields=["group"], condition=models.Q(role="leader"), name="membership_one_leader_per_group"
+                fields=["inspection_round", "person"],
+                name="membership_one_per_round",
+                violation_error_message=_("This person is already in a group of this round."),
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(role="leader"),
+                name="membership_one_leader_per_group",
+                violation_error_message=_("The group already has a leader."),
             ),
         ]
 

@@ -36,3 +36,59 @@ def seconded_share(inspection_round: InspectionRound) -> tuple[int, int]:
 def first_round() -> InspectionRound | None:
     """The round the source report's round-scoped figures speak of: the earliest one."""
     return InspectionRound.objects.order_by("year", "committee_term", "round_no").first()
+
+
+def round_warnings(inspection_round: InspectionRound) -> list[str]:
+    """The soft rules of DOMAIN §2.2 and §4.1 #8: shown on the round, never blocking."""
+    from django.utils.translation import gettext as _
+
+    from inspection.services.workflow import group_completeness
+
+    warnings: list[str] = []
+    groups = inspection_round.groups.prefetch_related("memberships", "inspected_units").order_by("number")
+    for group in groups:
+        warnings += group_completeness(group).warnings
+    seconded, total = seconded_share(inspection_round)
+    if total and seconded * 2 <= total:
+        warnings.append(
+            _("Seconded cadres are %(seconded)s of %(total)s: not above half.") % {"seconded": seconded, "total": total}
+        )
+    warnings += _same_leader_on_same_unit(inspection_round)
+    return warnings
+
+
+def _same_leader_on_same_unit(inspection_round: InspectionRound) -> list[str]:
+    """The "not fixed" rule: nobody leads the inspection of a unit they led it for the round before."""
+    from django.utils.translation import gettext as _
+
+    previous = (
+        InspectionRound.objects.filter(
+            committee_term=inspection_round.committee_term, round_no__lt=inspection_round.round_no
+        )
+        .order_by("-round_no")
+        .first()
+    )
+    if previous is None:
+        return []
+
+    def leaders(of_round: InspectionRound) -> set[tuple[int, int]]:
+        return set(
+            InspectedUnit.objects.filter(
+                inspection_round=of_round,
+                group__memberships__role=GroupMembership.Role.LEADER,
+                group__memberships__end_date__isnull=True,
+            ).values_list("org_unit_id", "group__memberships__person_id")
+        )
+
+    repeated = leaders(inspection_round) & leaders(previous)
+    if not repeated:
+        return []
+    from core.models import Organisation, Person
+
+    units = dict(Organisation.objects.filter(pk__in={u for u, _p in repeated}).values_list("pk", "short_name"))
+    people = dict(Person.objects.filter(pk__in={p for _u, p in repeated}).values_list("pk", "name"))
+    return [
+        _("%(person)s led the inspection of %(unit)s in the previous round too.")
+        % {"person": people[person], "unit": units[unit]}
+        for unit, person in sorted(repeated)
+    ]

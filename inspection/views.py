@@ -1,25 +1,147 @@
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Round pages: the list, one round's plan (groups, units, members, warnings), and its moves."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.files import FileRejected
 from core.permissions import get_for_user_or_404
+from inspection import services
+from inspection.forms import GroupForm, MemberForm, MoveForm, RoundEditForm, RoundForm, UnitForm, WorkPlanForm
 from inspection.models import InspectionRound
-from inspection.selectors import round_detail_for, rounds_for
+from inspection.selectors import round_detail_for, round_warnings, rounds_for, seconded_share
+from inspection.services.workflow import NEXT, check_move, move_round
+
+
+def _round_to_change(request: HttpRequest, pk: int) -> InspectionRound:
+    return get_for_user_or_404(InspectionRound.objects.all(), request.user, "change", pk=pk)
 
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rounds_for(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "inspection/round_list.html", {"page_obj": page})
+    return render(
+        request,
+        "inspection/round_list.html",
+        {"page_obj": page, "can_add": request.user.has_perm("inspection.add_inspectionround")},
+    )
+
+
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("inspection.add_inspectionround"):
+        raise Http404
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_round(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Round created."))
+            return redirect("inspection:round-detail", pk=created.pk)
+    return render(request, "inspection/round_form.html", {"form": form})
 
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection_round = get_for_user_or_404(InspectionRound.objects.select_related("work_plan"), request.user, pk=pk)
+    user = request.user
+    can_change = user.has_perm("inspection.change_inspectionround")
+    can_move = user.has_perm("inspection.advance_inspectionround")
+    context = {"round": inspection_round, "groups": round_detail_for(user, inspection_round), "can_change": can_change}
+    if can_change or can_move:
+        seconded, total = seconded_share(inspection_round)
+        context |= {
+            "warnings": round_warnings(inspection_round),
+            "seconded": seconded,
+            "total": total,
+            "moves": [
+                (to, InspectionRound.Status(to).label, check_move(inspection_round, to))
+                for to in NEXT.get(inspection_round.status, ())
+            ]
+            if can_move
+            else [],
+            "group_form": GroupForm(),
+            "unit_form": UnitForm(inspection_round=inspection_round),
+            "member_form": MemberForm(inspection_round=inspection_round),
+            "plan_form": WorkPlanForm(),
+        }
+    return render(request, "inspection/round_detail.html", context)
+
+
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection_round = _round_to_change(request, pk)
+    form = RoundEditForm(request.POST or None, instance=inspection_round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_round(inspection_round=inspection_round, by=request.user, **{
+                name: form.cleaned_data[name] for name in RoundEditForm.Meta.fields
+            })  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Round saved."))
+            return redirect("inspection:round-detail", pk=pk)
+    return render(request, "inspection/round_form.html", {"form": form, "round": inspection_round})
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def round_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Add a group, a unit or a member from the round page; a refusal comes back as a message."""
+    inspection_round = _round_to_change(request, pk)
+    forms = {"group": GroupForm, "unit": UnitForm, "member": MemberForm, "plan": WorkPlanForm}
+    if what not in forms:
+        raise Http404
+    form_class = forms[what]
+    kwargs = {} if form_class in (GroupForm, WorkPlanForm) else {"inspection_round": inspection_round}
+    form = form_class(request.POST, request.FILES, **kwargs)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        data = form.cleaned_data
+        if what == "group":
+            services.create_group(by=request.user, inspection_round=inspection_round, number=data["number"])
+        elif what == "unit":
+            services.assign_unit(by=request.user, group=data["group"], org_unit=data["org_unit"])
+        elif what == "member":
+            services.add_member(by=request.user, **data)
+        else:
+            services.attach_work_plan(
+                inspection_round=inspection_round, by=request.user, upload=data["file"], name=data["file"].name
+            )
+    except (ValidationError, FileRejected) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("inspection:round-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("inspection.advance_inspectionround"):
+        raise Http404
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=pk)
-    groups = round_detail_for(request.user, inspection_round)
-    return render(
-        request,
-        "inspection/round_detail.html",
-        {"round": inspection_round, "groups": groups},
-    )
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        moved = move_round(inspection_round=inspection_round, to=form.cleaned_data["to"], by=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The round is now %(status)s.") % {"status": moved.get_status_display()})
+    return redirect("inspection:round-detail", pk=pk)

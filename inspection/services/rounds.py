@@ -5,11 +5,14 @@ building blocks every other app and the demo data use.
 """
 
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import audit
+from core.files import DOCUMENT_KINDS, store_upload
 from core.models import Organisation, Person
 from core.permissions import grant, scope_group
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
@@ -43,6 +46,8 @@ def create_group(*, by: Any, inspection_round: InspectionRound, number: int) -> 
 @transaction.atomic
 def assign_unit(*, by: Any, group: InspectionGroup, org_unit: Organisation) -> InspectedUnit:
     """Put a unit under a group; the group's members may view it (and only them)."""
+    if group.memberships.filter(person__home_unit=org_unit, end_date__isnull=True).exists():
+        raise ValidationError(_("A member of %(group)s comes from this unit.") % {"group": group.label})
     unit = InspectedUnit(inspection_round=group.inspection_round, org_unit=org_unit, group=group, created_by=by)
     unit.full_clean()
     unit.save()
@@ -64,9 +69,13 @@ def add_member(
 ) -> GroupMembership:
     """Add a person to a group; their login (if any) joins the group's scope and sees its units.
 
+    Nobody inspects their own home unit (DOMAIN §2.7, hard rule).
+
     A leader also joins the group's leaders circle, which keeps read access to the group's
     clues after the membership ends (DOMAIN §5.2 rule 3) and may reveal reporter identity.
     """
+    if group.inspected_units.filter(org_unit_id=person.home_unit_id).exists():
+        raise ValidationError(_("%(person)s cannot inspect their own home unit.") % {"person": person.name})
     membership = GroupMembership(
         group=group,
         inspection_round=group.inspection_round,
@@ -99,3 +108,42 @@ def end_membership(*, by: Any, membership: GroupMembership, end_date: date) -> G
         user.groups.remove(scope_group(membership.group))
     audit.log_change(user=by, obj=membership, before=before)
     return membership
+
+
+EDITABLE_FIELDS = (
+    "title", "round_type", "kickoff_date", "letters_due_date", "planned_entry_date", "planned_exit_date",
+    "actual_entry_date", "actual_exit_date", "approved_by_text", "upward_filed_at",
+)  # fmt: skip
+
+
+@transaction.atomic
+def update_round(*, inspection_round: InspectionRound, by: Any, **fields: Any) -> InspectionRound:
+    """Change the round's plan (titles and dates); its status moves only through the workflow."""
+    inspection_round = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
+    before = audit.snapshot(inspection_round)
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not editable here")
+        setattr(inspection_round, name, value)
+    inspection_round.full_clean()
+    inspection_round.save()
+    audit.log_change(user=by, obj=inspection_round, before=before)
+    return inspection_round
+
+
+@transaction.atomic
+def attach_work_plan(*, inspection_round: InspectionRound, by: Any, upload: IO[bytes], name: str) -> InspectionRound:
+    """Keep the work plan (PDF or Word) with the round; a new one replaces the old."""
+    stored = store_upload(
+        upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=inspection_round
+    )
+    return _set(inspection_round, by, work_plan=stored)
+
+
+def _set(inspection_round: InspectionRound, by: Any, **fields: Any) -> InspectionRound:
+    before = audit.snapshot(inspection_round)
+    for name, value in fields.items():
+        setattr(inspection_round, name, value)
+    inspection_round.save(update_fields=[*fields, "updated_at"])
+    audit.log_change(user=by, obj=inspection_round, before=before)
+    return inspection_round

@@ -1,0 +1,98 @@
+"""Recusal declarations: a member declares on each unit of their group; the office sees the round's board and decides."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import get_for_user_or_404
+from inspection.models import InspectedUnit, InspectionRound
+from talentpool.models import RecusalDeclaration
+from talentpool.recusal_forms import DecisionForm, DeclarationForm
+from talentpool.recusal_selectors import recusal_board
+from talentpool.services.recusals import decide_recusal, declare_recusal
+
+
+def _own_units(user) -> list[InspectedUnit]:
+    """The units of the user's current groups: what they must declare on."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return []
+    return list(
+        InspectedUnit.objects.filter(group__memberships__person_id=person_id, group__memberships__end_date__isnull=True)
+        .exclude(inspection_round__status__in=(InspectionRound.Status.ARCHIVED, InspectionRound.Status.CANCELLED))
+        .select_related("org_unit", "inspection_round", "group")
+        .order_by("-inspection_round__year", "group__number", "pk")
+    )
+
+
+@login_required
+def my_declarations(request: HttpRequest) -> HttpResponse:
+    units = _own_units(request.user)
+    if not units:
+        raise Http404
+    declared = {
+        d.inspected_unit_id: d
+        for d in RecusalDeclaration.objects.filter(person_id=request.user.person_id, inspected_unit__in=units)
+    }
+    rows = [(unit, declared.get(unit.pk), DeclarationForm(prefix=f"u{unit.pk}")) for unit in units]
+    return render(request, "talentpool/recusals/mine.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def declare(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """A member declares on one of the units of their own group, for themselves."""
+    unit = next((u for u in _own_units(request.user) if u.pk == unit_pk), None)
+    if unit is None:
+        raise Http404
+    person = request.user.person
+    form = DeclarationForm(request.POST, prefix=f"u{unit.pk}")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Answer whether you have a tie to the unit."))
+        declare_recusal(
+            by=request.user,
+            person=person,
+            inspected_unit=unit,
+            has_conflict=form.cleaned_data["has_conflict"],
+            relationships=form.relationships(),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Declaration recorded."))
+    return redirect("talentpool:recusal-mine")
+
+
+@login_required
+def board(request: HttpRequest, round_pk: int) -> HttpResponse:
+    if not request.user.has_perm("talentpool.view_recusaldeclaration"):
+        raise Http404
+    inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
+    return render(
+        request,
+        "talentpool/recusals/board.html",
+        {"round": inspection_round, "groups": recusal_board(inspection_round)},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = get_for_user_or_404(RecusalDeclaration.objects.all(), request.user, "change", pk=pk)
+    form = DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose recuse or allow."))
+        decide_recusal(declaration=declaration, by=request.user, decision=form.cleaned_data["decision"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("talentpool:recusal-board", round_pk=declaration.inspection_round_id)

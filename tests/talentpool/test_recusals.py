@@ -1,0 +1,103 @@
+"""Recusal declarations (回避): members declare on their group's units, the office decides, access follows."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.permissions import user_can
+from inspection import services as rounds
+from talentpool.models import RecusalDeclaration
+from talentpool.services.recusals import decide_recusal, declare_recusal
+from tests.clues.lifecycle import handed
+from tests.conftest import assert_matrix, role_keys
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+TIE = [{"type": "spouse", "related_name": "钱某某", "related_position": "局长"}]
+
+
+def _declare(world, key: str, tie: bool, **form) -> int:
+    client = Client()
+    client.force_login(world.users[key])
+    data = {
+        f"u{world.unit_a.pk}-has_conflict": "1" if tie else "0",
+        **{f"u{world.unit_a.pk}-{k}": v for k, v in form.items()},
+    }
+    return client.post(reverse("talentpool:recusal-declare", args=[world.unit_a.pk]), data).status_code
+
+
+def test_a_declared_tie_closes_the_unit_s_clues_until_the_office_allows(world):
+    clue = handed(world)
+    member = world.users["member_a"]
+    assert _declare(world, "member_a", tie=True, relationship="spouse", related_name="钱某某") == 302
+    assert not user_can(member, "view", clue)
+    declaration = RecusalDeclaration.objects.get(person=member.person)
+    decide_recusal(declaration=declaration, by=world.users["office_head"], decision="allowed")
+    assert user_can(member, "view", clue)
+
+
+def test_a_recused_member_stays_out_and_a_decided_declaration_is_final(world):
+    clue = handed(world)
+    member = world.users["member_a"]
+    declaration = declare_recusal(
+        by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True, relationships=TIE
+    )
+    decide_recusal(declaration=declaration, by=world.users["office_staff"], decision="recuse")
+    assert not user_can(member, "view", clue)
+    with pytest.raises(ValidationError):
+        declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=False)
+    with pytest.raises(ValidationError):
+        decide_recusal(declaration=declaration, by=world.users["office_staff"], decision="allowed")
+
+
+def test_a_tie_needs_its_kind_and_a_no_needs_no_decision(world):
+    member = world.users["member_a"]
+    with pytest.raises(ValidationError):
+        declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True)
+    clear = declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=False)
+    with pytest.raises(ValidationError):
+        decide_recusal(declaration=clear, by=world.users["office_head"], decision="recuse")
+    # Until decided, a declaration can be corrected: still one row.
+    declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True, relationships=TIE)
+    assert RecusalDeclaration.objects.filter(person=member.person).count() == 1
+
+
+def test_declaring_is_for_one_s_own_group_s_units_only(world):
+    assert _declare(world, "member_b", tie=False) == 404
+    assert _declare(world, "office_staff", tie=False) == 404
+    assert not RecusalDeclaration.objects.exists()
+
+
+def test_recusal_pages_permission_matrix(world):
+    assert_matrix(world, reverse("talentpool:recusal-mine"), role_keys("leader_a", "member_a", "member_b"))
+    assert_matrix(
+        world, reverse("talentpool:recusal-board", args=[world.round.pk]), role_keys("office_head", "office_staff")
+    )
+    member = world.users["member_a"]
+    declaration = declare_recusal(
+        by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True, relationships=TIE
+    )
+    decide = reverse("talentpool:recusal-decide", args=[declaration.pk])
+    assert_matrix(world, decide, role_keys("office_head", "office_staff", status=302), method="post")
+
+
+def test_the_board_does_not_grow_in_queries_with_members(world):
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    url = reverse("talentpool:recusal-board", args=[world.round.pk])
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(6):
+        person = PersonFactory()
+        rounds.add_member(by=None, group=world.group_b, person=person)
+        declare_recusal(by=None, person=person, inspected_unit=world.unit_b, has_conflict=True, relationships=TIE)
+    assert queries() == few
