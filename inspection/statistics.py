@@ -1,6 +1,13 @@
+from core.models import Organisation
 from core.statistics import statistic
-from inspection.models import InspectedUnit
+from inspection.models import GroupMembership, InspectedUnit, InspectionRound
 from inspection.selectors import first_round, seconded_share
+
+DISCIPLINE_BODIES = (
+    Organisation.UnitType.DISCIPLINE_COMMISSION,
+    Organisation.UnitType.COMMISSION_INTERNAL_OFFICE,
+    Organisation.UnitType.STATIONED_DISCIPLINE_TEAM,
+)
 
 
 @statistic("inspected_unit_count")
@@ -11,10 +18,21 @@ def inspected_unit_count() -> int:
 
 
 @statistic("seconded_share")
-def seconded_share_first_round() -> float | None:
-    """DOMAIN §4.1 #8 for the first round: seconded ÷ distinct members, 4 decimals."""
-    first = first_round()
-    if first is None:
-        return None
-    seconded, total = seconded_share(first)
-    return round(seconded / total, 4) if total else None
+def seconded_share_by_round() -> dict[str, float | None]:
+    """DOMAIN §4.1 #8, per round (keyed by the round's title): seconded ÷ distinct members, 4 decimals."""
+    shares = {}
+    for inspection_round in InspectionRound.objects.order_by("year", "committee_term", "round_no"):
+        seconded, total = seconded_share(inspection_round)
+        shares[inspection_round.title] = round(seconded / total, 4) if total else None
+    return shares
+
+
+@statistic("discipline_cadres_in_inspection")
+def discipline_cadres_in_inspection() -> int:
+    """DOMAIN §4.1 #14: people from the commission, its offices or stationed teams who sat in any group."""
+    return (
+        GroupMembership.objects.filter(person__home_unit__unit_type__in=DISCIPLINE_BODIES)
+        .values("person")
+        .distinct()
+        .count()
+    )

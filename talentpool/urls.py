@@ -6,4 +6,5 @@ urlpatterns = [
     path("pools/", include("talentpool.pool_urls")),
     path("secondments/", include("talentpool.secondment_urls")),
     path("recusals/", include("talentpool.recusal_urls")),
+    path("cross-staffing/", include("talentpool.cross_urls")),
 ]

@@ -202,7 +202,8 @@ class TestSeededDemo:
         figures = json.loads(out.getvalue())
         assert figures["partner_unit_count"] == 12
         assert figures["inspected_unit_count"] == 4
-        assert figures["seconded_share"] == 0.5714
+        # Every one of the six rounds: 8 seconded of 14 (DOMAIN §4.3).
+        assert list(figures["seconded_share"].values()) == [0.5714] * 6
         assert figures["letters_sent"] == 12
         assert figures["partner_clue_count"] == 46
         assert figures["online_opinion_count"] == 12
@@ -386,7 +387,7 @@ def test_stats_on_an_empty_database(db: Any) -> None:
     figures = json.loads(out.getvalue())
     assert figures["partner_unit_count"] == 0
     assert figures["inspected_unit_count"] == 0
-    assert figures["seconded_share"] is None
+    assert figures["seconded_share"] == {}
     assert figures["letters_sent"] == 0
     assert figures["partner_clue_count"] == 0
 

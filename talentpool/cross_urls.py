@@ -1,0 +1,5 @@
+from django.urls import path
+
+from talentpool.views import cross_staffing
+
+urlpatterns = [path("", cross_staffing.cross_staffing, name="cross-staffing")]

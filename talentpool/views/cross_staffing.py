@@ -1,0 +1,52 @@
+"""Cross-staffing: inspection cadres in case work, and the case-handling collaboration zones."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from talentpool.cross_forms import CaseWorkForm, ZoneForm
+from talentpool.models import CaseWorkAssignment, CollaborationZone
+from talentpool.services.cross_staffing import assign_case_work, create_zone
+
+
+@login_required
+def cross_staffing(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_perm("talentpool.view_caseworkassignment"):
+        raise Http404
+    can_add = user.has_perm("talentpool.add_caseworkassignment")
+    work_form = CaseWorkForm(request.POST if request.POST.get("form") == "work" else None)
+    zone_form = ZoneForm(request.POST if request.POST.get("form") == "zone" else None)
+    if request.method == "POST" and can_add:
+        form, action = (work_form, assign_case_work) if work_form.is_bound else (zone_form, create_zone)
+        if form.is_valid():
+            try:
+                action(by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("talentpool:cross-staffing")
+    assignments = CaseWorkAssignment.objects.for_user(user).select_related(
+        "person__home_unit", "handling_office", "case"
+    )
+    page = Paginator(assignments.order_by("-start_date", "person__name", "pk"), 30).get_page(request.GET.get("page"))
+    zones = (
+        CollaborationZone.objects.for_user(user)
+        .select_related("supervision_office", "investigation_office")
+        .prefetch_related("townships")
+    )
+    return render(
+        request,
+        "talentpool/cross_staffing.html",
+        {
+            "page_obj": page,
+            "zones": zones,
+            "work_form": work_form if can_add else None,
+            "zone_form": zone_form if can_add else None,
+        },
+    )
