@@ -179,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
     # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
     "deliver-pending-letters": {"task": "clues.deliver_pending_letters", "schedule": crontab(minute="*/5")},
     "deliver-pending-transfers": {"task": "clues.deliver_pending_transfers", "schedule": crontab(minute="*/5")},
+    "deliver-pending-secondments": {
+        "task": "talentpool.deliver_pending_secondment_requests",
+        "schedule": crontab(minute="*/5"),
+    },
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
 }
@@ -316,6 +320,21 @@ TRANSFER_REMIND_DAYS_BEFORE = env_int("TRANSFER_REMIND_DAYS_BEFORE", 10)
 TRANSFER_OVERDUE_EVERY_DAYS = env_int("TRANSFER_OVERDUE_EVERY_DAYS", 10)
 TRANSFER_OVERDUE_REMINDERS = env_int("TRANSFER_OVERDUE_REMINDERS", 3)
 TRANSFER_ESCALATE_FROM = env_int("TRANSFER_ESCALATE_FROM", 2)
+
+# ---------------------------------------------------------------- secondments (抽调)
+# Document number of a secondment letter (商调函); {year} and {n} are filled in.
+SECONDMENT_DOC_NUMBER_FORMAT = env_str("SECONDMENT_DOC_NUMBER_FORMAT", "示巡办调〔{year}〕{n}号")
+# Working days a home unit has to answer, counted from the day the letter is sent.
+SECONDMENT_REPLY_WORKING_DAYS = env_int("SECONDMENT_REPLY_WORKING_DAYS", 3)
+# The reminder ladder, as for letters: this many working days before the deadline, on the day,
+# then every SECONDMENT_OVERDUE_EVERY_DAYS working days, SECONDMENT_OVERDUE_REMINDERS times at
+# most; from overdue reminder number SECONDMENT_ESCALATE_FROM on, the office head is told too.
+SECONDMENT_REMIND_DAYS_BEFORE = env_int("SECONDMENT_REMIND_DAYS_BEFORE", 1)
+SECONDMENT_OVERDUE_EVERY_DAYS = env_int("SECONDMENT_OVERDUE_EVERY_DAYS", 1)
+SECONDMENT_OVERDUE_REMINDERS = env_int("SECONDMENT_OVERDUE_REMINDERS", 3)
+SECONDMENT_ESCALATE_FROM = env_int("SECONDMENT_ESCALATE_FROM", 2)
+# Local hour at which a day's reminders go out.
+SECONDMENT_REMINDER_HOUR = env_int("SECONDMENT_REMINDER_HOUR", 9)
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

@@ -40,6 +40,25 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
         )
     if user.has_role("office_head", "office_staff", "clue_custodian", "leading_group_viewer"):
         items.append(NavItem(_("Clue funnel"), reverse("clues:funnel"), in_clues and current_name == "funnel"))
+    in_pools = current_namespace == "talentpool"
+    if user.has_perm("talentpool.view_talentpoolentry"):
+        items.append(
+            NavItem(_("Talent pools"), reverse("talentpool:pool-list"), in_pools and current_name.startswith("pool"))
+        )
+    if user.has_perm("talentpool.view_secondmentrequest") or user.has_role("home_unit_contact", "group_leader"):
+        items.append(
+            NavItem(
+                _("Secondments"),
+                reverse("talentpool:secondment-list"),
+                in_pools and current_name.startswith(("secondment", "group-draw", "draw")),
+            )
+        )
+    if user.has_perm("talentpool.view_caseworkassignment"):
+        items.append(
+            NavItem(
+                _("Cross-staffing"), reverse("talentpool:cross-staffing"), in_pools and current_name == "cross-staffing"
+            )
+        )
     if user.has_role("group_leader", "group_member"):
         items.append(
             NavItem(_("My recusal declarations"), reverse("talentpool:recusal-mine"), current_name == "recusal-mine")

@@ -78,3 +78,15 @@ def test_the_cross_staffing_page_is_the_office_s(world, office):
     )  # fmt: skip
     assert response.status_code == 302
     assert CaseWorkAssignment.objects.get().batch_label == "第二批"
+
+
+def test_inspection_cadres_in_case_work_are_full_time_members_or_pool_members(world, office):
+    full_time = world.users["member_b"].person
+    seconded = PersonFactory()
+    rounds.add_member(by=None, group=world.group_b, person=seconded, is_seconded=True)
+    stranger = PersonFactory()
+    for person in (full_time, seconded, stranger):
+        assign_case_work(
+            by=None, person=person, batch_label="第一批", start_date=date(2019, 1, 2), handling_office=office
+        )
+    assert compute_all()["inspection_cadres_in_case_work"] == 1

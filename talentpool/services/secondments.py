@@ -1,0 +1,432 @@
+"""Secondment requests (商调函) from draft to completion: the state machine of DOMAIN §3.5.
+
+Every status move goes through transition(), with an audit row. The office sends; delivery
+(the home unit's access, its contacts' notice, the reminder ladder) runs in a task after
+commit and is picked up by the deliver_pending_secondment_requests sweep when the broker was
+down. The home unit's contact answers; the office escalates, replaces, confirms, completes or
+cancels; the group leader records the report for duty and the evaluation.
+"""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clues.services.numbering import next_doc_number
+from core import audit
+from core.enqueue import enqueue
+from core.models import AuditLog, Organisation, User
+from core.permissions import grant, scope_group
+from core.roles import Role
+from core.services.notifications import notify
+from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.workdays import add_working_days
+from inspection.models import GroupMembership, InspectionGroup
+from inspection.services import add_member, end_membership
+from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
+from talentpool.selectors import missing_or_conflicting_declarations, unit_conflicts
+
+SECONDMENT_SERIES = "secondment_request"
+Status = SecondmentRequest.Status
+TERMINAL = (Status.REPLACED, Status.COMPLETED, Status.CANCELLED)
+# The group's time on site is over once the round or the group has moved past it.
+AFTER_SITE_ROUND = ("reporting", "feedback", "rectifying", "reviewing", "archived")
+AFTER_SITE_GROUP = ("withdrawn", "reported", "briefed", "feedback_given", "archived")
+
+
+def transition(request: SecondmentRequest, by: Any, to: str, **fields: Any) -> SecondmentRequest:
+    """Move a (locked) request to status `to`, setting fields, with an audit row. No guards: callers check."""
+    before = audit.snapshot(request)
+    request.status = to
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save()
+    audit.log_action(
+        user=by, action=AuditLog.Action.TRANSITION, obj=request, changes=audit.diff(before, audit.snapshot(request))
+    )
+    return request
+
+
+def _locked(request: SecondmentRequest) -> SecondmentRequest:
+    return (
+        SecondmentRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("group__inspection_round", "person", "home_unit", "inspection_round")
+        .get(pk=request.pk)
+    )
+
+
+def _require(request: SecondmentRequest, *statuses: str) -> None:
+    if request.status not in statuses:
+        # A double click or a stale page: the request has already moved on.
+        raise ValidationError(
+            _("This request is %(status)s; the action is no longer possible.")
+            % {"status": request.get_status_display()}
+        )
+
+
+def _check_assignable(*, entry: TalentPoolEntry, group: InspectionGroup) -> None:
+    """The guards of draft → requested: an active pool member, free in the round, no conflict with the group."""
+    if entry.status != TalentPoolEntry.Status.ACTIVE:
+        raise ValidationError(_("%(name)s is not an active member of the pool.") % {"name": entry.person.name})
+    reasons = unit_conflicts(group, [entry.person_id]).get(entry.person_id, [])
+    if "home_unit" in reasons:
+        raise ValidationError(
+            _("%(name)s's home unit is inspected by this group: a cadre never inspects their own unit.")
+            % {"name": entry.person.name}
+        )
+    if "conflict" in reasons:
+        raise ValidationError(
+            _("%(name)s has declared a conflict with a unit of this group.") % {"name": entry.person.name}
+        )
+    if "committed" in reasons:
+        raise ValidationError(
+            _("%(name)s is already requested or serving in this round.") % {"name": entry.person.name}
+        )
+
+
+@transaction.atomic
+def create_request(
+    *,
+    entry: TalentPoolEntry,
+    group: InspectionGroup,
+    by: Any,
+    draw: Draw | None = None,
+    substitute_for: SecondmentRequest | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> SecondmentRequest:
+    """A draft request to the person's home unit for a place in group.
+
+    Refused for an inactive pool entry, a person committed in the round, or a hard conflict
+    with the group's units. The group's leaders may view it from now on.
+    """
+    _check_assignable(entry=entry, group=group)
+    inspection_round = group.inspection_round
+    request = SecondmentRequest(
+        inspection_round=inspection_round,
+        group=group,
+        person=entry.person,
+        pool_entry=entry,
+        draw=draw,
+        home_unit=entry.person.home_unit,
+        substitute_for=substitute_for,
+        period_from=period_from or inspection_round.planned_entry_date,
+        period_to=period_to or inspection_round.planned_exit_date,
+        created_by=by,
+    )
+    request.full_clean()
+    request.save()
+    grant("view", request, to=scope_group(group, "leaders"))
+    audit.log_change(user=by, obj=request, before=None)
+    return request
+
+
+@transaction.atomic
+def send_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+    """draft → requested: the letter gets the year's next number and a reply deadline in working days.
+
+    The pool entry must still be active and the person free in the round. Delivery runs in
+    talentpool.deliver_secondment_request after commit.
+    """
+    from talentpool.tasks import deliver_secondment_request
+
+    now = now or timezone.now()
+    request = _locked(request)
+    _require(request, Status.DRAFT)
+    entry = request.pool_entry
+    if entry is not None and entry.status != TalentPoolEntry.Status.ACTIVE:
+        raise ValidationError(_("%(name)s is not an active member of the pool.") % {"name": request.person.name})
+    if GroupMembership.objects.filter(inspection_round=request.inspection_round, person=request.person).exists():
+        raise ValidationError(_("%(name)s is already serving in this round.") % {"name": request.person.name})
+    sent_on = timezone.localdate(now)
+    transition(
+        request,
+        by,
+        Status.REQUESTED,
+        doc_number=next_doc_number(
+            series=SECONDMENT_SERIES, year=sent_on.year, fmt=settings.SECONDMENT_DOC_NUMBER_FORMAT
+        ),
+        sent_at=now,
+        response_due=add_working_days(sent_on, settings.SECONDMENT_REPLY_WORKING_DAYS),
+    )
+    enqueue(deliver_secondment_request, request.pk)
+    return request
+
+
+def home_unit_contacts(organisation: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, organisation=organisation, groups__name=Role.HOME_UNIT_CONTACT).distinct()
+    )
+
+
+def detail_url(request: SecondmentRequest) -> str:
+    return reverse("talentpool:secondment-detail", args=[request.pk])
+
+
+def deliver_secondment_request(*, request_id: int) -> SecondmentRequest | None:
+    """Give the home unit access (view, answer), tell its contacts, plan the reminders. Runs once per request."""
+    claimed = SecondmentRequest.objects.filter(pk=request_id, delivered_at__isnull=True, sent_at__isnull=False).update(
+        delivered_at=timezone.now()
+    )
+    if claimed != 1:
+        return None  # delivered already, or never sent
+    request = SecondmentRequest.objects.select_related("home_unit", "person").get(pk=request_id)
+    with transaction.atomic():
+        grant("view", request, to=request.home_unit)
+        grant("answer", request, to=request.home_unit)
+        notify(
+            recipients=home_unit_contacts(request.home_unit),
+            title=_("Secondment request %(number)s: %(name)s")
+            % {"number": request.doc_number, "name": request.person.name},
+            body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat()},
+            url=detail_url(request),
+        )
+        schedule_reminders(target=request, plan=reminder_plan(request))
+    return request
+
+
+def undelivered_request_ids() -> list[int]:
+    return list(
+        SecondmentRequest.objects.filter(sent_at__isnull=False, delivered_at__isnull=True).values_list("pk", flat=True)
+    )
+
+
+def _at_reminder_hour(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(settings.SECONDMENT_REMINDER_HOUR)))
+
+
+def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
+    """The ladder of settings.SECONDMENT_*: before the deadline, on it, then every few working days after."""
+    from talentpool.reminders import DUE_SOON, DUE_TODAY, OVERDUE
+
+    due = request.response_due
+    plan = []
+    before = add_working_days(due, -settings.SECONDMENT_REMIND_DAYS_BEFORE)
+    if timezone.localdate(request.sent_at) < before:
+        plan.append(PlannedReminder(DUE_SOON, _at_reminder_hour(before), "green"))
+    plan.append(PlannedReminder(DUE_TODAY, _at_reminder_hour(due), "yellow"))
+    day = due
+    for number in range(1, settings.SECONDMENT_OVERDUE_REMINDERS + 1):
+        day = add_working_days(day, settings.SECONDMENT_OVERDUE_EVERY_DAYS)
+        level = "red" if number >= settings.SECONDMENT_ESCALATE_FROM else "yellow"
+        plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), level))
+    return plan
+
+
+def _tell_the_office(request: SecondmentRequest, title: str) -> None:
+    """The office user who placed the request hears of the answer."""
+    if request.created_by_id:
+        notify(recipients=[request.created_by], title=title, url=detail_url(request))
+
+
+@transaction.atomic
+def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+    """requested | escalated → accepted, by the home unit's contact; the reminders stop."""
+    request = _locked(request)
+    if not by.has_role(Role.HOME_UNIT_CONTACT):
+        raise ValidationError(_("Only the home unit's contact answers a secondment request."))
+    _require(request, Status.REQUESTED, Status.ESCALATED)
+    cancel_reminders(target=request)
+    transition(request, by, Status.ACCEPTED, responded_at=now or timezone.now())
+    _tell_the_office(
+        request, _("%(unit)s released %(name)s") % {"unit": request.home_unit.name, "name": request.person.name}
+    )
+    return request
+
+
+@transaction.atomic
+def decline_request(
+    *, request: SecondmentRequest, by: Any, decline_code: str, decline_reason: str, now: datetime | None = None
+) -> SecondmentRequest:
+    """requested → declined, by the home unit's contact, with a coded reason and words; the reminders stop."""
+    request = _locked(request)
+    if not by.has_role(Role.HOME_UNIT_CONTACT):
+        raise ValidationError(_("Only the home unit's contact answers a secondment request."))
+    _require(request, Status.REQUESTED)
+    if decline_code not in SecondmentRequest.DeclineReason.values or not decline_reason.strip():
+        raise ValidationError(_("A refusal needs a reason: choose one and explain it."))
+    cancel_reminders(target=request)
+    transition(
+        request,
+        by,
+        Status.DECLINED,
+        decline_code=decline_code,
+        decline_reason=decline_reason.strip(),
+        responded_at=now or timezone.now(),
+    )
+    _tell_the_office(
+        request,
+        _("%(unit)s declined to release %(name)s") % {"unit": request.home_unit.name, "name": request.person.name},
+    )
+    return request
+
+
+@transaction.atomic
+def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) -> SecondmentRequest:
+    """declined → escalated, by the office head: the organisation department or the commission coordinates.
+
+    The commission arranges its own cadres' secondment, the organisation department everyone
+    else's (DOMAIN §2.7); the home unit may then accept after all.
+    """
+    request = _locked(request)
+    if not by.has_role(Role.OFFICE_HEAD):
+        raise ValidationError(_("Only the office head escalates a refusal."))
+    _require(request, Status.DECLINED)
+    if escalated_to not in SecondmentRequest.EscalatedTo.values:
+        raise ValidationError(_("Choose whom the refusal is escalated to."))
+    # Escalation makes the request live again, and a person holds one live request per round.
+    if (
+        SecondmentRequest.objects.filter(inspection_round=request.inspection_round, person=request.person)
+        .exclude(pk=request.pk)
+        .exclude(status__in=(Status.DECLINED, Status.REPLACED, Status.CANCELLED))
+        .exists()
+    ):
+        raise ValidationError(_("%(name)s is already requested again in this round.") % {"name": request.person.name})
+    return transition(request, by, Status.ESCALATED, escalated_to=escalated_to)
+
+
+@transaction.atomic
+def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEntry) -> SecondmentRequest:
+    """declined | escalated → replaced; a new draft request for entry's person points back at it."""
+    request = _locked(request)
+    _require(request, Status.DECLINED, Status.ESCALATED)
+    if request.group is None:
+        raise ValidationError(_("Place the request in a group before replacing the person."))
+    transition(request, by, Status.REPLACED)
+    return create_request(
+        entry=entry,
+        group=request.group,
+        by=by,
+        draw=request.draw,
+        substitute_for=request,
+        period_from=request.period_from,
+        period_to=request.period_to,
+    )
+
+
+@transaction.atomic
+def confirm_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+    """accepted → confirmed: the person joins the group as a seconded member.
+
+    Refused while a recusal declaration is missing or not cleared for one of the group's
+    units, and whenever the home unit is one of them. Creates the GroupMembership (which
+    gives the person's login the group's access) and links it to the request.
+    """
+    request = _locked(request)
+    _require(request, Status.ACCEPTED)
+    if request.group is None:
+        raise ValidationError(_("Place the request in a group before confirming it."))
+    if "home_unit" in unit_conflicts(request.group, [request.person_id]).get(request.person_id, []):
+        raise ValidationError(_("A cadre never inspects their own home unit."))
+    pending = missing_or_conflicting_declarations(request)
+    if pending:
+        raise ValidationError(
+            _("Recusal declarations are missing or not cleared for: %(units)s.")
+            % {"units": "、".join(unit.org_unit.name for unit in pending)}
+        )
+    membership = add_member(
+        by=by, group=request.group, person=request.person, is_seconded=True, start_date=request.period_from
+    )
+    membership.secondment = request
+    membership.save(update_fields=["secondment", "updated_at"])
+    return transition(request, by, Status.CONFIRMED, confirmed_at=now or timezone.now())
+
+
+def is_group_leader(user: Any, group: InspectionGroup | None) -> bool:
+    person_id = getattr(user, "person_id", None)
+    return bool(
+        group is not None
+        and person_id is not None
+        and GroupMembership.objects.filter(group=group, person_id=person_id, role=GroupMembership.Role.LEADER).exists()
+    )
+
+
+@transaction.atomic
+def report_for_duty(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+    """confirmed → on_duty: the group leader records that the cadre reported (报到)."""
+    request = _locked(request)
+    if not is_group_leader(by, request.group):
+        raise ValidationError(_("Only the leader of the group records the report for duty."))
+    _require(request, Status.CONFIRMED)
+    return transition(request, by, Status.ON_DUTY, reported_at=now or timezone.now())
+
+
+def site_work_over(request: SecondmentRequest) -> bool:
+    group = request.group
+    return group is not None and (group.status in AFTER_SITE_GROUP or group.inspection_round.status in AFTER_SITE_ROUND)
+
+
+@transaction.atomic
+def record_evaluation(
+    *, request: SecondmentRequest, by: Any, rating: str, comments: str = "", now: datetime | None = None
+) -> SecondmentEvaluation:
+    """The group leader's evaluation (考核鉴定) after the time on site, sent to the home unit at once.
+
+    The home unit's contacts are told; they read it on the request they already see.
+    """
+    request = _locked(request)
+    if not is_group_leader(by, request.group):
+        raise ValidationError(_("Only the leader of the group evaluates its seconded members."))
+    _require(request, Status.ON_DUTY)
+    if not site_work_over(request):
+        raise ValidationError(_("The evaluation is recorded once the group has left the site."))
+    if SecondmentEvaluation.objects.filter(secondment=request).exists():
+        raise ValidationError(_("This secondment has been evaluated already."))
+    evaluation = SecondmentEvaluation(
+        secondment=request,
+        evaluator=by,
+        rating=rating,
+        comments=comments,
+        sent_to_home_unit_at=now or timezone.now(),
+        created_by=by,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    audit.log_change(user=by, obj=evaluation, before=None)
+    notify(
+        recipients=home_unit_contacts(request.home_unit),
+        title=_("Evaluation of %(name)s after the inspection: %(rating)s")
+        % {"name": request.person.name, "rating": evaluation.get_rating_display()},
+        body=comments,
+        url=detail_url(request),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+    """on_duty → completed, by the office, once the evaluation has gone to the home unit; the membership ends."""
+    request = _locked(request)
+    _require(request, Status.ON_DUTY)
+    evaluation = SecondmentEvaluation.objects.filter(secondment=request).first()
+    if evaluation is None or evaluation.sent_to_home_unit_at is None:
+        raise ValidationError(_("The group leader's evaluation must be sent to the home unit first."))
+    now = now or timezone.now()
+    _end_membership(request, by, timezone.localdate(now))
+    return transition(request, by, Status.COMPLETED, released_at=now)
+
+
+def _end_membership(request: SecondmentRequest, by: Any, day: date) -> None:
+    membership = GroupMembership.objects.filter(secondment=request, end_date__isnull=True).first()
+    if membership is not None:
+        end_membership(by=by, membership=membership, end_date=day)
+
+
+@transaction.atomic
+def cancel_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+    """Any state but replaced, completed or cancelled → cancelled; reminders stop and a membership ends."""
+    request = _locked(request)
+    if request.status in TERMINAL:
+        raise ValidationError(
+            _("This request is %(status)s; it can no longer be cancelled.") % {"status": request.get_status_display()}
+        )
+    now = now or timezone.now()
+    cancel_reminders(target=request)
+    _end_membership(request, by, timezone.localdate(now))
+    fields = {"released_at": now} if request.status in (Status.CONFIRMED, Status.ON_DUTY) else {}
+    return transition(request, by, Status.CANCELLED, **fields)
