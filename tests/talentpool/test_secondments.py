@@ -71,7 +71,7 @@ def test_a_person_already_committed_in_the_round_is_refused(sec_world):
 
 
 def test_a_person_whose_home_unit_is_inspected_by_the_group_is_refused(sec_world):
-    with pytest.raises(ValidationError, match="own unit"):
+    with pytest.raises(ValidationError, match="不能巡察其原单位"):
         requested(sec_world, pooled(sec_world.unit_a.org_unit))
 
 
