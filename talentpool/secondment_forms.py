@@ -97,9 +97,11 @@ class EscalateForm(forms.Form):
 class ReplacePersonForm(forms.Form):
     entry = PoolEntryField(label=_("Substitute"), queryset=TalentPoolEntry.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, refused: SecondmentRequest | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = active_inspection_entries()
+        entries = active_inspection_entries()
+        # The substitute is someone else than the person the unit refused to release.
+        self.fields["entry"].queryset = entries.exclude(person_id=refused.person_id) if refused else entries
 
 
 class EvaluationForm(forms.Form):

@@ -297,6 +297,8 @@ def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEnt
     _require(request, Status.DECLINED, Status.ESCALATED)
     if request.group is None:
         raise ValidationError(_("Place the request in a group before replacing the person."))
+    if entry.person_id == request.person_id:
+        raise ValidationError(_("Choose another person than the one the unit refused."))
     transition(request, by, Status.REPLACED)
     return create_request(
         entry=entry,

@@ -213,7 +213,7 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_evaluate": is_leader and status == Status.ON_DUTY and evaluation is None and site_work_over(secondment),
         "decline_form": forms.DeclineForm(),
         "escalate_form": forms.EscalateForm(),
-        "replace_form": forms.ReplacePersonForm(),
+        "replace_form": forms.ReplacePersonForm(refused=secondment),
         "evaluation_form": forms.EvaluationForm(),
     }
     return render(request, "talentpool/secondments/request_detail.html", context)
@@ -276,7 +276,7 @@ def secondment_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @service_errors_to_messages
 def secondment_replace(request: HttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk, "change")
-    form = forms.ReplacePersonForm(request.POST)
+    form = forms.ReplacePersonForm(request.POST, refused=secondment)
     if not form.is_valid():
         raise _form_errors(form)
     substitute = secondments.replace_request(request=secondment, by=request.user, **form.cleaned_data)

@@ -243,6 +243,14 @@ def test_an_escalated_request_can_be_replaced_but_an_accepted_one_cannot(sec_wor
         )
 
 
+def test_the_refused_person_is_never_their_own_substitute(sec_world):
+    request = declined(sec_world)
+    own_entry = TalentPoolEntry.objects.get(person=request.person, pool_type="inspection")
+    with pytest.raises(ValidationError, match="另选"):
+        secondments.replace_request(request=request, by=sec_world.users["office_staff"], entry=own_entry)
+    assert SecondmentRequest.objects.get(pk=request.pk).status == Status.DECLINED
+
+
 # ---------------------------------------------------------------- confirmation to completion
 
 
