@@ -19,6 +19,7 @@ from core.roles import Role
 from inspection.models import InspectionGroup, InspectionRound
 from talentpool import secondment_forms as forms
 from talentpool.documents import secondment_letter_docx
+from talentpool.fairness import secondments_per_person
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, Specialty
 from talentpool.selectors import SecondmentFilters, refusals_by_home_unit, secondment_board
 from talentpool.services import draw as draws
@@ -182,6 +183,15 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
         context["refusals"] = refusals_by_home_unit(board)
         context["decline_reasons"] = SecondmentRequest.DeclineReason.choices
     return render(request, "talentpool/secondments/request_list.html", context)
+
+
+@login_required
+def fairness(request: HttpRequest) -> HttpResponse:
+    """Secondments per person and year: whether the draw spreads the burden."""
+    if not request.user.has_perm("talentpool.view_secondmentrequest"):
+        raise Http404
+    years, rows = secondments_per_person()
+    return render(request, "talentpool/secondments/fairness.html", {"years": years, "rows": rows})
 
 
 @login_required
