@@ -57,26 +57,28 @@ ROUND_1 = {
 }
 
 # Each group: 1 leader, 1 deputy, 5 members (one is the group liaison); 3 full-time + 4 seconded,
-# so the round has 6 full-time and 8 seconded cadres: 57.1% (DOMAIN §4.3).
+# so the round has 6 full-time and 8 seconded cadres: 57.1% (DOMAIN §4.3). The full-time cadres
+# serve in every round; round 1's seconded cadres join through confirmed secondment requests
+# (talent.py), which make plain members, so each group's liaison is a full-time member.
 # (name, role, seconded from (short name) or None for full-time, group liaison)
 GROUP_MEMBERS = {
     1: [
         ("刘强", "leader", None, False),
         ("陈刚", "deputy_leader", None, False),
-        ("吴芳", "member", None, False),
+        ("吴芳", "member", None, True),
         ("孙丽", "member", "区审计局", False),
         ("周杰", "member", "区纪委监委", False),
         ("郑伟", "member", "区财政局", False),
-        ("王磊", "member", "区委组织部", True),
+        ("王磊", "member", "区委组织部", False),
     ],
     2: [
         ("黄海", "leader", None, False),
         ("林静", "deputy_leader", None, False),
-        ("何平", "member", None, False),
+        ("何平", "member", None, True),
         ("马骏", "member", "区纪委监委", False),
         ("罗敏", "member", "区人力资源和社会保障局", False),
         ("高远", "member", "区审计局", False),
-        ("朱婷", "member", "区财政局", True),
+        ("朱婷", "member", "区财政局", False),
     ],
 }
 
@@ -96,6 +98,11 @@ ACCOUNTS = [
     ("orgdept_receiver", "orgdept_receiver", "许", "兰", "区委组织部", None, False),
     ("home_unit_contact", "home_unit_contact", "韩", "梅", "区财政局", None, False),
     ("pool_manager", "pool_manager", "曹", "阳", "区委巡察办", None, False),
+    # The other home units that answer round 1's secondment requests (DOMAIN §3.5).
+    ("audit_contact", "home_unit_contact", "蒋", "琳", "区审计局", None, False),
+    ("commission_contact", "home_unit_contact", "沈", "涛", "区纪委监委", None, False),
+    ("orgdept_contact", "home_unit_contact", "秦", "岚", "区委组织部", None, False),
+    ("hrss_contact", "home_unit_contact", "尤", "彬", "区人力资源和社会保障局", None, False),
     ("sysadmin", "system_admin", "邓", "超", "区委巡察办", None, True),
 ]
 
@@ -107,8 +114,8 @@ COMMISSION_OFFICES = [
     ("示范区纪委监委第二纪检监察室", "区纪委监委第二纪检监察室", ["第二纪检监察室", "纪检监察二室"], "commission_internal_office"),
 ]  # fmt: skip
 
-# Rounds 2–6 of the 13th term (2017-2 … 2019-2): the same 14 cadres in the same places
-# (8 seconded of 14 in every round), four new units each; (full name, short name, aliases, unit type, group).
+# Rounds 2–6 of the 13th term (2017-2 … 2019-2): the same 6 full-time cadres in the same places
+# and 8 seconded cadres from the pool (LATER_SEATS; 8 of 14 in every round), four new units each; (full name, short name, aliases, unit type, group).
 LATER_ROUNDS = [
     {
         "round": {
@@ -231,3 +238,105 @@ UNIT_DONE = (1, 2, 3, 4, 5)
 MEETINGS = {1: ("verification", "cases"), 2: ("verification", "cases"), 3: ("verification", "cases"),
             4: ("verification", "cases"), 5: ("verification",), 6: ("verification",)}  # fmt: skip
 OFFICE_HEAD_ABSENT = (4, "verification")
+
+# ---------------------------------------------------------------- talent pools (DOMAIN §4.3 "Pools", "Secondment")
+
+# The commission's other bodies the pooled discipline cadres come from: two offices (also the
+# collaboration zone's) and three stationed teams (派驻纪检监察组), all under the commission.
+DISCIPLINE_BODIES = [
+    ("示范区纪委监委第一监督检查室", "区纪委监委第一监督检查室", ["第一监督检查室"], "commission_internal_office"),
+    ("示范区纪委监委第一审查调查室", "区纪委监委第一审查调查室", ["第一审查调查室"], "commission_internal_office"),
+    ("示范区纪委监委派驻第一纪检监察组", "派驻第一纪检监察组", ["驻区第一纪检监察组"], "stationed_discipline_team"),
+    ("示范区纪委监委派驻第二纪检监察组", "派驻第二纪检监察组", ["驻区第二纪检监察组"], "stationed_discipline_team"),
+    ("示范区纪委监委派驻第三纪检监察组", "派驻第三纪检监察组", ["驻区第三纪检监察组"], "stationed_discipline_team"),
+]  # fmt: skip
+
+# The inspection pool beyond round 1's eight seconded cadres, by home unit (short name) and
+# specialty: 23 discipline cadres (with 周杰 and 马骏, the 25 of DOMAIN §4.1 #14) and 44 others,
+# so 75 active cadres; the first three of 区财政局, 区人社局 and 区审计局 are the people round 1's
+# refused requests name (DECLINED below).
+POOL_UNITS = [
+    ("区纪委监委", "discipline", 3),
+    ("区纪委监委案管室", "discipline", 2),
+    ("区纪委监委第一纪检监察室", "discipline", 3),
+    ("区纪委监委第二纪检监察室", "discipline", 3),
+    ("区纪委监委第一监督检查室", "discipline", 2),
+    ("区纪委监委第一审查调查室", "discipline", 2),
+    ("派驻第一纪检监察组", "discipline", 3),
+    ("派驻第二纪检监察组", "discipline", 3),
+    ("派驻第三纪检监察组", "discipline", 2),
+    ("区财政局", "finance_audit", 7),
+    ("区人力资源和社会保障局", "organization_personnel", 5),
+    ("区审计局", "finance_audit", 7),
+    ("区委组织部", "organization_personnel", 6),
+    ("区编办", "organization_personnel", 2),
+    ("公安分局", "legal_police_court", 5),
+    ("区人民检察院", "legal_police_court", 4),
+    ("区人民法院", "legal_police_court", 4),
+    ("区信访局", "petition", 3),
+    ("区委政法委", "legal_police_court", 1),
+]
+# Round 1's seconded cadres' specialties (they are pool members too).
+ROUND_1_SPECIALTIES = {
+    "孙丽": "finance_audit", "周杰": "discipline", "郑伟": "finance_audit", "王磊": "organization_personnel",
+    "马骏": "discipline", "罗敏": "organization_personnel", "高远": "finance_audit", "朱婷": "finance_audit",
+}  # fmt: skip
+# Entries that do not count: (home unit, specialty, move, reason).
+POOL_LEAVERS = [
+    ("区审计局", "finance_audit", "suspend", "借调参加省审计厅专项审计，暂停抽调"),
+    ("公安分局", "legal_police_court", "suspend", "病休，暂停抽调"),
+    ("区委组织部", "organization_personnel", "suspend", "参加中青年干部培训班，暂停抽调"),
+    ("区人民法院", "legal_police_court", "remove", "已调离原单位，经定期复审出库"),
+    ("区财政局", "finance_audit", "remove", "年度考核不称职，经定期复审出库"),
+    ("区信访局", "petition", "remove", "已退休"),
+    ("区人民检察院", "legal_police_court", "remove", "本人申请退出"),
+]
+POOL_NOMINATED = date(2017, 6, 5)
+POOL_VETTED = date(2017, 6, 19)
+POOL_APPROVED = date(2017, 6, 30)
+
+# Rounds 2–6 fill their 8 seconded seats from the pool: (discipline cadres, others) per round,
+# 23 + 17 seats; with round 1's two, all 25 discipline cadres sit in a group.
+LATER_SEATS = {2: (5, 3), 3: (5, 3), 4: (5, 3), 5: (4, 4), 6: (4, 4)}
+
+# Round 1's requests. The eight seconded members of GROUP_MEMBERS are confirmed; three others are
+# refused: two are replaced by 朱婷 and 罗敏, one (a reserve) is escalated and then released.
+# (home unit of the refused cadre, group, decline code, reason, replaced by or escalated to)
+DECLINED = [
+    ("区财政局", 2, "workload", "本单位工作任务重，年中预算调整任务集中，无法抽调。", "朱婷"),
+    ("区人力资源和社会保障局", 2, "staff_shortage", "人员紧张，科室仅余两名在岗人员。", "罗敏"),
+    ("区审计局", 1, "staff_shortage", "人员紧张，正承担上级审计机关统一组织的审计项目。", "organization_dept"),
+]
+# Who answers for each home unit (a home_unit_contact account of ACCOUNTS).
+HOME_UNIT_CONTACTS = {
+    "区财政局": "home_unit_contact", "区审计局": "audit_contact", "区纪委监委": "commission_contact",
+    "区委组织部": "orgdept_contact", "区人力资源和社会保障局": "hrss_contact",
+}  # fmt: skip
+# The one declared tie of round 1, which the office allows: (person, unit, relationship).
+RECUSAL_TIE = (
+    "郑伟",
+    "区民政局",
+    {"type": "former_superior_subordinate", "related_name": "刘建新", "related_position": "区民政局副局长（原区财政局社保科科长）"},
+)  # fmt: skip
+
+# ---------------------------------------------------------------- cross-staffing (DOMAIN §4.3 "Cross-staffing")
+
+# Two batches between rounds (after round 2 left and before round 3 went in; after round 4 and
+# before round 5): (label, start, end, handling office, people). The full-time cadres, round 1's
+# seconded cadres from finance, audit and personnel, and two police officers of the pool
+# (("公安分局", n): the n-th pool cadre of that unit).
+CASE_WORK_BATCHES = [
+    ("第一批", date(2018, 1, 22), date(2018, 3, 16), "区纪委监委第一审查调查室",
+     ["刘强", "陈刚", "吴芳", "孙丽", "高远", "郑伟", "朱婷"]),
+    ("第二批", date(2018, 12, 10), date(2019, 3, 8), "区纪委监委第二纪检监察室",
+     ["黄海", "林静", "何平", "罗敏", "王磊", ("公安分局", 0), ("公安分局", 1)]),
+]  # fmt: skip
+ZONE = {
+    "name": "第一办案协作区",
+    "supervision_office": "区纪委监委第一监督检查室",
+    "investigation_office": "区纪委监委第一审查调查室",
+    "townships": ["南湖镇", "青山镇", "河口镇"],
+    "linked_group_number": 1,
+    "lead_leader": "区纪委常委、区监委委员",
+    "active_from": date(2020, 1, 2),
+}

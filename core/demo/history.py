@@ -17,7 +17,7 @@ from django.db import transaction
 from clues.models import CaseRecord, Clue, ClueAssessment, ClueDisposition, ClueTransfer, Receiver
 from clues.services import dispositions, screening, transfers
 from clues.services.registry import register_clue
-from core.demo import data
+from core.demo import data, talent
 from core.demo.rounds import build_round
 from core.models import Organisation, Person, User
 from core.services.directory import ensure_organisation
@@ -317,7 +317,7 @@ def _seed_later_round(
         )
         for name, short, aliases, unit_type, group_no in spec["units"]
     ]
-    inspection_round = build_round(facts, units, people, by=head)
+    inspection_round = build_round(facts, units, talent.round_staffing(facts["round_no"], people), by=head)
     ctx = _Round(inspection_round, orgs, offices)
     round_units = list(
         InspectedUnit.objects.filter(inspection_round=inspection_round)

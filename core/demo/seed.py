@@ -4,7 +4,7 @@ from django.db import transaction
 
 from clues.models import PartnerUnit
 from clues.services.partners import register_partner
-from core.demo import data
+from core.demo import data, talent
 from core.demo.history import seed_history
 from core.demo.letters import seed_round_1_letters
 from core.demo.rounds import build_round
@@ -75,17 +75,22 @@ def seed_round_1(orgs: dict[str, Organisation], people: dict[str, Person]) -> In
         return existing
     office_head = User.objects.filter(username="office_head").first()
     units = [(orgs[short], group_no) for _name, short, _aliases, _type, group_no in data.INSPECTED_UNITS]
-    return build_round(spec, units, people, by=office_head)
+    return build_round(spec, units, talent.round_staffing(1, people), by=office_head)
 
 
 def seed_demo() -> None:
     """Create whatever part of the demo is missing; running it again changes nothing."""
     orgs = seed_organisations()
+    orgs.update(talent.seed_discipline_bodies(orgs))
     people = seed_people(orgs)
     seed_accounts(orgs, people)
+    talent.seed_pools(orgs, people)
     round_1 = seed_round_1(orgs, people)
+    talent.seed_round_1_secondments(round_1, people)
     seed_round_1_letters(round_1)
     seed_history(orgs, people, round_1)
+    talent.seed_case_work(orgs, people)
+    talent.seed_zone(orgs)
 
 
 def account_rows() -> list[tuple[Any, ...]]:

@@ -25,6 +25,13 @@ from clues.models import (
 from core.demo import data
 from core.models import AuditLog, Notification, Organisation, Person, Reminder, User
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
+from talentpool.models import (
+    CaseWorkAssignment,
+    CollaborationZone,
+    RecusalDeclaration,
+    SecondmentRequest,
+    TalentPoolEntry,
+)
 from tests.conftest import make_user
 
 COUNTED = [
@@ -47,6 +54,11 @@ COUNTED = [
     MeetingAgendaItem,
     Reminder,
     Notification,
+    TalentPoolEntry,
+    SecondmentRequest,
+    RecusalDeclaration,
+    CaseWorkAssignment,
+    CollaborationZone,
 ]
 
 # DOMAIN §2.4, in order.
@@ -68,7 +80,7 @@ PARTNER_ORDER = [
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
-    # Thirteen accounts are hashed per seed; the hasher is not what these tests are about.
+    # Seventeen accounts are hashed per seed; the hasher is not what these tests are about.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -214,6 +226,11 @@ class TestSeededDemo:
         assert figures["case_conversion_rate"] == 0.2434
         assert figures["unconcluded_transferred"] == 21
         assert figures["concluded_without_case"] == 115
+        # DOMAIN §4.1 #7, #13–15, from the pools and cross-staffing of §4.3.
+        assert figures["talent_pool_size"] == 75
+        assert figures["pool_count"] == 2
+        assert figures["inspection_cadres_in_case_work"] == 14
+        assert figures["discipline_cadres_in_inspection"] == 25
 
     def test_round_one_letters_follow_the_recipe(self, seeded: str) -> None:
         """DOMAIN §4.3: 12 numbered letters, 46 clues spread 14/12/11/9, two duplicates flagged and
@@ -256,15 +273,38 @@ class TestSeededDemo:
             round_units = list(inspection_round.inspected_units.values_list("org_unit_id", flat=True))
             assert len(round_units) == 4
             units.update(round_units)
-            # The same people in the same places as in round 1.
+            # The full-time cadres in the same places every round; the seconded seats from the pool.
             places = set(
-                inspection_round.memberships.values_list("person__name", "group__number", "role", "is_seconded")
+                inspection_round.memberships.filter(is_seconded=False).values_list(
+                    "person__name", "group__number", "role", "is_group_liaison"
+                )
             )
             assert places == {
-                (name, group_no, role, seconded_from is not None)
+                (name, group_no, role, liaison)
                 for group_no, members in data.GROUP_MEMBERS.items()
-                for name, role, seconded_from, _liaison in members
+                for name, role, seconded_from, liaison in members
+                if seconded_from is None
             }
+            seconded = inspection_round.memberships.filter(is_seconded=True)
+            assert all(seconded.filter(group__number=n).count() == 4 for n in (1, 2))
+            assert not seconded.exclude(
+                person__pool_entries__pool_type="inspection", person__pool_entries__status="active"
+            ).exists()
+            # Nobody inspects their own home unit.
+            assert not inspection_round.memberships.filter(
+                person__home_unit__in=inspection_round.inspected_units.values("org_unit")
+            ).exists()
+        round_1_seconded = set(
+            GroupMembership.objects.filter(inspection_round__round_no=1, is_seconded=True).values_list(
+                "person__name", "group__number"
+            )
+        )
+        assert round_1_seconded == {
+            (name, group_no)
+            for group_no, members in data.GROUP_MEMBERS.items()
+            for name, _role, seconded_from, _liaison in members
+            if seconded_from
+        }
         assert len(units) == 24  # every round inspects units of its own
         # Rounds 2–6 are over: their memberships have ended, round 1's have not.
         assert not GroupMembership.objects.filter(inspection_round__round_no__gt=1, end_date__isnull=True).exists()
@@ -379,6 +419,140 @@ class TestSeededDemo:
         assert meetings_missing_office_head().count() == 1
         for meeting in meetings:
             assert inspection_sourced_agenda().filter(meeting=meeting).exists(), meeting
+
+    # ------------------------------------------------------------ pools, secondment, cross-staffing (DOMAIN §4.3)
+
+    def test_the_pools_hold_seventy_five_active_cadres_and_some_that_do_not_count(self, seeded: str) -> None:
+        inspection = TalentPoolEntry.objects.filter(pool_type=TalentPoolEntry.PoolType.INSPECTION)
+        by_status = {s: inspection.filter(status=s).count() for s in ("active", "suspended", "removed")}
+        assert by_status == {"active": 75, "suspended": 3, "removed": 4}
+        assert inspection.count() == 82  # nobody left nominated or vetted
+        assert not inspection.filter(status__in=("suspended", "removed"), removal_reason="").exists()
+        active = inspection.filter(status="active")
+        assert not active.filter(approved_at__isnull=True).exists()
+        assert not active.filter(vetted_at__isnull=True).exists()
+        specialties = set(active.values_list("specialty", flat=True))
+        assert {"discipline", "organization_personnel", "finance_audit", "legal_police_court"} <= specialties
+        # The investigation pool holds at least the 14 inspection cadres lent to case work.
+        investigation = TalentPoolEntry.objects.filter(pool_type="investigation", status="active")
+        case_workers = set(CaseWorkAssignment.objects.values_list("person", flat=True))
+        assert case_workers <= set(investigation.values_list("person", flat=True))
+
+    def test_twenty_five_discipline_cadres_are_pooled_and_all_sat_in_a_group(self, seeded: str) -> None:
+        from inspection.statistics import DISCIPLINE_BODIES
+
+        commission = Organisation.objects.get(short_name="区纪委监委")
+        discipline = TalentPoolEntry.objects.filter(
+            pool_type="inspection", status="active", person__home_unit__unit_type__in=DISCIPLINE_BODIES
+        )
+        assert discipline.count() == 25
+        homes = Organisation.objects.filter(people__in=discipline.values("person")).distinct()
+        assert all(home == commission or home.parent == commission for home in homes)
+        teams = homes.filter(unit_type=Organisation.UnitType.STATIONED_DISCIPLINE_TEAM)
+        assert teams.count() == 3
+        people = set(discipline.values_list("person", flat=True))
+        assert people <= set(GroupMembership.objects.values_list("person", flat=True))
+        assert {"周杰", "马骏"} <= set(discipline.values_list("person__name", flat=True))
+
+    def test_round_one_has_eleven_requests_as_the_recipe(self, seeded: str) -> None:
+        requests = SecondmentRequest.objects.filter(inspection_round__round_no=1)
+        assert requests.count() == 11
+        statuses = {s: requests.filter(status=s).count() for s in ("confirmed", "replaced", "accepted")}
+        assert statuses == {"confirmed": 8, "replaced": 2, "accepted": 1}
+        declined = requests.exclude(decline_code="")
+        assert declined.count() == 3
+        assert not declined.filter(decline_reason="").exists()
+        assert {"workload", "staff_shortage"} <= set(declined.values_list("decline_code", flat=True))
+        replaced = declined.filter(status="replaced")
+        assert replaced.count() == 2
+        for request in replaced:
+            substitute = requests.get(substitute_for=request)
+            assert substitute.status == "confirmed"
+        escalated = declined.get(status="accepted")
+        assert escalated.escalated_to == "organization_dept"
+        # Every request was numbered, sent and delivered; every answer came from its home unit's contact.
+        for request in requests.select_related("home_unit"):
+            assert request.doc_number, request
+            assert request.sent_at, request
+            assert request.delivered_at, request
+            assert request.responded_at, request
+            answers = AuditLog.objects.filter(
+                content_type__model="secondmentrequest",
+                object_id=str(request.pk),
+                user__groups__name="home_unit_contact",
+            )
+            assert answers.exists(), request
+            assert set(answers.values_list("user__organisation", flat=True)) == {request.home_unit_id}
+
+    def test_every_seconded_member_of_round_one_came_through_a_confirmed_request(self, seeded: str) -> None:
+        seconded = GroupMembership.objects.filter(inspection_round__round_no=1, is_seconded=True)
+        assert seconded.count() == 8
+        for membership in seconded.select_related("secondment"):
+            assert membership.secondment is not None, membership
+            assert membership.secondment.status == "confirmed"
+            assert membership.secondment.person_id == membership.person_id
+            assert membership.secondment.group_id == membership.group_id
+        assert User.objects.get(username="group_member").person.memberships.get().group.number == 1
+
+    def test_every_member_of_round_one_declared_on_each_unit_of_their_group(self, seeded: str) -> None:
+        for membership in GroupMembership.objects.filter(inspection_round__round_no=1):
+            units = set(membership.group.inspected_units.values_list("pk", flat=True))
+            declared = RecusalDeclaration.objects.filter(person=membership.person, inspected_unit__in=units)
+            assert set(declared.values_list("inspected_unit", flat=True)) == units, membership
+        ties = RecusalDeclaration.objects.filter(has_conflict=True)
+        assert ties.count() == 1
+        tie = ties.get()
+        assert tie.relationships
+        assert tie.decision == RecusalDeclaration.Decision.ALLOWED
+        assert tie.decided_by is not None
+        assert tie.decided_at is not None
+        assert RecusalDeclaration.objects.count() == 28
+
+    def test_fourteen_cadres_do_case_work_in_two_batches_between_rounds(self, seeded: str) -> None:
+        from talentpool.selectors import inspection_cadres_in_case_work
+        from talentpool.services.cross_staffing import _membership_span
+
+        assignments = CaseWorkAssignment.objects.select_related("person")
+        assert inspection_cadres_in_case_work().count() == 14
+        assert assignments.values("person").distinct().count() == 14
+        assert set(assignments.values_list("batch_label", flat=True)) == {"第一批", "第二批"}
+        for assignment in assignments:
+            for membership in GroupMembership.objects.filter(person=assignment.person).select_related(
+                "inspection_round"
+            ):
+                first, last = _membership_span(membership)
+                assert assignment.end_date < first or last < assignment.start_date, (assignment, membership)
+
+    def test_one_collaboration_zone_links_towns_to_commission_offices(self, seeded: str) -> None:
+        zone = CollaborationZone.objects.get()
+        assert zone.townships.count() >= 2
+        assert set(zone.townships.values_list("unit_type", flat=True)) == {"township"}
+        commission = Organisation.objects.get(short_name="区纪委监委")
+        assert zone.supervision_office.parent == commission
+        assert zone.investigation_office.parent == commission
+
+    def test_no_secondment_reminder_is_left_pending_in_the_past(self, seeded: str) -> None:
+        from django.utils import timezone
+
+        assert Reminder.objects.filter(kind__startswith="secondment").exists()
+        assert not Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lt=timezone.now()).exists()
+
+    def test_the_pool_manager_sees_the_pool(self, seeded: str) -> None:
+        manager = User.objects.get(username="pool_manager")
+        assert TalentPoolEntry.objects.for_user(manager).count() == TalentPoolEntry.objects.count()
+        client = Client()
+        client.force_login(manager)
+        response = client.get("/pools/?pool=inspection&status=active")
+        assert response.status_code == 200
+
+    def test_the_home_unit_contact_sees_only_its_units_requests(self, seeded: str) -> None:
+        contact = User.objects.get(username="home_unit_contact")
+        visible = SecondmentRequest.objects.for_user(contact)
+        assert visible.count() == 3  # 郑伟, the refused one and 朱婷 who replaced them
+        assert set(visible.values_list("home_unit__short_name", flat=True)) == {"区财政局"}
+        client = Client()
+        client.force_login(contact)
+        assert client.get("/secondments/").status_code == 200
 
 
 def test_stats_on_an_empty_database(db: Any) -> None:
