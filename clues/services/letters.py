@@ -15,7 +15,7 @@ from clues.services.numbering import next_doc_number
 from core import audit
 from core.enqueue import enqueue
 from core.models import AuditLog, User
-from core.permissions import grant
+from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
@@ -204,8 +204,9 @@ def deliver_letter(*, letter_id: int) -> InfoRequestLetter | None:
         return None  # delivered already, or not sent
     letter = InfoRequestLetter.objects.select_related("partner__org_unit").get(pk=letter_id)
     with transaction.atomic():
-        grant("view", letter, to=letter.partner.org_unit)
-        grant("answer", letter, to=letter.partner.org_unit)
+        circle = scope_group(letter.partner.org_unit, "partner")
+        grant("view", letter, to=circle)
+        grant("answer", letter, to=circle)
         notify(
             recipients=partner_users(letter.partner),
             title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},

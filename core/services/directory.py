@@ -43,6 +43,18 @@ def receiving_scopes(organisation: Organisation) -> list[Group]:
     return scopes
 
 
+# The circle of its organisation a login joins by role: a grant to a unit's partner circle
+# reaches its partner users and nobody else of that unit (need to know, DOMAIN §5.2).
+ORGANISATION_CIRCLES = {Role.PARTNER_USER: "partner", Role.HOME_UNIT_CONTACT: "home_unit"}
+
+
+def organisation_circles(organisation: Organisation, roles: list[Role]) -> list[Group]:
+    circles = [scope_group(organisation, ORGANISATION_CIRCLES[r]) for r in roles if r in ORGANISATION_CIRCLES]
+    if {Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER} & set(roles):
+        circles += receiving_scopes(organisation)
+    return circles
+
+
 @transaction.atomic
 def create_user_account(
     *,
@@ -54,7 +66,7 @@ def create_user_account(
     person: Person | None = None,
     **fields: Any,
 ) -> User:
-    """A login with its roles; it joins its organisation's scope so grants to that unit reach it."""
+    """A login with its roles; it joins the circles of its organisation that its roles give it."""
     roles = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
     user.set_password(password)
@@ -62,8 +74,6 @@ def create_user_account(
     user.save()
     user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
     if organisation is not None:
-        user.groups.add(scope_group(organisation))
-        if {Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER} & set(roles):
-            user.groups.add(*receiving_scopes(organisation))
+        user.groups.add(*organisation_circles(organisation, roles))
     audit.log_change(user=by, obj=user, before=None)
     return user

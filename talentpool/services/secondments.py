@@ -177,8 +177,9 @@ def deliver_secondment_request(*, request_id: int) -> SecondmentRequest | None:
         return None  # delivered already, or never sent
     request = SecondmentRequest.objects.select_related("home_unit", "person").get(pk=request_id)
     with transaction.atomic():
-        grant("view", request, to=request.home_unit)
-        grant("answer", request, to=request.home_unit)
+        circle = scope_group(request.home_unit, "home_unit")
+        grant("view", request, to=circle)
+        grant("answer", request, to=circle)
         notify(
             recipients=home_unit_contacts(request.home_unit),
             title=_("Secondment request %(number)s: %(name)s")
