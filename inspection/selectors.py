@@ -45,9 +45,11 @@ def round_warnings(inspection_round: InspectionRound) -> list[str]:
     from inspection.services.workflow import group_completeness
 
     warnings: list[str] = []
-    groups = inspection_round.groups.prefetch_related("memberships", "inspected_units").order_by("number")
-    for group in groups:
-        warnings += group_completeness(group).warnings
+    # Group sizes matter while groups are formed; afterwards memberships end one by one.
+    planning = (InspectionRound.Status.DRAFT, InspectionRound.Status.APPROVED, InspectionRound.Status.PREPARING)
+    if inspection_round.status in planning:
+        for group in inspection_round.groups.prefetch_related("memberships").order_by("number"):
+            warnings += group_completeness(group).warnings
     seconded, total = seconded_share(inspection_round)
     if total and seconded * 2 <= total:
         warnings.append(

@@ -169,3 +169,11 @@ def test_the_round_page_shows_what_blocks_the_next_stage(world):
     assert 'id="move-approved"' in body
     assert "disabled" in body
     assert "附上工作方案" in body
+
+
+def test_group_size_is_a_planning_warning_only(world):
+    from inspection.selectors import round_warnings
+
+    assert any("5至7" in w for w in round_warnings(world.round))
+    InspectionRound.objects.filter(pk=world.round.pk).update(status=R.RECTIFYING)
+    assert not any("5至7" in w for w in round_warnings(InspectionRound.objects.get(pk=world.round.pk)))
