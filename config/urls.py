@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("rounds/", include("inspection.urls")),
     path("", include("talentpool.urls")),
+    path("", include("liaison.urls")),
     path("", include("clues.urls")),
     path("", include("core.urls")),
 ]

@@ -76,6 +76,12 @@ _RECUSALS = [
     "talentpool.add_recusaldeclaration",
     "talentpool.change_recusaldeclaration",
 ]
+_LIAISON_MODELS = (
+    "liaisonoffice", "liaisonassignment", "contactlogentry", "handoverrecord", "feedback", "feedbackproblem",
+    "rectificationitem", "rectificationupdate", "rectificationreport", "followupcheck",
+)  # fmt: skip
+_LIAISON = [f"liaison.{action}_{model}" for model in _LIAISON_MODELS for action in ("view", "add", "change")]
+_LEDGER_READ = ["liaison.view_feedback", "liaison.view_feedbackproblem", "liaison.view_rectificationitem"]
 _ADMIN = [
     "core.view_user", "core.add_user", "core.change_user",
     "core.view_organisation", "core.add_organisation", "core.change_organisation",
@@ -105,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_POOLS,
         *_RECUSALS,
         "inspection.advance_inspectionround",
+        *_LIAISON,
     ],
     # Office staff see letters and answers but not clue content (counts only, DOMAIN §5.2 rule 6).
     Role.OFFICE_STAFF: [
@@ -117,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_OPINION,
         *_POOLS,
         *_RECUSALS,
+        *_LIAISON,
     ],
     Role.CLUE_CUSTODIAN: [
         *_READ_ROUNDS,
@@ -128,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CLUES,
         # The reporter's identity: the custodian and the leader of the clue's group only (issue 4).
         "clues.reveal_clue",
+        *_LEDGER_READ,
     ],
     Role.LEADING_GROUP_VIEWER: [*_READ_ROUNDS],
     Role.POOL_MANAGER: [*_READ_ROUNDS, *_DIRECTORY, *_POOLS],

@@ -6,6 +6,7 @@ move records its date. Decision: a group's own states follow the round (statione
 round goes on site, withdrawn when it leaves), since the office moves groups together.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,18 @@ class Check:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+# Checks other apps add to the entry guard (the liaison app: every unit has a current officer).
+EntryCheck = Callable[[InspectionRound], list[str]]
+_ENTRY_CHECKS: list[EntryCheck] = []
+
+
+def register_entry_check(check: EntryCheck) -> EntryCheck:
+    """Add a check to preparing → onsite; it returns the problems it finds, in words."""
+    if check not in _ENTRY_CHECKS:
+        _ENTRY_CHECKS.append(check)
+    return check
 
 
 def check_move(inspection_round: InspectionRound, to: str) -> Check:
@@ -134,6 +147,8 @@ def _entry(inspection_round: InspectionRound) -> Check:
                 problems.append(
                     _("%(person)s is seconded without a confirmed request.") % {"person": member.person.name}
                 )
+    for check in _ENTRY_CHECKS:
+        problems += check(inspection_round)
     return Check(problems, [])
 
 

@@ -34,7 +34,16 @@ def _approved(world) -> InspectionRound:
 
 
 def _complete_groups(world) -> None:
-    """Deputies for both groups, a leader for B, and every member's declaration on every unit."""
+    """Deputies for both groups, a leader for B, every member's declaration on every unit, a liaison officer per unit."""
+    from datetime import date as day
+
+    from liaison.services.offices import appoint_officer, set_up_office
+
+    for unit in (world.unit_a, world.unit_b):
+        office = set_up_office(by=None, inspected_unit=unit)
+        appoint_officer(
+            by=None, office=office, person=PersonFactory(home_unit=unit.org_unit), start_date=day(2017, 8, 1)
+        )
     rounds.add_member(by=None, group=world.group_a, person=PersonFactory(), role="deputy_leader")
     rounds.add_member(by=None, group=world.group_b, person=PersonFactory(), role="leader")
     rounds.add_member(by=None, group=world.group_b, person=PersonFactory(), role="deputy_leader")
@@ -98,6 +107,16 @@ def test_an_open_conflict_and_an_unconfirmed_secondment_block_entry(world):
     problems = check_move(preparing, R.ONSITE).problems
     assert len(problems) == 2
     assert all("组员A" in p for p in problems)
+
+
+def test_entry_waits_for_a_liaison_officer_in_every_unit(world):
+    from liaison.models import LiaisonAssignment
+
+    _complete_groups(world)
+    LiaisonAssignment.objects.filter(liaison_office__inspected_unit=world.unit_b).delete()
+    preparing = move_round(inspection_round=_approved(world), to=R.PREPARING, by=world.users["office_head"])
+    (problem,) = check_move(preparing, R.ONSITE).problems
+    assert world.unit_b.org_unit.display_name in problem
 
 
 def test_leaving_needs_the_exit_date(world):
@@ -177,3 +196,18 @@ def test_group_size_is_a_planning_warning_only(world):
     assert any("5至7" in w for w in round_warnings(world.round))
     InspectionRound.objects.filter(pk=world.round.pk).update(status=R.RECTIFYING)
     assert not any("5至7" in w for w in round_warnings(InspectionRound.objects.get(pk=world.round.pk)))
+
+
+def test_other_apps_add_their_checks_to_the_entry_guard(world):
+    from inspection.services import workflow
+
+    def no_canteen(inspection_round):
+        return ["食堂尚未安排。"]
+
+    workflow.register_entry_check(no_canteen)
+    try:
+        _complete_groups(world)
+        preparing = move_round(inspection_round=_approved(world), to=R.PREPARING, by=world.users["office_head"])
+        assert check_move(preparing, R.ONSITE).problems == ["食堂尚未安排。"]
+    finally:
+        workflow._ENTRY_CHECKS.remove(no_canteen)

@@ -1,0 +1,66 @@
+"""The unit's liaison office and its one current officer (DOMAIN §2.3)."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.models import Person
+from core.permissions import grant, scope_group
+from inspection.models import InspectedUnit
+from liaison.models import LiaisonAssignment, LiaisonOffice
+
+
+def liaison_circle(inspected_unit: InspectedUnit) -> Any:
+    """The auth group of the unit's current liaison officer: grants to the unit's side go here."""
+    return scope_group(inspected_unit, "liaison")
+
+
+@transaction.atomic
+def set_up_office(*, by: Any, inspected_unit: InspectedUnit, **fields: Any) -> LiaisonOffice:
+    """Record (or update) the unit's liaison office; its circle may see the unit itself."""
+    office, created = LiaisonOffice.objects.get_or_create(inspected_unit=inspected_unit, defaults={"created_by": by})
+    before = None if created else audit.snapshot(office)
+    for name, value in fields.items():
+        setattr(office, name, value)
+    office.full_clean()
+    office.save()
+    grant("view", inspected_unit, to=liaison_circle(inspected_unit))
+    audit.log_change(user=by, obj=office, before=before)
+    return office
+
+
+@transaction.atomic
+def appoint_officer(*, by: Any, office: LiaisonOffice, person: Person, start_date: date) -> LiaisonAssignment:
+    """Make person the office's liaison officer; the current one (if any) steps down that day.
+
+    The officer belongs to the unit. Two appointments racing each other cannot both win: the
+    office row is locked, and the database holds one current officer per office.
+    """
+    office = LiaisonOffice.objects.select_for_update().select_related("inspected_unit").get(pk=office.pk)
+    unit = office.inspected_unit
+    if person.home_unit_id != unit.org_unit_id:
+        raise ValidationError(_("The liaison officer must work at %(unit)s.") % {"unit": unit.org_unit.display_name})
+    circle = liaison_circle(unit)
+    current = office.assignments.filter(end_date__isnull=True).select_related("person").first()
+    if current is not None:
+        if current.person_id == person.pk:
+            raise ValidationError(_("%(person)s is already the liaison officer.") % {"person": person.name})
+        if start_date < current.start_date:
+            raise ValidationError(_("A new officer cannot start before the current one did."))
+        before = audit.snapshot(current)
+        current.end_date = start_date
+        current.save(update_fields=["end_date", "updated_at"])
+        audit.log_change(user=by, obj=current, before=before)
+        if getattr(current.person, "user", None):
+            current.person.user.groups.remove(circle)
+    assignment = LiaisonAssignment(liaison_office=office, person=person, start_date=start_date, created_by=by)
+    assignment.full_clean()
+    assignment.save()
+    if getattr(person, "user", None):
+        person.user.groups.add(circle)
+    audit.log_change(user=by, obj=assignment, before=None)
+    return assignment
