@@ -93,7 +93,7 @@ ACCOUNTS = [
     ("group_leader", "group_leader", "刘", "强", "区委巡察办", "刘强", False),
     ("group_member", "group_member", "孙", "丽", "区审计局", "孙丽", False),
     ("partner_user", "partner_user", "钱", "进", "区审计局", None, False),
-    ("liaison_officer", "liaison_officer", "周", "敏", "区住建局", None, False),
+    ("liaison_officer", "liaison_officer", "周", "敏", "区住建局", "周敏", False),
     ("commission_receiver", "commission_receiver", "冯", "军", "区纪委监委案管室", None, False),
     ("orgdept_receiver", "orgdept_receiver", "许", "兰", "区委组织部", None, False),
     ("home_unit_contact", "home_unit_contact", "韩", "梅", "区财政局", None, False),
@@ -340,3 +340,16 @@ ZONE = {
     "lead_leader": "区纪委常委、区监委委员",
     "active_from": date(2020, 1, 2),
 }
+
+
+# Each round-1 unit's liaison office and officers (DOMAIN §4.3): (unit short name, location, phone,
+# officers as (name, position, start, end or None)). 区民政局 replaced its first officer.
+LIAISON_OFFICES = [
+    ("区住建局", "区住建局办公楼305室", "0000-6601305", [("周敏", "办公室主任", date(2017, 8, 15), None)]),
+    ("区民政局", "区民政局办公楼212室", "0000-6602212", [
+        ("陈红", "办公室副主任", date(2017, 8, 15), date(2017, 9, 18)),
+        ("杜晓", "办公室主任", date(2017, 9, 18), None),
+    ]),
+    ("区教育局", "区教育局办公楼408室", "0000-6603408", [("高峰", "办公室主任", date(2017, 8, 16), None)]),
+    ("东城街道", "东城街道办事处党政办", "0000-6604101", [("江涛", "党政办主任", date(2017, 8, 16), None)]),
+]  # fmt: skip

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from clues.models import PartnerUnit
 from clues.services.partners import register_partner
-from core.demo import data, talent
+from core.demo import data, liaison, talent
 from core.demo.history import seed_history
 from core.demo.letters import seed_round_1_letters
 from core.demo.rounds import build_round
@@ -83,9 +83,11 @@ def seed_demo() -> None:
     orgs = seed_organisations()
     orgs.update(talent.seed_discipline_bodies(orgs))
     people = seed_people(orgs)
+    people.update(liaison.liaison_people(orgs))
     seed_accounts(orgs, people)
     talent.seed_pools(orgs, people)
     round_1 = seed_round_1(orgs, people)
+    liaison.seed_liaison_offices(round_1, orgs, people)
     talent.seed_round_1_secondments(round_1, people)
     seed_round_1_letters(round_1)
     seed_history(orgs, people, round_1)

@@ -581,3 +581,24 @@ def test_if_empty_seeds_an_empty_database(db: Any) -> None:
     assert User.objects.count() == len(data.ACCOUNTS)
     assert PartnerUnit.objects.count() == 12
     assert InspectionRound.objects.count() == 6
+
+
+class TestSeededLiaison:
+    """Round 1's liaison offices (DOMAIN §4.3): one current officer per unit, one replaced."""
+
+    def test_every_round_one_unit_has_one_current_officer_and_one_was_replaced(self, seeded: str) -> None:
+        from liaison.models import LiaisonAssignment
+
+        first = InspectionRound.objects.order_by("year", "round_no").first()
+        current = LiaisonAssignment.objects.filter(
+            liaison_office__inspected_unit__inspection_round=first, end_date__isnull=True
+        )
+        assert current.count() == first.inspected_units.count() == 4
+        ended = LiaisonAssignment.objects.filter(end_date__isnull=False).select_related("person")
+        assert [a.person.name for a in ended] == ["陈红"]
+
+    def test_the_liaison_officer_account_is_its_unit_s_current_officer(self, seeded: str) -> None:
+        officer = User.objects.get(username="liaison_officer")
+        assert officer.person.name == "周敏"
+        visible = list(InspectedUnit.objects.for_user(officer).values_list("org_unit__short_name", flat=True))
+        assert visible == ["区住建局"]
