@@ -40,14 +40,14 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = "view") -> mode
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     opts = queryset.model._meta
+    exclusions = getattr(queryset.model, "access_exclusions", None)
+    if exclusions is not None:
+        queryset = queryset.exclude(exclusions(user))
     via = getattr(queryset.model, "permission_via", None)
     if via:
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.
         parent = opts.get_field(via).related_model
         return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, action)})
-    exclusions = getattr(queryset.model, "access_exclusions", None)
-    if exclusions is not None:
-        queryset = queryset.exclude(exclusions(user))
     codename = f"{action}_{opts.model_name}"
     if user.has_perm(f"{opts.app_label}.{codename}"):
         return queryset

@@ -18,6 +18,7 @@ from clues.models import InfoRequestLetter, LetterReply
 from clues.services import letters as letter_services
 from clues.views.common import DOCX, XLSX, attachment, letter_or_404, service_errors_to_messages
 from core.permissions import get_for_user_or_404, user_can
+from core.roles import Role
 from core.workdays import working_days_from
 from inspection.models import InspectionRound
 
@@ -78,6 +79,8 @@ def approve_all(request: HttpRequest, round_pk: int) -> HttpResponse:
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
     """Every letter the user may see; for a partner user, their department's letters."""
+    if not (request.user.has_perm("clues.view_inforequestletter") or request.user.has_role(Role.PARTNER_USER)):
+        raise Http404
     page = Paginator(
         selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk"), 20
     ).get_page(request.GET.get("page"))

@@ -20,6 +20,7 @@ from clues.views.common import DOCX, XLSX, attachment, service_errors_to_message
 from core import audit
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
+from core.roles import CLUE_HOLDING_ROLES
 from inspection.models import InspectionRound
 
 
@@ -70,6 +71,8 @@ def transfer_proposals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def transfer_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.has_perm("clues.view_cluetransfer") or request.user.has_role(*CLUE_HOLDING_ROLES)):
+        raise Http404
     filters = TransferFilters.from_query(request.GET)
     board = transfer_board(request.user, filters)
     page = Paginator(board, 30).get_page(request.GET.get("page"))

@@ -240,3 +240,8 @@ def test_receivers_see_the_transfer_not_the_group_s_internal_work(world):
     assert "组内研判意见" not in body
     client.force_login(world.users["leader_a"])
     assert "组内研判意见" in client.get(url).content.decode()
+
+
+def test_the_transfer_ledger_is_not_a_page_for_those_without_a_clue_role(world):
+    expected = role_keys(*OFFICE_READERS, "leader_a", "member_a", "member_b", "commission_receiver", "orgdept_receiver")
+    assert_matrix(world, reverse("clues:transfer-list"), expected)
