@@ -336,6 +336,38 @@ SECONDMENT_ESCALATE_FROM = env_int("SECONDMENT_ESCALATE_FROM", 2)
 # Local hour at which a day's reminders go out.
 SECONDMENT_REMINDER_HOUR = env_int("SECONDMENT_REMINDER_HOUR", 9)
 
+# ---------------------------------------------------------------- liaison: rectification
+# Calendar days after the feedback meeting by which the unit's rectification plan is due (one month).
+RECTIFICATION_PLAN_DUE_DAYS = env_int("RECTIFICATION_PLAN_DUE_DAYS", 30)
+# Calendar days after the feedback meeting by which the rectification report is due (two months).
+RECTIFICATION_REPORT_DUE_DAYS = env_int("RECTIFICATION_REPORT_DUE_DAYS", 60)
+# The escalation ladder of an open item: green this many days before its deadline, yellow this
+# many days before, red the day after it. Each level is sent once, to the recipients named:
+# responsible_person, responsible_leader (matched by name among the unit's people with an
+# account), liaison_officer, unit_head (the unit's people whose position is one of
+# RECTIFICATION_UNIT_HEAD_POSITIONS) and office (office head and staff).
+RECTIFICATION_GREEN_DAYS_BEFORE = env_int("RECTIFICATION_GREEN_DAYS_BEFORE", 20)
+RECTIFICATION_YELLOW_DAYS_BEFORE = env_int("RECTIFICATION_YELLOW_DAYS_BEFORE", 10)
+RECTIFICATION_GREEN_TO = env_list("RECTIFICATION_GREEN_TO", ["responsible_person"])
+RECTIFICATION_YELLOW_TO = env_list("RECTIFICATION_YELLOW_TO", ["responsible_person", "responsible_leader"])
+RECTIFICATION_RED_TO = env_list("RECTIFICATION_RED_TO", ["unit_head", "office"])
+RECTIFICATION_UNIT_HEAD_POSITIONS = env_list(
+    "RECTIFICATION_UNIT_HEAD_POSITIONS", ["党委书记", "党组书记", "党支部书记", "书记", "主要负责人"]
+)
+# Local hour at which a day's rectification notices go out.
+RECTIFICATION_REMINDER_HOUR = env_int("RECTIFICATION_REMINDER_HOUR", 9)
+
+# ---------------------------------------------------------------- liaison: offices and handovers
+# A unit of an open round whose contact log has no entry for more than this many working
+# days is flagged to the office as quiet.
+LIAISON_QUIET_WORKING_DAYS = env_int("LIAISON_QUIET_WORKING_DAYS", 5)
+# Overdue handover requests: a reminder to the unit's liaison officer (and the requesting
+# member) every HANDOVER_REMIND_EVERY_WORKING_DAYS working days after the due date,
+# HANDOVER_REMIND_TIMES times at most, at HANDOVER_REMIND_HOUR local time.
+HANDOVER_REMIND_EVERY_WORKING_DAYS = env_int("HANDOVER_REMIND_EVERY_WORKING_DAYS", 1)
+HANDOVER_REMIND_TIMES = env_int("HANDOVER_REMIND_TIMES", 3)
+HANDOVER_REMIND_HOUR = env_int("HANDOVER_REMIND_HOUR", 9)
+
 # ---------------------------------------------------------------- logging
 LOGGING = {
     "version": 1,

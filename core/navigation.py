@@ -59,6 +59,22 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
                 _("Cross-staffing"), reverse("talentpool:cross-staffing"), in_pools and current_name == "cross-staffing"
             )
         )
+    in_liaison = current_namespace == "liaison"
+    if user.has_perm("liaison.view_liaisonoffice"):
+        items.append(
+            NavItem(
+                _("Liaison offices"),
+                reverse("liaison:office-home"),
+                in_liaison and current_name != "rectification-overview",
+            )
+        )
+        items.append(
+            NavItem(
+                _("Rectification"), reverse("liaison:rectification-overview"), current_name == "rectification-overview"
+            )
+        )
+    if user.has_role("liaison_officer"):
+        items.append(NavItem(_("My unit"), reverse("liaison:my-unit"), in_liaison))
     if user.has_role("group_leader", "group_member"):
         items.append(
             NavItem(_("My recusal declarations"), reverse("talentpool:recusal-mine"), current_name == "recusal-mine")

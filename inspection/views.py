@@ -54,7 +54,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     can_change = user.has_perm("inspection.change_inspectionround")
     can_move = user.has_perm("inspection.advance_inspectionround")
-    context = {"round": inspection_round, "groups": round_detail_for(user, inspection_round), "can_change": can_change}
+    context = {
+        "round": inspection_round,
+        "groups": round_detail_for(user, inspection_round),
+        "can_change": can_change,
+        # The unit's liaison pages: the office and the groups (DOMAIN §5.3 "Handover records").
+        "unit_links": user.has_role("office_head", "office_staff", "group_leader", "group_member"),
+    }
     if can_change or can_move:
         seconded, total = seconded_share(inspection_round)
         context |= {

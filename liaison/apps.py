@@ -7,7 +7,9 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison and rectification")
 
     def ready(self) -> None:
+        import liaison.handover_reminders  # noqa: F401  (registers the overdue handover reminder kinds)
         from inspection.services.workflow import register_entry_check
+        from liaison import reminders  # noqa: F401 - registers the escalation kinds
         from liaison.guards import units_without_officer
 
         register_entry_check(units_without_officer)

@@ -64,3 +64,46 @@ def appoint_officer(*, by: Any, office: LiaisonOffice, person: Person, start_dat
         person.user.groups.add(circle)
     audit.log_change(user=by, obj=assignment, before=None)
     return assignment
+
+
+def current_assignment(inspected_unit: InspectedUnit) -> LiaisonAssignment | None:
+    return (
+        LiaisonAssignment.objects.filter(liaison_office__inspected_unit=inspected_unit, end_date__isnull=True)
+        .select_related("person__user")
+        .first()
+    )
+
+
+def is_current_officer(user: Any, inspected_unit: InspectedUnit) -> bool:
+    return LiaisonAssignment.objects.filter(
+        liaison_office__inspected_unit=inspected_unit, end_date__isnull=True, person__user=user
+    ).exists()
+
+
+def is_current_member(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """A member (or leader) of the unit's group today: the group side of the unit's records."""
+    from inspection.models import GroupMembership
+
+    return GroupMembership.objects.filter(
+        group_id=inspected_unit.group_id, person__user=user, end_date__isnull=True
+    ).exists()
+
+
+def works_on(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """Whether user is one of the three sides of the unit's liaison work: office, group, officer.
+
+    Viewing the unit is wider than this (the clue custodian reads round plans), but contact
+    logs and handovers are the office's, the group's and the officer's only (DOMAIN §5.3).
+    """
+    return (
+        user.has_perm("liaison.view_handoverrecord")
+        or is_current_member(user, inspected_unit)
+        or is_current_officer(user, inspected_unit)
+    )
+
+
+def officer_units(user: Any) -> Any:
+    """The units user is the current liaison officer of, latest appointment first (the portal)."""
+    return InspectedUnit.objects.filter(
+        liaison_office__assignments__person__user=user, liaison_office__assignments__end_date__isnull=True
+    ).order_by("-liaison_office__assignments__start_date", "-pk")

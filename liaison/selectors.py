@@ -1,0 +1,100 @@
+"""Reads of the rectification ledger shared by the pages, the export and the statistics."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from inspection.models import InspectedUnit, InspectionRound
+from liaison.models import FeedbackProblem, RectificationItem
+
+Status = RectificationItem.Status
+RECTIFIED = (Status.SIGNED_OFF, Status.LONG_TERM_MAINTAINED)
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """DOMAIN §2.6: not signed off (nor kept as long-term) and past its deadline."""
+    return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status__in": RECTIFIED})
+
+
+def ledger_items(items: QuerySet[RectificationItem], today: date | None = None) -> QuerySet[RectificationItem]:
+    """Ledger rows with what each row shows: its problem, evidence count, signer and overdue flag."""
+    today = today or timezone.localdate()
+    return (
+        items.select_related("problem", "signed_off_by")
+        .annotate(
+            evidence_count=Count("evidence_files", distinct=True),
+            is_overdue=Case(
+                When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .order_by("problem__seq", "seq")
+    )
+
+
+def ledger_problems(feedback: Any, today: date | None = None) -> list[FeedbackProblem]:
+    """The feedback's problems, each with its ledger rows (two queries whatever the size)."""
+    items = ledger_items(RectificationItem.objects.all(), today)
+    return list(
+        feedback.problems.select_related("source_clue")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("seq")
+    )
+
+
+@dataclass(frozen=True)
+class UnitNumbers:
+    unit: InspectedUnit
+    items: int
+    signed_off: int
+    rectified: int
+    overdue: int
+    signed_off_on_time: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Signed off or long-term maintained, of all items."""
+        return self.rectified / self.items if self.items else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Signed off by the deadline, of those signed off."""
+        return self.signed_off_on_time / self.signed_off if self.signed_off else None
+
+
+def _counts(prefix: str, today: date) -> dict[str, Any]:
+    status = f"{prefix}status"
+    return {
+        "n_items": Count(f"{prefix}pk", distinct=True),
+        "n_signed_off": Count(f"{prefix}pk", filter=Q(**{status: Status.SIGNED_OFF}), distinct=True),
+        "n_rectified": Count(f"{prefix}pk", filter=Q(**{f"{status}__in": RECTIFIED}), distinct=True),
+        "n_overdue": Count(f"{prefix}pk", filter=overdue_q(today, prefix), distinct=True),
+        "n_on_time": Count(
+            f"{prefix}pk",
+            filter=Q(**{status: Status.SIGNED_OFF, f"{prefix}signed_off_at__date__lte": F(f"{prefix}deadline")}),
+            distinct=True,
+        ),
+    }
+
+
+def unit_numbers(units: QuerySet[InspectedUnit], today: date | None = None) -> list[UnitNumbers]:
+    """Per unit: items, signed off, overdue, completion and on-time rates (one query)."""
+    today = today or timezone.localdate()
+    rows = (
+        units.select_related("org_unit", "group")
+        .annotate(**_counts("feedback__problems__items__", today))
+        .order_by("group__number", "org_unit__name")
+    )
+    return [UnitNumbers(u, u.n_items, u.n_signed_off, u.n_rectified, u.n_overdue, u.n_on_time) for u in rows]
+
+
+def item_totals(items: QuerySet[RectificationItem], today: date | None = None) -> dict[str, int]:
+    """The same counts over any set of items (a round, everything)."""
+    totals = items.aggregate(**_counts("", today or timezone.localdate()))
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def round_items(inspection_round: InspectionRound) -> QuerySet[RectificationItem]:
+    return RectificationItem.objects.filter(problem__feedback__inspected_unit__inspection_round=inspection_round)

@@ -1,0 +1,163 @@
+"""The group's feedback to the unit and its problem list (DOMAIN §2.6), up to delivery.
+
+Who acts: the group's leaders and the office write the feedback; the unit's liaison officer
+reads it only once it is delivered (DOMAIN §5.3), through the grant made at delivery.
+"""
+
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.files import DOCUMENT_KINDS, store_upload
+from core.permissions import grant, scope_group, user_can
+from inspection.models import InspectedUnit
+from liaison.models import Feedback, FeedbackProblem, RectificationReport
+from liaison.services.offices import liaison_circle
+
+
+def acts_for_group(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """The office (head, staff) or a leader of the unit's group: they write feedback and sign off."""
+    if user.has_perm("liaison.change_rectificationitem"):
+        return True
+    return user.groups.filter(pk=scope_group(inspected_unit.group, "leaders").pk).exists()
+
+
+def is_unit_officer(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """The unit's current liaison officer: they submit plans, progress and evidence."""
+    return user.groups.filter(pk=liaison_circle(inspected_unit).pk).exists()
+
+
+def sees_clue_links(user: Any) -> bool:
+    """A problem's source clue is the office's to see: never the unit's nor a group member's."""
+    return user.has_perm("liaison.view_feedbackproblem") and user.has_perm("clues.view_clue")
+
+
+def _require_group_side(by: Any, inspected_unit: InspectedUnit) -> None:
+    if not acts_for_group(by, inspected_unit):
+        raise ValidationError(_("Only the group's leaders or the office may do this."))
+
+
+@transaction.atomic
+def record_feedback(
+    *,
+    by: Any,
+    inspected_unit: InspectedUnit,
+    meeting_date: date | None,
+    principal_oneonone_date: date | None = None,
+    document: IO[bytes] | None = None,
+    document_name: str = "",
+) -> Feedback:
+    """Record (or correct) the feedback meeting before delivery; the unit's group may then see and edit it."""
+    _require_group_side(by, inspected_unit)
+    feedback, created = Feedback.objects.select_for_update().get_or_create(
+        inspected_unit=inspected_unit, defaults={"created_by": by}
+    )
+    if feedback.status == Feedback.Status.DELIVERED:
+        raise ValidationError(_("The feedback has been delivered and can no longer change."))
+    before = None if created else audit.snapshot(feedback)
+    feedback.meeting_date = meeting_date
+    feedback.principal_oneonone_date = principal_oneonone_date
+    if document is not None:
+        feedback.document = store_upload(
+            upload=document, name=document_name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=feedback
+        )
+    feedback.full_clean()
+    feedback.save()
+    grant("view", feedback, to=inspected_unit.group)
+    grant("change", feedback, to=inspected_unit.group)
+    audit.log_change(user=by, obj=feedback, before=before)
+    return feedback
+
+
+@transaction.atomic
+def add_problem(
+    *,
+    by: Any,
+    feedback: Feedback,
+    category: str,
+    description: str,
+    is_immediate_fix: bool = False,
+    source_clue: Any = None,
+) -> FeedbackProblem:
+    """Add a problem to the list; a source clue may be linked only by someone who can open it."""
+    feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
+    _require_group_side(by, feedback.inspected_unit)
+    if feedback.status == Feedback.Status.DELIVERED:
+        raise ValidationError(_("The feedback has been delivered: its problem list is closed."))
+    if source_clue is not None and not (sees_clue_links(by) and user_can(by, "view", source_clue)):
+        raise ValidationError(_("You cannot link this clue."))
+    seq = (feedback.problems.aggregate(last=Max("seq"))["last"] or 0) + 1
+    problem = FeedbackProblem(
+        feedback=feedback,
+        seq=seq,
+        category=category.strip(),
+        description=description.strip(),
+        is_immediate_fix=is_immediate_fix,
+        source_clue=source_clue,
+        created_by=by,
+    )
+    problem.full_clean()
+    problem.save()
+    audit.log_change(user=by, obj=problem, before=None)
+    return problem
+
+
+@transaction.atomic
+def approve_feedback(*, by: Any, feedback: Feedback) -> Feedback:
+    """Draft → approved, once the meeting date and at least one problem are recorded."""
+    feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
+    _require_group_side(by, feedback.inspected_unit)
+    if feedback.status != Feedback.Status.DRAFT:
+        raise ValidationError(_("Only a draft feedback can be approved."))
+    missing = []
+    if feedback.meeting_date is None:
+        missing.append(_("the meeting date"))
+    if not feedback.problems.exists():
+        missing.append(_("at least one problem"))
+    if missing:
+        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": "、".join(missing)})
+    return _move(feedback, by, Feedback.Status.APPROVED)
+
+
+@transaction.atomic
+def deliver_feedback(*, by: Any, feedback: Feedback, now: datetime | None = None) -> Feedback:
+    """Approved → delivered: the unit's liaison circle may now read and work on the list.
+
+    Grants view and change on the feedback to the unit's liaison circle (its problems and items
+    follow), and records the plan and report with their due dates (settings, from the meeting).
+    """
+    feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
+    _require_group_side(by, feedback.inspected_unit)
+    if feedback.status != Feedback.Status.APPROVED:
+        raise ValidationError(_("Only an approved feedback can be delivered."))
+    feedback.delivered_at = now or timezone.now()
+    feedback = _move(feedback, by, Feedback.Status.DELIVERED)
+    unit = feedback.inspected_unit
+    grant("view", feedback, to=liaison_circle(unit))
+    grant("change", feedback, to=liaison_circle(unit))
+    due = {
+        RectificationReport.Kind.PLAN: settings.RECTIFICATION_PLAN_DUE_DAYS,
+        RectificationReport.Kind.FINAL: settings.RECTIFICATION_REPORT_DUE_DAYS,
+    }
+    for kind, days in due.items():
+        RectificationReport.objects.get_or_create(
+            inspected_unit=unit,
+            kind=kind,
+            defaults={"due_date": feedback.meeting_date + timedelta(days=days), "created_by": by},
+        )
+    return feedback
+
+
+def _move(feedback: Feedback, by: Any, status: str) -> Feedback:
+    before = audit.snapshot(feedback)
+    feedback.status = status
+    feedback.save()
+    audit.log_change(user=by, obj=feedback, before=before)
+    return feedback

@@ -1,0 +1,145 @@
+"""Handovers (交接): a group member asks for materials, the officer delivers, the group receives and returns.
+
+requested → delivered → received → returned, or requested → cancelled. Each step locks the
+row and checks its status first, so a double click or a stale page changes nothing.
+"""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.models import User
+from core.services.notifications import notify
+from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.workdays import add_working_days
+from inspection.models import InspectedUnit
+from liaison.models import HandoverRecord
+from liaison.services.offices import current_assignment, is_current_member, is_current_officer
+
+Status = HandoverRecord.Status
+
+
+def may_request(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """The group asks; the office may record a request made on paper."""
+    return user.has_perm("liaison.add_handoverrecord") or is_current_member(user, inspected_unit)
+
+
+def may_deliver(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """The unit's officer hands over; the office may record a delivery made on paper."""
+    return user.has_perm("liaison.change_handoverrecord") or is_current_officer(user, inspected_unit)
+
+
+def may_receive(user: Any, inspected_unit: InspectedUnit) -> bool:
+    """Receipt, return and cancelling are the group's side (or the office's)."""
+    return user.has_perm("liaison.change_handoverrecord") or is_current_member(user, inspected_unit)
+
+
+@transaction.atomic
+def request_materials(
+    *, by: Any, inspected_unit: InspectedUnit, item: str, category: str, due_at: date | None, note: str = ""
+) -> HandoverRecord:
+    if not may_request(by, inspected_unit):
+        raise ValidationError(_("Only the unit's inspection group or the office may ask for materials."))
+    handover = HandoverRecord(
+        inspected_unit=inspected_unit,
+        requested_by=by,
+        requested_at=timezone.now(),
+        item=item,
+        category=category,
+        due_at=due_at,
+        note=note,
+        created_by=by,
+    )
+    handover.full_clean()
+    handover.save()
+    audit.log_change(user=by, obj=handover, before=None)
+    if due_at is not None:
+        schedule_reminders(target=handover, plan=reminder_plan(handover))
+    officers = officer_users(inspected_unit)
+    if officers:
+        notify(
+            recipients=officers,
+            title=_("Materials requested: %(item)s") % {"item": item},
+            body=_("Due on %(due)s.") % {"due": due_at.isoformat()} if due_at else "",
+            url=_unit_url(inspected_unit),
+        )
+    return handover
+
+
+@transaction.atomic
+def deliver(*, by: Any, handover: HandoverRecord, note: str = "") -> HandoverRecord:
+    return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note)
+
+
+@transaction.atomic
+def confirm_receipt(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+    return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive)
+
+
+@transaction.atomic
+def record_return(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+    return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive)
+
+
+@transaction.atomic
+def cancel(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+    return _move(by, handover, Status.REQUESTED, Status.CANCELLED, may_receive)
+
+
+def _move(by: Any, handover: HandoverRecord, source: str, target: str, allowed: Any, note: str = "") -> HandoverRecord:
+    handover = HandoverRecord.objects.select_for_update().select_related("inspected_unit").get(pk=handover.pk)
+    if not allowed(by, handover.inspected_unit):
+        raise ValidationError(_("You may not do this for this handover."))
+    if handover.status != source:
+        raise ValidationError(
+            _("This handover is %(status)s now; reload the page.") % {"status": handover.get_status_display()}
+        )
+    before = audit.snapshot(handover)
+    now = timezone.now()
+    handover.status = target
+    if target == Status.DELIVERED:
+        handover.delivered_at, handover.delivered_by = now, by
+        handover.note = note or handover.note
+    elif target == Status.RECEIVED:
+        handover.received_at, handover.received_by = now, by
+    elif target == Status.RETURNED:
+        handover.returned_at = now
+    handover.save()
+    audit.log_change(user=by, obj=handover, before=before)
+    if target in (Status.DELIVERED, Status.CANCELLED):
+        cancel_reminders(target=handover)  # nothing is owed any more
+    return handover
+
+
+def officer_users(inspected_unit: InspectedUnit) -> list[User]:
+    assignment = current_assignment(inspected_unit)
+    user = getattr(assignment.person, "user", None) if assignment else None
+    return [user] if user is not None and user.is_active else []
+
+
+def _unit_url(inspected_unit: InspectedUnit) -> str:
+    from django.urls import reverse
+
+    return reverse("liaison:unit-detail", args=[inspected_unit.pk])
+
+
+def _at_reminder_hour(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(settings.HANDOVER_REMIND_HOUR)))
+
+
+def reminder_plan(handover: HandoverRecord) -> list[PlannedReminder]:
+    """Overdue reminders: every few working days after the due date, a bounded number of times."""
+    from liaison.handover_reminders import OVERDUE
+
+    plan = []
+    day = handover.due_at
+    for number in range(1, settings.HANDOVER_REMIND_TIMES + 1):
+        day = add_working_days(day, settings.HANDOVER_REMIND_EVERY_WORKING_DAYS)
+        plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), "yellow" if number == 1 else "red"))
+    return plan

@@ -1,0 +1,273 @@
+"""The rectification ledger: items and their state machine (DOMAIN §3.4), progress and evidence.
+
+Every status move goes through `_move`, which locks the item and checks the source status, so
+a double click or a stale page is refused instead of applied twice. Liaison-officer steps are
+for the unit's own officer; group/office steps for the group's leaders and the office.
+"""
+
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.files import DOCUMENT_KINDS, store_upload
+from core.services.reminders import cancel_reminders, schedule_reminders
+from inspection.models import InspectedUnit
+from liaison import reminders as escalation
+from liaison.models import Feedback, FeedbackProblem, FollowUpCheck, RectificationItem, RectificationReport
+from liaison.models import RectificationUpdate as Update
+from liaison.services.feedback import acts_for_group, is_unit_officer
+
+Status = RectificationItem.Status
+PLAN_FIELDS = ("measure", "responsible_leader", "lead_department", "responsible_person", "co_departments",
+               "rectification_type", "deadline")  # fmt: skip
+
+
+def _unit(item: RectificationItem) -> InspectedUnit:
+    return item.problem.feedback.inspected_unit
+
+
+def _require_officer(by: Any, unit: InspectedUnit) -> None:
+    if not is_unit_officer(by, unit):
+        raise ValidationError(_("Only the unit's liaison officer may do this."))
+
+
+def _require_group_side(by: Any, unit: InspectedUnit) -> None:
+    if not acts_for_group(by, unit):
+        raise ValidationError(_("Only the group's leaders or the office may do this."))
+
+
+def _locked(item: RectificationItem) -> RectificationItem:
+    return (
+        RectificationItem.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("problem__feedback__inspected_unit__group")
+        .get(pk=item.pk)
+    )
+
+
+def _move(item: RectificationItem, by: Any, sources: tuple[str, ...], target: str, **fields: Any) -> RectificationItem:
+    if item.status not in sources:
+        raise ValidationError(
+            _("This item is %(status)s: the step no longer applies.") % {"status": item.get_status_display()}
+        )
+    before = audit.snapshot(item)
+    item.status = target
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save()
+    audit.log_change(user=by, obj=item, before=before)
+    return item
+
+
+@transaction.atomic
+def add_item(*, by: Any, problem: FeedbackProblem, **plan: Any) -> RectificationItem:
+    """A new ledger row for a problem, issued; its escalation notices are scheduled from the deadline.
+
+    The group or office may add items at any time (immediate fixes start on site); the officer
+    once the feedback is delivered.
+    """
+    feedback = Feedback.objects.select_related("inspected_unit__group").get(pk=problem.feedback_id)
+    unit = feedback.inspected_unit
+    officer_may = feedback.status == Feedback.Status.DELIVERED and is_unit_officer(by, unit)
+    if not (officer_may or acts_for_group(by, unit)):
+        raise ValidationError(_("You may not add items to this ledger."))
+    seq = (problem.items.aggregate(last=Max("seq"))["last"] or 0) + 1
+    item = RectificationItem(problem=problem, seq=seq, created_by=by, **plan)
+    _check_deadline(item, feedback)
+    item.full_clean()
+    item.save()
+    audit.log_change(user=by, obj=item, before=None)
+    schedule_reminders(target=item, plan=escalation.ladder(item))
+    return item
+
+
+@transaction.atomic
+def change_plan(*, by: Any, item: RectificationItem, **plan: Any) -> RectificationItem:
+    """Correct an item's plan while it is issued; a new deadline replaces the pending notices."""
+    item = _locked(item)
+    unit = _unit(item)
+    if not (is_unit_officer(by, unit) or acts_for_group(by, unit)):
+        raise ValidationError(_("You may not change this item."))
+    if item.status != Status.ISSUED:
+        raise ValidationError(_("The plan can change only before it is submitted."))
+    before = audit.snapshot(item)
+    old_deadline = item.deadline
+    for name in PLAN_FIELDS:
+        if name in plan:
+            setattr(item, name, plan[name])
+    _check_deadline(item, item.problem.feedback)
+    item.full_clean()
+    item.save()
+    audit.log_change(user=by, obj=item, before=before)
+    if item.deadline != old_deadline:
+        cancel_reminders(target=item)
+        schedule_reminders(target=item, plan=escalation.ladder(item))
+    return item
+
+
+def _check_deadline(item: RectificationItem, feedback: Feedback) -> None:
+    if feedback.meeting_date and item.deadline and item.deadline < feedback.meeting_date:
+        raise ValidationError({"deadline": _("The deadline cannot be before the feedback meeting.")})
+
+
+@transaction.atomic
+def submit_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
+    """Issued → plan submitted, by the unit's officer, with every plan field filled."""
+    item = _locked(item)
+    _require_officer(by, _unit(item))
+    required = ("measure", "responsible_leader", "lead_department", "responsible_person")
+    if any(not str(getattr(item, name)).strip() for name in required) or item.deadline is None:
+        raise ValidationError(
+            _("Fill in the measure, the responsible leader, department and person, and the deadline.")
+        )
+    return _move(item, by, (Status.ISSUED,), Status.PLAN_SUBMITTED)
+
+
+@transaction.atomic
+def approve_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
+    item = _locked(item)
+    _require_group_side(by, _unit(item))
+    return _move(item, by, (Status.PLAN_SUBMITTED,), Status.PLAN_APPROVED)
+
+
+@transaction.atomic
+def start_work(*, by: Any, item: RectificationItem) -> RectificationItem:
+    """Plan approved (or reopened by a follow-up check) → in progress, by the officer."""
+    item = _locked(item)
+    _require_officer(by, _unit(item))
+    return _move(item, by, (Status.PLAN_APPROVED, Status.REOPENED), Status.IN_PROGRESS)
+
+
+@transaction.atomic
+def record_progress(
+    *,
+    by: Any,
+    item: RectificationItem,
+    note: str,
+    progress_pct: int,
+    files: list[tuple[IO[bytes], str]] = (),  # type: ignore[assignment]
+    on: date | None = None,
+) -> Update:
+    """The officer's progress entry; its files become the item's evidence. 100 % sets completed_on."""
+    item = _locked(item)
+    _require_officer(by, _unit(item))
+    if item.status != Status.IN_PROGRESS:
+        raise ValidationError(_("Progress is recorded while the item is in progress."))
+    if not 0 <= progress_pct <= 100:
+        raise ValidationError(_("Progress is a percentage from 0 to 100."))
+    on = on or timezone.localdate()
+    update = Update(item=item, date=on, author=by, note=note.strip(), progress_pct=progress_pct, created_by=by)
+    update.full_clean()
+    update.save()
+    stored = [
+        store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=item)
+        for upload, name in files
+    ]
+    if stored:
+        update.attachments.add(*stored)
+        item.evidence_files.add(*stored)
+    before = audit.snapshot(item)
+    item.progress_pct = progress_pct
+    item.latest_note = update.note
+    item.completed_at = on if progress_pct == 100 else None
+    item.save()
+    audit.log_change(user=by, obj=item, before=before)
+    return update
+
+
+@transaction.atomic
+def submit_for_signoff(*, by: Any, item: RectificationItem) -> RectificationItem:
+    """In progress → awaiting sign-off: only with evidence, 100 % and a completion date."""
+    item = _locked(item)
+    _require_officer(by, _unit(item))
+    missing = []
+    if not item.evidence_files.exists():
+        missing.append(_("at least one evidence file"))
+    if item.progress_pct != 100 or item.completed_at is None:
+        missing.append(_("progress at 100 % with a completion date"))
+    if missing and item.status == Status.IN_PROGRESS:
+        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": "、".join(missing)})
+    return _move(item, by, (Status.IN_PROGRESS,), Status.PENDING_SIGNOFF)
+
+
+@transaction.atomic
+def sign_off(*, by: Any, item: RectificationItem, note: str = "", now: datetime | None = None) -> RectificationItem:
+    """Awaiting sign-off → signed off (销号) by the group or office; its pending notices stop."""
+    item = _locked(item)
+    _require_group_side(by, _unit(item))
+    if not item.evidence_files.exists():
+        raise ValidationError(_("An item without evidence cannot be signed off."))
+    item = _move(
+        item,
+        by,
+        (Status.PENDING_SIGNOFF,),
+        Status.SIGNED_OFF,
+        signed_off_at=now or timezone.now(),
+        signed_off_by=by,
+        sign_off_note=note.strip(),
+    )
+    cancel_reminders(target=item)
+    return item
+
+
+@transaction.atomic
+def return_item(*, by: Any, item: RectificationItem, note: str) -> RectificationItem:
+    """Awaiting sign-off → in progress, with the group's or office's note saying what is lacking."""
+    item = _locked(item)
+    _require_group_side(by, _unit(item))
+    if not note.strip():
+        raise ValidationError(_("Say why the item is returned."))
+    return _move(item, by, (Status.PENDING_SIGNOFF,), Status.IN_PROGRESS, sign_off_note=note.strip())
+
+
+@transaction.atomic
+def keep_as_long_term(*, by: Any, item: RectificationItem, note: str = "") -> RectificationItem:
+    """In progress → long-term, maintained: a long-term measure whose phase is done (counts as rectified)."""
+    item = _locked(item)
+    _require_group_side(by, _unit(item))
+    if item.rectification_type != RectificationItem.Type.LONG_TERM:
+        raise ValidationError(_("Only a long-term item can be kept as maintained."))
+    item = _move(item, by, (Status.IN_PROGRESS,), Status.LONG_TERM_MAINTAINED, sign_off_note=note.strip())
+    cancel_reminders(target=item)
+    return item
+
+
+@transaction.atomic
+def record_follow_up_check(
+    *, by: Any, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: list[Any] = ()
+) -> FollowUpCheck:  # type: ignore[assignment]
+    """A follow-up check (回头看) by the office; the signed-off items it names are reopened."""
+    if not by.has_perm("liaison.add_followupcheck"):
+        raise ValidationError(_("Only the office records follow-up checks."))
+    check = FollowUpCheck(inspected_unit=inspected_unit, date=on, rating=rating, team_text=team_text, created_by=by)
+    check.full_clean()
+    check.save()
+    for item in reopen:
+        item = _locked(item)
+        if _unit(item).pk != inspected_unit.pk:
+            raise ValidationError(_("An item of another unit cannot be reopened by this check."))
+        _move(item, by, (Status.SIGNED_OFF,), Status.REOPENED, signed_off_at=None, signed_off_by=None)
+        check.reopened_items.add(item)
+    audit.log_change(user=by, obj=check, before=None)
+    return check
+
+
+@transaction.atomic
+def submit_report(
+    *, by: Any, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
+) -> RectificationReport:
+    """The officer uploads the plan or report, recording whether the principal signed it."""
+    report = RectificationReport.objects.select_for_update().select_related("inspected_unit").get(pk=report.pk)
+    _require_officer(by, report.inspected_unit)
+    before = audit.snapshot(report)
+    report.file = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=report)
+    report.principal_signed = principal_signed
+    report.submitted_at = timezone.now()
+    report.save()
+    audit.log_change(user=by, obj=report, before=before)
+    return report

@@ -1,0 +1,25 @@
+"""A unit's contact log: read and add, for its office, group and officer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from liaison.office_forms import ContactEntryForm
+from liaison.services import contact
+from liaison.views.offices import unit_or_404
+
+
+@login_required
+def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_or_404(request, pk)
+    form = ContactEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact.record_entry(by=request.user, inspected_unit=unit, **form.cleaned_data)
+        messages.success(request, _("Contact recorded."))
+        return redirect("liaison:contact-log", pk=unit.pk)
+    entries = unit.contact_log.select_related("author")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "liaison/offices/contact_log.html", {"unit": unit, "page_obj": page, "form": form})

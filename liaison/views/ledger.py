@@ -1,0 +1,212 @@
+"""The unit's ledger, an item's page with its steps, the office's overview, export and notice."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from core.models import Reminder
+from core.permissions import get_for_user_or_404
+from inspection.models import InspectedUnit, InspectionRound
+from liaison.ledger_documents import rectification_notice
+from liaison.ledger_excel import ledger_workbook
+from liaison.ledger_forms import ItemForm, NoteForm, ProgressForm, ReportForm
+from liaison.models import Feedback, FeedbackProblem, RectificationItem, RectificationReport
+from liaison.selectors import ledger_items, ledger_problems, unit_numbers
+from liaison.services import ledger as ledger_services
+from liaison.services.feedback import acts_for_group, is_unit_officer
+from liaison.views.feedback import run_service, unit_feedback_or_404
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _roles(request: HttpRequest, unit: InspectedUnit) -> dict[str, bool]:
+    return {"is_officer": is_unit_officer(request.user, unit), "is_group_side": acts_for_group(request.user, unit)}
+
+
+@login_required
+def ledger(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit, feedback = unit_feedback_or_404(request, unit_pk)
+    if feedback is None:
+        raise Http404
+    reports = RectificationReport.objects.filter(inspected_unit=unit).select_related("file").order_by("due_date")
+    context = {
+        "unit": unit,
+        "feedback": feedback,
+        "problems": ledger_problems(feedback),
+        "reports": reports,
+        "item_form": ItemForm(),
+        "report_form": ReportForm(),
+        "today": timezone.localdate(),
+        **_roles(request, unit),
+    }
+    return render(request, "liaison/ledger/ledger.html", context)
+
+
+@login_required
+def ledger_export(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit, feedback = unit_feedback_or_404(request, unit_pk)
+    if feedback is None:
+        raise Http404
+    items = ledger_items(RectificationItem.objects.filter(problem__feedback=feedback))
+    data, _count = ledger_workbook(unit.org_unit.name, items)
+    return _attachment(data, f"{unit.org_unit.name}整改台账.xlsx", XLSX)
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, problem_pk: int) -> HttpResponse:
+    problem = get_for_user_or_404(
+        FeedbackProblem.objects.select_related("feedback__inspected_unit__group"), request.user, "change", pk=problem_pk
+    )
+    target = reverse("liaison:ledger", args=[problem.feedback.inspected_unit_id])
+    form = ItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return run_service(request, target, lambda: None)
+    return run_service(
+        request, target, lambda: ledger_services.add_item(by=request.user, problem=problem, **form.cleaned_data)
+    )
+
+
+def _item_or_404(request: HttpRequest, pk: int, action: str = "view") -> RectificationItem:
+    return get_for_user_or_404(
+        RectificationItem.objects.select_related(
+            "problem__feedback__inspected_unit__org_unit", "problem__feedback__inspected_unit__group", "signed_off_by"
+        ),
+        request.user,
+        action,
+        pk=pk,
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_or_404(request, pk)
+    unit = item.problem.feedback.inspected_unit
+    notices = Reminder.objects.filter(
+        target_type=ContentType.objects.get_for_model(RectificationItem), target_id=str(item.pk)
+    ).order_by("due_at")
+    context = {
+        "item": item,
+        "unit": unit,
+        "updates": item.updates.select_related("author").prefetch_related("attachments"),
+        "evidence": item.evidence_files.order_by("pk"),
+        "notices": notices,
+        "progress_form": ProgressForm(),
+        "note_form": NoteForm(),
+        "today": timezone.localdate(),
+        **_roles(request, unit),
+    }
+    return render(request, "liaison/ledger/item_detail.html", context)
+
+
+# The item's steps by URL name; each service checks who may take it and from which status.
+ITEM_STEPS: dict[str, Callable[..., RectificationItem]] = {
+    "submit-plan": ledger_services.submit_plan,
+    "approve-plan": ledger_services.approve_plan,
+    "start": ledger_services.start_work,
+    "submit": ledger_services.submit_for_signoff,
+}
+NOTED_STEPS: dict[str, Callable[..., RectificationItem]] = {
+    "sign-off": ledger_services.sign_off,
+    "return": ledger_services.return_item,
+    "keep-long-term": ledger_services.keep_as_long_term,
+}
+
+
+@login_required
+@require_POST
+def item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    item = _item_or_404(request, pk, "change")
+    target = reverse("liaison:item-detail", args=[item.pk])
+    if step in ITEM_STEPS:
+        return run_service(request, target, lambda: ITEM_STEPS[step](by=request.user, item=item))
+    if step in NOTED_STEPS:
+        form = NoteForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        return run_service(request, target, lambda: NOTED_STEPS[step](by=request.user, item=item, note=note))
+    raise Http404
+
+
+@login_required
+@require_POST
+def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_or_404(request, pk, "change")
+    target = reverse("liaison:item-detail", args=[item.pk])
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return run_service(request, target, lambda: None)
+    data = form.cleaned_data
+    files = [(data["evidence"], data["evidence"].name)] if data["evidence"] else []
+    return run_service(
+        request,
+        target,
+        lambda: ledger_services.record_progress(
+            by=request.user, item=item, note=data["note"], progress_pct=data["progress_pct"], files=files
+        ),
+    )
+
+
+@login_required
+def item_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_or_404(request, pk)
+    if not acts_for_group(request.user, item.problem.feedback.inspected_unit):
+        raise Http404
+    data = rectification_notice(item, today=timezone.localdate())
+    return _attachment(data, f"整改督办通知-{item.problem.seq}.{item.seq}.docx", DOCX)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_for_user_or_404(
+        RectificationReport.objects.select_related("inspected_unit"), request.user, "view", pk=pk
+    )
+    target = reverse("liaison:ledger", args=[report.inspected_unit_id])
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return run_service(request, target, lambda: None)
+    upload = form.cleaned_data["file"]
+    return run_service(
+        request,
+        target,
+        lambda: ledger_services.submit_report(
+            by=request.user,
+            report=report,
+            upload=upload,
+            name=upload.name,
+            principal_signed=form.cleaned_data["principal_signed"],
+        ),
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The office's rectification overview: per round, per unit numbers."""
+    if not request.user.has_perm("liaison.view_rectificationitem"):
+        raise Http404
+    rounds = list(InspectionRound.objects.order_by("-year", "-committee_term", "-round_no"))
+    chosen = next((r for r in rounds if str(r.pk) == request.GET.get("round")), rounds[0] if rounds else None)
+    rows = unit_numbers(InspectedUnit.objects.filter(inspection_round=chosen)) if chosen else []
+    delivered = set(
+        Feedback.objects.filter(inspected_unit__inspection_round=chosen).values_list("inspected_unit_id", flat=True)
+    )
+    context = {"rounds": rounds, "chosen": chosen, "rows": rows, "with_feedback": delivered}
+    return render(request, "liaison/ledger/overview.html", context)

@@ -1,0 +1,159 @@
+"""The office's view of the units' liaison offices, the unit page and the officer's portal."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clues.views.common import service_errors_to_messages
+from core.permissions import get_for_user_or_404
+from inspection.models import InspectedUnit, InspectionRound
+from liaison.models import HandoverRecord, LiaisonAssignment
+from liaison.office_forms import AppointOfficerForm, OfficeForm
+from liaison.services import contact, offices
+
+
+def unit_or_404(request: HttpRequest, pk: int) -> InspectedUnit:
+    """The unit, for its office, its group's current members and its current officer only.
+
+    Viewing a unit is wider (the clue custodian reads round plans), but its liaison records
+    belong to those three sides (DOMAIN §5.3); anyone else gets the same 404 as for a
+    foreign unit.
+    """
+    unit = get_for_user_or_404(
+        InspectedUnit.objects.select_related("org_unit", "group", "inspection_round"), request.user, pk=pk
+    )
+    if not offices.works_on(request.user, unit):
+        raise Http404
+    return unit
+
+
+def _office_only(request: HttpRequest) -> None:
+    if not request.user.has_perm("liaison.change_liaisonoffice"):
+        raise Http404
+
+
+@login_required
+def office_home(request: HttpRequest) -> HttpResponse:
+    """The office's entry: open rounds, and the units whose contact has gone quiet."""
+    _office_only(request)
+    days = settings.LIAISON_QUIET_WORKING_DAYS
+    return render(
+        request,
+        "liaison/offices/office_home.html",
+        {
+            "rounds": InspectionRound.objects.for_user(request.user).filter(status__in=contact.OPEN_ROUND_STATUSES),
+            "quiet": contact.quiet_units(timezone.localdate(), days),
+            "quiet_days": days,
+        },
+    )
+
+
+@login_required
+def round_units(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """Each unit of a round: its office, current officer, last contact and whether it has gone quiet."""
+    _office_only(request)
+    inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
+    current = Prefetch(
+        "liaison_office__assignments",
+        queryset=LiaisonAssignment.objects.filter(end_date__isnull=True).select_related("person"),
+        to_attr="current_officers",
+    )
+    units = (
+        contact.with_last_contact(inspection_round.inspected_units.all())
+        .select_related("org_unit", "group", "liaison_office")
+        .prefetch_related(current)
+        .order_by("group__number", "org_unit__name")
+    )
+    quiet = set(
+        contact.quiet_units(timezone.localdate()).filter(inspection_round=inspection_round).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "liaison/offices/round_units.html",
+        {"round": inspection_round, "units": units, "quiet": quiet, "quiet_days": settings.LIAISON_QUIET_WORKING_DAYS},
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_or_404(request, pk)
+    office = getattr(unit, "liaison_office", None)
+    assignments = (
+        LiaisonAssignment.objects.filter(liaison_office__inspected_unit=unit).select_related("person")
+        if office
+        else LiaisonAssignment.objects.none()
+    )
+    can_manage = request.user.has_perm("liaison.change_liaisonoffice")
+    return render(
+        request,
+        "liaison/offices/unit_detail.html",
+        {
+            "unit": unit,
+            "office": office,
+            "assignments": assignments,
+            "recent_contacts": unit.contact_log.select_related("author")[:5],
+            "open_handovers": unit.handovers.filter(status=HandoverRecord.Status.REQUESTED).count(),
+            "office_form": OfficeForm(initial=_office_initial(office)) if can_manage else None,
+            "appoint_form": AppointOfficerForm(inspected_unit=unit) if can_manage and office else None,
+        },
+    )
+
+
+def _office_initial(office) -> dict:
+    if office is None:
+        return {}
+    return {"established_at": office.established_at, "location": office.location, "phone": office.phone}
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def office_set_up(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    unit = unit_or_404(request, pk)
+    form = OfficeForm(request.POST)
+    if form.is_valid():
+        offices.set_up_office(by=request.user, inspected_unit=unit, **form.cleaned_data)
+        messages.success(request, _("Liaison office saved."))
+    else:
+        _form_errors(request, form)
+    return redirect("liaison:unit-detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def officer_appoint(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    unit = unit_or_404(request, pk)
+    office = getattr(unit, "liaison_office", None)
+    if office is None:
+        raise Http404
+    form = AppointOfficerForm(request.POST, inspected_unit=unit)
+    if form.is_valid():
+        offices.appoint_officer(by=request.user, office=office, **form.cleaned_data)
+        messages.success(request, _("Liaison officer appointed."))
+    else:
+        _form_errors(request, form)
+    return redirect("liaison:unit-detail", pk=unit.pk)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+def my_unit(request: HttpRequest) -> HttpResponse:
+    """The liaison officer's portal: the page of the unit they serve now."""
+    unit = offices.officer_units(request.user).first()
+    if unit is None:
+        raise Http404
+    return redirect("liaison:unit-detail", pk=unit.pk)

@@ -1,0 +1,148 @@
+"""Pages of the ledger: the permission matrix, the clue link, export, notice and query counts."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.docx import document_text
+from liaison.models import RectificationItem
+from liaison.services import ledger as ledger_services
+from tests.conftest import assert_matrix, role_keys
+from tests.liaison.ledger_fixtures import PLAN, appoint, draft_feedback, evidence, ledger_fixture  # noqa: F401 - fixture
+
+OFFICE = ("office_head", "office_staff", "clue_custodian")
+GROUP_A = ("leader_a", "member_a")
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_ledger_pages_matrix(ledger):
+    world = ledger.world
+    expected = role_keys(*OFFICE, *GROUP_A, "liaison_a")
+    assert_matrix(world, reverse("liaison:feedback", args=[world.unit_a.pk]), expected)
+    assert_matrix(world, reverse("liaison:ledger", args=[world.unit_a.pk]), expected)
+    assert_matrix(world, reverse("liaison:item-detail", args=[ledger.item.pk]), expected)
+    assert_matrix(world, reverse("liaison:ledger-export", args=[world.unit_a.pk]), expected)
+    notice = role_keys("office_head", "office_staff", "leader_a")
+    assert_matrix(world, reverse("liaison:item-notice", args=[ledger.item.pk]), notice)
+    assert_matrix(world, reverse("liaison:rectification-overview"), role_keys(*OFFICE))
+
+
+def test_officer_of_unit_b_gets_404_on_unit_a(ledger):
+    client = _client(ledger.officer_b)
+    for url in (
+        reverse("liaison:feedback", args=[ledger.world.unit_a.pk]),
+        reverse("liaison:ledger", args=[ledger.world.unit_a.pk]),
+        reverse("liaison:item-detail", args=[ledger.item.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("liaison:item-step", args=[ledger.item.pk, "submit-plan"])).status_code == 404
+
+
+def test_officer_b_gets_404_on_unit_as_evidence(ledger):
+    leader = ledger.world.users["leader_a"]
+    item = ledger_services.submit_plan(by=ledger.officer, item=ledger.item)
+    item = ledger_services.approve_plan(by=leader, item=item)
+    item = ledger_services.start_work(by=ledger.officer, item=item)
+    ledger_services.record_progress(by=ledger.officer, item=item, note="x", progress_pct=10, files=[evidence()])
+    stored = item.evidence_files.get()
+    url = reverse("core:file-download", args=[stored.pk])
+    assert _client(ledger.officer).get(url).status_code == 200
+    assert _client(ledger.officer_b).get(url).status_code == 404
+    assert _client(ledger.world.users["member_b"]).get(url).status_code == 404
+
+
+def test_before_delivery_the_officer_sees_nothing(world):
+    appoint(world, world.unit_a, world.users["liaison_a"])
+    _feedback, problem = draft_feedback(world)
+    item = ledger_services.add_item(by=world.users["leader_a"], problem=problem, **PLAN)
+    client = _client(world.users["liaison_a"])
+    for url in (
+        reverse("liaison:feedback", args=[world.unit_a.pk]),
+        reverse("liaison:ledger", args=[world.unit_a.pk]),
+        reverse("liaison:item-detail", args=[item.pk]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_clue_column_hidden_from_officer_and_member(ledger):
+    url = reverse("liaison:feedback", args=[ledger.world.unit_a.pk])
+    for key in ("liaison_a", "member_a", "leader_a", "office_staff"):
+        assert b"clue-link" not in _client(ledger.world.users[key]).get(url).content
+    assert b"clue-link" in _client(ledger.world.users["office_head"]).get(url).content
+
+
+def test_officer_walks_the_item_through_the_pages(ledger):
+    officer, leader = _client(ledger.officer), _client(ledger.world.users["leader_a"])
+    step = lambda name: reverse("liaison:item-step", args=[ledger.item.pk, name])  # noqa: E731
+    officer.post(step("submit-plan"))
+    leader.post(step("approve-plan"))
+    officer.post(step("start"))
+    upload, name = evidence()
+    upload.name = name
+    officer.post(
+        reverse("liaison:item-progress", args=[ledger.item.pk]),
+        {"progress_pct": 100, "note": "完成", "evidence": upload},
+    )
+    officer.post(step("submit"))
+    leader.post(step("sign-off"), {"note": "核验"})
+    ledger.item.refresh_from_db()
+    assert ledger.item.status == RectificationItem.Status.SIGNED_OFF
+    assert ledger.item.evidence_files.count() == 1
+
+
+def test_member_cannot_sign_off_through_the_page(ledger):
+    client = _client(ledger.world.users["member_a"])
+    response = client.post(reverse("liaison:item-step", args=[ledger.item.pk, "approve-plan"]))
+    assert response.status_code in (302, 404)
+    ledger.item.refresh_from_db()
+    assert ledger.item.status == RectificationItem.Status.ISSUED
+
+
+def test_export_has_one_row_per_item_in_the_customary_layout(ledger):
+    ledger_services.add_item(by=ledger.officer, problem=ledger.problem, **PLAN)
+    response = _client(ledger.world.users["office_staff"]).get(
+        reverse("liaison:ledger-export", args=[ledger.world.unit_a.pk])
+    )
+    import io
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "问题类别", "问题描述", "整改措施")
+    assert [r[0] for r in rows[1:]] == ["1.1", "1.2"]
+    assert rows[1][6] == "李主任"
+
+
+def test_notice_docx_names_unit_measure_and_deadline(ledger):
+    response = _client(ledger.world.users["leader_a"]).get(reverse("liaison:item-notice", args=[ledger.item.pk]))
+    text = document_text(response.content)
+    assert ledger.world.unit_a.org_unit.name in text
+    assert PLAN["measure"] in text
+    assert "整改督办通知" in text
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_ledger_and_overview_queries_do_not_grow_with_rows(ledger):
+    client = _client(ledger.world.users["office_staff"])
+    urls = [
+        reverse("liaison:ledger", args=[ledger.world.unit_a.pk]),
+        reverse("liaison:feedback", args=[ledger.world.unit_a.pk]),
+        reverse("liaison:rectification-overview"),
+        reverse("liaison:item-detail", args=[ledger.item.pk]),
+    ]
+    before = [_count(client, url) for url in urls]
+    for _ in range(5):
+        ledger_services.add_item(by=ledger.officer, problem=ledger.problem, **PLAN)
+    after = [_count(client, url) for url in urls]
+    assert before == after
