@@ -50,3 +50,7 @@ class FollowUpForm(forms.Form):
     reopen = forms.ModelMultipleChoiceField(
         label=_("Reopen items"), queryset=RectificationItem.objects.none(), required=False
     )
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(label=_("Ledger workbook (.xlsx)"))

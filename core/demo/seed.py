@@ -93,6 +93,7 @@ def seed_demo() -> None:
     seed_history(orgs, people, round_1)
     talent.seed_case_work(orgs, people)
     talent.seed_zone(orgs)
+    liaison.seed_liaison_work(round_1)  # after the secondments: group 1's seconded member asks for materials
 
 
 def account_rows() -> list[tuple[Any, ...]]:

@@ -42,14 +42,21 @@ def may_receive(user: Any, inspected_unit: InspectedUnit) -> bool:
 
 @transaction.atomic
 def request_materials(
-    *, by: Any, inspected_unit: InspectedUnit, item: str, category: str, due_at: date | None, note: str = ""
+    *,
+    by: Any,
+    inspected_unit: InspectedUnit,
+    item: str,
+    category: str,
+    due_at: date | None,
+    note: str = "",
+    now: datetime | None = None,
 ) -> HandoverRecord:
     if not may_request(by, inspected_unit):
         raise ValidationError(_("Only the unit's inspection group or the office may ask for materials."))
     handover = HandoverRecord(
         inspected_unit=inspected_unit,
         requested_by=by,
-        requested_at=timezone.now(),
+        requested_at=now or timezone.now(),
         item=item,
         category=category,
         due_at=due_at,
@@ -73,18 +80,18 @@ def request_materials(
 
 
 @transaction.atomic
-def deliver(*, by: Any, handover: HandoverRecord, note: str = "") -> HandoverRecord:
-    return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note)
+def deliver(*, by: Any, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
+    return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note, now=now)
 
 
 @transaction.atomic
-def confirm_receipt(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
-    return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive)
+def confirm_receipt(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+    return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive, now=now)
 
 
 @transaction.atomic
-def record_return(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
-    return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive)
+def record_return(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+    return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive, now=now)
 
 
 @transaction.atomic
@@ -92,7 +99,15 @@ def cancel(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.CANCELLED, may_receive)
 
 
-def _move(by: Any, handover: HandoverRecord, source: str, target: str, allowed: Any, note: str = "") -> HandoverRecord:
+def _move(
+    by: Any,
+    handover: HandoverRecord,
+    source: str,
+    target: str,
+    allowed: Any,
+    note: str = "",
+    now: datetime | None = None,
+) -> HandoverRecord:
     handover = HandoverRecord.objects.select_for_update().select_related("inspected_unit").get(pk=handover.pk)
     if not allowed(by, handover.inspected_unit):
         raise ValidationError(_("You may not do this for this handover."))
@@ -101,7 +116,7 @@ def _move(by: Any, handover: HandoverRecord, source: str, target: str, allowed: 
             _("This handover is %(status)s now; reload the page.") % {"status": handover.get_status_display()}
         )
     before = audit.snapshot(handover)
-    now = timezone.now()
+    now = now or timezone.now()
     handover.status = target
     if target == Status.DELIVERED:
         handover.delivered_at, handover.delivered_by = now, by

@@ -1,23 +1,29 @@
-"""The unit's ledger, an item's page with its steps, the office's overview, export and notice."""
+"""The unit's ledger, an item's page with its steps, the office's overview, export, import and notice."""
 
+import base64
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import FileRejected, checked_upload
 from core.models import Reminder
 from core.permissions import get_for_user_or_404
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.ledger_documents import rectification_notice
 from liaison.ledger_excel import ledger_workbook
-from liaison.ledger_forms import ItemForm, NoteForm, ProgressForm, ReportForm
+from liaison.ledger_forms import ItemForm, LedgerUploadForm, NoteForm, ProgressForm, ReportForm
+from liaison.ledger_import import build_ledger_error_workbook, import_ledger, parse_ledger
 from liaison.models import Feedback, FeedbackProblem, RectificationItem, RectificationReport
 from liaison.selectors import ledger_items, ledger_problems, unit_numbers
 from liaison.services import ledger as ledger_services
@@ -26,6 +32,9 @@ from liaison.views.feedback import run_service, unit_feedback_or_404
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The marked workbook of the last refused ledger import waits in the session, with its unit.
+ERRORS_SESSION_KEY = "liaison_ledger_errors"
+MAX_SESSION_WORKBOOK = 2 * 1024 * 1024
 
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -38,11 +47,13 @@ def _roles(request: HttpRequest, unit: InspectedUnit) -> dict[str, bool]:
     return {"is_officer": is_unit_officer(request.user, unit), "is_group_side": acts_for_group(request.user, unit)}
 
 
-@login_required
-def ledger(request: HttpRequest, unit_pk: int) -> HttpResponse:
-    unit, feedback = unit_feedback_or_404(request, unit_pk)
-    if feedback is None:
-        raise Http404
+def may_add_items(user: Any, unit: InspectedUnit, feedback: Feedback) -> bool:
+    """As add_item decides: the group's leaders or the office, or the officer once delivered."""
+    officer_may = feedback.status == Feedback.Status.DELIVERED and is_unit_officer(user, unit)
+    return officer_may or acts_for_group(user, unit)
+
+
+def _ledger_page(request: HttpRequest, unit: InspectedUnit, feedback: Feedback, **extra: Any) -> HttpResponse:
     reports = RectificationReport.objects.filter(inspected_unit=unit).select_related("file").order_by("due_date")
     context = {
         "unit": unit,
@@ -52,9 +63,85 @@ def ledger(request: HttpRequest, unit_pk: int) -> HttpResponse:
         "item_form": ItemForm(),
         "report_form": ReportForm(),
         "today": timezone.localdate(),
+        "may_import": may_add_items(request.user, unit, feedback),
+        "import_form": LedgerUploadForm(),
         **_roles(request, unit),
+        **extra,
     }
     return render(request, "liaison/ledger/ledger.html", context)
+
+
+@login_required
+def ledger(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit, feedback = unit_feedback_or_404(request, unit_pk)
+    if feedback is None:
+        raise Http404
+    return _ledger_page(request, unit, feedback)
+
+
+def _importer_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback]:
+    unit, feedback = unit_feedback_or_404(request, unit_pk)
+    if feedback is None or not may_add_items(request.user, unit, feedback):
+        raise Http404
+    return unit, feedback
+
+
+@login_required
+@require_POST
+def ledger_import(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """Check a ledger workbook and, only when every row is right, add all its items at once.
+
+    A workbook with problems writes nothing: the page lists every problem, and the marked
+    workbook can be downloaded to correct and upload again. Rows already in the ledger are skipped.
+    """
+    unit, feedback = _importer_or_404(request, unit_pk)
+    form = LedgerUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _ledger_page(request, unit, feedback, import_form=form, import_open=True)
+    upload = form.cleaned_data["file"]
+    request.session.pop(ERRORS_SESSION_KEY, None)
+    try:
+        with checked_upload(upload=upload, name=upload.name, allowed_kinds={"xlsx"}) as checked:
+            result = parse_ledger(checked.path, kind=checked.kind, feedback=feedback)
+            if not result.ok:
+                data = build_ledger_error_workbook(checked.path, kind=checked.kind, result=result)
+                if len(data) <= MAX_SESSION_WORKBOOK:
+                    request.session[ERRORS_SESSION_KEY] = {"unit": unit.pk, "data": base64.b64encode(data).decode()}
+    except FileRejected as exc:
+        form.add_error("file", exc.messages)
+        return _ledger_page(request, unit, feedback, import_form=form, import_open=True)
+    if result.ok:
+        try:
+            items, skipped = import_ledger(by=request.user, feedback=feedback, result=result)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(count)s items imported; %(skipped)s rows already in the ledger were skipped.")
+                % {"count": len(items), "skipped": skipped},
+            )
+            return redirect("liaison:ledger", unit_pk=unit.pk)
+    return _ledger_page(
+        request,
+        unit,
+        feedback,
+        import_form=form,
+        import_open=True,
+        import_issues=result.issues,
+        has_error_workbook=ERRORS_SESSION_KEY in request.session,
+    )
+
+
+@login_required
+def ledger_import_errors(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """This user's last refused ledger of this unit, with every problem marked on its cell."""
+    unit, _feedback = _importer_or_404(request, unit_pk)
+    stored = request.session.get(ERRORS_SESSION_KEY)
+    if not stored or stored.get("unit") != unit.pk:
+        raise Http404
+    return _attachment(base64.b64decode(stored["data"]), f"错误标注-{unit.org_unit.name}整改台账.xlsx", XLSX)
 
 
 @login_required

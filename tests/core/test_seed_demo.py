@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from clues.importing import spec
 from clues.models import (
@@ -25,6 +28,18 @@ from clues.models import (
 from core.demo import data
 from core.models import AuditLog, Notification, Organisation, Person, Reminder, User
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
+from liaison.models import (
+    ContactLogEntry,
+    Feedback,
+    FeedbackProblem,
+    FollowUpCheck,
+    HandoverRecord,
+    LiaisonAssignment,
+    LiaisonOffice,
+    RectificationItem,
+    RectificationReport,
+    RectificationUpdate,
+)
 from talentpool.models import (
     CaseWorkAssignment,
     CollaborationZone,
@@ -59,6 +74,16 @@ COUNTED = [
     RecusalDeclaration,
     CaseWorkAssignment,
     CollaborationZone,
+    LiaisonOffice,
+    LiaisonAssignment,
+    ContactLogEntry,
+    HandoverRecord,
+    Feedback,
+    FeedbackProblem,
+    RectificationItem,
+    RectificationUpdate,
+    RectificationReport,
+    FollowUpCheck,
 ]
 
 # DOMAIN §2.4, in order.
@@ -587,8 +612,6 @@ class TestSeededLiaison:
     """Round 1's liaison offices (DOMAIN §4.3): one current officer per unit, one replaced."""
 
     def test_every_round_one_unit_has_one_current_officer_and_one_was_replaced(self, seeded: str) -> None:
-        from liaison.models import LiaisonAssignment
-
         first = InspectionRound.objects.order_by("year", "round_no").first()
         current = LiaisonAssignment.objects.filter(
             liaison_office__inspected_unit__inspection_round=first, end_date__isnull=True
@@ -602,3 +625,92 @@ class TestSeededLiaison:
         assert officer.person.name == "周敏"
         visible = list(InspectedUnit.objects.for_user(officer).values_list("org_unit__short_name", flat=True))
         assert visible == ["区住建局"]
+
+    def test_every_unit_has_contact_entries_over_several_channels(self, seeded: str) -> None:
+        for unit in InspectedUnit.objects.filter(inspection_round=first_round()):
+            entries = ContactLogEntry.objects.filter(inspected_unit=unit)
+            assert entries.count() >= 3, unit
+            assert entries.values("channel").distinct().count() >= 3, unit
+        assert set(ContactLogEntry.objects.values_list("channel", flat=True)) == set(ContactLogEntry.Channel.values)
+
+    def test_handovers_are_in_every_state_and_one_is_cancelled(self, seeded: str) -> None:
+        from django.db.models import Count
+
+        by_state = dict(HandoverRecord.objects.values_list("status").annotate(n=Count("pk")))
+        assert by_state == {"requested": 2, "delivered": 3, "received": 3, "returned": 4, "cancelled": 1}
+        for unit in InspectedUnit.objects.filter(inspection_round=first_round()):
+            assert unit.handovers.count() >= 3, unit
+        returned = HandoverRecord.objects.filter(status="returned")
+        assert all(h.delivered_by_id and h.received_by_id and h.returned_at for h in returned)
+        assert {
+            h.delivered_by.username
+            for h in HandoverRecord.objects.filter(
+                inspected_unit__org_unit__short_name="区住建局", delivered_by__isnull=False
+            )
+        } == {"liaison_officer"}
+
+    def test_feedback_is_delivered_to_the_four_units_with_problems_and_report_rows(self, seeded: str) -> None:
+        delivered = Feedback.objects.filter(inspected_unit__inspection_round=first_round(), status="delivered")
+        assert delivered.count() == 4
+        for feedback in delivered:
+            assert feedback.problems.count() == 3
+            assert all(problem.items.exists() for problem in feedback.problems.all())  # DOMAIN §2.6
+            assert feedback.meeting_date.isoformat().startswith("2017-11")
+            assert feedback.document_id is not None
+            kinds = set(
+                RectificationReport.objects.filter(inspected_unit=feedback.inspected_unit).values_list(
+                    "kind", flat=True
+                )
+            )
+            assert kinds == {"plan", "final"}
+
+    def test_every_item_status_appears_and_some_items_are_overdue(self, seeded: str) -> None:
+        from liaison.selectors import overdue_q
+
+        assert set(RectificationItem.objects.values_list("status", flat=True)) == set(RectificationItem.Status.values)
+        overdue = RectificationItem.objects.filter(overdue_q(timezone.localdate()))
+        assert 0 < overdue.count() < RectificationItem.objects.count()
+        deadlines = RectificationItem.objects.values_list("deadline", flat=True)
+        assert min(deadlines) >= date(2017, 12, 1)
+        assert max(deadlines) <= date(2018, 6, 30)
+        for item in RectificationItem.objects.filter(
+            status__in=["signed_off", "pending_signoff", "long_term_maintained"]
+        ):
+            assert item.evidence_files.exists(), item
+            assert item.completed_at is not None, item
+        reopened = RectificationItem.objects.get(status="reopened")
+        assert reopened.follow_up_checks.count() == 1
+        returned = RectificationItem.objects.get(status="in_progress")
+        assert returned.sign_off_note  # returned with a note
+
+    def test_stats_report_the_liaison_and_rectification_figures(self, seeded: str) -> None:
+        out = StringIO()
+        call_command("stats", "--json", stdout=out)
+        figures = json.loads(out.getvalue())
+        assert figures["liaison_officer_count"] == 4
+        assert figures["rectification_item_count"] == 19
+        assert figures["rectification_signed_off_count"] == 3
+        assert figures["rectification_overdue_count"] == 15  # neither signed off nor long-term, deadlines in 2018
+        assert figures["rectification_completion_rate"] == 0.2105  # (3 signed off + 1 long-term) / 19
+        assert figures["rectification_on_time_rate"] == 0.6667  # one of the three signed off late
+
+    def test_the_liaison_officer_sees_its_unit_s_ledger_only(self, seeded: str) -> None:
+        officer = User.objects.get(username="liaison_officer")
+        visible = RectificationItem.objects.for_user(officer)
+        own = RectificationItem.objects.filter(problem__feedback__inspected_unit__org_unit__short_name="区住建局")
+        assert set(visible) == set(own)
+        assert own.count() == 10
+        other = RectificationItem.objects.exclude(pk__in=own).first()
+        client = Client()
+        client.force_login(officer)
+        assert client.get(reverse("liaison:item-detail", args=[own.first().pk])).status_code == 200
+        assert client.get(reverse("liaison:item-detail", args=[other.pk])).status_code == 404
+
+    def test_no_liaison_reminder_is_left_pending_in_the_past(self, seeded: str) -> None:
+        assert Reminder.objects.filter(kind__startswith="rectification.").exists()
+        assert Reminder.objects.filter(kind__startswith="handover.").exists()
+        assert not Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lt=timezone.now()).exists()
+
+
+def first_round() -> InspectionRound:
+    return InspectionRound.objects.order_by("year", "round_no").first()
