@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "talentpool",
     "clues",
     "liaison",
+    "reports",
 ]
 
 MIDDLEWARE = [

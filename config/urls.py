@@ -17,6 +17,7 @@ urlpatterns = [
     path("rounds/", include("inspection.urls")),
     path("", include("talentpool.urls")),
     path("", include("liaison.urls")),
+    path("", include("reports.urls")),
     path("", include("clues.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Read-only views across the apps: the dashboard, the deadline board, scorecards, search."""
+
+    name = "reports"
+    verbose_name = _("Reports")
