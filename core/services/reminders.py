@@ -51,7 +51,7 @@ class PlannedReminder:
 
 
 def schedule_reminders(*, target: models.Model, plan: Iterable[PlannedReminder]) -> int:
-    """Record the reminders to send about target; rows that exist already are left alone."""
+    """Record the reminders to send about target; rows that exist already are left alone. Returns how many are new."""
     ct = ContentType.objects.get_for_model(target)
     rows = [
         Reminder(target_type=ct, target_id=str(target.pk), kind=p.kind, due_at=p.due_at, level=p.level) for p in plan
@@ -59,8 +59,12 @@ def schedule_reminders(*, target: models.Model, plan: Iterable[PlannedReminder])
     for row in rows:
         if row.kind not in _KINDS:
             raise ValueError(f"Unknown reminder kind {row.kind!r}")
-    created = Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    # bulk_create with ignore_conflicts returns every row it was given: count the new ones first.
+    planned = Reminder.objects.filter(target_type=ct, target_id=str(target.pk), kind__in={r.kind for r in rows})
+    existing = set(planned.values_list("kind", "due_at"))
+    new = [row for row in rows if (row.kind, row.due_at) not in existing]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def cancel_reminders(*, target: models.Model, kinds: Iterable[str] | None = None) -> int:

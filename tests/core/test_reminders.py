@@ -53,7 +53,7 @@ def _rows(target):
 def test_scheduling_the_same_plan_twice_creates_one_row(target):
     plan = _plan()
     assert reminders.schedule_reminders(target=target, plan=plan) == 1
-    reminders.schedule_reminders(target=target, plan=plan)
+    assert reminders.schedule_reminders(target=target, plan=plan) == 0  # nothing new the second time
     assert _rows(target).count() == 1
 
 
