@@ -3,21 +3,22 @@ from django.db.models import Q
 from clues.models import Clue, InfoRequestLetter, OnlineOpinionItem, PartnerUnit
 from clues.selectors.funnel import funnel
 from core.statistics import statistic
+from inspection.models import InspectionRound
 from inspection.selectors import first_round
 
 
 @statistic("partner_unit_count")
-def partner_unit_count() -> int:
-    """DOMAIN §4.1 #1: active partners that received a main letter in the first round."""
-    first = first_round()
+def partner_unit_count(inspection_round: InspectionRound | None = None) -> int:
+    """DOMAIN §4.1 #1: active partners that received a main letter in the first round (or the given round)."""
+    first = inspection_round or first_round()
     main_sent = Q(letters__inspection_round=first, letters__kind="main", letters__sent_at__isnull=False)
     return PartnerUnit.objects.filter(main_sent, active=True).distinct().count() if first else 0
 
 
 @statistic("letters_sent")
-def letters_sent() -> int:
-    """DOMAIN §4.1 #2: main letters of the first round that have been sent."""
-    first = first_round()
+def letters_sent(inspection_round: InspectionRound | None = None) -> int:
+    """DOMAIN §4.1 #2: main letters of the first round (or of the given round) that have been sent."""
+    first = inspection_round or first_round()
     return (
         InfoRequestLetter.objects.filter(inspection_round=first, kind="main", sent_at__isnull=False).count()
         if first
@@ -26,9 +27,9 @@ def letters_sent() -> int:
 
 
 @statistic("partner_clue_count")
-def partner_clue_count() -> int:
-    """DOMAIN §4.1 #3: clues of the first round from partner letters, duplicates excluded."""
-    first = first_round()
+def partner_clue_count(inspection_round: InspectionRound | None = None) -> int:
+    """DOMAIN §4.1 #3: clues of the first round (or of the given round) from partner letters, duplicates excluded."""
+    first = inspection_round or first_round()
     if first is None:
         return 0
     return (
@@ -39,9 +40,9 @@ def partner_clue_count() -> int:
 
 
 @statistic("online_opinion_count")
-def online_opinion_count() -> int:
-    """DOMAIN §4.1 #4: relevant online-opinion items of the first round."""
-    first = first_round()
+def online_opinion_count(inspection_round: InspectionRound | None = None) -> int:
+    """DOMAIN §4.1 #4: relevant online-opinion items of the first round (or of the given round)."""
+    first = inspection_round or first_round()
     if first is None:
         return 0
     return OnlineOpinionItem.objects.filter(

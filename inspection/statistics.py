@@ -11,9 +11,9 @@ DISCIPLINE_BODIES = (
 
 
 @statistic("inspected_unit_count")
-def inspected_unit_count() -> int:
-    """DOMAIN §4.1 #5: inspected units of the first round."""
-    first = first_round()
+def inspected_unit_count(inspection_round: InspectionRound | None = None) -> int:
+    """DOMAIN §4.1 #5: inspected units of the first round (or of the given round)."""
+    first = inspection_round or first_round()
     return InspectedUnit.objects.filter(inspection_round=first).count() if first else 0
 
 
@@ -28,11 +28,10 @@ def seconded_share_by_round() -> dict[str, float | None]:
 
 
 @statistic("discipline_cadres_in_inspection")
-def discipline_cadres_in_inspection() -> int:
-    """DOMAIN §4.1 #14: people from the commission, its offices or stationed teams who sat in any group."""
-    return (
-        GroupMembership.objects.filter(person__home_unit__unit_type__in=DISCIPLINE_BODIES)
-        .values("person")
-        .distinct()
-        .count()
-    )
+def discipline_cadres_in_inspection(inspection_round: InspectionRound | None = None) -> int:
+    """DOMAIN §4.1 #14: people from the commission, its offices or stationed teams who sat in any group
+    (in any round, or in the given one)."""
+    memberships = GroupMembership.objects.all()
+    if inspection_round is not None:
+        memberships = memberships.filter(inspection_round=inspection_round)
+    return memberships.filter(person__home_unit__unit_type__in=DISCIPLINE_BODIES).values("person").distinct().count()

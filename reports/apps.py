@@ -7,3 +7,7 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # Registers the weekly digest with the reminder engine.
+        from reports import digest  # noqa: F401

@@ -36,3 +36,21 @@ def write_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count
+
+
+def write_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """Several sheets, each (title, headers, rows) as in write_table, in one write-only workbook."""
+    workbook = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        header_cells = []
+        for text in headers:
+            cell = WriteOnlyCell(sheet, value=str(text))
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([safe_cell_value(v) for v in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,7 +1,7 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from core.statistics import compute_all
 
@@ -11,9 +11,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON object keyed by statistic code")
+        parser.add_argument(
+            "--round",
+            type=int,
+            metavar="N",
+            help="restrict to the round with this id (figures no round narrows, like the pool size, are left out)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        figures = compute_all()
+        if options["round"] is None:
+            figures = compute_all()
+        else:
+            # The dashboard's selectors: the page's "selected round" column is this output.
+            from inspection.models import InspectionRound
+            from reports.dashboard import figures as dashboard_figures
+
+            inspection_round = InspectionRound.objects.filter(pk=options["round"]).first()
+            if inspection_round is None:
+                raise CommandError(f"No round with id {options['round']}.")
+            figures = dashboard_figures(inspection_round)
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, sort_keys=True))
             return

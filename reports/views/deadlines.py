@@ -1,0 +1,60 @@
+"""The deadline board and its workbook: the same rows, on screen and in .xlsx."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clues.views.common import XLSX, attachment
+from core import audit
+from core.excel.export import write_table
+from core.models import AuditLog
+from inspection.models import InspectionRound
+from reports.deadlines import (
+    EXPORT_HEADERS,
+    KINDS,
+    DeadlineFilters,
+    deadline_counts,
+    deadlines_for,
+    export_rows,
+    may_see_board,
+)
+
+
+@login_required
+def deadline_board(request: HttpRequest) -> HttpResponse:
+    if not may_see_board(request.user):
+        raise Http404
+    filters = DeadlineFilters.from_query(request.GET)
+    rows = deadlines_for(request.user, filters)
+    return render(
+        request,
+        "reports/deadlines.html",
+        {
+            "rows": rows,
+            "counts": deadline_counts(rows),
+            "filters": filters,
+            "kinds": [(kind, label) for kind, label in KINDS.items()],
+            "rounds": InspectionRound.objects.for_user(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def deadline_export(request: HttpRequest) -> HttpResponse:
+    """What the board shows under the same filters, as a workbook."""
+    if not may_see_board(request.user):
+        raise Http404
+    filters = DeadlineFilters.from_query(request.GET)
+    rows = deadlines_for(request.user, filters)
+    data, count = write_table(str(_("Deadlines")), [str(h) for h in EXPORT_HEADERS], export_rows(rows))
+    audit.log_action(
+        user=request.user,
+        action=AuditLog.Action.EXPORT,
+        obj=request.user,
+        request=request,
+        note=_("%(count)s deadlines") % {"count": count},
+    )
+    return attachment(data, _("deadlines.xlsx"), XLSX)

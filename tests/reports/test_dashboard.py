@@ -1,0 +1,323 @@
+"""The dashboard (issue 7): every DOMAIN §4.1 figure on the page, in `stats --json`, in the
+workbook and in the .docx summary is the same number; access; drill-down; query counts."""
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO, StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from clues.models import Clue, Receiver
+from clues.selectors.registry import ClueFilters, clue_registry
+from clues.services import dispositions, transfers
+from core.docx import document_text
+from core.models import User
+from core.navigation import nav_items_for
+from core.statistics import compute_all
+from inspection import services as rounds
+from inspection.models import InspectionRound
+from inspection.selectors import seconded_share
+from reports import dashboard
+from tests.clues.lifecycle import received, step
+from tests.conftest import assert_matrix, make_user, role_keys
+from tests.factories import PersonFactory
+
+URL = "/dashboard/"
+
+
+def stats(*args: str) -> dict[str, Any]:
+    out = StringIO()
+    call_command("stats", "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def page_values(html: str) -> dict[str, tuple[str, str]]:
+    """code → (selected-round cell, overall cell) as the page shows them, links stripped."""
+    values = {}
+    for code, body in re.findall(r'<tr id="metric-(\w+)".*?>(.*?)</tr>', html, re.S):
+        cells = re.findall(r'<td class="num" data-value="\w+">(.*?)</td>', body, re.S)
+        values[code] = tuple(re.sub(r"<[^>]+>", "", c).strip() for c in cells)
+    return values
+
+
+# --- on the demo data (DOMAIN §4.3) -----------------------------------------------------
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Seed once for the class (as tests/core/test_seed_demo.py does), rolled back after it."""
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(demo: None, db: Any) -> None:
+    return None
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def first_round() -> InspectionRound:
+    return InspectionRound.objects.order_by("year", "committee_term", "round_no").first()
+
+
+ROUND_ONE = {
+    "partner_unit_count": 12,
+    "letters_sent": 12,
+    "partner_clue_count": 46,
+    "online_opinion_count": 12,
+    "inspected_unit_count": 4,
+    "liaison_officer_count": 4,
+    "transferred_clue_count": 21,
+    "concluded_clue_count": 21,
+    "case_filed_count": 5,
+}
+OVERALL = {
+    "partner_unit_count": 12,
+    "letters_sent": 12,
+    "partner_clue_count": 46,
+    "online_opinion_count": 12,
+    "inspected_unit_count": 4,
+    "liaison_officer_count": 4,
+    "talent_pool_size": 75,
+    "transferred_clue_count": 173,
+    "concluded_clue_count": 152,
+    "case_filed_count": 37,
+    "case_conversion_rate": 0.2434,
+    "inspection_cadres_in_case_work": 14,
+    "discipline_cadres_in_inspection": 25,
+    "pool_count": 2,
+    "unconcluded_transferred": 21,
+    "concluded_without_case": 115,
+    "conclusion_rate": 0.8786,
+    "transfer_to_case_rate": 0.2139,
+}
+
+
+@pytest.mark.usefixtures("seeded")
+class TestOnTheDemo:
+    def test_the_dashboard_figures_are_the_registry_s_and_the_report_s(self) -> None:
+        figures = dashboard.figures()
+        assert figures == compute_all()
+        for code, value in OVERALL.items():
+            assert figures[code] == value, code
+        assert list(figures["seconded_share"].values()) == [0.5714] * 6
+
+    def test_stats_json_and_round_option_call_the_dashboard_selectors(self) -> None:
+        assert stats() == json.loads(json.dumps(dashboard.figures()))
+        one = first_round()
+        by_round = stats("--round", str(one.pk))
+        assert by_round == json.loads(json.dumps(dashboard.figures(one)))
+        for code, value in ROUND_ONE.items():
+            assert by_round[code] == value, code
+        assert by_round["seconded_share"] == {one.title: 0.5714}
+        assert by_round["case_conversion_rate"] == 0.2381  # 5 ÷ 21
+        for code in dashboard.NOT_BY_ROUND:
+            assert code not in by_round
+
+    def test_every_round_s_funnel_adds_up_to_the_total(self) -> None:
+        per_round = [dashboard.figures(r) for r in InspectionRound.objects.order_by(*dashboard.ROUND_ORDER)]
+        assert [f["transferred_clue_count"] for f in per_round] == [21, 28, 30, 32, 30, 32]
+        assert sum(f["concluded_clue_count"] for f in per_round) == 152
+        assert sum(f["case_filed_count"] for f in per_round) == 37
+
+    def test_the_seconded_share_of_one_query_equals_the_selector_s(self) -> None:
+        for r in dashboard.rounds():
+            seconded, total = seconded_share(r)
+            assert (r.n_seconded, r.n_members) == (seconded, total)
+
+    def test_the_page_shows_every_figure_as_stats_json_does(self) -> None:
+        one = first_round()
+        response = client_for("office_head").get(URL, {"round": one.pk})
+        assert response.status_code == 200
+        shown = page_values(response.content.decode())
+        overall, in_round = dashboard.figures(), dashboard.figures(one)
+        assert set(shown) == set(overall)
+        for code, (round_cell, overall_cell) in shown.items():
+            assert overall_cell == dashboard.display(code, overall[code]), code
+            expected = dashboard.display(code, in_round[code]) if code in in_round else "—"
+            assert round_cell == expected, code
+        assert shown["case_conversion_rate"][1] == "24%"
+        assert shown["conclusion_rate"][1] == "87.9%"
+        assert shown["transfer_to_case_rate"][1] == "21.4%"
+
+    def test_the_conversion_rate_drills_down_to_the_concluded_clues(self) -> None:
+        head = User.objects.get(username="office_head")
+        html = client_for("office_head").get(URL).content.decode()
+        link = re.search(r'id="conversion-rate-link" href="([^"]+)"', html).group(1)
+        assert link == reverse("clues:clue-list") + "?funnel=concluded"
+        assert clue_registry(head, ClueFilters(funnel="concluded")).count() == 152
+        listed = client_for("office_head").get(link)
+        assert listed.status_code == 200
+        one = first_round()
+        assert clue_registry(head, ClueFilters(funnel="filed", round=str(one.pk))).count() == 5
+
+    def test_staff_without_the_custodian_role_see_counts_but_no_links_to_clues(self) -> None:
+        staff = User.objects.filter(groups__name="office_staff").exclude(groups__name="clue_custodian").first()
+        if staff is None:
+            staff = make_user("staff_only", "office_staff")
+        assert not staff.has_perm("clues.view_clue")
+        client = Client()
+        client.force_login(staff)
+        html = client.get(URL).content.decode()
+        assert "conversion-rate-link" not in html
+        assert "funnel=" not in html
+        assert page_values(html)["transferred_clue_count"][1] == "173"
+
+    def test_the_workbook_has_a_sheet_per_section_with_the_same_figures(self) -> None:
+        one = first_round()
+        response = client_for("office_head").get(reverse("reports:dashboard-xlsx"), {"round": one.pk})
+        assert response.status_code == 200
+        book = load_workbook(BytesIO(response.content), read_only=True)
+        titles = book.sheetnames
+        assert len(titles) == len(dashboard.SECTIONS) + 5
+        overall, in_round = dashboard.figures(), dashboard.figures(one)
+        seen = {}
+        for sheet in book.worksheets[: len(dashboard.SECTIONS)]:
+            for code, _label, round_value, overall_value in list(sheet.iter_rows(values_only=True))[1:]:
+                seen[code] = (round_value, overall_value)
+        assert set(seen) == set(overall)
+        for code, (round_value, overall_value) in seen.items():
+            if code == "seconded_share":
+                assert overall_value == dashboard.display(code, overall[code])
+                continue
+            assert overall_value == overall[code], code
+            assert round_value == in_round.get(code), code
+
+    def test_the_docx_summary_states_the_source_report_s_figures(self) -> None:
+        response = client_for("office_head").get(reverse("reports:dashboard-docx"))
+        assert response.status_code == 200
+        text = document_text(response.content)
+        for figure in ("12", "46", "75", "173", "152", "37", "24%", "14", "25", "57.1%"):
+            assert figure in text, figure
+
+    def test_the_page_s_charts_are_drawn_from_the_same_numbers(self) -> None:
+        one = first_round()
+        data = client_for("office_head").get(URL, {"round": one.pk}).context["chart_data"]
+        assert data["funnel"]["overall"] == [173, 152, 37]
+        assert data["funnel"]["round"] == [21, 21, 5]
+        assert data["seconded"]["values"] == [57.1] * 6
+        by_source = {d["name"]: d["value"] for d in data["sources"]}
+        assert by_source[str(Clue.SourceType.PARTNER_LETTER.label)] == 46
+        # Round one's 12 main letters: two answered late (DOMAIN §4.3), none still owed.
+        letters = [d["value"] for d in data["letters"]]
+        assert sum(letters) == 12
+        assert letters[1] == 2
+
+
+# --- small data: access, edge cases, query counts ---------------------------------------
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_the_office_and_the_leading_group_see_the_dashboard(world) -> None:
+    world.users["viewer"] = make_user("viewer", "leading_group_viewer")
+    expected = role_keys("office_head", "office_staff", "clue_custodian", "viewer")
+    for url in (URL, reverse("reports:dashboard-xlsx"), reverse("reports:dashboard-docx")):
+        assert_matrix(world, url, expected)
+
+
+def test_the_leading_group_viewer_reads_counts_without_links_to_clues(world) -> None:
+    viewer = make_user("viewer", "leading_group_viewer")
+    client = Client()
+    client.force_login(viewer)
+    step(world, received(world), "closed_no_action")
+    html = client.get(URL).content.decode()
+    assert page_values(html)["concluded_clue_count"] == ("1", "1")
+    assert "funnel=" not in html
+
+
+def test_the_navigation_shows_the_dashboard_right_after_the_workbench(world) -> None:
+    items = nav_items_for(world.users["office_staff"], current_namespace="reports", current_name="dashboard", unread=0)
+    assert [i.url for i in items[:2]] == [reverse("core:home"), URL]
+    assert items[1].active
+    leader_items = nav_items_for(world.users["leader_a"], current_namespace="", current_name="", unread=0)
+    assert URL not in [i.url for i in leader_items]
+
+
+def test_without_any_round_the_page_and_the_command_still_answer(db) -> None:
+    head = make_user("lonely_head", "office_head")
+    client = Client()
+    client.force_login(head)
+    assert client.get(URL).status_code == 200
+    assert dashboard.figures() == compute_all()
+    assert client.get(reverse("reports:dashboard-xlsx")).status_code == 200
+    assert client.get(reverse("reports:dashboard-docx")).status_code == 200
+
+
+def test_nothing_concluded_shows_a_dash_not_a_division_error(world) -> None:
+    received(world)
+    figures = dashboard.figures()
+    assert figures["case_conversion_rate"] is None
+    assert dashboard.display("case_conversion_rate", None) == "—"
+    client = Client()
+    client.force_login(world.users["office_head"])
+    assert page_values(client.get(URL).content.decode())["case_conversion_rate"] == ("—", "—")
+
+
+def test_jiaoban_and_deferred_clues_count_as_the_definitions_say(world) -> None:
+    step(world, step(world, received(world), "preliminary_verification"), "deferred", date(2017, 12, 2))
+    jiaoban = received(world, Receiver.INSPECTED_UNIT)
+    transfers.record_unit_done(clue=jiaoban, by=world.users["clue_custodian"])
+    figures = dashboard.figures(world.round)
+    assert (figures["transferred_clue_count"], figures["concluded_clue_count"]) == (1, 0)
+    assert figures == stats("--round", str(world.round.pk)) | {"seconded_share": figures["seconded_share"]}
+
+
+def test_a_round_argument_that_names_no_round_fails(db) -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("stats", "--round", "999999", stdout=StringIO())
+
+
+def _queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    return len(captured)
+
+
+def test_the_page_runs_a_fixed_number_of_queries_whatever_the_data_size(world) -> None:
+    client = Client()
+    client.force_login(world.users["office_head"])
+    _queries(client)  # warm caches (content types, permissions)
+    small = _queries(client)
+    # More of everything the page counts: clues, dispositions, a case, rounds with members.
+    for _ in range(3):
+        step(world, received(world), "closed_no_action")
+    clue = step(world, received(world), "preliminary_verification")
+    dispositions.open_case(
+        clues=[clue],
+        by=world.users["commission_receiver"],
+        case_number="C-9",
+        filed_at=date(2018, 1, 5),
+        subjects=["甲"],
+    )
+    for n in (2, 3):
+        later = rounds.create_round(by=None, committee_term=13, year=2018, round_no=n, title=f"第{n}轮")
+        group = rounds.create_group(by=None, inspection_round=later, number=1)
+        for _ in range(3):
+            rounds.add_member(by=None, group=group, person=PersonFactory())
+    _queries(client)
+    big = _queries(client)
+    assert big == small
+    assert big <= 40, big
