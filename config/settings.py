@@ -186,6 +186,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
+    # Hourly at :05, https://crontab.guru/#5_*_*_*_* : makes sure this week's digest row exists
+    # for every office head (idempotent); the reminder sweep sends it once at DIGEST_WEEKDAY/HOUR.
+    "schedule-weekly-digests": {"task": "reports.schedule_weekly_digests", "schedule": crontab(minute=5)},
 }
 # Seconds after which a worker or beat heartbeat counts as stale on the health page.
 HEARTBEAT_STALE_AFTER = env_int("HEARTBEAT_STALE_AFTER", 180)
@@ -368,6 +371,14 @@ LIAISON_QUIET_WORKING_DAYS = env_int("LIAISON_QUIET_WORKING_DAYS", 5)
 HANDOVER_REMIND_EVERY_WORKING_DAYS = env_int("HANDOVER_REMIND_EVERY_WORKING_DAYS", 1)
 HANDOVER_REMIND_TIMES = env_int("HANDOVER_REMIND_TIMES", 3)
 HANDOVER_REMIND_HOUR = env_int("HANDOVER_REMIND_HOUR", 9)
+
+# ---------------------------------------------------------------- reports
+# The weekly deadline digest to each office head: weekday (0 = Monday … 6 = Sunday) and local
+# hour at which it goes out, once per week.
+DIGEST_WEEKDAY = env_int("DIGEST_WEEKDAY", 0)
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+if not (0 <= DIGEST_WEEKDAY <= 6 and 0 <= DIGEST_HOUR <= 23):
+    raise ImproperlyConfigured("DIGEST_WEEKDAY must be 0-6 and DIGEST_HOUR 0-23")
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import CLUE_HOLDING_ROLES, STAFF_PAGE_ROLES
+from core.roles import CLUE_HOLDING_ROLES, STAFF_PAGE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -14,11 +14,23 @@ class NavItem:
     badge: int | None = None
 
 
+# Who sees the deadline board (reports.deadlines.BOARD_ROLES; not imported: core stays below the apps).
+DEADLINE_BOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN, Role.POOL_MANAGER)
+
+
 # (label, url name, namespace that marks it active, who sees it)
 def nav_items_for(user, *, current_namespace: str, current_name: str, unread: int) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem(_("Workbench"), reverse("core:home"), current_name == "home")]
+    if user.has_role("office_head", "office_staff", "leading_group_viewer", "clue_custodian"):
+        items.append(
+            NavItem(
+                _("Dashboard"),
+                reverse("reports:dashboard"),
+                current_namespace == "reports" and current_name == "dashboard",
+            )
+        )
     if user.has_perm("inspection.view_inspectionround") or user.has_role("group_leader", "group_member"):
         items.append(
             NavItem(_("Inspection rounds"), reverse("inspection:round-list"), current_namespace == "inspection")
@@ -59,6 +71,14 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
                 _("Cross-staffing"), reverse("talentpool:cross-staffing"), in_pools and current_name == "cross-staffing"
             )
         )
+    if user.has_role("office_head", "office_staff", "leading_group_viewer"):
+        items.append(
+            NavItem(
+                _("Scorecards"),
+                reverse("reports:scorecards"),
+                current_namespace == "reports" and current_name == "scorecards",
+            )
+        )
     in_liaison = current_namespace == "liaison"
     if user.has_perm("liaison.view_liaisonoffice"):
         items.append(
@@ -82,6 +102,14 @@ def nav_items_for(user, *, current_namespace: str, current_name: str, unread: in
     if user.has_perm("clues.add_standingcommitteemeeting"):
         items.append(
             NavItem(_("Committee meetings"), reverse("clues:meeting-list"), in_clues and current_name == "meeting-list")
+        )
+    if user.has_role(*DEADLINE_BOARD_ROLES):
+        items.append(
+            NavItem(
+                _("Deadlines"),
+                reverse("reports:deadlines"),
+                current_namespace == "reports" and current_name.startswith("deadlines"),
+            )
         )
     items.append(NavItem(_("Inbox"), reverse("core:inbox"), current_name == "inbox", unread or None))
     if user.has_role(*STAFF_PAGE_ROLES) or user.is_superuser:
