@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.importing.spec import CATEGORY_LABELS
-from clues.models import Clue, ClueTransfer
+from clues.models import Clue, ClueTransfer, InfoRequestLetter
 from core.excel.export import write_table
 
 
@@ -57,3 +57,38 @@ def transfers_workbook(transfers: QuerySet[ClueTransfer]) -> tuple[bytes, int]:
         for t in transfers
     )
     return write_table(_("Transfers"), headers, rows)
+
+
+def letter_board_workbook(letters: list[InfoRequestLetter]) -> tuple[bytes, int]:
+    """The round's letter board as on screen: partner, number, status, deadline, days left, reminders."""
+    headers = [
+        _("Partner"), _("Document number"), _("Kind"), _("Status"), _("Sent"), _("Deadline"),
+        _("Working days left"), _("Answered"), _("Answered late"), _("Reminders sent"),
+    ]  # fmt: skip
+    rows = (
+        [
+            letter.partner.org_unit.display_name,
+            letter.doc_number,
+            letter.get_kind_display(),
+            letter.get_status_display(),
+            timezone.localdate(letter.sent_at) if letter.sent_at else None,
+            letter.deadline,
+            letter.days_left,
+            timezone.localdate(letter.answered_at) if letter.answered_at else None,
+            _("Yes") if letter.answered_late else "",
+            letter.reminders_sent,
+        ]
+        for letter in letters
+    )
+    return write_table(_("Letters"), headers, rows)
+
+
+def meetings_workbook(meetings) -> tuple[bytes, int]:
+    """Standing-committee meetings with their agenda size and the office head's attendance."""
+    headers = [_("Session"), _("Date"), _("Agenda items"), _("Office head invited"), _("Office head attended")]
+    rows = (
+        [m.session_no, m.date, m.item_count, _("Yes") if m.office_head_invited else _("No"),
+         _("Yes") if m.office_head_attended else _("No")]
+        for m in meetings
+    )  # fmt: skip
+    return write_table(_("Standing-committee meetings"), headers, rows)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("replies/<int:pk>/accept/", replies.accept_reply, name="reply-accept"),
     path("replies/<int:pk>/return/", replies.return_reply, name="reply-return"),
     path("rounds/<int:round_pk>/letters/", letters.round_letters, name="round-letters"),
+    path("rounds/<int:round_pk>/letters/export.xlsx", letters.round_letters_export, name="round-letters-export"),
     path("rounds/<int:round_pk>/letters/create/", letters.create_round_letters, name="round-letters-create"),
     path("rounds/<int:round_pk>/letters/approve-all/", letters.approve_all, name="round-letters-approve"),
     path("rounds/<int:round_pk>/opinion/", opinion.opinion_list, name="opinion-list"),
@@ -49,4 +50,5 @@ urlpatterns = [
     path("cases/<int:pk>/", transfers.case_detail, name="case-detail"),
     path("funnel/", funnel.funnel_page, name="funnel"),
     path("meetings/", funnel.meeting_list, name="meeting-list"),
+    path("meetings/export.xlsx", funnel.meeting_export, name="meeting-export"),
 ]

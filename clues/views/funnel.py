@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from clues.exports import meetings_workbook
 from clues.forms import MeetingForm
 from clues.models import CaseRecord, Clue, StandingCommitteeMeeting
 from clues.selectors import funnel as selectors
 from clues.services import dispositions
+from clues.views.common import XLSX, attachment
 from core.decorators import role_required
 from core.roles import Role
 
@@ -74,6 +76,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     missed = set(selectors.meetings_missing_office_head().values_list("pk", flat=True))
     return render(request, "clues/meeting_list.html", {"page_obj": page, "form": form, "missed": missed})
+
+
+@login_required
+def meeting_export(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("clues.view_standingcommitteemeeting"):
+        raise Http404
+    meetings = (
+        StandingCommitteeMeeting.objects.for_user(request.user)
+        .annotate(item_count=Count("agenda_items"))
+        .order_by("-date", "-pk")
+    )
+    data, _count = meetings_workbook(meetings)
+    return attachment(data, _("meetings.xlsx"), XLSX)
 
 
 def _commission_of(user):

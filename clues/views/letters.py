@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from clues import selectors
 from clues.documents import letter_docx
+from clues.exports import letter_board_workbook
 from clues.forms import AttachmentForm, LetterForm, NilReturnForm, ReturnForm, WorkbookUploadForm
 from clues.importing.template import build_clue_template
 from clues.models import InfoRequestLetter, LetterReply
@@ -52,6 +53,16 @@ def round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
             "awaiting_approval": sum(1 for x in board if x.status == InfoRequestLetter.Status.PENDING_APPROVAL),
         },
     )
+
+
+@login_required
+def round_letters_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """The board as on screen (the overdue filter kept), for the office's own records."""
+    inspection_round = _round_or_404(request, round_pk)
+    _require(request, "clues.view_inforequestletter")
+    board = selectors.letter_board(request.user, inspection_round, overdue_only=request.GET.get("overdue") == "1")
+    data, _count = letter_board_workbook(board)
+    return attachment(data, _("letters.xlsx"), XLSX)
 
 
 @login_required

@@ -148,3 +148,25 @@ def test_a_deferred_clue_stays_out_of_the_concluded_count(world):
         by=world.users["commission_receiver"], outcome="closed_untrue", outcome_date=date(2018, 2, 1),
     )  # fmt: skip
     assert funnel().concluded == 1
+
+
+def test_meetings_export_for_the_head_and_the_commission(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import assert_matrix, role_keys
+
+    clue = received(world)
+    dispositions.record_meeting(
+        by=world.users["commission_receiver"], commission=world.commission, date=date(2017, 12, 2), session_no="2017-24",
+        office_head_invited=True, office_head_attended=False, clues=[clue],
+    )  # fmt: skip
+    url = reverse("clues:meeting-export")
+    assert_matrix(world, url, role_keys("office_head", "commission_receiver"))
+    client = Client()
+    client.force_login(world.users["office_head"])
+    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+    assert rows[1][0] == "2017-24"
+    assert rows[1][2] == 1
+    assert rows[1][4] == "否"

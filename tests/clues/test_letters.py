@@ -248,3 +248,22 @@ def test_a_refused_action_never_redirects_to_another_site(world, drafts):
     response = client.post(url, HTTP_REFERER="https://evil.example.com/")
     assert response.status_code == 302
     assert response["Location"] == reverse("clues:letter-list")
+
+
+def test_the_letter_board_exports_what_is_on_screen(world, sent):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import assert_matrix, role_keys
+
+    url = reverse("clues:round-letters-export", args=[world.round.pk])
+    assert_matrix(world, url, role_keys("office_head", "office_staff", "clue_custodian"))
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+    assert len(rows) == 3  # header and the two letters
+    assert {row[1] for row in rows[1:]} == {sent["x"].doc_number, sent["y"].doc_number}
+    InfoRequestLetter.objects.filter(pk=sent["y"].pk).update(status=InfoRequestLetter.Status.ACCEPTED)
+    overdue = list(load_workbook(io.BytesIO(client.get(url, {"overdue": "1"}).content)).active.values)
+    assert [row[1] for row in overdue[1:]] == [sent["x"].doc_number]  # due 2017-08-10, still unanswered
