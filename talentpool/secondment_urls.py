@@ -7,6 +7,7 @@ from talentpool.views import secondments as views
 urlpatterns = [
     path("", views.secondment_list, name="secondment-list"),
     path("fairness/", views.fairness, name="secondment-fairness"),
+    path("export.xlsx", views.secondment_export, name="secondment-export"),
     path("<int:pk>/", views.secondment_detail, name="secondment-detail"),
     path("<int:pk>/letter.docx", views.secondment_letter, name="secondment-docx"),
     path("<int:pk>/send/", views.secondment_send, name="secondment-send"),

@@ -8,9 +8,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from clues.views.common import XLSX, attachment
 from talentpool.cross_forms import CaseWorkForm, ZoneForm
+from talentpool.exports import case_work_workbook
 from talentpool.models import CaseWorkAssignment, CollaborationZone
 from talentpool.services.cross_staffing import assign_case_work, create_zone
+
+
+@login_required
+def case_work_export(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("talentpool.view_caseworkassignment"):
+        raise Http404
+    assignments = (
+        CaseWorkAssignment.objects.for_user(request.user)
+        .select_related("person__home_unit", "handling_office", "case")
+        .order_by("-start_date", "person__name", "pk")
+    )
+    data, _count = case_work_workbook(assignments)
+    return attachment(data, _("case-work.xlsx"), XLSX)
 
 
 @login_required

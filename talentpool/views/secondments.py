@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import DOCX, attachment, service_errors_to_messages
+from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
 from core.models import Organisation
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from inspection.models import InspectionGroup, InspectionRound
 from talentpool import secondment_forms as forms
 from talentpool.documents import secondment_letter_docx
+from talentpool.exports import secondments_workbook
 from talentpool.fairness import secondments_per_person
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, Specialty
 from talentpool.selectors import SecondmentFilters, refusals_by_home_unit, secondment_board
@@ -183,6 +184,16 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
         context["refusals"] = refusals_by_home_unit(board)
         context["decline_reasons"] = SecondmentRequest.DeclineReason.choices
     return render(request, "talentpool/secondments/request_list.html", context)
+
+
+@login_required
+def secondment_export(request: HttpRequest) -> HttpResponse:
+    """The office's requests as filtered on the list."""
+    if not request.user.has_perm("talentpool.view_secondmentrequest"):
+        raise Http404
+    board = secondment_board(request.user, SecondmentFilters.from_query(request.GET))
+    data, _count = secondments_workbook(board)
+    return attachment(data, _("secondments.xlsx"), XLSX)
 
 
 @login_required

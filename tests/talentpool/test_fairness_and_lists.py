@@ -67,3 +67,33 @@ def test_the_cross_staffing_list_does_not_grow_in_queries(world):
     few = queries()
     add(8)
     assert queries() == few
+
+
+def test_case_work_and_secondments_export_for_the_office(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    office = OrganisationFactory(unit_type=Organisation.UnitType.COMMISSION_INTERNAL_OFFICE, parent=world.commission)
+    assign_case_work(
+        by=None,
+        person=PersonFactory(name="办案甲"),
+        batch_label="第一批",
+        start_date=date(2019, 1, 2),
+        handling_office=office,
+    )
+    person = PersonFactory(name="抽调乙")
+    SecondmentRequest.objects.create(
+        inspection_round=world.round, person=person, home_unit=person.home_unit, status="declined",
+        decline_code="workload", decline_reason="=SUM(A1)",
+    )  # fmt: skip
+    for name in ("talentpool:case-work-export", "talentpool:secondment-export"):
+        assert_matrix(world, reverse(name), role_keys("office_head", "office_staff"))
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    work = list(load_workbook(io.BytesIO(client.get(reverse("talentpool:case-work-export")).content)).active.values)
+    assert work[1][0] == "办案甲"
+    assert work[1][2] == "第一批"
+    sec = list(load_workbook(io.BytesIO(client.get(reverse("talentpool:secondment-export")).content)).active.values)
+    assert sec[1][1] == "抽调乙"
+    assert sec[1][9] == "'=SUM(A1)"  # never a formula
