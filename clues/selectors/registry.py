@@ -34,6 +34,7 @@ class ClueFilters:
     receiver: str = ""
     funnel: str = ""
     duplicates: str = ""
+    nodup: str = ""
     q: str = ""
 
     @classmethod
@@ -90,6 +91,9 @@ def filter_clues(clues: QuerySet[Clue], filters: ClueFilters) -> QuerySet[Clue]:
     if f.category:
         # Categories are codes in a JSON list: match the quoted code, not a substring of another.
         clues = clues.filter(categories__icontains=f'"{f.category}"')
+    if f.nodup:
+        # The dashboard's intake figure counts clues of partner letters without duplicates (§4.1 #3).
+        clues = clues.exclude(status=Clue.Status.DUPLICATE)
     if f.duplicates:
         clues = clues.filter(possible_duplicate_of__isnull=False, status__in=Clue.BEFORE_HANDOVER)
     if f.funnel in FUNNEL_STAGES:

@@ -12,7 +12,9 @@ from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.excel.export import write_sheets
 from core.roles import Role
 from inspection.models import InspectionRound
+from inspection.selectors import first_round
 from reports import dashboard as selectors
+from reports.links import add_links
 
 DASHBOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.LEADING_GROUP_VIEWER, Role.CLUE_CUSTODIAN)
 
@@ -27,12 +29,14 @@ def _board(request: HttpRequest) -> selectors.Dashboard:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """Counts for everyone allowed here; links to the clues counted only for who may read clues."""
     board = _board(request)
+    sections = selectors.rows(board)
+    add_links(sections, request.user, board.selected, first_round())
     return render(
         request,
         "reports/dashboard.html",
         {
             "board": board,
-            "sections": selectors.rows(board),
+            "sections": sections,
             "chart_data": selectors.chart_data(board),
             "can_drill": request.user.has_perm("clues.view_clue"),
             "can_see_letters": request.user.has_perm("clues.view_inforequestletter"),

@@ -171,6 +171,20 @@ class TestOnTheDemo:
         one = first_round()
         assert clue_registry(head, ClueFilters(funnel="filed", round=str(one.pk))).count() == 5
 
+    def test_each_clue_figure_links_to_a_list_of_as_many_clues(self) -> None:
+        """Every linked clue figure lands on a registry page that counts the same records."""
+        one = first_round()
+        html = client_for("office_head").get(URL, {"round": one.pk}).content.decode()
+        checks = {"partner_clue_count": 46, "transferred_clue_count": 173, "case_filed_count": 37}
+        for code, count in checks.items():
+            row = re.search(rf'data-code="{code}".*?</tr>', html, re.S)
+            links = re.findall(r'href="([^"]+)"', row.group(0)) if row else []
+            overall = links[-1].replace("&amp;", "&")
+            listed = client_for("office_head").get(overall)
+            assert listed.context["page_obj"].paginator.count == count, code
+        rectification = re.search(r'data-code="rectification_item_count".*?</tr>', html, re.S).group(0)
+        assert reverse("liaison:rectification-overview") in rectification
+
     def test_staff_without_the_custodian_role_see_counts_but_no_links_to_clues(self) -> None:
         staff = User.objects.filter(groups__name="office_staff").exclude(groups__name="clue_custodian").first()
         if staff is None:
