@@ -92,3 +92,14 @@ def meetings_workbook(meetings) -> tuple[bytes, int]:
         for m in meetings
     )  # fmt: skip
     return write_table(_("Standing-committee meetings"), headers, rows)
+
+
+def opinion_workbook(items) -> tuple[bytes, int]:
+    """A round's online public-opinion items, as the page lists them."""
+    headers = [_("Title"), _("Website"), _("URL"), _("Published"), _("Unit"), _("Relevance"), _("Summary"), _("Clue")]
+    rows = (
+        [i.title, i.site_name, i.url, i.published_at, i.inspected_unit.org_unit.display_name if i.inspected_unit else "",
+         i.get_relevance_display(), i.summary, i.converted_clue.code if i.converted_clue else ""]
+        for i in items
+    )  # fmt: skip
+    return write_table(_("Online public opinion"), headers, rows)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("rounds/<int:round_pk>/letters/create/", letters.create_round_letters, name="round-letters-create"),
     path("rounds/<int:round_pk>/letters/approve-all/", letters.approve_all, name="round-letters-approve"),
     path("rounds/<int:round_pk>/opinion/", opinion.opinion_list, name="opinion-list"),
+    path("rounds/<int:round_pk>/opinion/export.xlsx", opinion.opinion_export, name="opinion-export"),
     path("opinion/<int:pk>/convert/", opinion.opinion_convert, name="opinion-convert"),
     path("clues/", registry.clue_list, name="clue-list"),
     path("clues/export.xlsx", registry.clue_export, name="clue-export"),

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clues.views.common import XLSX, attachment
 from core.files import FileRejected
 from core.permissions import get_for_user_or_404
 from inspection import services
+from inspection.exports import rounds_workbook
 from inspection.forms import GroupForm, MemberForm, MoveForm, RoundEditForm, RoundForm, UnitForm, WorkPlanForm
 from inspection.models import InspectionRound
 from inspection.selectors import round_detail_for, round_warnings, rounds_for, seconded_share
@@ -30,6 +32,12 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "inspection/round_list.html",
         {"page_obj": page, "can_add": request.user.has_perm("inspection.add_inspectionround")},
     )
+
+
+@login_required
+def round_export(request: HttpRequest) -> HttpResponse:
+    data, _count = rounds_workbook(rounds_for(request.user))
+    return attachment(data, _("rounds.xlsx"), XLSX)
 
 
 @login_required

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clues import selectors
+from clues.exports import opinion_workbook
 from clues.forms import OpinionForm
 from clues.models import OnlineOpinionItem
 from clues.services import opinion
-from clues.views.common import service_errors_to_messages
+from clues.views.common import XLSX, attachment, service_errors_to_messages
 from core.files import FileRejected
 from core.permissions import get_for_user_or_404
 from inspection.models import InspectionRound
@@ -45,6 +46,13 @@ def opinion_list(request: HttpRequest, round_pk: int) -> HttpResponse:
         "clues/opinion_list.html",
         {"round": inspection_round, "page_obj": page, "form": form if can_add else None},
     )
+
+
+@login_required
+def opinion_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+    inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
+    data, _count = opinion_workbook(selectors.opinion_items_for(request.user, inspection_round))
+    return attachment(data, _("online-opinion.xlsx"), XLSX)
 
 
 @login_required

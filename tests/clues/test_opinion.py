@@ -53,3 +53,19 @@ def test_only_the_office_converts(world, items):
     assert not Clue.objects.exists()
     assert status_for(world.users["office_staff"], url, "post") == 302
     assert Clue.objects.count() == 1
+
+
+def test_the_export_lists_only_the_items_the_user_reads(world, items):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    url = reverse("clues:opinion-export", args=[world.round.pk])
+    assert_matrix(
+        world, url, role_keys("office_head", "office_staff", "clue_custodian", "leader_a", "member_a", "member_b")
+    )
+    client = Client()
+    client.force_login(world.users["member_a"])
+    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+    assert [row[0] for row in rows[1:]] == ["网民反映被巡察单位A办事难"]

@@ -90,3 +90,15 @@ def test_round_detail_queries_do_not_grow_with_groups_and_members(world):
         for _ in range(3):
             rounds.add_member(by=None, group=group, person=PersonFactory())
     assert _queries(client, url) == few
+
+
+def test_the_round_list_exports_the_rounds_the_user_sees(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    _add_round(1)
+    for key, count in (("office_staff", 2), ("member_b", 1)):
+        response = _client(world.users[key]).get(reverse("inspection:round-export"))
+        rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+        assert len(rows) - 1 == count, key
