@@ -1,6 +1,7 @@
 """The deadline board and its workbook: the same rows, on screen and in .xlsx."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +22,8 @@ from reports.deadlines import (
     may_see_board,
 )
 
+PAGE_SIZE = 100
+
 
 @login_required
 def deadline_board(request: HttpRequest) -> HttpResponse:
@@ -28,11 +31,14 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = DeadlineFilters.from_query(request.GET)
     rows = deadlines_for(request.user, filters)
+    # A board of thousands of open items is read a page at a time; the counts and the export cover all.
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/deadlines.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
             "counts": deadline_counts(rows),
             "filters": filters,
             "kinds": [(kind, label) for kind, label in KINDS.items()],

@@ -307,3 +307,19 @@ def test_a_user_without_a_board_role_gets_no_rows_even_with_grants(world, board)
     assert deadlines_for(world.users["partner_x"]) == []
     assert deadlines_for(world.users["liaison_a"]) == []
     assert deadlines_for(world.users["leader_a"]) == []
+
+
+def test_the_board_shows_a_page_at_a_time_but_counts_and_exports_everything(world, board, monkeypatch):
+    from reports.views import deadlines as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client = Client()
+    client.force_login(world.users["office_head"])
+    response = client.get(reverse("reports:deadlines"))
+    total = len(deadlines_for(world.users["office_head"], DeadlineFilters()))
+    assert total > 1
+    assert len(response.context["rows"]) == 1
+    assert response.context["page_obj"].paginator.count == total
+    assert sum(c["due"] for c in response.context["counts"]) == total
+    exported = list(load_workbook(BytesIO(client.get(reverse("reports:deadlines-xlsx")).content)).active.values)
+    assert len(exported) - 1 == total
