@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from clues.models import ClueTransfer
+from clues.models import Clue, ClueTransfer
 from clues.services import transfers
 from core.docx import document_text
 from core.models import Notification, Reminder
@@ -105,6 +105,8 @@ def test_the_export_lists_the_filtered_clues_and_neutralises_formulas(world):
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2  # header and the one clue of unit A
     assert rows[1][8].startswith("'=HYPERLINK")
+    assert rows[1][2:5] == ("被巡察单位A", "第1巡察组", str(Clue.SourceType.PETITION.label))
+    assert rows[1][7] == "钱某某" and rows[1][11] == "已转交巡察组"
     assert "举报人甲" not in str(rows)
 
 
