@@ -12,5 +12,7 @@ urlpatterns = [
     path("units/<int:pk>/contact/", contact.contact_log, name="contact-log"),
     path("units/<int:pk>/handovers/", handovers.handover_list, name="handover-list"),
     path("units/<int:pk>/handovers.docx", handovers.handover_docx, name="handover-docx"),
+    path("units/<int:pk>/handovers.xlsx", handovers.handover_export, name="handover-export"),
+    path("units/<int:pk>/contact.xlsx", contact.contact_log_export, name="contact-log-export"),
     path("handovers/<int:pk>/<str:action>/", handovers.handover_action, name="handover-action"),
 ]

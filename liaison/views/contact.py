@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from clues.views.common import XLSX, attachment
+from liaison.exports import contact_log_workbook
 from liaison.office_forms import ContactEntryForm
 from liaison.services import contact
 from liaison.views.offices import unit_or_404
@@ -23,3 +25,10 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     entries = unit.contact_log.select_related("author")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "liaison/offices/contact_log.html", {"unit": unit, "page_obj": page, "form": form})
+
+
+@login_required
+def contact_log_export(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_or_404(request, pk)
+    data, _count = contact_log_workbook(unit.contact_log.all())
+    return attachment(data, _("contact-log.xlsx"), XLSX)

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clues.views.common import DOCX, attachment, service_errors_to_messages
+from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404
 from liaison.documents import handover_list_docx
+from liaison.exports import handovers_workbook
 from liaison.models import HandoverRecord
 from liaison.office_forms import HandoverRequestForm
 from liaison.services import handovers
@@ -69,3 +70,10 @@ def handover_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     return attachment(handover_list_docx(unit), f"交接清单-{unit.org_unit.name}.docx", DOCX)
+
+
+@login_required
+def handover_export(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_or_404(request, pk)
+    data, _count = handovers_workbook(unit.handovers.all())
+    return attachment(data, _("handovers.xlsx"), XLSX)

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clues.views.common import XLSX, attachment
+from core.excel.export import write_table
 from core.permissions import get_for_user_or_404
 from inspection.models import InspectedUnit, InspectionRound
 from talentpool.models import RecusalDeclaration
@@ -79,6 +81,29 @@ def board(request: HttpRequest, round_pk: int) -> HttpResponse:
         "talentpool/recusals/board.html",
         {"round": inspection_round, "groups": recusal_board(inspection_round)},
     )
+
+
+@login_required
+def board_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """The board as rows: member, group, unit, and what was declared and decided."""
+    if not request.user.has_perm("talentpool.view_recusaldeclaration"):
+        raise Http404
+    inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
+    rows = []
+    for block in recusal_board(inspection_round):
+        for row in block.rows:
+            for unit, declaration in row.cells:
+                if declaration is None:
+                    state = _("Not declared")
+                elif not declaration.has_conflict:
+                    state = _("No tie")
+                else:
+                    state = declaration.get_decision_display() or _("Tie declared")
+                ties = "、".join(r.get("related_name", "") for r in (declaration.relationships if declaration else []))
+                rows.append([block.group.label, row.membership.person.name, unit.org_unit.display_name, state, ties])
+    headers = [_("Group"), _("Member"), _("Inspected unit"), _("Status"), _("Name of the related person")]
+    data, _count = write_table(_("Recusal declarations"), headers, rows)
+    return attachment(data, _("recusals.xlsx"), XLSX)
 
 
 @login_required

@@ -45,3 +45,34 @@ def test_the_letter_list_is_a_page_for_letter_readers_and_partners_only(world):
         reverse("clues:letter-list"),
         role_keys("office_head", "office_staff", "clue_custodian", "partner_x", "partner_y"),
     )
+
+
+def test_the_log_and_the_handovers_export_for_the_same_readers_as_their_pages(liaison_world):  # noqa: F811
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    world = liaison_world
+    request_materials(
+        by=world.users["member_a"],
+        inspected_unit=world.unit_a,
+        item="2016年会议纪要",
+        category="minutes",
+        due_at=date(2017, 9, 1),
+    )
+    record_entry(
+        by=world.users["liaison_a"], inspected_unit=world.unit_a, at=timezone.now(), channel="phone", subject="调阅材料"
+    )
+    readers = role_keys("office_head", "office_staff", "leader_a", "member_a", "liaison_a")
+    for name, first in (("liaison:handover-export", "2016年会议纪要"), ("liaison:contact-log-export", None)):
+        url = reverse(name, args=[world.unit_a.pk])
+        assert_matrix(world, url, readers)
+        client = Client()
+        client.force_login(world.users["liaison_a"])
+        rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+        assert len(rows) == 2
+        if first:
+            assert rows[1][0] == first
+        else:
+            assert rows[1][3] == "调阅材料"

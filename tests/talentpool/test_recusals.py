@@ -101,3 +101,19 @@ def test_the_board_does_not_grow_in_queries_with_members(world):
         rounds.add_member(by=None, group=world.group_b, person=person)
         declare_recusal(by=None, person=person, inspected_unit=world.unit_b, has_conflict=True, relationships=TIE)
     assert queries() == few
+
+
+def test_the_board_exports_every_member_against_every_unit(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    member = world.users["member_a"]
+    declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True, relationships=TIE)
+    url = reverse("talentpool:recusal-export", args=[world.round.pk])
+    assert_matrix(world, url, role_keys("office_head", "office_staff"))
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+    assert len(rows) - 1 == 3  # leader A and member A on unit A, member B on unit B
+    assert ("组员A", "被巡察单位A", "申报有回避情形", "钱某某") in [r[1:] for r in rows[1:]]
