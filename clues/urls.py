@@ -5,6 +5,7 @@ from clues.views import funnel, letters, opinion, registry, replies, transfers
 app_name = "clues"
 urlpatterns = [
     path("letters/", letters.letter_list, name="letter-list"),
+    path("letters/export.xlsx", letters.letter_list_export, name="letter-list-export"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter-detail"),
     path("letters/<int:pk>/edit/", letters.letter_edit, name="letter-edit"),
     path("letters/<int:pk>/submit/", letters.letter_submit, name="letter-submit"),

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", offices.office_home, name="office-home"),
     path("my-unit/", offices.my_unit, name="my-unit"),
     path("rounds/<int:round_pk>/units/", offices.round_units, name="round-units"),
+    path("rounds/<int:round_pk>/units.xlsx", offices.round_units_export, name="round-units-export"),
     path("units/<int:pk>/", offices.unit_detail, name="unit-detail"),
     path("units/<int:pk>/office/", offices.office_set_up, name="office-set-up"),
     path("units/<int:pk>/officer/", offices.officer_appoint, name="officer-appoint"),

@@ -18,6 +18,7 @@ from clues.importing.template import build_clue_template
 from clues.models import InfoRequestLetter, LetterReply
 from clues.services import letters as letter_services
 from clues.views.common import DOCX, XLSX, attachment, letter_or_404, service_errors_to_messages
+from core.excel.export import write_table
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.workdays import working_days_from
@@ -99,6 +100,23 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     for letter in page.object_list:
         letter.days_left = left.get(letter.deadline) if letter.deadline else None
     return render(request, "clues/letter_list.html", {"page_obj": page})
+
+
+@login_required
+def letter_list_export(request: HttpRequest) -> HttpResponse:
+    """Every letter the user may see (a partner: its own), as on the list."""
+    if not (request.user.has_perm("clues.view_inforequestletter") or request.user.has_role(Role.PARTNER_USER)):
+        raise Http404
+    letters = selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk")
+    headers = [_("Document number"), _("Partner"), _("Title"), _("Status"), _("Sent"), _("Deadline"), _("Answered")]
+    rows = (
+        [x.doc_number, x.partner.org_unit.display_name, x.title, x.get_status_display(),
+         timezone.localdate(x.sent_at) if x.sent_at else None, x.deadline,
+         timezone.localdate(x.answered_at) if x.answered_at else None]
+        for x in letters
+    )  # fmt: skip
+    data, _count = write_table(_("Letters"), headers, rows)
+    return attachment(data, _("letters.xlsx"), XLSX)
 
 
 @login_required

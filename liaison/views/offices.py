@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import service_errors_to_messages
+from clues.views.common import XLSX, attachment, service_errors_to_messages
+from core.excel.export import write_table
 from core.permissions import get_for_user_or_404
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.models import HandoverRecord, LiaisonAssignment
@@ -54,9 +55,8 @@ def office_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def round_units(request: HttpRequest, round_pk: int) -> HttpResponse:
-    """Each unit of a round: its office, current officer, last contact and whether it has gone quiet."""
+def _round_units(request: HttpRequest, round_pk: int):
+    """A round's units with office, current officer and last contact, and which have gone quiet."""
     _office_only(request)
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
     current = Prefetch(
@@ -73,11 +73,43 @@ def round_units(request: HttpRequest, round_pk: int) -> HttpResponse:
     quiet = set(
         contact.quiet_units(timezone.localdate()).filter(inspection_round=inspection_round).values_list("pk", flat=True)
     )
+    return inspection_round, units, quiet
+
+
+@login_required
+def round_units(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """Each unit of a round: its office, current officer, last contact and whether it has gone quiet."""
+    inspection_round, units, quiet = _round_units(request, round_pk)
     return render(
         request,
         "liaison/offices/round_units.html",
         {"round": inspection_round, "units": units, "quiet": quiet, "quiet_days": settings.LIAISON_QUIET_WORKING_DAYS},
     )
+
+
+@login_required
+def round_units_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+    _round, units, quiet = _round_units(request, round_pk)
+    headers = [
+        _("Group"),
+        _("Inspected unit"),
+        _("Location"),
+        _("Phone"),
+        _("Liaison officer"),
+        _("Last contact"),
+        _("Quiet"),
+    ]
+    rows = []
+    for unit in units:
+        office = getattr(unit, "liaison_office", None)
+        officers = getattr(office, "current_officers", []) if office else []
+        rows.append([
+            unit.group.label, unit.org_unit.display_name, office.location if office else "", office.phone if office else "",
+            officers[0].person.name if officers else "", timezone.localtime(unit.last_contact_at).replace(tzinfo=None) if unit.last_contact_at else None,
+            _("Yes") if unit.pk in quiet else "",
+        ])  # fmt: skip
+    data, _count = write_table(_("Liaison offices"), headers, rows)
+    return attachment(data, _("liaison-offices.xlsx"), XLSX)
 
 
 @login_required

@@ -267,3 +267,14 @@ def test_the_letter_board_exports_what_is_on_screen(world, sent):
     InfoRequestLetter.objects.filter(pk=sent["y"].pk).update(status=InfoRequestLetter.Status.ACCEPTED)
     overdue = list(load_workbook(io.BytesIO(client.get(url, {"overdue": "1"}).content)).active.values)
     assert [row[1] for row in overdue[1:]] == [sent["x"].doc_number]  # due 2017-08-10, still unanswered
+
+
+def test_a_partner_exports_only_its_own_letters(world, sent):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(world.users["partner_x"])
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("clues:letter-list-export")).content)).active.values)
+    assert [row[0] for row in rows[1:]] == [sent["x"].doc_number]

@@ -76,3 +76,18 @@ def test_the_log_and_the_handovers_export_for_the_same_readers_as_their_pages(li
             assert rows[1][0] == first
         else:
             assert rows[1][3] == "调阅材料"
+
+
+def test_the_office_exports_a_round_s_liaison_offices(liaison_world):  # noqa: F811
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    world = liaison_world
+    url = reverse("liaison:round-units-export", args=[world.round.pk])
+    assert_matrix(world, url, role_keys("office_head", "office_staff"))
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+    assert sorted(row[4] for row in rows[1:]) == ["联络员A", "联络员B"]
