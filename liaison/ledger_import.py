@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 
 from clues.importing.spec import Column, header_text, lookup
 from core.excel import normalize as norm
-from core.excel.errors import Mark, build_error_workbook
-from core.excel.reader import Cell, Row, UnreadableWorkbook, read_workbook
+from core.excel.errors import build_error_workbook
+from core.excel.reader import Cell, Row, UnreadableWorkbook
+from core.excel.table import TableResult, find_header, first_visible_sheet
 from liaison.models import Feedback, FeedbackProblem, RectificationItem
 from liaison.services import ledger as ledger_services
 
-HEADER_SCAN_ROWS = 10  # a title line or two may sit above the header
-MIN_MATCHES = 3
 # parse_date refuses future dates (it was written for received dates); a deadline lies ahead.
 _FAR_FUTURE = date(2099, 12, 31)
 _SEQ = re.compile(r"^(\d{1,4})(?:[.、-]\d{1,4})?$")  # "3" or "3.2" (problem 3, its item 2)
@@ -79,43 +78,20 @@ class LedgerRow:
 
 
 @dataclass
-class LedgerResult:
-    sheet: str = ""
-    columns: dict[str, int] = field(default_factory=dict)  # key → 1-based column
+class LedgerResult(TableResult):
     rows: list[LedgerRow] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues and bool(self.rows)
-
-    def marks(self) -> list[Mark]:
-        """The issues placed on their cells, for the error workbook."""
-        return [
-            Mark(
-                self.sheet,
-                issue.row,
-                self.columns.get(issue.column) if issue.column else None,
-                "error",
-                issue.message,
-                issue.column_label,
-            )
-            for issue in self.issues
-        ]
 
 
 def parse_ledger(path: str, *, kind: str, feedback: Feedback) -> LedgerResult:
     result = LedgerResult()
     try:
-        for sheet in read_workbook(path, kind=kind):
-            if sheet.hidden:
-                continue
-            result.sheet = sheet.name
-            _read_sheet(list(sheet.rows), result, feedback)
-            break
+        found = first_visible_sheet(path, kind=kind)
     except UnreadableWorkbook:
         result.issues.append(Issue(0, "", _("The file cannot be read as a spreadsheet.")))
         return result
+    if found is not None:
+        result.sheet, rows = found
+        _read_sheet(rows, result, feedback)
     if not result.issues and not result.rows:
         result.issues.append(Issue(0, "", _("The ledger lists no item.")))
     return result
@@ -126,21 +102,8 @@ def build_ledger_error_workbook(path: str, *, kind: str, result: LedgerResult) -
     return build_error_workbook(path, kind=kind, marks=result.marks())
 
 
-def _find_header(rows: list[Row]) -> tuple[Row, dict[str, int]] | None:
-    best: tuple[Row, dict[str, int]] | None = None
-    for row in rows[:HEADER_SCAN_ROWS]:
-        columns: dict[str, int] = {}
-        for index, cell in enumerate(row.cells, start=1):
-            key = column_key(norm.cell_text(cell.value))
-            if key and key not in columns:
-                columns[key] = index
-        if len(columns) >= MIN_MATCHES and (best is None or len(columns) > len(best[1])):
-            best = (row, columns)
-    return best
-
-
 def _read_sheet(rows: list[Row], result: LedgerResult, feedback: Feedback) -> None:
-    found = _find_header(rows)
+    found = find_header(rows, column_key)
     if found is None:
         message = _("No header row was found: the first rows must name the ledger's columns (序号, 整改措施, …).")
         result.issues.append(Issue(0, "", message))

@@ -17,14 +17,13 @@ from clues.importing.result import UnitRef
 from clues.importing.spec import SPLIT_VALUES, lookup
 from clues.importing.units import UnitMatcher
 from core.excel import normalize as norm
-from core.excel.errors import Mark, build_error_workbook
-from core.excel.reader import Row, UnreadableWorkbook, read_workbook
+from core.excel.errors import build_error_workbook
+from core.excel.reader import Row, UnreadableWorkbook
+from core.excel.table import TableResult, find_header, first_visible_sheet
 from core.models import Organisation, Person
 from talentpool.importing import spec
 from talentpool.models import TalentPoolEntry
 
-HEADER_SCAN_ROWS = 10  # a title line or two may sit above the header
-MIN_MATCHES = 3
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:$|[年.\-/]|\d{2}$)")
 OLDEST_YEAR = 1940
 YOUNGEST_AGE = 18
@@ -50,43 +49,20 @@ class RosterRow:
 
 
 @dataclass
-class RosterResult:
-    sheet: str = ""
-    columns: dict[str, int] = field(default_factory=dict)  # key → 1-based column
+class RosterResult(TableResult):
     rows: list[RosterRow] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues and bool(self.rows)
-
-    def marks(self) -> list[Mark]:
-        """The issues placed on their cells, for the error workbook."""
-        return [
-            Mark(
-                self.sheet,
-                issue.row,
-                self.columns.get(issue.column) if issue.column else None,
-                "error",
-                issue.message,
-                issue.column_label,
-            )
-            for issue in self.issues
-        ]
 
 
 def parse_roster(path: str, *, kind: str, today: date) -> RosterResult:
     result = RosterResult()
     try:
-        for sheet in read_workbook(path, kind=kind):
-            if sheet.hidden:
-                continue
-            result.sheet = sheet.name
-            _read_sheet(list(sheet.rows), result, today)
-            break
+        found = first_visible_sheet(path, kind=kind)
     except UnreadableWorkbook:
         result.issues.append(Issue(0, "", _("The file cannot be read as a spreadsheet.")))
         return result
+    if found is not None:
+        result.sheet, rows = found
+        _read_sheet(rows, result, today)
     if not result.issues and not result.rows:
         result.issues.append(Issue(0, "", _("The roster lists nobody.")))
     return result
@@ -97,21 +73,8 @@ def build_roster_error_workbook(path: str, *, kind: str, result: RosterResult) -
     return build_error_workbook(path, kind=kind, marks=result.marks())
 
 
-def _find_header(rows: list[Row]) -> tuple[Row, dict[str, int]] | None:
-    best: tuple[Row, dict[str, int]] | None = None
-    for row in rows[:HEADER_SCAN_ROWS]:
-        columns: dict[str, int] = {}
-        for index, cell in enumerate(row.cells, start=1):
-            key = spec.column_key(norm.cell_text(cell.value))
-            if key and key not in columns:
-                columns[key] = index
-        if len(columns) >= MIN_MATCHES and (best is None or len(columns) > len(best[1])):
-            best = (row, columns)
-    return best
-
-
 def _read_sheet(rows: list[Row], result: RosterResult, today: date) -> None:
-    found = _find_header(rows)
+    found = find_header(rows, spec.column_key)
     if found is None:
         message = _("No header row was found: the first rows must name the template's columns (姓名, 原单位, …).")
         result.issues.append(Issue(0, "", message))
