@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 
@@ -31,6 +31,25 @@ def seconded_share(inspection_round: InspectionRound) -> tuple[int, int]:
     total = rows.values("person").distinct().count()
     seconded = rows.filter(is_seconded=True).values("person").distinct().count()
     return seconded, total
+
+
+ROUND_ORDER = ("year", "committee_term", "round_no")
+
+
+def rounds_with_shares() -> list[InspectionRound]:
+    """Every round in order, annotated with n_members and n_seconded (distinct people): one query."""
+    return list(
+        InspectionRound.objects.annotate(
+            n_members=Count("memberships__person", distinct=True),
+            n_seconded=Count("memberships__person", filter=Q(memberships__is_seconded=True), distinct=True),
+        ).order_by(*ROUND_ORDER)
+    )
+
+
+def share_of(inspection_round: InspectionRound) -> float | None:
+    """DOMAIN §4.1 #8 for a round of rounds_with_shares(): seconded ÷ members, 4 decimals."""
+    total = inspection_round.n_members
+    return round(inspection_round.n_seconded / total, 4) if total else None
 
 
 def first_round() -> InspectionRound | None:

@@ -1,7 +1,7 @@
 from core.models import Organisation
 from core.statistics import statistic
 from inspection.models import GroupMembership, InspectedUnit, InspectionRound
-from inspection.selectors import first_round, seconded_share
+from inspection.selectors import first_round, rounds_with_shares, share_of
 
 DISCIPLINE_BODIES = (
     Organisation.UnitType.DISCIPLINE_COMMISSION,
@@ -20,11 +20,7 @@ def inspected_unit_count(inspection_round: InspectionRound | None = None) -> int
 @statistic("seconded_share")
 def seconded_share_by_round() -> dict[str, float | None]:
     """DOMAIN §4.1 #8, per round (keyed by the round's title): seconded ÷ distinct members, 4 decimals."""
-    shares = {}
-    for inspection_round in InspectionRound.objects.order_by("year", "committee_term", "round_no"):
-        seconded, total = seconded_share(inspection_round)
-        shares[inspection_round.title] = round(seconded / total, 4) if total else None
-    return shares
+    return {r.title: share_of(r) for r in rounds_with_shares()}
 
 
 @statistic("discipline_cadres_in_inspection")

@@ -20,12 +20,11 @@ from clues.selectors.funnel import Funnel, funnel
 from clues.selectors.registry import transferred_clues
 from inspection import statistics as round_statistics
 from inspection.models import InspectedUnit, InspectionRound
+from inspection.selectors import rounds_with_shares, share_of
 from liaison import statistics as liaison_statistics
 from liaison.models import RectificationItem
 from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers
 from talentpool import selectors as pool_selectors
-
-ROUND_ORDER = ("year", "committee_term", "round_no")
 
 # code → the Funnel attribute it reads (clues/statistics.py registers the same ones).
 FUNNEL_CODES = {
@@ -116,22 +115,6 @@ SECTIONS = [
 NOT_BY_ROUND = {"talent_pool_size", "pool_count", "inspection_cadres_in_case_work"}
 
 
-def rounds() -> list[InspectionRound]:
-    """Every round in order, each with its distinct members and seconded members (one query)."""
-    return list(
-        InspectionRound.objects.annotate(
-            n_members=Count("memberships__person", distinct=True),
-            n_seconded=Count("memberships__person", filter=Q(memberships__is_seconded=True), distinct=True),
-        ).order_by(*ROUND_ORDER)
-    )
-
-
-def share(inspection_round: InspectionRound) -> float | None:
-    """DOMAIN §4.1 #8 from the annotations of rounds(): the rule of inspection.selectors.seconded_share."""
-    total = inspection_round.n_members
-    return round(inspection_round.n_seconded / total, 4) if total else None
-
-
 def current_round(all_rounds: list[InspectionRound]) -> InspectionRound | None:
     """The latest round that was not cancelled."""
     live = [r for r in all_rounds if r.status != InspectionRound.Status.CANCELLED]
@@ -150,7 +133,7 @@ def figures(
     Overall, the round-scoped figures speak of the first round, as the source report does.
     For a round, the figures no round narrows (NOT_BY_ROUND) are left out.
     """
-    all_rounds = rounds() if all_rounds is None else all_rounds
+    all_rounds = rounds_with_shares() if all_rounds is None else all_rounds
     scope = inspection_round or (all_rounds[0] if all_rounds else None)
     values: dict[str, Any] = {}
     if scope is None:
@@ -163,7 +146,7 @@ def figures(
         values["inspected_unit_count"] = round_statistics.inspected_unit_count(scope)
         values["liaison_officer_count"] = liaison_statistics.liaison_officer_count(scope)
     picked = all_rounds if inspection_round is None else [r for r in all_rounds if r.pk == inspection_round.pk]
-    values["seconded_share"] = {r.title: share(r) for r in picked}
+    values["seconded_share"] = {r.title: share_of(r) for r in picked}
     values["discipline_cadres_in_inspection"] = round_statistics.discipline_cadres_in_inspection(inspection_round)
     values.update(funnel_figures(round_funnel(inspection_round)))
     totals = rectification_totals(inspection_round)
@@ -305,7 +288,7 @@ class Dashboard:
 
 def dashboard(selected: InspectionRound | None = None) -> Dashboard:
     """Everything the page shows, in a fixed number of queries whatever the number of records."""
-    all_rounds = rounds()
+    all_rounds = rounds_with_shares()
     if selected is not None:
         selected = next((r for r in all_rounds if r.pk == selected.pk), None)
     selected = selected or current_round(all_rounds)
@@ -381,7 +364,7 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
         },
         "seconded": {
             "labels": [r.title for r in board.all_rounds],
-            "values": [round(share(r) * 100, 1) if share(r) is not None else None for r in board.all_rounds],
+            "values": [round(share_of(r) * 100, 1) if share_of(r) is not None else None for r in board.all_rounds],
         },
         "units": {
             "labels": [u.unit.org_unit.short_name or u.unit.org_unit.name for u in board.units],

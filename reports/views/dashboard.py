@@ -12,7 +12,7 @@ from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.excel.export import write_sheets
 from core.roles import Role
 from inspection.models import InspectionRound
-from inspection.selectors import first_round
+from inspection.selectors import first_round, share_of
 from reports import dashboard as selectors
 from reports.links import add_links
 
@@ -62,7 +62,7 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
         (
             _("Seconded share per round"),
             [_("Round"), _("Members"), _("Seconded"), _("Share")],
-            [[r.title, r.n_members, r.n_seconded, selectors.share(r)] for r in board.all_rounds],
+            [[r.title, r.n_members, r.n_seconded, share_of(r)] for r in board.all_rounds],
         )
     )
     sheets.append(

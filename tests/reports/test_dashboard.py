@@ -25,7 +25,7 @@ from core.navigation import nav_items_for
 from core.statistics import compute_all
 from inspection import services as rounds
 from inspection.models import InspectionRound
-from inspection.selectors import seconded_share
+from inspection.selectors import ROUND_ORDER, rounds_with_shares, seconded_share
 from reports import dashboard
 from tests.clues.lifecycle import received, step
 from tests.conftest import assert_matrix, make_user, role_keys
@@ -135,13 +135,13 @@ class TestOnTheDemo:
             assert code not in by_round
 
     def test_every_round_s_funnel_adds_up_to_the_total(self) -> None:
-        per_round = [dashboard.figures(r) for r in InspectionRound.objects.order_by(*dashboard.ROUND_ORDER)]
+        per_round = [dashboard.figures(r) for r in InspectionRound.objects.order_by(*ROUND_ORDER)]
         assert [f["transferred_clue_count"] for f in per_round] == [21, 28, 30, 32, 30, 32]
         assert sum(f["concluded_clue_count"] for f in per_round) == 152
         assert sum(f["case_filed_count"] for f in per_round) == 37
 
     def test_the_seconded_share_of_one_query_equals_the_selector_s(self) -> None:
-        for r in dashboard.rounds():
+        for r in rounds_with_shares():
             seconded, total = seconded_share(r)
             assert (r.n_seconded, r.n_members) == (seconded, total)
 
