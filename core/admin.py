@@ -1,5 +1,7 @@
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -133,3 +135,26 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "beat_at"]
+
+
+# Unlocking a login is deleting its failed attempts here (README); the system administrator may,
+# and every unlock is audited like any other admin edit.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AxesAccessAttemptAdmin):
+    def delete_model(self, request: Any, obj: Any) -> None:
+        self.delete_queryset(request, AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for attempt in queryset:
+            audit.log_action(
+                user=request.user,
+                action=AuditLog.Action.DELETE,
+                obj=attempt,
+                note=_("Unlocked log-in of %(username)s from %(address)s")
+                % {"username": attempt.username, "address": attempt.ip_address},
+                request=request,
+            )
+        super().delete_queryset(request, queryset)

@@ -89,6 +89,8 @@ _ADMIN = [
     "core.view_calendarday", "core.add_calendarday", "core.change_calendarday", "core.delete_calendarday",
     "core.view_reminder", "core.view_auditlog", "core.view_heartbeat",
     "auth.view_group",
+    # Unlocking a login is deleting its failed attempts (README).
+    "axes.view_accessattempt", "axes.delete_accessattempt",
     "clues.view_partnerunit", "clues.add_partnerunit", "clues.change_partnerunit",
     *_READ_ROUNDS, *_WRITE_ROUNDS,
 ]  # fmt: skip

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from core import audit
@@ -66,11 +67,16 @@ def create_user_account(
     person: Person | None = None,
     **fields: Any,
 ) -> User:
-    """A login with its roles; it joins the circles of its organisation that its roles give it."""
+    """A login with its roles; it joins the circles of its organisation that its roles give it.
+
+    The password must pass the policy (settings.AUTH_PASSWORD_VALIDATORS), checked against the
+    account's own names; a ValidationError carries the reasons.
+    """
     roles = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
-    user.set_password(password)
     user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
     user.save()
     user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
     if organisation is not None:
