@@ -18,6 +18,7 @@ from clues.services.screening import hand_over
 from core import audit
 from core.models import AuditLog
 from core.permissions import user_can
+from core.sealing import opened
 from inspection.models import GroupMembership, InspectedUnit
 
 # Sources a person can register by hand; partner letters and online opinion have their own paths.
@@ -127,7 +128,7 @@ def reveal_reporter(*, clue: Clue, user: Any, reason: str, request: HttpRequest 
     if len(reason.strip()) < 4:
         raise ValidationError(_("Give the reason you need the reporter's identity."))
     audit.log_action(user=user, action=AuditLog.Action.REVEAL, obj=clue, request=request, note=reason.strip())
-    return Reporter(clue.reporter_name, clue.reporter_contact, clue.is_anonymous)
+    return Reporter(opened(clue.reporter_name), opened(clue.reporter_contact), clue.is_anonymous)
 
 
 def record_export(*, user: Any, count: int, filters: str, request: HttpRequest | None = None) -> None:
