@@ -7,6 +7,7 @@ import importlib
 import json
 
 import pytest
+from cryptography.fernet import Fernet
 from django.apps import apps
 from django.db import connection
 from django.test import Client
@@ -154,3 +155,16 @@ def test_a_receiver_without_the_reporter_sees_the_clue_sealed(world):
     page = client.get(reverse("clues:clue-detail", args=[clue.pk])).content.decode()
     assert 'id="reveal"' not in page
     assert REPORTER not in page
+
+
+def test_a_reveal_under_a_wrong_key_says_so_logs_an_error_and_reveals_nothing(world, settings, caplog):
+    clue = handed(world)
+    settings.SEAL_KEYS = [Fernet.generate_key().decode()]
+    client = Client()
+    client.force_login(world.users["leader_a"])
+    url = reverse("clues:clue-reveal", args=[clue.pk])
+    shown = client.post(url, {"reason": "核实举报内容需联系反映人"}, headers={"HX-Request": "true"})
+    assert shown.status_code == 200
+    assert "密钥" in shown.content.decode()
+    assert any(r.levelname == "ERROR" and "does not open" in r.getMessage() for r in caplog.records)
+    assert not AuditLog.objects.filter(action=AuditLog.Action.REVEAL).exists()
