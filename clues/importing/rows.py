@@ -327,8 +327,10 @@ class SheetRows:
         ):
             identifier = norm.identifier_text(value)
             if identifier.possibly_corrupted:
+                # Issues are stored in clear: a reporter's number is named by the seal mark.
+                shown = SEALED_MARK if key in spec.RESTRICTED else identifier.text
                 message = _("“%(text)s” was stored as a number and may have lost digits; enter it as text.")
-                issues.append(self._issue(row, key, "warning", message % {"text": identifier.text}))
+                issues.append(self._issue(row, key, "warning", message % {"text": shown}))
             return identifier.text
         return norm.clean_prose(value if isinstance(value, str) else norm.cell_text(value))
 

@@ -18,13 +18,18 @@ from clues.services import replies
 from core.models import AuditLog
 from core.sealing import SEALED_MARK, Sealed
 from tests.clues.lifecycle import handed, proposed, register, transfer
-from tests.clues.test_import_values import batch  # noqa: F401 - a fixture
-from tests.clues.test_replies import cover_letter
+from tests.clues.test_import_values import (
+    EXTRA_HEADERS,
+    _rows,
+    batch,  # noqa: F401 - a fixture
+)
+from tests.clues.test_replies import HEADERS, cover_letter, workbook
 from tests.conftest import assert_matrix, role_keys
 
 pytestmark = pytest.mark.django_db
 
 REPORTER, CONTACT = "举报人甲", "13800000000"
+HEADERS_ALL = HEADERS + EXTRA_HEADERS
 
 
 def _columns(table: str, columns: list[str]) -> list[tuple]:
@@ -168,3 +173,14 @@ def test_a_reveal_under_a_wrong_key_says_so_logs_an_error_and_reveals_nothing(wo
     assert "密钥" in shown.content.decode()
     assert any(r.levelname == "ERROR" and "does not open" in r.getMessage() for r in caplog.records)
     assert not AuditLog.objects.filter(action=AuditLog.Action.REVEAL).exists()
+
+
+def test_a_problem_found_in_the_reporter_cell_does_not_quote_it(world, sent):
+    row = _rows()[0]
+    row[HEADERS_ALL.index("反映人")] = 110101199001011234  # an ID number stored as a number
+    upload = workbook([row], headers=HEADERS_ALL)
+    staged = replies.upload_workbook(letter=sent["x"], by=world.users["partner_x"], upload=upload, name="b.xlsx")
+    dump = _dump(ClueImportRow._meta.db_table)
+    assert "1101011990" not in dump
+    (issue,) = [i for r in staged.rows.all() for i in r.issues if i["column"] == "reporter_name"]
+    assert SEALED_MARK in issue["message"]
