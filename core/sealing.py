@@ -30,12 +30,14 @@ class SealBroken(Exception):
 
 
 @lru_cache(maxsize=1)
-def _keys() -> tuple[Fernet, ...]:
+def _keys() -> tuple[Fernet, MultiFernet]:
+    """The newest key, which seals, and all of them, which open."""
     if not settings.SEAL_KEYS:
         raise ImproperlyConfigured(
             "No seal key: set XC_SEAL_KEYS (or XC_SEAL_KEYS_FILE); `make run` creates var/seal.key in development."
         )
-    return tuple(Fernet(key) for key in settings.SEAL_KEYS)
+    fernets = [Fernet(key) for key in settings.SEAL_KEYS]
+    return fernets[0], MultiFernet(fernets)
 
 
 @receiver(setting_changed)
@@ -48,14 +50,15 @@ def seal(text: str) -> str:
     """The token of text under the newest key; empty text stays empty (no reporter)."""
     if not text:
         return ""
-    return _keys()[0].encrypt(text.encode()).decode()
+    newest, _all = _keys()
+    return newest.encrypt(text.encode()).decode()
 
 
 def open_token(token: str) -> str:
     if not token:
         return ""
     try:
-        return MultiFernet(list(_keys())).decrypt(token.encode()).decode()
+        return _keys()[1].decrypt(token.encode()).decode()
     except InvalidToken as exc:
         # Never an empty or garbled value: a wrong key must be noticed, not shown as "no reporter".
         raise SealBroken(
@@ -68,14 +71,14 @@ def resealed(token: str) -> str | None:
     """The token under the newest key, or None when it is sealed with that key already."""
     if not token:
         return None
-    keys = _keys()
+    newest, every = _keys()
     try:
-        keys[0].decrypt(token.encode())
+        newest.decrypt(token.encode())
         return None
     except InvalidToken:
         pass
     try:
-        return MultiFernet(list(keys)).rotate(token.encode()).decode()
+        return every.rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise SealBroken("A sealed value does not open with any key in XC_SEAL_KEYS; nothing was re-sealed.") from exc
 
