@@ -5,6 +5,7 @@ from django.utils import timezone
 from clues import texts
 from clues.models import ClueTransfer, InfoRequestLetter
 from core.docx import TITLE_FONT, Paragraph, build_docx
+from core.sealing import opened
 
 _CN_NUMERALS = "〇一二三四五六七八九"
 
@@ -90,7 +91,8 @@ def transfer_docx(transfer: ClueTransfer) -> bytes:
         if item.materials_note:
             paragraphs.append(Paragraph(f"相关材料：{item.materials_note}", indent_first_line=True))
         if transfer.include_reporter and (clue.reporter_name or clue.is_anonymous):
-            reporter = "匿名" if clue.is_anonymous else f"{clue.reporter_name} {clue.reporter_contact}".strip()
+            name, contact = opened(clue.reporter_name), opened(clue.reporter_contact)
+            reporter = "匿名" if clue.is_anonymous else f"{name} {contact}".strip()
             paragraphs.append(Paragraph(f"反映人：{reporter}", indent_first_line=True))
     paragraphs += [
         Paragraph("", space_after=240),

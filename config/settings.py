@@ -6,11 +6,13 @@ machine can run the whole product: web, worker and beat.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -269,6 +271,24 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# ---------------------------------------------------------------- sealed reporter identity
+# Fernet keys, newest first: the first seals, every one opens (core.sealing). Never in the
+# database: XC_SEAL_KEYS (or XC_SEAL_KEYS_FILE), comma- or line-separated; a development
+# checkout reads var/seal.key, which `make run` creates. Generate one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+_seal_keys = env_secret("XC_SEAL_KEYS")
+if not _seal_keys and DEBUG and (DATA_DIR / "seal.key").is_file():
+    _seal_keys = (DATA_DIR / "seal.key").read_text(encoding="utf-8")
+SEAL_KEYS = [key for key in re.split(r"[\s,]+", _seal_keys) if key]
+if not SEAL_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "XC_SEAL_KEYS is required when DJANGO_DEBUG is off: it seals the reporter's identity (README)."
+    )
+for _key in SEAL_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured("XC_SEAL_KEYS holds a value that is not a Fernet key (README).") from exc
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

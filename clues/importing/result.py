@@ -34,6 +34,9 @@ class ParsedRow:
     raw: dict[str, str]  # header text → cell text, every non-empty cell of the row
     values: dict[str, JSON]  # normalised values by key (data rows; unit_id on section headings)
     issues: list[Issue] = field(default_factory=list)
+    # The reporter cell (normalised on data rows): never in raw or values, which are stored in
+    # clear; the staging keeps it in a sealed column (DOMAIN §5.2, issue 11).
+    reporter: str = ""
 
     @property
     def has_errors(self) -> bool:

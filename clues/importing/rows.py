@@ -14,6 +14,7 @@ from clues.importing.result import JSON, Issue, ParsedRow
 from clues.importing.units import UnitMatcher
 from core.excel import normalize as norm
 from core.excel.reader import Cell, CellValue, Row
+from core.sealing import SEALED_MARK
 
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计)|^共\d+(条|件|项)")
 _NOTE = re.compile(r"^(注|备注|说明|填表说明)\d*[:.、]|^注\d|以下空白|以下无内容|此页无正文|^\(以下")
@@ -58,6 +59,7 @@ class SheetRows:
         self.unit_from_context = False
         self._keys = {column: key for key, column in header.columns.items()}
         self._labels: dict[int, str] = {}  # column → label of raw cells, filled as columns appear
+        self._sealed = {column for key, column in header.columns.items() if key in spec.RESTRICTED}
         self._bare_unit = header.amount_unit or _WAN
 
     # --- classification ----------------------------------------------------------------------
@@ -66,6 +68,7 @@ class SheetRows:
         raw: dict[str, str] = {}
         texts: dict[int, str] = {}
         labels = self._labels
+        sealed_cell = ""
         for index, cell in enumerate(row.cells, start=1):
             value = cell.value
             if value is None:
@@ -80,10 +83,14 @@ class SheetRows:
                 raw[labels[index]] = text = norm.cell_text(value)
             if text:
                 texts[index] = text
+            if index in self._sealed:
+                raw[labels[index]], sealed_cell = SEALED_MARK, text
         kind, issues, values = self._classify(row, texts)
         if kind == "data":
             values, issues = self._data(row, texts)
-        return ParsedRow(self.sheet, row.number, kind, raw, values, issues)
+            # Its normalised value leaves values too: only the sealed column keeps the reporter.
+            sealed_cell = values.pop("reporter_name") or ""
+        return ParsedRow(self.sheet, row.number, kind, raw, values, issues, reporter=sealed_cell)
 
     def _classify(self, row: Row, texts: dict[int, str]) -> tuple[str, list[Issue], dict[str, JSON]]:
         if not texts:
@@ -320,8 +327,10 @@ class SheetRows:
         ):
             identifier = norm.identifier_text(value)
             if identifier.possibly_corrupted:
+                # Issues are stored in clear: a reporter's number is named by the seal mark.
+                shown = SEALED_MARK if key in spec.RESTRICTED else identifier.text
                 message = _("“%(text)s” was stored as a number and may have lost digits; enter it as text.")
-                issues.append(self._issue(row, key, "warning", message % {"text": identifier.text}))
+                issues.append(self._issue(row, key, "warning", message % {"text": shown}))
             return identifier.text
         return norm.clean_prose(value if isinstance(value, str) else norm.cell_text(value))
 

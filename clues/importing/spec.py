@@ -104,7 +104,7 @@ REQUIRED = tuple(column.key for column in COLUMNS if column.required)
 FORWARD_FILL = frozenset({"inspected_unit", "source_channel", "category"})
 # A lone dash means "same as above" only where an empty cell would make no sense.
 DASH_IS_DITTO = frozenset({"inspected_unit", "category", "source_channel", "received_date", "reported_rank"})
-RESTRICTED = frozenset({"reporter_name"})  # stored in the clue's restricted fields only
+RESTRICTED = frozenset({"reporter_name"})  # sealed: never in a row's raw cells or values (ParsedRow.reporter)
 TEXT_KEYS = ("reported_position", "source_ref", "handling_result", "reporter_name", "evidence_note", "remarks")
 
 CATEGORIES: dict[str, tuple[str, ...]] = {

@@ -1,5 +1,6 @@
 """Registering clues by hand, and the access trail every read of a clue leaves."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from clues.services.screening import hand_over
 from core import audit
 from core.models import AuditLog
 from core.permissions import user_can
+from core.sealing import SealBroken, opened
 from inspection.models import GroupMembership, InspectedUnit
 
 # Sources a person can register by hand; partner letters and online opinion have their own paths.
@@ -29,6 +31,8 @@ HAND_SOURCES = (
     Clue.SourceType.HIGHER_ASSIGNED,
     Clue.SourceType.OTHER,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
@@ -126,8 +130,18 @@ def reveal_reporter(*, clue: Clue, user: Any, reason: str, request: HttpRequest 
         raise PermissionDenied
     if len(reason.strip()) < 4:
         raise ValidationError(_("Give the reason you need the reporter's identity."))
+    try:
+        reporter = Reporter(opened(clue.reporter_name), opened(clue.reporter_contact), clue.is_anonymous)
+    except SealBroken:
+        # Loud for the administrator (logged as an error), plain for the reader; nothing was revealed.
+        logger.exception("The reporter of clue %s does not open with the seal keys.", clue.pk)
+        raise ValidationError(
+            _(
+                "The reporter's identity cannot be opened: the seal key is wrong or missing. Tell the system administrator."
+            )
+        ) from None
     audit.log_action(user=user, action=AuditLog.Action.REVEAL, obj=clue, request=request, note=reason.strip())
-    return Reporter(clue.reporter_name, clue.reporter_contact, clue.is_anonymous)
+    return reporter
 
 
 def record_export(*, user: Any, count: int, filters: str, request: HttpRequest | None = None) -> None:
