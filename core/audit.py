@@ -1,6 +1,7 @@
 """The audit trail: every change to a domain record, every read of a confidential one."""
 
 import hashlib
+import hmac
 import ipaddress
 import json
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -17,9 +19,30 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditLog
 
-# Never copied into the trail: a change shows as "[hidden]" before and after.
-SECRET_FIELDS = frozenset({"password", "id_card_no"})
+# Never copied into the trail: a change shows as "[hidden]" before and after. The reporter
+# fields are sealed (DOMAIN §5.2): the trail, a dump of it and the admin never hold them.
+SECRET_FIELDS = frozenset({"password", "id_card_no", "reporter_name", "reporter_contact"})
 HIDDEN = "[hidden]"
+
+
+# Case content (DOMAIN §5.2 rule 10): the admin shows only the action, type and id of entries
+# about these models, and of every read, so the system administrator never learns what was read.
+RESTRICTED_APPS = frozenset({"clues", "talentpool", "liaison", "reports"})
+RESTRICTED_MODELS = frozenset({"core.storedfile"})
+UNRESTRICTED_MODELS = frozenset({"clues.partnerunit"})
+ACCESS_ACTIONS = frozenset(
+    {AuditLog.Action.VIEW, AuditLog.Action.DOWNLOAD, AuditLog.Action.EXPORT, AuditLog.Action.REVEAL}
+)
+
+
+def shows_content(entry: AuditLog) -> bool:
+    """Whether an administrator who is no superuser may read the entry's record name, changes and note."""
+    content_type = ContentType.objects.get_for_id(entry.content_type_id)
+    label = f"{content_type.app_label}.{content_type.model}"
+    restricted = label in RESTRICTED_MODELS or (
+        content_type.app_label in RESTRICTED_APPS and label not in UNRESTRICTED_MODELS
+    )
+    return not restricted and entry.action not in ACCESS_ACTIONS
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -28,8 +51,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         value = getattr(obj, field.attname)
         if field.attname in SECRET_FIELDS:
-            # A digest, not the value: enough to tell that it changed.
-            values[field.attname] = HIDDEN + hashlib.sha256(str(value).encode()).hexdigest()[:8] if value else ""
+            # A keyed digest, not the value: enough to tell that it changed. Keyed, because a
+            # plain hash of a name or an ID number is undone by hashing every candidate.
+            values[field.attname] = HIDDEN + _digest(str(value)) if value else ""
             continue
         if isinstance(value, datetime | date):
             value = value.isoformat()
@@ -39,6 +63,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
             value = str(value)
         values[field.attname] = value
     return values
+
+
+def _digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:8]
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
