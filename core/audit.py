@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -116,7 +117,8 @@ def log_list_read(
         ),
         user=user,
         request=request,
-        note=_("List; filters: %(filters)s") % {"filters": filters or "-"},
+        # Readable, not percent-encoded: the office reads this note.
+        note=_("List; filters: %(filters)s") % {"filters": unquote_plus(filters) or "-"},
     )
 
 

@@ -7,12 +7,16 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+from django.utils.translation import gettext, gettext_lazy
 
 from clues.services.registry import register_clue
 from core import audit
 from core.models import AuditLog, Notification, User
 from core.permissions import scope_group
 from tests.conftest import World, make_user
+
+# The note is written in the language of the request (the site's, zh-hans).
+ROLES_CHANGED = gettext_lazy("Roles changed")
 
 
 @pytest.fixture
@@ -178,7 +182,7 @@ def test_a_role_granted_in_the_admin_is_audited_and_the_office_heads_are_told(
     response = client.post(change_url(clerk), data)
 
     assert response.status_code == 302
-    entry = AuditLog.objects.filter(object_id=str(clerk.pk), note="Roles changed").get()
+    entry = AuditLog.objects.filter(object_id=str(clerk.pk), note=ROLES_CHANGED).get()
     assert entry.username == "root"
     assert entry.changes["groups"] == [["office_staff"], ["clue_custodian", "office_staff"]]
     assert entry.changes["is_staff"] == [False, True]
@@ -194,7 +198,7 @@ def test_a_role_taken_away_in_the_admin_is_audited_too(sysadmin: User, clerk: Us
 
     client.post(change_url(clerk), data)
 
-    entry = AuditLog.objects.filter(object_id=str(clerk.pk), note="Roles changed").get()
+    entry = AuditLog.objects.filter(object_id=str(clerk.pk), note=ROLES_CHANGED).get()
     assert entry.user == sysadmin
     assert entry.changes["groups"] == [["office_staff"], []]
     assert Notification.objects.filter(recipient=head).count() == 1
@@ -207,7 +211,7 @@ def test_saving_an_account_without_changing_its_access_tells_nobody(sysadmin: Us
 
     client.post(change_url(clerk), data)
 
-    assert not AuditLog.objects.filter(object_id=str(clerk.pk), note="Roles changed").exists()
+    assert not AuditLog.objects.filter(object_id=str(clerk.pk), note=ROLES_CHANGED).exists()
     assert not Notification.objects.filter(recipient=head).exists()
 
 
@@ -216,7 +220,7 @@ def test_an_account_created_by_a_person_reports_its_roles(head: User, sysadmin: 
 
     user = create_user_account(by=sysadmin, username="newcomer", password="x", roles=["office_staff"])
 
-    entry = AuditLog.objects.filter(object_id=str(user.pk), note="Roles changed").get()
+    entry = AuditLog.objects.filter(object_id=str(user.pk), note=ROLES_CHANGED).get()
     assert entry.changes["groups"] == [[], ["office_staff"]]
     assert Notification.objects.filter(recipient=head).count() == 1
 
@@ -238,7 +242,7 @@ def test_deleting_an_account_with_audit_entries_deactivates_it(superuser: User, 
     entry.refresh_from_db()
     assert entry.user == clerk
     assert [str(m) for m in response.context["messages"]] == [
-        f"{clerk} has audit entries, so the account was deactivated instead of deleted."
+        gettext("%(user)s has audit entries, so the account was deactivated instead of deleted.") % {"user": clerk}
     ]
     assert audit.history(clerk).filter(action=AuditLog.Action.UPDATE, changes__is_active=[True, False]).exists()
 
