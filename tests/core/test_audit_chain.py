@@ -137,3 +137,21 @@ def test_concurrent_writers_on_postgresql_keep_one_intact_chain() -> None:
     assert failures == []
     assert AuditLog.objects.filter(note__contains="-").count() == 60
     assert verify() == (0, "intact\n")
+
+
+def test_the_migration_names_and_chains_the_entries_written_before_the_chain(db: Any) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    user = make_user("reader", "office_staff")
+    entries = three_entries(user)
+    # As the entries were before the migration: no username, no hashes.
+    AuditLog.objects.update(username="", prev_hash="", entry_hash="")
+    assert verify()[0] == 1
+
+    import_module("core.migrations.0005_audit_hash_chain_and_username").chain_existing_entries(apps, None)
+
+    assert verify() == (0, "intact\n")
+    entries[0].refresh_from_db()
+    assert entries[0].username == "reader"
