@@ -82,7 +82,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             return fields
         fields += ["is_superuser", "user_permissions"]
         if obj is not None and obj.pk == request.user.pk:
-            fields += ["groups", "is_staff"]
+            # The person decides which group memberships (and their grants) reach the account.
+            fields += ["groups", "is_staff", "person"]
         return fields
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

@@ -14,6 +14,7 @@ from core import audit
 from core.models import AuditLog, Notification, User
 from core.permissions import scope_group
 from tests.conftest import World, make_user
+from tests.factories import PersonFactory
 
 # The note is written in the language of the request (the site's, zh-hans).
 ROLES_CHANGED = gettext_lazy("Roles changed")
@@ -130,10 +131,12 @@ def test_the_system_administrator_cannot_change_their_own_access(sysadmin: User)
     data["groups"] = group_ids("system_admin", "clue_custodian")
     data["is_superuser"] = "on"
     data["user_permissions"] = [Permission.objects.get(codename="view_clue").pk]
+    data["person"] = PersonFactory(name="组长甲").pk
 
     client.post(change_url(sysadmin), data)
 
     sysadmin.refresh_from_db()
+    assert sysadmin.person is None
     assert roles_of(sysadmin) == {"system_admin"}
     assert not sysadmin.is_superuser
     assert not sysadmin.user_permissions.exists()
