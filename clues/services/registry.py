@@ -1,13 +1,14 @@
 """Registering clues by hand, and the access trail every read of a clue leaves."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,6 +116,22 @@ def record_read(*, clue: Clue, user: Any, request: HttpRequest | None = None) ->
             group__memberships__person_id=person_id,
             group__memberships__end_date__isnull=True,
         ).update(received_at=timezone.now(), received_by=user)
+
+
+def record_list_read(
+    *,
+    user: Any,
+    rows: Iterable[models.Model],
+    filters: str,
+    model: type[models.Model] = Clue,
+    request: HttpRequest | None = None,
+) -> None:
+    """A page listing clues (or their transfers) is one access-log entry: what it showed, under which filters.
+
+    Not record_read per row: a row in a list is a read, but not the group taking the handover,
+    and one entry per page keeps the page's queries flat.
+    """
+    audit.log_list_read(user=user, model=model, ids=[row.pk for row in rows], filters=filters, request=request)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     filters = ClueFilters.from_query(request.GET)
     clues = selectors.clue_registry(request.user, filters)
     page = Paginator(clues, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Evaluates the page's rows once; the template reuses them.
+    registry.record_list_read(user=request.user, rows=page.object_list, filters=filters.as_query(), request=request)
     can_hand_over = request.user.has_perm("clues.change_clue")
     template = "clues/partials/_clue_rows.html" if request.headers.get("HX-Request") else "clues/clue_list.html"
     return render(

@@ -11,6 +11,7 @@ from core import audit
 from core.models import Organisation, Person, User
 from core.permissions import scope_group
 from core.roles import Role
+from core.services.roles import NO_ROLES, record_role_change
 
 
 @transaction.atomic
@@ -82,4 +83,17 @@ def create_user_account(
     if organisation is not None:
         user.groups.add(*organisation_circles(organisation, roles))
     audit.log_change(user=by, obj=user, before=None)
+    if by is not None:
+        # Accounts the demo seed and setup commands make (by=None) tell nobody; a person's grant does.
+        record_role_change(user=user, by=by, before=NO_ROLES)
+    return user
+
+
+@transaction.atomic
+def deactivate_user(*, user: User, by: Any, request: Any = None) -> User:
+    """Close an account for good but keep it: its audit entries must keep naming their actor."""
+    before = audit.snapshot(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.log_change(user=by, obj=user, before=before, request=request)
     return user
