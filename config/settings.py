@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "clues",
     "liaison",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
