@@ -7,5 +7,10 @@ class TalentpoolConfig(AppConfig):
     verbose_name = _("Talent pools")
 
     def ready(self) -> None:
-        # Registers the secondment reminder kinds with the core reminder engine.
-        from talentpool import reminders  # noqa: F401
+        # Imported here: these modules load models, which exist only once the app registry is ready.
+        from inspection.models import InspectionRound
+        from inspection.services.workflow import register_stage_guard
+        from talentpool import reminders  # noqa: F401  (registers the secondment reminder kinds)
+        from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
+
+        register_stage_guard(InspectionRound.Status.ONSITE, undeclared_conflicts_and_unreleased_secondees)

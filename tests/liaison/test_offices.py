@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from liaison.guards import units_without_officer
+from liaison.stages import units_without_officer
 from liaison.models import LiaisonAssignment
 from liaison.services import offices
 from tests.conftest import assert_matrix, role_keys, status_for
