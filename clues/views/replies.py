@@ -12,7 +12,8 @@ from clues import selectors
 from clues.forms import AttachmentForm, NilReturnForm, ReturnForm, WorkbookUploadForm
 from clues.models import ClueImportBatch, LetterReply
 from clues.services import importing, replies
-from clues.views.common import XLSX, attachment, letter_or_404, service_errors_to_messages
+from clues.views.common import letter_or_404, service_errors_to_messages
+from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import XLSX, attachment, service_errors_to_messages
 from core.excel.export import write_table
+from core.http import XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.models import HandoverRecord, LiaisonAssignment

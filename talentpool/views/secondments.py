@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
+from core.http import DOCX, XLSX, attachment, service_errors_to_messages
 from core.models import Organisation
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
