@@ -49,6 +49,18 @@ def _back_to(request: HttpRequest, fallback: str) -> str:
     return reverse(fallback)
 
 
+def form_errors(form: Any) -> ValidationError:
+    """A bound form's errors as one ValidationError: raised inside service_errors_to_messages they
+    become messages on the page the user came from, like a service's refusal."""
+    return ValidationError([message for errors in form.errors.values() for message in errors])
+
+
+def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
+    """Show a bound form's errors as messages, for a view that redirects on its own."""
+    for message in form_errors(form).messages:
+        messages.error(request, message)
+
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

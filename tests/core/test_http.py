@@ -1,6 +1,7 @@
 """core.http: a refused action goes back to the page the user came from, else to the app's fallback."""
 
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.http import service_errors_to_messages
+from core.http import form_errors, form_errors_to_messages, service_errors_to_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,14 @@ def test_an_app_names_its_own_fallback_and_a_safe_referrer_wins():
     to_letters = service_errors_to_messages(fallback="clues:letter-list")(_refused)
     assert to_letters(_post()).url == reverse("clues:letter-list")
     assert to_letters(_post(HTTP_REFERER="http://testserver/rounds/1/")).url == "http://testserver/rounds/1/"
+
+
+def test_a_forms_errors_become_one_message_each():
+    class Dated(forms.Form):
+        day = forms.DateField(error_messages={"required": "请填写日期。"})
+        note = forms.CharField(error_messages={"required": "请填写说明。"})
+
+    request = _post()
+    form_errors_to_messages(request, Dated(data={}))
+    assert [str(m) for m in get_messages(request)] == ["请填写日期。", "请填写说明。"]
+    assert form_errors(Dated(data={"note": "x"})).messages == ["请填写日期。"]
