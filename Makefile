@@ -58,9 +58,10 @@ e2e: venv ## browser tests only (Playwright on Debian's Chromium)
 bench: venv ## benchmarks under tests/bench (not part of `make test`)
 	$(PY) -m pytest tests/bench -m bench -p no:cacheprovider $(PYTEST_ARGS)
 
-check: venv ## lint, format check, missing migrations, deploy checks
+check: venv ## lint, format check, layer contracts, missing migrations, deploy checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 

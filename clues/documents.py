@@ -6,23 +6,7 @@ from clues import texts
 from clues.models import ClueTransfer, InfoRequestLetter
 from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.sealing import opened
-
-_CN_NUMERALS = "〇一二三四五六七八九"
-
-
-def chinese_date(day) -> str:
-    """2017年8月3日 written the way official documents date themselves: 二〇一七年八月三日."""
-
-    def digits(n: int) -> str:
-        return "".join(_CN_NUMERALS[int(d)] for d in str(n))
-
-    def small(n: int) -> str:
-        tens, ones = divmod(n, 10)
-        if tens == 0:
-            return _CN_NUMERALS[ones]
-        return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + ("" if ones == 0 else _CN_NUMERALS[ones])
-
-    return f"{digits(day.year)}年{small(day.month)}月{small(day.day)}日"
+from core.wording import chinese_date
 
 
 def letter_docx(letter: InfoRequestLetter) -> bytes:

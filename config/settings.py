@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clues",
     "liaison",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

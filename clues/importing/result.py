@@ -10,14 +10,6 @@ ROW_KINDS = ("data", "blank", "subtotal", "note", "section_heading", "repeated_h
 
 
 @dataclass(frozen=True, slots=True)
-class UnitRef:
-    """A unit named in the letter, with every name it may be written as (full, short, aliases)."""
-
-    id: int
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Issue:
     row: int  # 1-based row in its sheet; 0 for the whole file
     column: str  # a column key of DOMAIN §6.2; "" for the whole row or file

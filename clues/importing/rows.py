@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from clues.importing import spec
 from clues.importing.header import Header, raw_label
 from clues.importing.result import JSON, Issue, ParsedRow
-from clues.importing.units import UnitMatcher
 from core.excel import normalize as norm
+from core.excel.columns import RANKS, SPLIT_VALUES
 from core.excel.reader import Cell, CellValue, Row
+from core.excel.units import UnitMatcher
 from core.sealing import SEALED_MARK
 
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计)|^共\d+(条|件|项)")
@@ -170,7 +171,7 @@ class SheetRows:
         values["seq"] = self._seq(raw_values.get("seq"))
         values["unit_id"] = self._unit(row, raw_values.get("inspected_unit"), issues)
         values["reported_persons"], values["reported_position"] = self._persons(row, raw_values, issues)
-        values["reported_rank"] = self._enum(row, "reported_rank", raw_values, spec.RANKS, "other", issues)
+        values["reported_rank"] = self._enum(row, "reported_rank", raw_values, RANKS, "other", issues)
         values["is_party_member"] = self._yes_no(row, raw_values.get("is_party_member"), issues)
         values["categories"] = self._categories(row, raw_values.get("category"), texts, issues)
         values["allegation"] = self._allegation(row, raw_values.get("allegation"), issues)
@@ -224,7 +225,7 @@ class SheetRows:
         if not people.persons:
             self._required(row, "reported_name", issues)
             return [], position
-        positions = [part for part in spec.SPLIT_VALUES.split(position) if part] if position else []
+        positions = [part for part in SPLIT_VALUES.split(position) if part] if position else []
         if len(positions) != len(people.persons):
             positions = [position] * len(people.persons)
         persons = []
@@ -270,7 +271,7 @@ class SheetRows:
 
     def _categories(self, row: Row, value: CellValue, texts: dict[int, str], issues: list[Issue]) -> list[str]:
         codes: list[str] = []
-        for part in spec.SPLIT_VALUES.split(norm.clean_text(norm.cell_text(value))):
+        for part in SPLIT_VALUES.split(norm.clean_text(norm.cell_text(value))):
             if not part.strip():
                 continue
             code = spec.lookup(spec.CATEGORIES, part)

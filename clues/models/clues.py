@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -171,13 +169,6 @@ class Clue(TimeStampedModel):
     @property
     def is_concluded(self) -> bool:
         return self.status in self.CONCLUDED
-
-    @staticmethod
-    def access_exclusions(user: Any) -> models.Q:
-        """Recusal blocks access whatever the role (DOMAIN §5.2 rule 7)."""
-        from talentpool.selectors import recused_unit_ids
-
-        return models.Q(inspected_unit__in=recused_unit_ids(user))
 
 
 class ClueUserObjectPermission(UserObjectPermissionBase):

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.importing.parser import parse_clue_workbook
-from clues.importing.result import ParsedRow, ParseResult, UnitRef
+from clues.importing.result import ParsedRow, ParseResult
 from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
 from clues.services.numbering import clue_codes
 from core import audit
 from core.bulk import insert_values
+from core.excel.units import UnitRef
 from core.files import stored_path
 from core.models import AuditLog, StoredFile
 from core.sealing import Sealed

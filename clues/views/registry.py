@@ -16,7 +16,8 @@ from clues.models import Clue, ClueTransfer
 from clues.selectors import registry as selectors
 from clues.selectors.registry import ClueFilters
 from clues.services import registry, screening, transfers
-from clues.views.common import XLSX, attachment, service_errors_to_messages
+from clues.views.common import service_errors_to_messages
+from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound

@@ -16,8 +16,9 @@ from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeF
 from clues.models import CaseRecord, Clue, ClueTransfer
 from clues.selectors.transfers import TransferFilters, transfer_board
 from clues.services import dispositions, registry, transfers
-from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
+from clues.views.common import service_errors_to_messages
 from core import audit
+from core.http import DOCX, XLSX, attachment
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
