@@ -4,12 +4,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from core.docx import document_text
 from liaison.models import RectificationItem
 from liaison.services import ledger as ledger_services
 from tests.conftest import assert_matrix, role_keys
+from tests.exports import export_rows
 from tests.liaison.ledger_fixtures import PLAN, appoint, draft_feedback, evidence, ledger_fixture  # noqa: F401 - fixture
 
 OFFICE = ("office_head", "office_staff", "clue_custodian")
@@ -110,10 +110,7 @@ def test_export_has_one_row_per_item_in_the_customary_layout(ledger):
     response = _client(ledger.world.users["office_staff"]).get(
         reverse("liaison:ledger-export", args=[ledger.world.unit_a.pk])
     )
-    import io
-
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = export_rows(response.content)
     assert rows[0][:4] == ("序号", "问题类别", "问题描述", "整改措施")
     assert [r[0] for r in rows[1:]] == ["1.1", "1.2"]
     assert rows[1][6] == "李主任"
