@@ -234,5 +234,6 @@ def template_download(request: HttpRequest, pk: int) -> HttpResponse:
         partner_name=letter.partner.org_unit.name,
         doc_number=letter.doc_number,
         unit_names=units,
+        watermark=watermark_for(request),
     )
     return attachment(data, f"问题线索情况统计表（{letter.partner.org_unit.display_name}）.xlsx", XLSX)

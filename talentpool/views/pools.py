@@ -263,4 +263,6 @@ def roster_errors(request: HttpRequest) -> HttpResponse:
 @pool_permission("add_talentpoolentry")
 def roster_template(request: HttpRequest) -> HttpResponse:
     names = Organisation.objects.order_by("name").values_list("name", flat=True)
-    return _attachment(build_roster_template(unit_names=list(names)), "人才库名册模板.xlsx")
+    return _attachment(
+        build_roster_template(unit_names=list(names), watermark=watermark_for(request)), "人才库名册模板.xlsx"
+    )
