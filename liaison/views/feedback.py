@@ -72,10 +72,12 @@ def feedback_page(request: HttpRequest, unit_pk: int) -> HttpResponse:
     else:
         initial = {"meeting_date": feedback.meeting_date, "principal_oneonone_date": feedback.principal_oneonone_date}
         form = FeedbackForm(initial=initial if feedback else None)
+    problems = ledger_problems(feedback) if feedback else []
     context = {
         "unit": unit,
         "feedback": feedback,
-        "problems": ledger_problems(feedback) if feedback else [],
+        "problems": problems,
+        "clue_links": feedback_services.openable_source_clues(request.user, problems),
         "can_edit": can_edit,
         "form": form,
         "problem_form": ProblemForm(),

@@ -143,3 +143,28 @@ def test_ledger_and_overview_queries_do_not_grow_with_rows(ledger):
         ledger_services.add_item(by=ledger.officer, problem=ledger.problem, **PLAN)
     after = [_count(client, url) for url in urls]
     assert before == after
+
+
+def test_a_problems_source_clue_is_linked_only_for_a_reader_who_may_open_it(world):
+    from clues.models import Clue
+    from liaison.models import FeedbackProblem
+    from talentpool.services.recusals import declare_recusal
+    from tests.clues.lifecycle import handed
+    from tests.factories import PersonFactory
+
+    _feedback, problem = draft_feedback(world)
+    clue = handed(world)
+    FeedbackProblem.objects.filter(pk=problem.pk).update(source_clue=clue)
+    custodian = world.users["clue_custodian"]
+    url = reverse("liaison:feedback", args=[world.unit_a.pk])
+    link = reverse("clues:clue-detail", args=[clue.pk]).encode()
+    assert link in _client(custodian).get(url).content
+    custodian.person = PersonFactory(name="线索管理员")
+    custodian.save(update_fields=["person"])
+    declare_recusal(
+        by=custodian, person=custodian.person, inspected_unit=world.unit_a, has_conflict=True, relationships=[{"k": 1}]
+    )
+    assert not Clue.objects.for_user(custodian).filter(pk=clue.pk).exists()
+    body = _client(custodian).get(url).content
+    assert link not in body
+    assert clue.code.encode() not in body
