@@ -16,8 +16,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.files import FileRejected, checked_upload
-from core.models import Reminder
+from core.models import AuditLog, Reminder
 from core.permissions import get_for_user_or_404
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
@@ -144,6 +145,9 @@ def ledger_import_errors(request: HttpRequest, unit_pk: int) -> HttpResponse:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored or stored.get("unit") != unit.pk:
         raise Http404
+    audit.log_action(
+        user=request.user, action=AuditLog.Action.DOWNLOAD, obj=unit, request=request, note="错误标注-整改台账"
+    )
     return _attachment(base64.b64decode(stored["data"]), f"错误标注-{unit.org_unit.name}整改台账.xlsx", XLSX)
 
 

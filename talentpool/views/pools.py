@@ -257,6 +257,14 @@ def roster_errors(request: HttpRequest) -> HttpResponse:
     data = request.session.get(ERRORS_SESSION_KEY)
     if not data:
         raise Http404
+    # The marked roster repeats the uploaded people's details: logged like any download.
+    audit.log_action(
+        user=request.user,
+        action=AuditLog.Action.DOWNLOAD,
+        obj=request.user,
+        request=request,
+        note="错误标注-人才库名册",
+    )
     return _attachment(base64.b64decode(data), "错误标注-人才库名册.xlsx")
 
 
