@@ -7,7 +7,7 @@ from core.excel.export import write_table
 from inspection.models import InspectionRound
 
 
-def rounds_workbook(rounds: QuerySet[InspectionRound]) -> tuple[bytes, int]:
+def rounds_workbook(rounds: QuerySet[InspectionRound], *, watermark: str) -> tuple[bytes, int]:
     headers = [
         _("Round"),
         _("Type"),
@@ -23,4 +23,4 @@ def rounds_workbook(rounds: QuerySet[InspectionRound]) -> tuple[bytes, int]:
          r.actual_entry_date or r.planned_entry_date, r.actual_exit_date or r.planned_exit_date, r.group_count, r.unit_count]
         for r in rounds
     )  # fmt: skip
-    return write_table(_("Inspection rounds"), headers, rows)
+    return write_table(_("Inspection rounds"), headers, rows, watermark=watermark)

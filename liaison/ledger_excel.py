@@ -11,7 +11,7 @@ HEADERS = ("序号", "问题类别", "问题描述", "整改措施", "责任领�
            "整改类型", "整改时限", "进度(%)", "最新进展", "状态", "是否超期", "佐证材料(份)", "销号时间", "销号人")  # fmt: skip
 
 
-def ledger_workbook(unit_name: str, items: Iterable[RectificationItem]) -> tuple[bytes, int]:
+def ledger_workbook(unit_name: str, items: Iterable[RectificationItem], *, watermark: str) -> tuple[bytes, int]:
     """items come from selectors.ledger_items (problem, evidence count and overdue flag loaded)."""
     rows = (
         (
@@ -35,4 +35,4 @@ def ledger_workbook(unit_name: str, items: Iterable[RectificationItem]) -> tuple
         )
         for item in items
     )
-    return write_table(f"{unit_name}整改台账", HEADERS, rows)
+    return write_table(f"{unit_name}整改台账", HEADERS, rows, watermark=watermark)

@@ -16,6 +16,7 @@ from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_mes
 from core.models import Organisation
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
+from core.watermark import watermark_for
 from inspection.models import InspectionGroup, InspectionRound
 from talentpool import secondment_forms as forms
 from talentpool.documents import secondment_letter_docx
@@ -188,7 +189,7 @@ def secondment_export(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("talentpool.view_secondmentrequest"):
         raise Http404
     board = secondment_board(request.user, SecondmentFilters.from_query(request.GET))
-    data, _count = secondments_workbook(board)
+    data, _count = secondments_workbook(board, watermark=watermark_for(request))
     return attachment(data, _("secondments.xlsx"), XLSX)
 
 
@@ -240,7 +241,7 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def secondment_letter(request: HttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk)
     name = f"{secondment.doc_number or secondment.pk}.docx"
-    return attachment(secondment_letter_docx(secondment), name, DOCX)
+    return attachment(secondment_letter_docx(secondment, watermark=watermark_for(request)), name, DOCX)
 
 
 def _done(secondment: SecondmentRequest, request: HttpRequest, message: str) -> HttpResponse:
