@@ -121,6 +121,19 @@ def workflow_models() -> list[type[models.Model]]:
     return list(_WORKFLOWS)
 
 
+def status_fields(model: type[models.Model]) -> list[str]:
+    """The fields of model that only transitions write: its workflow's, and any field named status.
+
+    By name too, because a model whose moves are not declared yet (a group follows its round)
+    must not be moved by hand either.
+    """
+    names = {field_.name for field_ in model._meta.concrete_fields if field_.name == "status"}
+    workflow = _WORKFLOWS.get(model._meta.concrete_model)
+    if workflow is not None:
+        names.add(workflow.status_field)
+    return sorted(names)
+
+
 def _stale(obj: models.Model, workflow: Workflow) -> str:
     field_ = obj._meta.get_field(workflow.status_field)
     return _("This %(record)s is %(status)s now: the action no longer applies; reload the page.") % {
