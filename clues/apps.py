@@ -9,6 +9,7 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         from clues import reminders  # noqa: F401  (registers the letter and transfer reminder kinds)
+        from clues.services import letters, lifecycle, replies  # noqa: F401  (declare their workflows)
         from clues.stages import draft_letters, transfers_not_sent
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard

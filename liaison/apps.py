@@ -14,6 +14,7 @@ class LiaisonConfig(AppConfig):
         from inspection.services.workflow import register_stage_guard
         from liaison import reminders  # noqa: F401 - registers the escalation kinds
         from liaison.permissions import outside_handover_roles
+        from liaison.services import feedback, handovers, ledger  # noqa: F401  (declare their workflows)
         from liaison.stages import units_without_officer
 
         register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)

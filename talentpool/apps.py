@@ -13,6 +13,7 @@ class TalentpoolConfig(AppConfig):
         from inspection.services.workflow import register_stage_guard
         from talentpool import reminders  # noqa: F401  (registers the secondment reminder kinds)
         from talentpool.permissions import clues_of_recused_units
+        from talentpool.services import pools, recusals, secondments  # noqa: F401  (declare their workflows)
         from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
 
         register_stage_guard(InspectionRound.Status.ONSITE, undeclared_conflicts_and_unreleased_secondees)
