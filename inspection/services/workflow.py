@@ -102,7 +102,9 @@ WORKFLOW = transitions.register(
                 guards=(_built_in_guard, _registered_guards),
                 effects=(_reached,),
             )
-            for to in dict.fromkeys(t for targets in NEXT.values() for t in targets)
+            # In the order of the stages, so a page offers the next stage before cancelling.
+            for to in R.values
+            if any(to in targets for targets in NEXT.values())
         ],
     )
 )
