@@ -65,7 +65,7 @@ def record_feedback(
 ) -> Feedback:
     """Record (or correct) the feedback meeting before delivery; the unit's group may then see and edit it."""
     _require_group_side(by, inspected_unit)
-    feedback, created = Feedback.objects.select_for_update().get_or_create(
+    feedback, created = Feedback.objects.select_for_update(no_key=True).get_or_create(
         inspected_unit=inspected_unit, defaults={"created_by": by}
     )
     if feedback.status == Feedback.Status.DELIVERED:

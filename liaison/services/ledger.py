@@ -280,7 +280,9 @@ def submit_report(
     *, by: Any, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
 ) -> RectificationReport:
     """The officer uploads the plan or report, recording whether the principal signed it."""
-    report = RectificationReport.objects.select_for_update().select_related("inspected_unit").get(pk=report.pk)
+    report = (
+        RectificationReport.objects.select_for_update(no_key=True).select_related("inspected_unit").get(pk=report.pk)
+    )
     _require_officer(by, report.inspected_unit)
     before = audit.snapshot(report)
     report.file = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=report)
