@@ -24,7 +24,7 @@ from inspection.selectors import rounds_with_shares, share_of
 from liaison import statistics as liaison_statistics
 from liaison.models import RectificationItem
 from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers
-from talentpool import selectors as pool_selectors
+from talentpool.selectors import pools as pool_selectors
 
 # code → the Funnel attribute it reads (clues/statistics.py registers the same ones).
 FUNNEL_CODES = {

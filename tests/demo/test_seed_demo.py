@@ -534,7 +534,7 @@ class TestSeededDemo:
         assert RecusalDeclaration.objects.count() == 28
 
     def test_fourteen_cadres_do_case_work_in_two_batches_between_rounds(self, seeded: str) -> None:
-        from talentpool.selectors import inspection_cadres_in_case_work
+        from talentpool.selectors.pools import inspection_cadres_in_case_work
         from talentpool.services.cross_staffing import _membership_span
 
         assignments = CaseWorkAssignment.objects.select_related("person")
