@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clues import statistics as clue_statistics
-from clues.importing.spec import CATEGORY_LABELS
 from clues.models import Clue, InfoRequestLetter
+from clues.models.categories import CATEGORY_LABELS
 from clues.selectors.funnel import Funnel, funnel
 from clues.selectors.registry import transferred_clues
 from inspection import statistics as round_statistics
