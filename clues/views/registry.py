@@ -32,8 +32,8 @@ def _clue_or_404(request: HttpRequest, pk: int, action: str = "view") -> Clue:
 
 def _filter_choices(user) -> dict:
     """The filter drop-downs: only rounds, units and groups the user may see."""
-    from clues.importing.spec import CATEGORY_LABELS
     from clues.models import PartnerUnit
+    from clues.models.categories import CATEGORY_LABELS
 
     return {
         "rounds": InspectionRound.objects.for_user(user),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.files import FileRejected
 from core.permissions import get_for_user_or_404
 from inspection.models import InspectedUnit
-from liaison.ledger_forms import FeedbackForm, ProblemForm
+from liaison.forms.ledger import FeedbackForm, ProblemForm
 from liaison.models import Feedback
 from liaison.selectors import ledger_problems
 from liaison.services import feedback as feedback_services

@@ -15,8 +15,8 @@ from core.http import XLSX, attachment, form_errors_to_messages, service_errors_
 from core.permissions import get_for_user_or_404
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
+from liaison.forms.offices import AppointOfficerForm, OfficeForm
 from liaison.models import HandoverRecord, LiaisonAssignment
-from liaison.office_forms import AppointOfficerForm, OfficeForm
 from liaison.services import contact, offices
 
 

@@ -13,7 +13,7 @@ from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
-from reports.deadlines import (
+from reports.selectors.deadlines import (
     EXPORT_HEADERS,
     KINDS,
     DeadlineFilters,

@@ -12,7 +12,7 @@ from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
-from reports import scorecards
+from reports.selectors import scorecards
 from talentpool.models import SecondmentRequest
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reports.search import CAP, MAX_QUERY_LENGTH, clean_query, search
+from reports.selectors.search import CAP, MAX_QUERY_LENGTH, clean_query, search
 
 
 @login_required

@@ -29,7 +29,7 @@ from core.workdays import add_working_days
 from inspection.models import GroupMembership, InspectionGroup
 from inspection.services import add_member, end_membership
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
-from talentpool.selectors import missing_or_conflicting_declarations, unit_conflicts
+from talentpool.selectors.secondments import missing_or_conflicting_declarations, unit_conflicts
 
 SECONDMENT_SERIES = "secondment_request"
 Status = SecondmentRequest.Status
