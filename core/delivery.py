@@ -84,6 +84,8 @@ def deliver(delivery_id: int) -> bool:
                     if before_step is not None:
                         before_step(label, step.__name__)
                     step(record)
+            if before_step is not None:
+                before_step(label, "done")  # the last point before commit
             row.state, row.done_at, row.retry_at, row.last_error = Delivery.State.DONE, timezone.now(), None, ""
             row.save(update_fields=["state", "done_at", "retry_at", "last_error"])
     except Exception as error:
