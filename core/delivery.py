@@ -78,7 +78,9 @@ def deliver(delivery_id: int) -> bool:
                 return False
             model = row.target_type.model_class()
             label = model._meta.label
-            record = model._base_manager.select_for_update().filter(pk=row.target_id).first()
+            # Locked against a concurrent status move (a cancel, an answer); only its own row:
+            # some models' managers join nullable relations, which FOR UPDATE cannot lock.
+            record = model._base_manager.select_for_update(of=("self",)).filter(pk=row.target_id).first()
             if record is not None:  # a deleted record is owed to nobody
                 for step in _STEPS[label]:
                     if before_step is not None:
