@@ -40,8 +40,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "delivery",
-                "verbose_name_plural": "deliveries",
+                "verbose_name": "delivery record",
+                "verbose_name_plural": "delivery records",
                 "ordering": ["pk"],
                 "indexes": [models.Index(fields=["state", "retry_at"], name="delivery_due")],
                 "constraints": [

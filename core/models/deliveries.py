@@ -29,8 +29,8 @@ class Delivery(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
+        verbose_name = _("delivery record")
+        verbose_name_plural = _("delivery records")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["target_type", "target_id"], name="delivery_once_per_record"),
