@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import audit
 from core.decorators import role_required
+from core.excel.reader import UnreadableWorkbook
 from core.files import open_stored, rendition_for, visible_to
 from core.home import home_sections_for
-from core.http import attachment
+from core.http import attachment, file_unavailable
 from core.models import AuditLog, StoredFile
 from core.roles import STAFF_PAGE_ROLES
 from core.sealing import SealBroken
@@ -77,9 +78,9 @@ def file_download(request: HttpRequest, file_id: str) -> HttpResponse:
         logger.error("Stored file %s is missing from private storage", stored.pk)
         raise Http404 from exc
     except SealBroken:
-        # A configuration fault (a wrong or missing key), said plainly rather than as a 500.
-        logger.error("Stored file %s does not open with the seal keys (XC_SEAL_KEYS)", stored.pk)
-        return render(request, "core/file_sealed.html", status=503)
+        return file_unavailable(request, sealed_broken=True)
+    except UnreadableWorkbook:
+        return file_unavailable(request, sealed_broken=False)
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=stored, request=request)
     if rendition is not None:
         return attachment(rendition.content, rendition.filename, rendition.content_type)

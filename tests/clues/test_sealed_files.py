@@ -22,6 +22,7 @@ from core.files import open_stored, private_storage, store_upload
 from core.models import AuditLog, StoredFile
 from tests.clues.workbooks import HEADER, data_row, standard_rows
 from tests.conftest import make_user
+from tests.core.test_files import ole_bytes
 
 PDF = b"%PDF-1.4\n% MKRATTACH\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 REPORTER = "MKRREPORTER举报人甲"
@@ -165,3 +166,23 @@ def test_the_round_admin_lists_no_stored_file(world, sent):
         assert response.status_code == 200
         assert batch.file.original_name not in response.content.decode()
         assert "回函.pdf" not in response.content.decode()
+
+
+def test_the_marked_workbook_with_a_wrong_key_answers_a_plain_message(world, sent, settings):
+    batch = upload_reply(world, sent["x"])
+    settings.SEAL_KEYS = [KEY_B]
+    response = client_for(world.users["partner_x"]).get(reverse("clues:batch-errors", args=[batch.pk]))
+    assert response.status_code == 503
+
+
+def test_an_unreadable_workbook_is_not_served_at_all(world, sent):
+    # Sniffed as .xls (an OLE container with a Workbook stream) but unreadable: the parser rejects
+    # it, no sealed copy can be made, and the original is not served instead.
+    broken = ole_bytes("Workbook", text=REPORTER)
+    batch = replies.upload_workbook(
+        letter=sent["x"], by=world.users["partner_x"], upload=io.BytesIO(broken), name="坏.xls"
+    )
+    assert batch.status == ClueImportBatch.Status.REJECTED
+    response = client_for(world.users["clue_custodian"]).get(reverse("core:file-download", args=[batch.file.pk]))
+    assert response.status_code == 422
+    assert "MKR" not in response.content.decode()
