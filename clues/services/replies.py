@@ -1,6 +1,7 @@
 """A partner's answer to a letter, and the office's review of it (DOMAIN §3.2)."""
 
 from datetime import datetime
+from pathlib import PurePath
 from typing import IO, Any
 
 from django.conf import settings
@@ -13,7 +14,8 @@ from clues.importing.result import ParseResult
 from clues.models import ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import importing, letters
 from core import audit
-from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, keep_checked, store_upload
+from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, Rendition, keep_checked, store_upload
+from core.http import XLSX
 from core.models import AuditLog, StoredFile
 from core.roles import Role
 from core.services.notifications import notify
@@ -56,7 +58,11 @@ def upload_workbook(
     letter = _locked_awaiting_letter(letter)
     letters.record_view(letter=letter, user=by)
     reply = draft_reply(letter=letter, by=by)
-    stored = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=SPREADSHEET_KINDS, owner=reply)
+    # Every file of a reply is sealed at rest: a workbook holds reporters (issue 11), and an
+    # attachment or the cover letter may name them too.
+    stored = store_upload(
+        upload=upload, name=name, uploaded_by=by, allowed_kinds=SPREADSHEET_KINDS, owner=reply, sealed=True
+    )
     if replaces is not None:
         if replaces.reply_id != reply.pk:
             raise ValidationError(_("That workbook belongs to another answer."))
@@ -76,11 +82,24 @@ def attach_file(*, letter: InfoRequestLetter, by: Any, upload: IO[bytes], name: 
     """Keep an attachment (PDF, image, Word) of the reply; the stamped cover letter is one of them."""
     letter = _locked_awaiting_letter(letter)
     reply = draft_reply(letter=letter, by=by)
-    stored = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=reply)
+    stored = store_upload(
+        upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=reply, sealed=True
+    )
     if cover_letter:
         reply.cover_letter = stored
         reply.save(update_fields=["cover_letter", "updated_at"])
     return stored
+
+
+def reply_file_download(stored: StoredFile, *, watermark: str) -> Rendition | None:
+    """A reply's workbook is downloaded as its sealed copy, never as the original (core.files):
+    the reporter's cells read "（已密封）" for everyone, the partner included, and the reader's
+    watermark is on it. Attachments and the cover letter are served as uploaded (None)."""
+    if stored.kind not in SPREADSHEET_KINDS:
+        return None
+    # Stored data, not a UI string: the name says the copy is sealed, whatever the reader's language.
+    name = f"{PurePath(stored.original_name).stem}（已密封）.xlsx"
+    return Rendition(content=importing.sealed_copy(stored, watermark=watermark), filename=name, content_type=XLSX)
 
 
 @transaction.atomic
@@ -186,7 +205,7 @@ def import_paper_reply(
     """
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     reply = draft_reply(letter=letter, by=by)
-    stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply)
+    stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply, sealed=True)
     batch = importing.stage_result(reply=reply, stored=stored, result=result)
     created = importing.commit_batch(batch=batch, by=by)
     now = timezone.now()

@@ -14,9 +14,11 @@ from clues.models import ClueImportBatch, LetterReply
 from clues.services import importing, replies
 from clues.views.common import letter_or_404, service_errors_to_messages
 from core import audit
-from core.http import XLSX, attachment, form_errors_to_messages
+from core.excel.reader import UnreadableWorkbook
+from core.http import XLSX, attachment, file_unavailable, form_errors_to_messages
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404
+from core.sealing import SealBroken
 from core.watermark import watermark_for
 
 
@@ -110,7 +112,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The uploaded workbook with every bad cell marked and commented, to correct and upload again."""
     batch = get_for_user_or_404(ClueImportBatch.objects.select_related("file"), request.user, pk=pk)
-    data = importing.error_workbook(batch, watermark=watermark_for(request))
+    try:
+        data = importing.error_workbook(batch, watermark=watermark_for(request))
+    except SealBroken:
+        return file_unavailable(request, sealed_broken=True)
+    except UnreadableWorkbook:
+        return file_unavailable(request, sealed_broken=False)
     # The partner's own rows come back in it: logged like the original workbook's download.
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=batch, request=request)
     return attachment(data, f"错误标注-{batch.file.original_name.rsplit('.', 1)[0]}.xlsx", XLSX)
