@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -12,9 +12,10 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from clues.models import InfoRequestLetter
 from core.files import FileRejected
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 
 
-def letter_or_404(request: HttpRequest, pk: int, action: str = "view") -> InfoRequestLetter:
+def letter_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> InfoRequestLetter:
     return get_for_user_or_404(
         InfoRequestLetter.objects.select_related("partner__org_unit", "inspection_round"), request.user, action, pk=pk
     )
@@ -28,7 +29,7 @@ def service_errors_to_messages(view: Callable[..., HttpResponse]) -> Callable[..
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except (ValidationError, FileRejected) as exc:
@@ -39,7 +40,7 @@ def service_errors_to_messages(view: Callable[..., HttpResponse]) -> Callable[..
     return wrapper
 
 
-def _back_to(request: HttpRequest) -> str:
+def _back_to(request: AuthenticatedHttpRequest) -> str:
     """The page the user came from, if it is ours; the letter list otherwise."""
     for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
         if candidate and url_has_allowed_host_and_scheme(

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,12 +19,13 @@ from clues.services import registry, screening, transfers
 from clues.views.common import XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
+from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 PAGE_SIZE = 50
 
 
-def _clue_or_404(request: HttpRequest, pk: int, action: str = "view") -> Clue:
+def _clue_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> Clue:
     return get_for_user_or_404(Clue.objects.all(), request.user, action, pk=pk)
 
 
@@ -46,7 +47,7 @@ def _filter_choices(user) -> dict:
 
 
 @login_required
-def clue_list(request: HttpRequest) -> HttpResponse:
+def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_clue") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
     filters = ClueFilters.from_query(request.GET)
@@ -70,7 +71,7 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def clue_export(request: HttpRequest) -> HttpResponse:
+def clue_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk export is the office head's alone (DOMAIN §5.2 rule 9); logged with its filters."""
     if not request.user.has_perm("clues.export_clue"):
         raise Http404
@@ -91,7 +92,7 @@ def _registrable_units(user):
 
 
 @login_required
-def clue_register(request: HttpRequest) -> HttpResponse:
+def clue_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _registrable_units(request.user)
     if not units.exists():
         raise Http404
@@ -110,7 +111,7 @@ def clue_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = selectors.clue_detail(request.user, pk)
     if clue is None:
         raise Http404
@@ -158,7 +159,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def clue_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An htmx fragment with the reporter's identity; the reason goes into the access log."""
     clue = _clue_or_404(request, pk, "reveal")
     try:
@@ -175,7 +176,7 @@ def clue_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_screen(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_screen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = _clue_or_404(request, pk, "change")
     form = GradeForm(request.POST)
     if not form.is_valid():
@@ -188,7 +189,7 @@ def clue_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Merge into the suggested original, or dismiss the suggestion."""
     clue = _clue_or_404(request, pk, "change")
     if request.POST.get("decision") == "merge" and clue.possible_duplicate_of_id:
@@ -204,7 +205,7 @@ def clue_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_out_of_scope(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_out_of_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = _clue_or_404(request, pk, "change")
     form = OutOfScopeForm(request.POST)
     if not form.is_valid():
@@ -217,7 +218,7 @@ def clue_out_of_scope(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_hand_over(request: HttpRequest) -> HttpResponse:
+def clue_hand_over(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk action of the registry: hand the ticked clues to the groups covering their units."""
     if not request.user.has_perm("clues.change_clue"):
         raise Http404
@@ -234,7 +235,7 @@ def clue_hand_over(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = _clue_or_404(request, pk, "assess")
     form = AssessmentForm(request.POST)
     if not form.is_valid():
@@ -247,7 +248,7 @@ def clue_assess(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_send_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("clues.approve_cluetransfer"):
         raise Http404
     clue = _clue_or_404(request, pk)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from liaison.documents import handover_list_docx
 from liaison.exports import handovers_workbook
 from liaison.models import HandoverRecord
@@ -27,7 +28,7 @@ _ACTIONS = {
 
 @login_required
 @service_errors_to_messages
-def handover_list(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     may_request = handovers.may_request(request.user, unit)
     form = HandoverRequestForm(request.POST or None) if may_request else None
@@ -55,7 +56,7 @@ def handover_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def handover_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def handover_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404
     handover = get_for_user_or_404(HandoverRecord.objects.all(), request.user, pk=pk)
@@ -67,13 +68,13 @@ def handover_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     return attachment(handover_list_docx(unit), f"交接清单-{unit.org_unit.name}.docx", DOCX)
 
 
 @login_required
-def handover_export(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     data, _count = handovers_workbook(unit.handovers.all())
     return attachment(data, _("handovers.xlsx"), XLSX)

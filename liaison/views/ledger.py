@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.files import FileRejected, checked_upload
 from core.models import Reminder
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.ledger_documents import rectification_notice
 from liaison.ledger_excel import ledger_workbook
@@ -43,7 +44,7 @@ def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _roles(request: HttpRequest, unit: InspectedUnit) -> dict[str, bool]:
+def _roles(request: AuthenticatedHttpRequest, unit: InspectedUnit) -> dict[str, bool]:
     return {"is_officer": is_unit_officer(request.user, unit), "is_group_side": acts_for_group(request.user, unit)}
 
 
@@ -53,7 +54,9 @@ def may_add_items(user: Any, unit: InspectedUnit, feedback: Feedback) -> bool:
     return officer_may or acts_for_group(user, unit)
 
 
-def _ledger_page(request: HttpRequest, unit: InspectedUnit, feedback: Feedback, **extra: Any) -> HttpResponse:
+def _ledger_page(
+    request: AuthenticatedHttpRequest, unit: InspectedUnit, feedback: Feedback, **extra: Any
+) -> HttpResponse:
     reports = RectificationReport.objects.filter(inspected_unit=unit).select_related("file").order_by("due_date")
     context = {
         "unit": unit,
@@ -72,14 +75,14 @@ def _ledger_page(request: HttpRequest, unit: InspectedUnit, feedback: Feedback, 
 
 
 @login_required
-def ledger(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None:
         raise Http404
     return _ledger_page(request, unit, feedback)
 
 
-def _importer_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback]:
+def _importer_or_404(request: AuthenticatedHttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback]:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None or not may_add_items(request.user, unit, feedback):
         raise Http404
@@ -88,7 +91,7 @@ def _importer_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedUnit,
 
 @login_required
 @require_POST
-def ledger_import(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger_import(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """Check a ledger workbook and, only when every row is right, add all its items at once.
 
     A workbook with problems writes nothing: the page lists every problem, and the marked
@@ -135,7 +138,7 @@ def ledger_import(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def ledger_import_errors(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger_import_errors(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """This user's last refused ledger of this unit, with every problem marked on its cell."""
     unit, _feedback = _importer_or_404(request, unit_pk)
     stored = request.session.get(ERRORS_SESSION_KEY)
@@ -145,7 +148,7 @@ def ledger_import_errors(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def ledger_export(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger_export(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None:
         raise Http404
@@ -156,7 +159,7 @@ def ledger_export(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, problem_pk: int) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, problem_pk: int) -> HttpResponse:
     problem = get_for_user_or_404(
         FeedbackProblem.objects.select_related("feedback__inspected_unit__group"), request.user, "change", pk=problem_pk
     )
@@ -170,7 +173,7 @@ def item_add(request: HttpRequest, problem_pk: int) -> HttpResponse:
     )
 
 
-def _item_or_404(request: HttpRequest, pk: int, action: str = "view") -> RectificationItem:
+def _item_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> RectificationItem:
     return get_for_user_or_404(
         RectificationItem.objects.select_related(
             "problem__feedback__inspected_unit__org_unit", "problem__feedback__inspected_unit__group", "signed_off_by"
@@ -182,7 +185,7 @@ def _item_or_404(request: HttpRequest, pk: int, action: str = "view") -> Rectifi
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
     unit = item.problem.feedback.inspected_unit
     notices = Reminder.objects.filter(
@@ -218,7 +221,7 @@ NOTED_STEPS: dict[str, Callable[..., RectificationItem]] = {
 
 @login_required
 @require_POST
-def item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def item_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     item = _item_or_404(request, pk, "change")
     target = reverse("liaison:item-detail", args=[item.pk])
     if step in ITEM_STEPS:
@@ -232,7 +235,7 @@ def item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def item_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk, "change")
     target = reverse("liaison:item-detail", args=[item.pk])
     form = ProgressForm(request.POST, request.FILES)
@@ -251,7 +254,7 @@ def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def item_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def item_notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
     if not acts_for_group(request.user, item.problem.feedback.inspected_unit):
         raise Http404
@@ -261,7 +264,7 @@ def item_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user_or_404(
         RectificationReport.objects.select_related("inspected_unit"), request.user, "view", pk=pk
     )
@@ -285,7 +288,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's rectification overview: per round, per unit numbers."""
     if not request.user.has_perm("liaison.view_rectificationitem"):
         raise Http404

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from clues.views.common import XLSX, attachment
 from core.excel.export import write_table
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectedUnit, InspectionRound
 from talentpool.models import RecusalDeclaration
 from talentpool.recusal_forms import DecisionForm, DeclarationForm
@@ -32,7 +33,7 @@ def _own_units(user) -> list[InspectedUnit]:
 
 
 @login_required
-def my_declarations(request: HttpRequest) -> HttpResponse:
+def my_declarations(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _own_units(request.user)
     if not units:
         raise Http404
@@ -46,7 +47,7 @@ def my_declarations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def declare(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def declare(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """A member declares on one of the units of their own group, for themselves."""
     unit = next((u for u in _own_units(request.user) if u.pk == unit_pk), None)
     if unit is None:
@@ -72,7 +73,7 @@ def declare(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def board(request: HttpRequest, round_pk: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     if not request.user.has_perm("talentpool.view_recusaldeclaration"):
         raise Http404
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
@@ -84,7 +85,7 @@ def board(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def board_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+def board_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     """The board as rows: member, group, unit, and what was declared and decided."""
     if not request.user.has_perm("talentpool.view_recusaldeclaration"):
         raise Http404
@@ -108,7 +109,7 @@ def board_export(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     declaration = get_for_user_or_404(RecusalDeclaration.objects.all(), request.user, "change", pk=pk)
     form = DecisionForm(request.POST)
     try:
