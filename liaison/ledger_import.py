@@ -25,6 +25,7 @@ from core.excel import normalize as norm
 from core.excel.errors import build_error_workbook
 from core.excel.reader import Cell, Row, UnreadableWorkbook
 from core.excel.table import TableResult, find_header, first_visible_sheet
+from core.models import User
 from liaison.models import Feedback, FeedbackProblem, RectificationItem
 from liaison.services import ledger as ledger_services
 
@@ -235,7 +236,7 @@ def _key(text: str) -> str:
 
 
 @transaction.atomic
-def import_ledger(*, by: Any, feedback: Feedback, result: LedgerResult) -> tuple[list[RectificationItem], int]:
+def import_ledger(*, by: User, feedback: Feedback, result: LedgerResult) -> tuple[list[RectificationItem], int]:
     """Add every row of a checked ledger through add_item (issued, notices scheduled); rows that
     repeat an item of the same problem with the same measure are skipped. Returns the new items
     and the number skipped. Any refusal undoes the whole import."""

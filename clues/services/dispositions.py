@@ -1,7 +1,6 @@
 """What the receiver does with a transferred clue: the disposition chain, cases, committee meetings."""
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +20,7 @@ from clues.models import (
 from clues.services.lifecycle import locked, move
 from clues.services.transfers import receiving_scope, stop_reminders_if_answered
 from core import audit
-from core.models import Organisation
+from core.models import Organisation, User
 from core.permissions import grant, scope_group
 from inspection.models import InspectionGroup
 
@@ -55,7 +54,7 @@ def current_disposition(clue: Clue) -> ClueDisposition | None:
 def record_disposition(
     *,
     clue: Clue,
-    by: Any,
+    by: User,
     disposition_type: str,
     decided_at: date,
     decided_by_text: str = "",
@@ -98,7 +97,7 @@ def record_disposition(
 
 
 @transaction.atomic
-def conclude(*, clue: Clue, by: Any, outcome: str, outcome_date: date, summary: str = "") -> ClueDisposition:
+def conclude(*, clue: Clue, by: User, outcome: str, outcome_date: date, summary: str = "") -> ClueDisposition:
     """Close the current step without a case: untrue, minor (talk reminder), org handling, referred."""
     (clue,) = locked(clue)
     if outcome not in ClueDisposition.CLOSING_OUTCOMES:
@@ -125,7 +124,7 @@ def conclude(*, clue: Clue, by: Any, outcome: str, outcome_date: date, summary: 
 def open_case(
     *,
     clues: list[Clue],
-    by: Any,
+    by: User,
     case_number: str,
     filed_at: date,
     subjects: list[str],
@@ -179,7 +178,7 @@ def _grant_case(case: CaseRecord, transfer: ClueTransfer, clues: list[Clue]) -> 
 
 @transaction.atomic
 def record_case_result(
-    *, case: CaseRecord, by: Any, concluded_at: date, result: str, persons_sanctioned: int | None = None
+    *, case: CaseRecord, by: User, concluded_at: date, result: str, persons_sanctioned: int | None = None
 ) -> CaseRecord:
     case = CaseRecord.objects.select_for_update().get(pk=case.pk)
     if concluded_at < case.filed_at:
@@ -196,7 +195,7 @@ def record_case_result(
 @transaction.atomic
 def record_meeting(
     *,
-    by: Any,
+    by: User,
     commission: Organisation,
     date: date,
     session_no: str,

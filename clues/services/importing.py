@@ -23,7 +23,7 @@ from clues.services.numbering import clue_codes
 from core import audit
 from core.bulk import insert_values
 from core.files import stored_path
-from core.models import AuditLog, StoredFile
+from core.models import AuditLog, StoredFile, User
 
 _BULK = 1000
 
@@ -126,7 +126,7 @@ def supersede(*, batch: ClueImportBatch) -> None:
 
 
 @transaction.atomic
-def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
+def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
     """Register one clue per data row of a clean batch: all of them or none. Returns how many.
 
     Rows that look like a clue already in the round (any partner's reply) are registered with
@@ -176,7 +176,7 @@ def _register(
     letter: InfoRequestLetter,
     units: dict[int, Any],
     known: FingerprintIndex,
-    by: Any,
+    by: User | None,
 ) -> list[tuple[int, int, int | None]]:
     """Insert the clues of one chunk of staged (pk, values) rows, one code each; returns
     (staged row, new clue, original clue) for those that look like a clue already known."""
@@ -239,7 +239,7 @@ _CLUE_FIELDS = (
 
 
 def _clue_from_row(
-    row_pk: int, values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: Any
+    row_pk: int, values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: User
 ) -> tuple[Any, ...]:
     """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""

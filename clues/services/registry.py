@@ -16,7 +16,7 @@ from clues.services.duplicates import suggested_original
 from clues.services.numbering import clue_codes
 from clues.services.screening import hand_over
 from core import audit
-from core.models import AuditLog
+from core.models import AuditLog, User
 from core.permissions import user_can
 from inspection.models import GroupMembership, InspectedUnit
 
@@ -42,7 +42,7 @@ def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
 @transaction.atomic
 def register_clue(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     source_type: str,
     received_date: date,

@@ -49,7 +49,7 @@ def leads_group(user: Any, group_id: int) -> bool:
 def record_assessment(
     *,
     clue: Clue,
-    by: Any,
+    by: User,
     conclusion: str,
     forum: str = ClueAssessment.Forum.GROUP_MEETING,
     recommended_receiver: str = "",
@@ -101,7 +101,7 @@ def _receiver_of(clue: Clue, receiver_type: str, chosen: Organisation | None) ->
 def approve_and_send(
     *,
     clues: list[Clue],
-    by: Any,
+    by: User,
     receiver_type: str,
     receiver: Organisation | None = None,
     approved_by_text: str = "",
@@ -155,7 +155,7 @@ def _latest_assessment_notes(clues: list[Clue]) -> dict[int, str]:
     return notes
 
 
-def _send(transfer: ClueTransfer, clues: list[Clue], *, by: Any, now: datetime) -> ClueTransfer:
+def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime) -> ClueTransfer:
     from clues.tasks import deliver_transfer
 
     before = audit.snapshot(transfer)
@@ -260,7 +260,7 @@ def stop_reminders_if_answered(transfer: ClueTransfer) -> None:
 
 
 @transaction.atomic
-def acknowledge_receipt(*, transfer: ClueTransfer, by: Any, now: datetime | None = None) -> ClueTransfer:
+def acknowledge_receipt(*, transfer: ClueTransfer, by: User, now: datetime | None = None) -> ClueTransfer:
     """The receiver (or, for 交办, the office on the unit's behalf) confirms it has the letter."""
     transfer = ClueTransfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.transferred_at is None or transfer.received_at is not None:
@@ -276,7 +276,7 @@ def acknowledge_receipt(*, transfer: ClueTransfer, by: Any, now: datetime | None
 
 
 @transaction.atomic
-def record_unit_done(*, clue: Clue, by: Any, summary: str = "") -> Clue:
+def record_unit_done(*, clue: Clue, by: User, summary: str = "") -> Clue:
     """交办: the inspected unit reports the clue handled; the office closes it (no disposition chain)."""
     (clue,) = locked(clue)
     item = ClueTransferItem.objects.select_related("transfer").filter(clue=clue).first()
@@ -289,7 +289,7 @@ def record_unit_done(*, clue: Clue, by: Any, summary: str = "") -> Clue:
 
 
 @transaction.atomic
-def send_back(*, clue: Clue, by: Any, note: str) -> Clue:
+def send_back(*, clue: Clue, by: User, note: str) -> Clue:
     """The office head returns a proposal to the group for more work."""
     (clue,) = locked(clue)
     if not note.strip():

@@ -13,7 +13,7 @@ from core.roles import Role
 
 
 @transaction.atomic
-def ensure_organisation(*, by: Any, name: str, unit_type: str, **fields: Any) -> Organisation:
+def ensure_organisation(*, by: User | None, name: str, unit_type: str, **fields: Any) -> Organisation:
     """The organisation with this full name, created (and audited) if it does not exist yet."""
     organisation = Organisation.objects.filter(name=name).first()
     if organisation is not None:
@@ -26,7 +26,7 @@ def ensure_organisation(*, by: Any, name: str, unit_type: str, **fields: Any) ->
 
 
 @transaction.atomic
-def create_person(*, by: Any, name: str, home_unit: Organisation, **fields: Any) -> Person:
+def create_person(*, by: User | None, name: str, home_unit: Organisation, **fields: Any) -> Person:
     person = Person(name=name, home_unit=home_unit, created_by=by, **fields)
     person.full_clean()
     person.save()
@@ -58,7 +58,7 @@ def organisation_circles(organisation: Organisation, roles: list[Role]) -> list[
 @transaction.atomic
 def create_user_account(
     *,
-    by: Any,
+    by: User | None,
     username: str,
     password: str,
     roles: Iterable[str],

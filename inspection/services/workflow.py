@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import AuditLog
+from core.models import AuditLog, User
 from core.permissions import scope_group
 from inspection.models import GroupMembership, InspectionGroup, InspectionRound
 from inspection.signals import round_moved
@@ -69,7 +69,7 @@ def check_move(inspection_round: InspectionRound, to: str) -> Check:
 
 
 @transaction.atomic
-def move_round(*, inspection_round: InspectionRound, to: str, by: Any, **fields: Any) -> InspectionRound:
+def move_round(*, inspection_round: InspectionRound, to: str, by: User, **fields: Any) -> InspectionRound:
     """Move the round to `to` or refuse, naming every missing piece in one message."""
     inspection_round = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
     for name, value in fields.items():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
+from core.models import User
 from core.permissions import grant, scope_group, user_can
 from inspection.models import InspectedUnit
 from liaison.models import Feedback, FeedbackProblem, RectificationReport
@@ -39,7 +40,7 @@ def sees_clue_links(user: Any) -> bool:
     return user.has_perm("liaison.view_feedbackproblem") and user.has_perm("clues.view_clue")
 
 
-def _require_group_side(by: Any, inspected_unit: InspectedUnit) -> None:
+def _require_group_side(by: User, inspected_unit: InspectedUnit) -> None:
     if not acts_for_group(by, inspected_unit):
         raise ValidationError(_("Only the group's leaders or the office may do this."))
 
@@ -47,7 +48,7 @@ def _require_group_side(by: Any, inspected_unit: InspectedUnit) -> None:
 @transaction.atomic
 def record_feedback(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     meeting_date: date | None,
     principal_oneonone_date: date | None = None,
@@ -79,7 +80,7 @@ def record_feedback(
 @transaction.atomic
 def add_problem(
     *,
-    by: Any,
+    by: User,
     feedback: Feedback,
     category: str,
     description: str,
@@ -110,7 +111,7 @@ def add_problem(
 
 
 @transaction.atomic
-def approve_feedback(*, by: Any, feedback: Feedback) -> Feedback:
+def approve_feedback(*, by: User, feedback: Feedback) -> Feedback:
     """Draft → approved, once the meeting date and at least one problem are recorded."""
     feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
     _require_group_side(by, feedback.inspected_unit)
@@ -127,7 +128,7 @@ def approve_feedback(*, by: Any, feedback: Feedback) -> Feedback:
 
 
 @transaction.atomic
-def deliver_feedback(*, by: Any, feedback: Feedback, now: datetime | None = None) -> Feedback:
+def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = None) -> Feedback:
     """Approved → delivered: the unit's liaison circle may now read and work on the list.
 
     Grants view and change on the feedback to the unit's liaison circle (its problems and items
@@ -155,7 +156,7 @@ def deliver_feedback(*, by: Any, feedback: Feedback, now: datetime | None = None
     return feedback
 
 
-def _move(feedback: Feedback, by: Any, status: str) -> Feedback:
+def _move(feedback: Feedback, by: User, status: str) -> Feedback:
     before = audit.snapshot(feedback)
     feedback.status = status
     feedback.save()

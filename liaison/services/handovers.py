@@ -43,7 +43,7 @@ def may_receive(user: Any, inspected_unit: InspectedUnit) -> bool:
 @transaction.atomic
 def request_materials(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     item: str,
     category: str,
@@ -80,27 +80,27 @@ def request_materials(
 
 
 @transaction.atomic
-def deliver(*, by: Any, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
+def deliver(*, by: User, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note, now=now)
 
 
 @transaction.atomic
-def confirm_receipt(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def confirm_receipt(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive, now=now)
 
 
 @transaction.atomic
-def record_return(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def record_return(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive, now=now)
 
 
 @transaction.atomic
-def cancel(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+def cancel(*, by: User, handover: HandoverRecord) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.CANCELLED, may_receive)
 
 
 def _move(
-    by: Any,
+    by: User,
     handover: HandoverRecord,
     source: str,
     target: str,

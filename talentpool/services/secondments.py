@@ -39,7 +39,7 @@ AFTER_SITE_ROUND = ("reporting", "feedback", "rectifying", "reviewing", "archive
 AFTER_SITE_GROUP = ("withdrawn", "reported", "briefed", "feedback_given", "archived")
 
 
-def transition(request: SecondmentRequest, by: Any, to: str, **fields: Any) -> SecondmentRequest:
+def transition(request: SecondmentRequest, by: User, to: str, **fields: Any) -> SecondmentRequest:
     """Move a (locked) request to status `to`, setting fields, with an audit row. No guards: callers check."""
     before = audit.snapshot(request)
     request.status = to
@@ -94,7 +94,7 @@ def create_request(
     *,
     entry: TalentPoolEntry,
     group: InspectionGroup,
-    by: Any,
+    by: User,
     draw: Draw | None = None,
     substitute_for: SecondmentRequest | None = None,
     period_from: date | None = None,
@@ -127,7 +127,7 @@ def create_request(
 
 
 @transaction.atomic
-def send_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def send_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """draft → requested: the letter gets the year's next number and a reply deadline in working days.
 
     The pool entry must still be active and the person free in the round. Delivery runs in
@@ -221,12 +221,12 @@ def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
 
 def _tell_the_office(request: SecondmentRequest, title: str) -> None:
     """The office user who placed the request hears of the answer."""
-    if request.created_by_id:
+    if request.created_by is not None:
         notify(recipients=[request.created_by], title=title, url=detail_url(request))
 
 
 @transaction.atomic
-def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def accept_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """requested | escalated → accepted, by the home unit's contact; the reminders stop."""
     request = _locked(request)
     if not by.has_role(Role.HOME_UNIT_CONTACT):
@@ -242,7 +242,7 @@ def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None 
 
 @transaction.atomic
 def decline_request(
-    *, request: SecondmentRequest, by: Any, decline_code: str, decline_reason: str, now: datetime | None = None
+    *, request: SecondmentRequest, by: User, decline_code: str, decline_reason: str, now: datetime | None = None
 ) -> SecondmentRequest:
     """requested → declined, by the home unit's contact, with a coded reason and words; the reminders stop."""
     request = _locked(request)
@@ -268,7 +268,7 @@ def decline_request(
 
 
 @transaction.atomic
-def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) -> SecondmentRequest:
+def escalate_request(*, request: SecondmentRequest, by: User, escalated_to: str) -> SecondmentRequest:
     """declined → escalated, by the office head: the organisation department or the commission coordinates.
 
     The commission arranges its own cadres' secondment, the organisation department everyone
@@ -292,7 +292,7 @@ def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) 
 
 
 @transaction.atomic
-def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEntry) -> SecondmentRequest:
+def replace_request(*, request: SecondmentRequest, by: User, entry: TalentPoolEntry) -> SecondmentRequest:
     """declined | escalated → replaced; a new draft request for entry's person points back at it."""
     request = _locked(request)
     _require(request, Status.DECLINED, Status.ESCALATED)
@@ -313,7 +313,7 @@ def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEnt
 
 
 @transaction.atomic
-def confirm_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """accepted → confirmed: the person joins the group as a seconded member.
 
     Refused while a recusal declaration is missing or not cleared for one of the group's
@@ -350,7 +350,7 @@ def is_group_leader(user: Any, group: InspectionGroup | None) -> bool:
 
 
 @transaction.atomic
-def report_for_duty(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def report_for_duty(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """confirmed → on_duty: the group leader records that the cadre reported (报到)."""
     request = _locked(request)
     if not is_group_leader(by, request.group):
@@ -366,7 +366,7 @@ def site_work_over(request: SecondmentRequest) -> bool:
 
 @transaction.atomic
 def record_evaluation(
-    *, request: SecondmentRequest, by: Any, rating: str, comments: str = "", now: datetime | None = None
+    *, request: SecondmentRequest, by: User, rating: str, comments: str = "", now: datetime | None = None
 ) -> SecondmentEvaluation:
     """The group leader's evaluation (考核鉴定) after the time on site, sent to the home unit at once.
 
@@ -402,7 +402,7 @@ def record_evaluation(
 
 
 @transaction.atomic
-def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def complete_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """on_duty → completed, by the office, once the evaluation has gone to the home unit; the membership ends."""
     request = _locked(request)
     _require(request, Status.ON_DUTY)
@@ -414,14 +414,14 @@ def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | Non
     return transition(request, by, Status.COMPLETED, released_at=now)
 
 
-def _end_membership(request: SecondmentRequest, by: Any, day: date) -> None:
+def _end_membership(request: SecondmentRequest, by: User, day: date) -> None:
     membership = GroupMembership.objects.filter(secondment=request, end_date__isnull=True).first()
     if membership is not None:
         end_membership(by=by, membership=membership, end_date=day)
 
 
 @transaction.atomic
-def cancel_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def cancel_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """Any state but replaced, completed or cancelled → cancelled; reminders stop and a membership ends."""
     request = _locked(request)
     if request.status in TERMINAL:
