@@ -56,7 +56,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ["username", "last_name", "first_name", "email"]
     autocomplete_fields = ["organisation", "person"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("organisation", "person", "phone")}),
     )
 

@@ -245,7 +245,7 @@ def open_stored(stored: StoredFile) -> IO[bytes]:
 
 def visible_to(stored: StoredFile, user: Any) -> bool:
     """A file is visible to whoever may view the record it belongs to (or to its uploader if none)."""
-    if stored.owner_type_id is None:
+    if stored.owner_type is None:  # no query when the id is null
         return stored.uploaded_by_id == getattr(user, "pk", None)
     model = stored.owner_type.model_class()
     if model is None:

@@ -16,10 +16,11 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.excel.reader import CellValue, read_workbook
 
@@ -72,7 +73,7 @@ def build_error_workbook(path: str, *, kind: str, marks: Sequence[Mark]) -> byte
             expected = row.number + 1
             row_marks = sheet_marks.get(row.number, {})
             width = max(len(row.cells), max(row_marks, default=0))
-            out: list[WriteOnlyCell] = []
+            out: list[Cell] = []
             for column in range(1, width + 1):
                 out.append(_cell(worksheet, row.cell(column).value, row_marks.get(column)))
             worksheet.append(out)
@@ -81,7 +82,7 @@ def build_error_workbook(path: str, *, kind: str, marks: Sequence[Mark]) -> byte
     return buffer.getvalue()
 
 
-def _cell(worksheet: object, value: CellValue, marks: list[Mark] | None) -> WriteOnlyCell:
+def _cell(worksheet: WriteOnlyWorksheet, value: CellValue, marks: list[Mark] | None) -> Cell:
     cell = WriteOnlyCell(worksheet, value=_safe(value))
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text

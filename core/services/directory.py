@@ -34,7 +34,7 @@ def create_person(*, by: User | None, name: str, home_unit: Organisation, **fiel
     return person
 
 
-def receiving_scopes(organisation: Organisation) -> list[Group]:
+def receiving_scopes(organisation: Organisation | None) -> list[Group]:
     """A receiver in an internal office (案管室) receives what is transferred to its commission too."""
     scopes = []
     while organisation is not None:
@@ -67,13 +67,13 @@ def create_user_account(
     **fields: Any,
 ) -> User:
     """A login with its roles; it joins the circles of its organisation that its roles give it."""
-    roles = [Role(r) for r in roles]
+    role_list = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+    user.groups.add(*Group.objects.filter(name__in=[r.value for r in role_list]))
     if organisation is not None:
-        user.groups.add(*organisation_circles(organisation, roles))
+        user.groups.add(*organisation_circles(organisation, role_list))
     audit.log_change(user=by, obj=user, before=None)
     return user
