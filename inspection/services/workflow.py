@@ -168,7 +168,13 @@ def _archive(inspection_round: InspectionRound) -> Check:
     return Check([], [])
 
 
-_GUARDS = {R.APPROVED: _approval, R.PREPARING: _preparation, R.ONSITE: _entry, R.REPORTING: _exit, R.ARCHIVED: _archive}
+_GUARDS: dict[str, Callable[[InspectionRound], Check]] = {
+    R.APPROVED: _approval,
+    R.PREPARING: _preparation,
+    R.ONSITE: _entry,
+    R.REPORTING: _exit,
+    R.ARCHIVED: _archive,
+}
 
 
 def group_completeness(group: InspectionGroup) -> Check:
@@ -197,7 +203,7 @@ def _set_groups(status: str):
     return apply
 
 
-_GROUP_STATUS_AFTER = {
+_GROUP_STATUS_AFTER: dict[str, Callable[[InspectionRound], None]] = {
     R.ONSITE: _set_groups(InspectionGroup.Status.STATIONED),
     R.REPORTING: _set_groups(InspectionGroup.Status.WITHDRAWN),
     R.ARCHIVED: _set_groups(InspectionGroup.Status.ARCHIVED),
