@@ -23,10 +23,11 @@ RUN pip install -r requirements.lock
 
 COPY . .
 
-# Static files are collected into the image (served by whitenoise). The key below exists
-# only in this RUN line; the real one comes from the environment at run time. The
+# Static files are collected into the image (served by whitenoise). The keys below exist
+# only in this RUN line; the real ones come from the environment at run time. The
 # compiled .mo catalogues are committed, so compilemessages is not needed here.
 RUN DJANGO_SECRET_KEY=build-time-only-collectstatic-not-a-secret-0123456789abcdef \
+    XC_SEAL_KEYS=YnVpbGQtdGltZS1vbmx5LWNvbGxlY3RzdGF0aWMtMDA= \
     DJANGO_DEBUG=0 \
     python manage.py collectstatic --noinput \
     && mkdir -p /data/private \

@@ -20,9 +20,10 @@ STAMP := $(VENV)/.installed-$(LOCK_SHA)
 
 # Developer commands run with DEBUG on: the embedded default needs no secret or services.
 DEV_ENV := DJANGO_DEBUG=1
-# `check --deploy` runs on a production-like environment; the key is random per run.
+# `check --deploy` runs on a production-like environment; the keys are random per run.
 DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn \
-	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	XC_SEAL_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 
 .PHONY: help venv run test check e2e bench messages lock clean
 
@@ -57,10 +58,11 @@ e2e: venv ## browser tests only (Playwright on Debian's Chromium)
 bench: venv ## benchmarks under tests/bench (not part of `make test`)
 	$(PY) -m pytest tests/bench -m bench -p no:cacheprovider $(PYTEST_ARGS)
 
-check: venv ## lint, format check, types, missing migrations, deploy checks
+check: venv ## lint, format check, types, layer contracts, missing migrations, deploy checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(DEV_ENV) $(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 

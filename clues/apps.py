@@ -7,9 +7,11 @@ class CluesConfig(AppConfig):
     verbose_name = _("Letters and clues")
 
     def ready(self) -> None:
-        # Registers the letter reminder kinds with the core reminder engine.
-        from clues import reminders  # noqa: F401
-        from clues.signals import draft_letters_when_preparing
-        from inspection.signals import round_moved
+        # Imported here: these modules load models, which exist only once the app registry is ready.
+        from clues import reminders  # noqa: F401  (registers the letter and transfer reminder kinds)
+        from clues.stages import draft_letters, transfers_not_sent
+        from inspection.models import InspectionRound
+        from inspection.services.workflow import register_stage_action, register_stage_guard
 
-        round_moved.connect(draft_letters_when_preparing, dispatch_uid="clues.draft_letters_when_preparing")
+        register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
+        register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)

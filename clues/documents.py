@@ -5,23 +5,8 @@ from django.utils import timezone
 from clues import texts
 from clues.models import ClueTransfer, InfoRequestLetter
 from core.docx import TITLE_FONT, Paragraph, build_docx
-
-_CN_NUMERALS = "〇一二三四五六七八九"
-
-
-def chinese_date(day) -> str:
-    """2017年8月3日 written the way official documents date themselves: 二〇一七年八月三日."""
-
-    def digits(n: int) -> str:
-        return "".join(_CN_NUMERALS[int(d)] for d in str(n))
-
-    def small(n: int) -> str:
-        tens, ones = divmod(n, 10)
-        if tens == 0:
-            return _CN_NUMERALS[ones]
-        return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + ("" if ones == 0 else _CN_NUMERALS[ones])
-
-    return f"{digits(day.year)}年{small(day.month)}月{small(day.day)}日"
+from core.sealing import opened
+from core.wording import chinese_date
 
 
 def letter_docx(letter: InfoRequestLetter) -> bytes:
@@ -90,7 +75,8 @@ def transfer_docx(transfer: ClueTransfer) -> bytes:
         if item.materials_note:
             paragraphs.append(Paragraph(f"相关材料：{item.materials_note}", indent_first_line=True))
         if transfer.include_reporter and (clue.reporter_name or clue.is_anonymous):
-            reporter = "匿名" if clue.is_anonymous else f"{clue.reporter_name} {clue.reporter_contact}".strip()
+            name, contact = opened(clue.reporter_name), opened(clue.reporter_contact)
+            reporter = "匿名" if clue.is_anonymous else f"{name} {contact}".strip()
             paragraphs.append(Paragraph(f"反映人：{reporter}", indent_first_line=True))
     paragraphs += [
         Paragraph("", space_after=240),

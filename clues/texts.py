@@ -1,10 +1,8 @@
 """Standard wording of the office's letters. Document content, so written in Chinese directly."""
 
-from django.conf import settings
-
-
-def office_name() -> str:
-    return f"中共{settings.INSPECTION_JURISDICTION_NAME}委员会巡察工作领导小组办公室"
+# The office's signature is shared with the other apps' documents (core.wording); re-exported
+# here because the letter wording is read as one set (texts.office_name()).
+from core.wording import office_name as office_name
 
 
 def letter_title(round_title: str) -> str:

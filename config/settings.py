@@ -6,10 +6,13 @@ machine can run the whole product: web, worker and beat.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,12 +55,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "axes",
+    "csp",
     "core",
     "inspection",
     "talentpool",
     "clues",
     "liaison",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -67,8 +72,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.no_store",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,21 +210,28 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Three of: lower, upper, digit, symbol.
+    {"NAME": "core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+# Failed logins for one username from one address before that pair is locked out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Failed logins from one address, across usernames, before the address is locked out; larger,
+# as an office's users share one NAT address (core.lockout).
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-# Offices sit behind one NAT address: lock the account, not the whole building.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for ip_address too; per-address lockout would lock a whole office behind
-# its NAT, and the warning's bypass (rotating user agents or cookies) does not apply to
-# a lockout keyed on the username.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Username and address together: nobody elsewhere can lock the office head out by guessing.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "core.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.lockout.client_ip"
+# Reverse proxies in front of the app (each appends to X-Forwarded-For); 0 when browsers reach
+# gunicorn directly. Wrong here, every user shares the proxy's address for the lockout.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 ANONYMOUS_USER_NAME = None  # guardian: anonymous users get no object permissions
@@ -237,6 +251,45 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): our own scripts and styles only, as files. Every script
+# is a static file (no inline <script>, no on*= handlers), and no page carries inline styles:
+# ECharts styles its nodes through the DOM (allowed) and draws tooltips as rich text, htmx is
+# told not to inject its indicator <style> (base.html). The one inline block is the 500 page's,
+# which must render without static files; its hash is pinned here and checked by a test.
+ERROR_PAGE_STYLE_HASH = "'sha256-a1Md3OrCE+R9rM4vg1km1AViDSPfKZ8vhjwWPTU3RpQ='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, ERROR_PAGE_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# ---------------------------------------------------------------- sealed reporter identity
+# Fernet keys, newest first: the first seals, every one opens (core.sealing). Never in the
+# database: XC_SEAL_KEYS (or XC_SEAL_KEYS_FILE), comma- or line-separated; a development
+# checkout reads var/seal.key, which `make run` creates. Generate one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+_seal_keys = env_secret("XC_SEAL_KEYS")
+if not _seal_keys and DEBUG and (DATA_DIR / "seal.key").is_file():
+    _seal_keys = (DATA_DIR / "seal.key").read_text(encoding="utf-8")
+SEAL_KEYS = [key for key in re.split(r"[\s,]+", _seal_keys) if key]
+if not SEAL_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "XC_SEAL_KEYS is required when DJANGO_DEBUG is off: it seals the reporter's identity (README)."
+    )
+for _key in SEAL_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured("XC_SEAL_KEYS holds a value that is not a Fernet key (README).") from exc
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

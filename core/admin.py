@@ -1,11 +1,21 @@
 from typing import Any
 
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import AuditLog, CalendarDay, Heartbeat, Notification, Organisation, Person, Reminder, StoredFile, User
+from core.roles import DATA_ROLES, Role
+from core.services.directory import deactivate_user
+from core.services.roles import NO_ROLES, record_role_change, role_state
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -50,6 +60,14 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    """Accounts, administered without a way to grant oneself or anyone else access to cases.
+
+    A non-superuser (the system administrator) grants no data role, scope circle, raw
+    permission or superuser flag, never edits their own access, and cannot take over a
+    superuser or a holder of a data role by setting their password. Every change of access
+    is audited and reported to the office heads (core.services.roles.record_role_change).
+    """
+
     list_display = ["username", "last_name", "first_name", "organisation", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
     list_select_related = ["organisation"]
@@ -59,6 +77,104 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("organisation", "person", "phone")}),
     )
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        fields += ["is_superuser", "user_permissions"]
+        if obj is not None and obj.pk == request.user.pk:
+            # The person decides which group memberships (and their grants) reach the account.
+            fields += ["groups", "is_staff", "person"]
+        return fields
+
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.user.is_superuser or "groups" not in form.base_fields:
+            return form
+        return type(form.__name__, (GrantsNoDataRoleForm, form), {})
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request: Any, id: str, form_url: str = "") -> Any:
+        user = self.get_object(request, unquote(id))
+        if user is not None and not request.user.is_superuser and holds_data_role(user):
+            # Setting their password would let the administrator sign in as them.
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        form.role_state_before = role_state(obj) if change else NO_ROLES
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        record_role_change(user=form.instance, by=request.user, before=form.role_state_before, request=request)
+
+    def get_actions(self, request: Any) -> dict[str, Any]:
+        # Deleting in bulk would bypass the deactivation below.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs: Any, request: Any) -> tuple[Any, ...]:
+        if any(has_audit_entries(user) for user in objs):
+            # Nothing will be deleted (see delete_model); listing the audit entries that
+            # protect the account would show the administrator what was read.
+            return [str(user) for user in objs], {User._meta.verbose_name_plural: len(objs)}, set(), []
+        return super().get_deleted_objects(objs, request)
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        if has_audit_entries(obj):
+            deactivate_user(user=obj, by=request.user, request=request)
+            self.message_user(
+                request,
+                _("%(user)s has audit entries, so the account was deactivated instead of deleted.") % {"user": obj},
+                messages.WARNING,
+            )
+            return
+        super().delete_model(request, obj)
+
+    def response_delete(self, request: Any, obj_display: str, obj_id: Any) -> Any:
+        if User.objects.filter(pk=obj_id).exists():  # deactivated, not deleted: no "deleted" message
+            return HttpResponseRedirect(reverse("admin:core_user_changelist"))
+        return super().response_delete(request, obj_display, obj_id)
+
+
+class GrantsNoDataRoleForm(forms.ModelForm):
+    """The user form of a non-superuser: only roles that open no case content may be added."""
+
+    def clean_groups(self) -> Any:
+        chosen = self.cleaned_data["groups"]
+        held = set(self.instance.groups.values_list("pk", flat=True)) if self.instance.pk else set()
+        refused = [group.name for group in chosen if group.pk not in held and group.name not in GRANTABLE_ROLES]
+        if refused:
+            labels = dict(Role.choices)
+            raise forms.ValidationError(
+                _("Only a superuser can grant: %(groups)s.")
+                % {"groups": "、".join(str(labels.get(name, name)) for name in refused)}
+            )
+        return chosen
+
+
+# What a system administrator may grant: roles that open no clue, reporter or case content.
+GRANTABLE_ROLES = frozenset(role.value for role in Role) - DATA_ROLES
+
+
+def holds_data_role(user: User) -> bool:
+    return user.is_superuser or user.groups.filter(name__in=DATA_ROLES).exists()
+
+
+def has_audit_entries(user: User) -> bool:
+    return AuditLog.objects.filter(user=user).exists()
 
 
 @admin.register(Organisation)
@@ -99,11 +215,37 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "content_type", "object_repr", "ip"]
+    """The trail without its content for a non-superuser: action, type and id, actor, time.
+
+    What was read or changed in a case (object names, snapshots, notes) would hand the
+    system administrator the case content it is kept away from (DOMAIN §5.2 rule 10).
+    """
+
+    list_display = ["at", "username", "action", "content_type", "object_id", "ip"]
     list_filter = ["action", "content_type"]
-    list_select_related = ["user", "content_type"]
-    search_fields = ["object_repr", "user__username"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+    list_select_related = ["content_type"]
+    # Without content, so the search box cannot be used to probe it either.
+    search_fields = ["username", "object_id"]
+    BASE_FIELDS = ["at", "username", "user", "action", "content_type", "object_id", "ip", "prev_hash", "entry_hash"]
+    CONTENT_FIELDS = ["object_repr", "changes", "note"]
+
+    def get_list_display(self, request: Any) -> list[str]:
+        if request.user.is_superuser:
+            return [*self.list_display[:-1], "object_repr", "ip"]
+        return self.list_display
+
+    def get_search_fields(self, request: Any) -> list[str]:
+        if request.user.is_superuser:
+            return [*self.search_fields, "object_repr", "note"]
+        return self.search_fields
+
+    def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+        if request.user.is_superuser or (obj is not None and audit.shows_content(obj)):
+            return self.BASE_FIELDS + self.CONTENT_FIELDS
+        return self.BASE_FIELDS
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        return self.get_fields(request, obj)
 
     def has_add_permission(self, request: Any) -> bool:
         return False
@@ -133,3 +275,26 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "beat_at"]
+
+
+# Unlocking a login is deleting its failed attempts here (README); the system administrator may,
+# and every unlock is audited like any other admin edit.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AxesAccessAttemptAdmin):
+    def delete_model(self, request: Any, obj: Any) -> None:
+        self.delete_queryset(request, AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for attempt in queryset:
+            audit.log_action(
+                user=request.user,
+                action=AuditLog.Action.DELETE,
+                obj=attempt,
+                note=_("Unlocked log-in of %(username)s from %(address)s")
+                % {"username": attempt.username, "address": attempt.ip_address},
+                request=request,
+            )
+        super().delete_queryset(request, queryset)

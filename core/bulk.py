@@ -107,7 +107,9 @@ def _preparer(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     """How to turn the field's Python value into a driver value; None when it is one already."""
     target = cast(ForeignKey, field).target_field if field.is_relation else field
     kind = target.get_internal_type()
-    if kind in _AS_IS:
+    # Only Django's own fields take the value as it is: a custom one (sealed text) reports the
+    # internal type of its base but must prepare its value itself.
+    if kind in _AS_IS and type(target).__module__.startswith("django."):
         return None
     if kind == "JSONField" and connection.vendor == "postgresql":
         # COPY takes the JSON text itself: the dump psycopg2's Json adapter would make, without

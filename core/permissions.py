@@ -9,12 +9,16 @@ Models that grow large declare guardian's direct foreign-key permission tables, 
 filter is an indexed join instead of a cast of guardian's text object_pk. A model whose
 rows belong to a parent (a reply to its letter) names the parent field in
 `permission_via`, and is visible exactly where its parent is, for the same action.
-A model may also name rows that no grant opens for a given user (a recusal) in a static
-`access_exclusions(user) -> Q`; they are removed whatever the role.
+Rows that no grant opens for a given user (a recusal) are removed whatever the role by the
+access exclusions registered for the model: an app registers its own with
+`register_access_exclusion("app.Model", exclusion)` from its AppConfig.ready, so the model's
+app need not import the app whose rule it is (clues does not import talentpool).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +32,19 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, Group
 
     from core.models import User
+
+# exclusion(user) -> Q of the rows the user may not open; keyed by the model's label_lower.
+AccessExclusion = Callable[[Any], Q]
+_ACCESS_EXCLUSIONS: defaultdict[str, list[AccessExclusion]] = defaultdict(list)
+
+
+def register_access_exclusion(model_label: str, exclusion: AccessExclusion) -> AccessExclusion:
+    """Remove the rows exclusion(user) names from every permission filter on the model "app.Model"."""
+    exclusions = _ACCESS_EXCLUSIONS[model_label.lower()]
+    if exclusion not in exclusions:
+        exclusions.append(exclusion)
+    return exclusion
+
 
 _M = TypeVar("_M", bound=models.Model)
 _QS = TypeVar("_QS", bound=models.QuerySet[Any])
@@ -51,9 +68,8 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     opts = queryset.model._meta
-    exclusions = getattr(queryset.model, "access_exclusions", None)
-    if exclusions is not None:
-        queryset = queryset.exclude(exclusions(user))
+    for exclusion in _ACCESS_EXCLUSIONS.get(opts.label_lower, ()):
+        queryset = queryset.exclude(exclusion(user))
     via = getattr(queryset.model, "permission_via", None)
     if via:
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.

@@ -89,6 +89,8 @@ _ADMIN = [
     "core.view_calendarday", "core.add_calendarday", "core.change_calendarday", "core.delete_calendarday",
     "core.view_reminder", "core.view_auditlog", "core.view_heartbeat",
     "auth.view_group",
+    # Unlocking a login is deleting its failed attempts (README).
+    "axes.view_accessattempt", "axes.delete_accessattempt",
     "clues.view_partnerunit", "clues.add_partnerunit", "clues.change_partnerunit",
     *_READ_ROUNDS, *_WRITE_ROUNDS,
 ]  # fmt: skip
@@ -157,3 +159,17 @@ CLUE_HOLDING_ROLES = frozenset({Role.GROUP_LEADER, Role.GROUP_MEMBER, Role.COMMI
 
 # Roles whose home page shows the staff tools (health, reminders, statistics).
 STAFF_PAGE_ROLES = frozenset({Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.SYSTEM_ADMIN})
+
+# Roles that open clue, reporter, disposition or case content. In the admin only a superuser
+# grants them: the system administrator administers accounts, not cases (DOMAIN §5.2 rule 10).
+# Office staff see counts of clues only, so theirs is not one of them.
+DATA_ROLES = frozenset(
+    {
+        Role.OFFICE_HEAD,
+        Role.CLUE_CUSTODIAN,
+        Role.GROUP_LEADER,
+        Role.GROUP_MEMBER,
+        Role.COMMISSION_RECEIVER,
+        Role.ORGDEPT_RECEIVER,
+    }
+)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import audit
 from core.decorators import role_required
 from core.files import open_stored, visible_to
+from core.home import home_sections_for
 from core.models import AuditLog, StoredFile
 from core.roles import STAFF_PAGE_ROLES
 from core.selectors import inbox_for
@@ -18,16 +19,14 @@ from core.services import health
 from core.services.notifications import mark_read
 from core.services.reminders import stuck_reminders
 from core.types import AuthenticatedHttpRequest
-from inspection.selectors import rounds_for
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rounds = rounds_for(request.user)[:5]
     notes = inbox_for(request.user)[:5]
-    return render(request, "core/home.html", {"rounds": rounds, "notes": notes})
+    return render(request, "core/home.html", {"sections": home_sections_for(request.user), "notes": notes})
 
 
 @login_required

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InspectionConfig(AppConfig):
     name = "inspection"
     verbose_name = _("Inspection rounds")
+
+    def ready(self) -> None:
+        # Imported here: these modules load models, which exist only once the app registry is ready.
+        from core.home import register_home_section
+        from inspection.selectors import home_rounds
+
+        register_home_section("inspection/_home_rounds.html", home_rounds, order=10)

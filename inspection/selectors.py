@@ -13,6 +13,11 @@ def rounds_for(user: Any) -> QuerySet[InspectionRound]:
     )
 
 
+def home_rounds(user: Any) -> dict[str, Any]:
+    """The workbench's rounds section: the five latest rounds the user may see."""
+    return {"rounds": rounds_for(user)[:5]}
+
+
 def round_detail_for(user: Any, inspection_round: InspectionRound) -> list[InspectionGroup]:
     """The round's groups the user may see, each with the units it covers that the user may see."""
     units = InspectedUnit.objects.for_user(user).select_related("org_unit").order_by("org_unit__name")

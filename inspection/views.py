@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import XLSX, attachment
 from core.files import FileRejected
+from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from inspection import services

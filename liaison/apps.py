@@ -7,9 +7,15 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison and rectification")
 
     def ready(self) -> None:
+        # Imported here: these modules load models, which exist only once the app registry is ready.
         import liaison.handover_reminders  # noqa: F401  (registers the overdue handover reminder kinds)
-        from inspection.services.workflow import register_entry_check
+        from core.permissions import register_access_exclusion
+        from inspection.models import InspectionRound
+        from inspection.services.workflow import register_stage_guard
         from liaison import reminders  # noqa: F401 - registers the escalation kinds
-        from liaison.guards import units_without_officer
+        from liaison.permissions import outside_handover_roles
+        from liaison.stages import units_without_officer
 
-        register_entry_check(units_without_officer)
+        register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)
+        register_access_exclusion("liaison.ContactLogEntry", outside_handover_roles)
+        register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)

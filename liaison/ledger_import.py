@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clues.importing.spec import Column, header_text, lookup
 from core.excel import normalize as norm
+from core.excel.columns import Column, header_text, lookup
 from core.excel.errors import build_error_workbook
 from core.excel.reader import Cell, Row, UnreadableWorkbook
 from core.excel.table import TableResult, find_header, first_visible_sheet

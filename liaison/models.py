@@ -6,8 +6,6 @@ through its grant on the inspected unit, the office through model permissions. C
 records follow their parent (`permission_via`). Liaison officers never see clues.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,15 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Person, StoredFile
 from core.models.base import TimeStampedModel
 from inspection.models import InspectedUnit
-
-# Roles with a reason to read a unit's contact log and handovers (DOMAIN §5.3 "Handover records");
-# others who may view the unit itself (custodian, pool manager, leading group) may not.
-HANDOVER_ROLES = ("office_head", "office_staff", "group_leader", "group_member", "liaison_officer")
-
-
-def _outside_handover_roles(user: Any) -> models.Q:
-    """No row for a user without one of HANDOVER_ROLES, whatever else they may see of the unit."""
-    return models.Q() if user.has_role(*HANDOVER_ROLES) else models.Q(pk__isnull=False)
 
 
 class LiaisonOffice(TimeStampedModel):
@@ -84,7 +73,6 @@ class ContactLogEntry(TimeStampedModel):
     """One contact between the unit and the group or office (联络记录)."""
 
     permission_via = "inspected_unit"
-    access_exclusions = staticmethod(_outside_handover_roles)
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -118,7 +106,6 @@ class HandoverRecord(TimeStampedModel):
     """Materials a group asks the unit for (交接): requested, delivered, returned."""
 
     permission_via = "inspected_unit"
-    access_exclusions = staticmethod(_outside_handover_roles)
 
     class Category(models.TextChoices):
         DOCUMENTS = "documents", _("Documents")

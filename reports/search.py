@@ -12,12 +12,13 @@ Who finds what, beyond the models' own rules:
 - units: link to the unit's liaison page for the office, the group's current members and
   the unit's current officer (liaison.services.offices.works_on), else to the round page
   when the user may open the round; a unit with neither is left out;
-- clues: each clue shown is written to the access log as a read (DOMAIN §5.2 rule 9).
+- clues: the clues shown are written to the access log as one read, with the query (DOMAIN §5.2 rule 9).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest
@@ -27,8 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from clues.models import Clue, InfoRequestLetter
 from clues.selectors.registry import ClueFilters, filter_clues
-from core import audit
-from core.models import AuditLog, Person
+from clues.services.registry import record_list_read
+from core.models import Person
 from inspection.models import GroupMembership, InspectedUnit, InspectionRound
 from liaison.models import LiaisonAssignment, RectificationItem
 from talentpool.models import TalentPoolEntry
@@ -161,11 +162,8 @@ def clues(user: Any, q: str, request: HttpRequest | None = None) -> list[Hit]:
         .select_related("inspected_unit__org_unit")
         .order_by("-received_date", "-pk")[:CAP]
     )
-    for clue in found:
-        # Not registry.record_read: a hit in a list is a read, but not the group taking the handover.
-        audit.log_action(
-            user=user, action=AuditLog.Action.VIEW, obj=clue, request=request, note=_("Shown in search results")
-        )
+    if found:
+        record_list_read(user=user, rows=found, filters=urlencode({"q": q}), request=request)
     return [
         Hit(
             "clue",

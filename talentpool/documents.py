@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.utils import timezone
 
-from clues import texts
-from clues.documents import chinese_date
 from core.docx import TITLE_FONT, Paragraph, build_docx
+from core.wording import chinese_date, office_name
 from talentpool.models import SecondmentRequest
 
 
@@ -47,7 +46,7 @@ def secondment_letter_docx(request: SecondmentRequest) -> bytes:
         ),
         Paragraph(f"{due}通过巡察工作平台回复是否同意抽调；确有困难的，请说明理由。", indent_first_line=True),
         Paragraph("", space_after=240),
-        Paragraph(texts.office_name(), align="right"),
+        Paragraph(office_name(), align="right"),
         Paragraph(chinese_date(sent_on), align="right"),
     ]
     return build_docx(paragraphs)

@@ -16,6 +16,8 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# A fixed seal key (a Fernet key), for tests only: real ones live outside the repository.
+os.environ.setdefault("XC_SEAL_KEYS", "dGVzdC1vbmx5LXNlYWwta2V5LW5vdC1mb3ItdXNlLTA=")
 
 # WhiteNoise warns on every request when STATIC_ROOT is missing; tests never collect static.
 Path(os.environ.get("DJANGO_DATA_DIR", Path(__file__).resolve().parent.parent / "var"), "static").mkdir(

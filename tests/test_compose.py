@@ -75,3 +75,8 @@ def test_state_lives_in_named_volumes(services):
     assert any(m.split(":")[0] in volumes for m in postgres_mounts)
     for name in APP_SERVICES:
         assert any(m.split(":")[0] in volumes for m in services[name]["volumes"]), name
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_get_the_seal_key_and_refuse_to_start_without_it(services, name):
+    assert services[name]["environment"]["XC_SEAL_KEYS"].startswith("${XC_SEAL_KEYS:?")

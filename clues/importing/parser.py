@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from clues.importing import spec
 from clues.importing.header import HEADER_SCAN_ROWS, Header, find_header, read_metadata
-from clues.importing.result import Issue, ParsedRow, ParseResult, UnitRef
+from clues.importing.result import Issue, ParsedRow, ParseResult
 from clues.importing.rows import SheetRows
-from clues.importing.units import UnitMatcher
 from core.excel.errors import Mark, build_error_workbook
 from core.excel.reader import Row, Sheet, UnreadableWorkbook, read_workbook
+from core.excel.units import UnitMatcher, UnitRef
 
 _IGNORED_SHEETS = ("填表说明", "字典", "说明", "数据字典", "下拉")
 

@@ -10,14 +10,6 @@ ROW_KINDS = ("data", "blank", "subtotal", "note", "section_heading", "repeated_h
 
 
 @dataclass(frozen=True, slots=True)
-class UnitRef:
-    """A unit named in the letter, with every name it may be written as (full, short, aliases)."""
-
-    id: int
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Issue:
     row: int  # 1-based row in its sheet; 0 for the whole file
     column: str  # a column key of DOMAIN §6.2; "" for the whole row or file
@@ -34,6 +26,9 @@ class ParsedRow:
     raw: dict[str, str]  # header text → cell text, every non-empty cell of the row
     values: dict[str, JSON]  # normalised values by key (data rows; unit_id on section headings)
     issues: list[Issue] = field(default_factory=list)
+    # The reporter cell (normalised on data rows): never in raw or values, which are stored in
+    # clear; the staging keeps it in a sealed column (DOMAIN §5.2, issue 11).
+    reporter: str = ""
 
     @property
     def has_errors(self) -> bool:

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from clues.importing import spec
 from clues.importing.header import Header, raw_label
 from clues.importing.result import JSON, Issue, ParsedRow
-from clues.importing.units import UnitMatcher
 from core.excel import normalize as norm
+from core.excel.columns import RANKS, SPLIT_VALUES
 from core.excel.reader import Cell, CellValue, Row
+from core.excel.units import UnitMatcher
+from core.sealing import SEALED_MARK
 
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计)|^共\d+(条|件|项)")
 _NOTE = re.compile(r"^(注|备注|说明|填表说明)\d*[:.、]|^注\d|以下空白|以下无内容|此页无正文|^\(以下")
@@ -58,6 +60,7 @@ class SheetRows:
         self.unit_from_context = False
         self._keys = {column: key for key, column in header.columns.items()}
         self._labels: dict[int, str] = {}  # column → label of raw cells, filled as columns appear
+        self._sealed = {column for key, column in header.columns.items() if key in spec.RESTRICTED}
         self._bare_unit = header.amount_unit or _WAN
 
     # --- classification ----------------------------------------------------------------------
@@ -66,6 +69,7 @@ class SheetRows:
         raw: dict[str, str] = {}
         texts: dict[int, str] = {}
         labels = self._labels
+        sealed_cell = ""
         for index, cell in enumerate(row.cells, start=1):
             value = cell.value
             if value is None:
@@ -80,10 +84,14 @@ class SheetRows:
                 raw[labels[index]] = text = norm.cell_text(value)
             if text:
                 texts[index] = text
+            if index in self._sealed:
+                raw[labels[index]], sealed_cell = SEALED_MARK, text
         kind, issues, values = self._classify(row, texts)
         if kind == "data":
             values, issues = self._data(row, texts)
-        return ParsedRow(self.sheet, row.number, kind, raw, values, issues)
+            # Its normalised value leaves values too: only the sealed column keeps the reporter.
+            sealed_cell = values.pop("reporter_name") or ""
+        return ParsedRow(self.sheet, row.number, kind, raw, values, issues, reporter=sealed_cell)
 
     def _classify(self, row: Row, texts: dict[int, str]) -> tuple[str, list[Issue], dict[str, JSON]]:
         if not texts:
@@ -163,7 +171,7 @@ class SheetRows:
         values["seq"] = self._seq(raw_values.get("seq"))
         values["unit_id"] = self._unit(row, raw_values.get("inspected_unit"), issues)
         values["reported_persons"], values["reported_position"] = self._persons(row, raw_values, issues)
-        values["reported_rank"] = self._enum(row, "reported_rank", raw_values, spec.RANKS, "other", issues)
+        values["reported_rank"] = self._enum(row, "reported_rank", raw_values, RANKS, "other", issues)
         values["is_party_member"] = self._yes_no(row, raw_values.get("is_party_member"), issues)
         values["categories"] = self._categories(row, raw_values.get("category"), texts, issues)
         values["allegation"] = self._allegation(row, raw_values.get("allegation"), issues)
@@ -217,7 +225,7 @@ class SheetRows:
         if not people.persons:
             self._required(row, "reported_name", issues)
             return [], position
-        positions = [part for part in spec.SPLIT_VALUES.split(position) if part] if position else []
+        positions = [part for part in SPLIT_VALUES.split(position) if part] if position else []
         if len(positions) != len(people.persons):
             positions = [position] * len(people.persons)
         persons = []
@@ -263,7 +271,7 @@ class SheetRows:
 
     def _categories(self, row: Row, value: CellValue, texts: dict[int, str], issues: list[Issue]) -> list[str]:
         codes: list[str] = []
-        for part in spec.SPLIT_VALUES.split(norm.clean_text(norm.cell_text(value))):
+        for part in SPLIT_VALUES.split(norm.clean_text(norm.cell_text(value))):
             if not part.strip():
                 continue
             code = spec.lookup(spec.CATEGORIES, part)
@@ -320,8 +328,10 @@ class SheetRows:
         ):
             identifier = norm.identifier_text(value)
             if identifier.possibly_corrupted:
+                # Issues are stored in clear: a reporter's number is named by the seal mark.
+                shown = SEALED_MARK if key in spec.RESTRICTED else identifier.text
                 message = _("“%(text)s” was stored as a number and may have lost digits; enter it as text.")
-                issues.append(self._issue(row, key, "warning", message % {"text": identifier.text}))
+                issues.append(self._issue(row, key, "warning", message % {"text": shown}))
             return identifier.text
         return norm.clean_prose(value if isinstance(value, str) else norm.cell_text(value))
 

@@ -2,21 +2,12 @@
 synonym tables that map freely written enumerations to codes."""
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from core.excel.normalize import compact, fold_variants
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str  # the template's header
-    aliases: tuple[str, ...]
-    required: bool = False
-    width: int = 14  # template column width, in characters
-
+from core.excel import columns
+from core.excel.columns import Column, header_text
+from core.excel.normalize import compact
 
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", ("编号", "序", "No", "No.", "NO"), width=6),
@@ -104,7 +95,7 @@ REQUIRED = tuple(column.key for column in COLUMNS if column.required)
 FORWARD_FILL = frozenset({"inspected_unit", "source_channel", "category"})
 # A lone dash means "same as above" only where an empty cell would make no sense.
 DASH_IS_DITTO = frozenset({"inspected_unit", "category", "source_channel", "received_date", "reported_rank"})
-RESTRICTED = frozenset({"reporter_name"})  # stored in the clue's restricted fields only
+RESTRICTED = frozenset({"reporter_name"})  # sealed: never in a row's raw cells or values (ParsedRow.reporter)
 TEXT_KEYS = ("reported_position", "source_ref", "handling_result", "reporter_name", "evidence_note", "remarks")
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -120,14 +111,6 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "other": ("其他", "其它"),
 }
 CATEGORY_LABELS = {code: names[0] for code, names in CATEGORIES.items()}
-RANKS: dict[str, tuple[str, ...]] = {
-    "county": ("县处级", "处级", "县级", "正处", "副处", "县处级正职", "县处级副职", "正县级", "副县级"),
-    "section_chief": ("乡科级正职", "正科", "正科级", "科级正职", "乡科级正职干部"),
-    "deputy_section_chief": ("乡科级副职", "副科", "副科级", "科级副职"),
-    "staff": ("科员及以下", "科员", "办事员", "一般干部", "工作人员", "科员以下"),
-    "other": ("其他", "其它"),
-    "unknown": ("不详", "未知", "不清楚"),
-}
 SOURCES: dict[str, tuple[str, ...]] = {
     "petition": ("信访举报", "信访", "举报", "来信来访", "信访件", "12388"),
     "audit": ("审计发现", "审计"),
@@ -147,15 +130,9 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "unknown": ("不详", "未知", "不清楚"),
 }
 SEQ_HEADERS = frozenset({"序号", "序", "no", "no."})
-_DECORATION = re.compile(r"^[*※★]+|[*※★]+$|\((必填|选填|可选|可多选|多选|必选|下拉选择|选择)\)")
 _PARENS = re.compile(r"\([^()]*\)")
 _CATEGORY_NOISE = re.compile(r"^(违反|违背)|^中央(?=八项)|(问题|方面|类)$")
 _FLAG_MARKS = frozenset({"✓", "√", "✔", "●", "○", "▲", "★", "☑", "■", "v", "y", "是", "1", "有", "x", "×"})
-
-
-def header_text(text: str) -> str:
-    """A header cell reduced for matching: no spaces or line breaks, no required-field marks."""
-    return _DECORATION.sub("", fold_variants(compact(text))).lower()
 
 
 def _table() -> dict[str, str]:
@@ -203,30 +180,5 @@ def amount_unit(header: str) -> Decimal | None:
 
 
 def lookup(table: dict[str, tuple[str, ...]], text: str, *, exact: bool = False) -> str | None:
-    """The code for a freely written enumeration value: exact synonym first, then (unless
-    `exact`) the one code whose synonym the text contains, when only one does."""
-    cache_key = (id(table), text, exact)  # the tables are module constants
-    if cache_key not in _LOOKUPS:
-        if len(_LOOKUPS) > 4096:
-            _LOOKUPS.clear()
-        _LOOKUPS[cache_key] = _lookup(table, text, exact)
-    return _LOOKUPS[cache_key]
-
-
-_LOOKUPS: dict[tuple[int, str, bool], str | None] = {}
-
-
-def _lookup(table: dict[str, tuple[str, ...]], text: str, exact: bool) -> str | None:
-    reduced = fold_variants(compact(text))
-    candidates = [reduced, _CATEGORY_NOISE.sub("", reduced)] if table is CATEGORIES else [reduced]
-    for candidate in candidates:
-        for code, names in table.items():
-            if candidate in names:
-                return code
-    if exact:
-        return None
-    contained = {code for code, names in table.items() for name in names if len(name) >= 2 and name in reduced}
-    return contained.pop() if len(contained) == 1 else None
-
-
-SPLIT_VALUES = re.compile(r"[、,;/\n]+|和|及")
+    """core.excel.columns.lookup, with the category table's framing words (违反…问题) ignored."""
+    return columns.lookup(table, text, exact=exact, strip=_CATEGORY_NOISE if table is CATEGORIES else None)

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clues.importing import spec
+from core.excel.columns import RANKS
 
 DATA_SHEET = "问题线索"
 HELP_SHEET = "填表说明"
@@ -111,7 +112,7 @@ def _drop_downs(workbook: Workbook, sheet: object, unit_names: Sequence[str]) ->
     lists.sheet_state = "hidden"
     choices = {
         "inspected_unit": list(unit_names),
-        "reported_rank": [names[0] for names in spec.RANKS.values()],
+        "reported_rank": [names[0] for names in RANKS.values()],
         "is_party_member": ["是", "否", "不详"],
         "category": list(spec.CATEGORY_LABELS.values()),
         "source_channel": [names[0] for names in spec.SOURCES.values()],

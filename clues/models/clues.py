@@ -1,11 +1,10 @@
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import Organisation, Person
 from core.models.base import TimeStampedModel
+from core.sealing import SealedTextField
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 
@@ -115,9 +114,11 @@ class Clue(TimeStampedModel):
     handling_status = models.CharField(_("handling by the partner"), max_length=30, blank=True)
     handling_result = models.TextField(_("partner's handling result"), blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
-    # Restricted (DOMAIN §5): reporter identity, seen by the custodian and the group leader only.
-    reporter_name = models.CharField(_("reporter"), max_length=100, blank=True)
-    reporter_contact = models.CharField(_("reporter's contact"), max_length=100, blank=True)
+    # Restricted (DOMAIN §5): reporter identity, sealed at rest (core.sealing); opened only by
+    # clues.services.registry.reveal_reporter, for the custodian, the group's leaders and a
+    # receiver whose transfer included it.
+    reporter_name = SealedTextField(_("reporter"))
+    reporter_contact = SealedTextField(_("reporter's contact"))
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.REGISTERED)
     duplicate_of = models.ForeignKey(
@@ -168,13 +169,6 @@ class Clue(TimeStampedModel):
     @property
     def is_concluded(self) -> bool:
         return self.status in self.CONCLUDED
-
-    @staticmethod
-    def access_exclusions(user: Any) -> models.Q:
-        """Recusal blocks access whatever the role (DOMAIN §5.2 rule 7)."""
-        from talentpool.selectors import recused_unit_ids
-
-        return models.Q(inspected_unit__in=recused_unit_ids(user))
 
 
 class ClueUserObjectPermission(UserObjectPermissionBase):

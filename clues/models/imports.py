@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import StoredFile
+from core.sealing import SealedTextField
 
 
 class ClueImportBatch(models.Model):
@@ -68,6 +69,9 @@ class ClueImportRow(models.Model):
     values = models.JSONField(_("normalised values"), default=dict)
     issues = models.JSONField(_("issues"), default=list)
     has_error = models.BooleanField(_("has errors"), default=False)
+    # The reporter cell, taken out of raw and values at parse time (raw shows SEALED_MARK):
+    # the clue's reporter is registered from it.
+    reporter = SealedTextField(_("reporter"))
     # Rows elsewhere in the round that look like the same clue: flagged for the custodian, never dropped.
     duplicate_of = models.ForeignKey(
         "clues.Clue",

@@ -24,6 +24,11 @@ class TransferFilters:
     def from_query(cls, query: Any) -> "TransferFilters":
         return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
 
+    def as_query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({k: v for k, v in self.__dict__.items() if v})
+
 
 def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[ClueTransfer]:
     """Sent transfers the user may see, each with its clue count, open clues and clues without feedback."""

@@ -16,14 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.importing.parser import parse_clue_workbook
-from clues.importing.result import ParsedRow, ParseResult, UnitRef
+from clues.importing.result import ParsedRow, ParseResult
 from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
 from clues.services.numbering import clue_codes
 from core import audit
 from core.bulk import insert_values
+from core.excel.units import UnitRef
 from core.files import stored_path
 from core.models import AuditLog, StoredFile, User
+from core.sealing import Sealed
 
 _BULK = 1000
 
@@ -80,14 +82,14 @@ def stage_result(*, reply: LetterReply, stored: StoredFile, result: ParseResult)
     return batch
 
 
-_STAGED_FIELDS = ("batch", "sheet", "row_number", "kind", "raw", "values", "issues", "has_error")
+_STAGED_FIELDS = ("batch", "sheet", "row_number", "kind", "raw", "values", "issues", "has_error", "reporter")
 
 
 def _staged_row(batch_id: int, row: ParsedRow) -> tuple[Any, ...]:
     """The values of one ClueImportRow, in the order of _STAGED_FIELDS."""
     issues = [_issue(i) for i in row.issues]
     has_error = any(i.severity == "error" for i in row.issues)
-    return (batch_id, row.sheet[:200], row.row_number, row.kind, row.raw, row.values, issues, has_error)
+    return (batch_id, row.sheet[:200], row.row_number, row.kind, row.raw, row.values, issues, has_error, row.reporter)
 
 
 def _issue(issue: Any) -> dict[str, Any]:
@@ -147,8 +149,8 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
     units = {u.pk: u for u in letter.inspected_units.all()}
     known = known_fingerprints(inspection_round)
     created = flagged = 0
-    # (pk, values) pairs, not model instances: the commit needs nothing else of a staged row.
-    for chunk in _chunks(data_rows.values_list("pk", "values").iterator(chunk_size=_BULK), _BULK):
+    # (pk, values, reporter) rows, not model instances: the commit needs nothing else of a staged row.
+    for chunk in _chunks(data_rows.values_list("pk", "values", "reporter").iterator(chunk_size=_BULK), _BULK):
         suspects = _register(chunk, [next(codes) for _row in chunk], letter=letter, units=units, known=known, by=by)
         # Few rows are suspects: one small UPDATE each for the clue and its staged row.
         for row_pk, clue_pk, original_pk in suspects:
@@ -170,7 +172,7 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
 
 
 def _register(
-    chunk: list[tuple[int, dict[str, Any]]],
+    chunk: list[tuple[int, dict[str, Any], Sealed]],
     codes: list[str],
     *,
     letter: InfoRequestLetter,
@@ -178,20 +180,20 @@ def _register(
     known: FingerprintIndex,
     by: User | None,
 ) -> list[tuple[int, int, int | None]]:
-    """Insert the clues of one chunk of staged (pk, values) rows, one code each; returns
+    """Insert the clues of one chunk of staged (pk, values, reporter) rows, one code each; returns
     (staged row, new clue, original clue) for those that look like a clue already known."""
     insert_values(
         Clue,
         _CLUE_FIELDS,
         (
-            _clue_from_row(row_pk, values, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
-            for (row_pk, values), code in zip(chunk, codes, strict=True)
+            _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
+            for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
         ),
     )
     # insert_values returns no keys: read them back by the unique code.
     pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
     suspects = []
-    for (row_pk, values), code in zip(chunk, codes, strict=True):
+    for (row_pk, values, _reporter), code in zip(chunk, codes, strict=True):
         unit_id, fp = fingerprint(values["unit_id"], values, pks[code])
         match = known.match(unit_id, fp)
         if match is not None:
@@ -239,12 +241,21 @@ _CLUE_FIELDS = (
 
 
 def _clue_from_row(
-    row_pk: int, values: dict[str, Any], *, code: str, letter: InfoRequestLetter, unit: Any, by: User
+    row_pk: int,
+    values: dict[str, Any],
+    sealed_reporter: Sealed,
+    *,
+    code: str,
+    letter: InfoRequestLetter,
+    unit: Any,
+    by: User,
 ) -> tuple[Any, ...]:
     """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""
     amount = values.get("amount_yuan")
-    reporter = (values.get("reporter_name") or "").strip()
+    # Opened here and sealed again by the clue's field: a clue's reporter holds at most 100
+    # characters, and 匿名 is recorded as is_anonymous, not as a name.
+    reporter = sealed_reporter.open().strip()
     return (
         code,
         letter.inspection_round_id,

@@ -1,12 +1,14 @@
 """Registering clues by hand, and the access trail every read of a clue leaves."""
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from clues.services.screening import hand_over
 from core import audit
 from core.models import AuditLog, User
 from core.permissions import user_can
+from core.sealing import SealBroken, opened
 from inspection.models import GroupMembership, InspectedUnit
 
 # Sources a person can register by hand; partner letters and online opinion have their own paths.
@@ -29,6 +32,8 @@ HAND_SOURCES = (
     Clue.SourceType.HIGHER_ASSIGNED,
     Clue.SourceType.OTHER,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
@@ -113,6 +118,22 @@ def record_read(*, clue: Clue, user: Any, request: HttpRequest | None = None) ->
         ).update(received_at=timezone.now(), received_by=user)
 
 
+def record_list_read(
+    *,
+    user: Any,
+    rows: Iterable[models.Model],
+    filters: str,
+    model: type[models.Model] = Clue,
+    request: HttpRequest | None = None,
+) -> None:
+    """A page listing clues (or their transfers) is one access-log entry: what it showed, under which filters.
+
+    Not record_read per row: a row in a list is a read, but not the group taking the handover,
+    and one entry per page keeps the page's queries flat.
+    """
+    audit.log_list_read(user=user, model=model, ids=[row.pk for row in rows], filters=filters, request=request)
+
+
 @dataclass(frozen=True)
 class Reporter:
     name: str
@@ -126,8 +147,18 @@ def reveal_reporter(*, clue: Clue, user: Any, reason: str, request: HttpRequest 
         raise PermissionDenied
     if len(reason.strip()) < 4:
         raise ValidationError(_("Give the reason you need the reporter's identity."))
+    try:
+        reporter = Reporter(opened(clue.reporter_name), opened(clue.reporter_contact), clue.is_anonymous)
+    except SealBroken:
+        # Loud for the administrator (logged as an error), plain for the reader; nothing was revealed.
+        logger.exception("The reporter of clue %s does not open with the seal keys.", clue.pk)
+        raise ValidationError(
+            _(
+                "The reporter's identity cannot be opened: the seal key is wrong or missing. Tell the system administrator."
+            )
+        ) from None
     audit.log_action(user=user, action=AuditLog.Action.REVEAL, obj=clue, request=request, note=reason.strip())
-    return Reporter(clue.reporter_name, clue.reporter_contact, clue.is_anonymous)
+    return reporter
 
 
 def record_export(*, user: Any, count: int, filters: str, request: HttpRequest | None = None) -> None:

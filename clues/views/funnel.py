@@ -14,8 +14,8 @@ from clues.forms import MeetingForm
 from clues.models import CaseRecord, Clue, StandingCommitteeMeeting
 from clues.selectors import funnel as selectors
 from clues.services import dispositions
-from clues.views.common import XLSX, attachment
 from core.decorators import role_required
+from core.http import XLSX, attachment
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 

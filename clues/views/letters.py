@@ -17,8 +17,9 @@ from clues.forms import AttachmentForm, LetterForm, NilReturnForm, ReturnForm, W
 from clues.importing.template import build_clue_template
 from clues.models import InfoRequestLetter, LetterReply
 from clues.services import letters as letter_services
-from clues.views.common import DOCX, XLSX, attachment, letter_or_404, service_errors_to_messages
+from clues.views.common import letter_or_404, service_errors_to_messages
 from core.excel.export import write_table
+from core.http import DOCX, XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest

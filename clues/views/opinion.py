@@ -11,8 +11,9 @@ from clues.exports import opinion_workbook
 from clues.forms import OpinionForm
 from clues.models import OnlineOpinionItem
 from clues.services import opinion
-from clues.views.common import XLSX, attachment, service_errors_to_messages
+from clues.views.common import service_errors_to_messages
 from core.files import FileRejected
+from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectionRound

@@ -16,7 +16,8 @@ from clues.models import Clue, ClueTransfer
 from clues.selectors import registry as selectors
 from clues.selectors.registry import ClueFilters
 from clues.services import registry, screening, transfers
-from clues.views.common import XLSX, attachment, service_errors_to_messages
+from clues.views.common import service_errors_to_messages
+from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
@@ -53,6 +54,8 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = ClueFilters.from_query(request.GET)
     clues = selectors.clue_registry(request.user, filters)
     page = Paginator(clues, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Evaluates the page's rows once; the template reuses them.
+    registry.record_list_read(user=request.user, rows=page.object_list, filters=filters.as_query(), request=request)
     can_hand_over = request.user.has_perm("clues.change_clue")
     template = "clues/partials/_clue_rows.html" if request.headers.get("HX-Request") else "clues/clue_list.html"
     return render(

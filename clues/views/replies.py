@@ -12,19 +12,14 @@ from clues import selectors
 from clues.forms import AttachmentForm, NilReturnForm, ReturnForm, WorkbookUploadForm
 from clues.models import ClueImportBatch, LetterReply
 from clues.services import importing, replies
-from clues.views.common import XLSX, attachment, letter_or_404, service_errors_to_messages
+from clues.views.common import letter_or_404, service_errors_to_messages
+from core.http import XLSX, attachment, form_errors_to_messages
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 
 
 def _back(letter_pk: int) -> HttpResponse:
     return redirect("clues:letter-detail", pk=letter_pk)
-
-
-def _form_errors(request: AuthenticatedHttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required
@@ -34,7 +29,7 @@ def upload_workbook(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "answer")
     form = WorkbookUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return _back(letter.pk)
     replaces = None
     if form.cleaned_data.get("replaces"):
@@ -67,7 +62,7 @@ def attach_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("File uploaded."))
     else:
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     return _back(letter.pk)
 
 
@@ -81,7 +76,7 @@ def nil_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         replies.declare_nil_return(letter=letter, by=request.user, statement=form.cleaned_data["statement"])
         messages.success(request, _("Nil return recorded. Upload the stamped statement, then submit."))
     else:
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     return _back(letter.pk)
 
 
@@ -138,7 +133,7 @@ def return_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reply = _reply_or_404(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return _back(reply.letter_id)
     replies.return_reply(reply=reply, by=request.user, note=form.cleaned_data["note"])
     messages.success(request, _("Answer returned to the partner."))

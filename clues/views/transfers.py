@@ -15,9 +15,10 @@ from clues.exports import transfers_workbook
 from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeForm, DispositionForm
 from clues.models import CaseRecord, Clue, ClueTransfer
 from clues.selectors.transfers import TransferFilters, transfer_board
-from clues.services import dispositions, transfers
-from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
+from clues.services import dispositions, registry, transfers
+from clues.views.common import service_errors_to_messages
 from core import audit
+from core.http import DOCX, XLSX, attachment
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
@@ -67,6 +68,7 @@ def transfer_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
                     % {"count": len(sent), "numbers": "、".join(t.doc_number for t in sent)},
                 )
                 return redirect("clues:transfer-list")
+    registry.record_list_read(user=request.user, rows=proposed, filters="status=proposed_for_transfer", request=request)
     return render(request, "clues/transfer_proposals.html", {"clues": proposed, "form": form})
 
 
@@ -77,6 +79,9 @@ def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = TransferFilters.from_query(request.GET)
     board = transfer_board(request.user, filters)
     page = Paginator(board, 30).get_page(request.GET.get("page"))
+    registry.record_list_read(
+        user=request.user, rows=page.object_list, model=ClueTransfer, filters=filters.as_query(), request=request
+    )
     return render(
         request,
         "clues/transfer_list.html",
@@ -114,6 +119,9 @@ def transfer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     items = list(
         transfer.items.select_related("clue__inspected_unit__org_unit").filter(clue__in=Clue.objects.for_user(user))
+    )
+    registry.record_list_read(
+        user=user, rows=[item.clue for item in items], filters=f"transfer={transfer.pk}", request=request
     )
     can_receive = transfer.received_at is None and (
         user_can(user, "change", transfer)
@@ -177,6 +185,7 @@ def clue_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+    registry.record_read(clue=clue, user=request.user, request=request)
     return render(
         request,
         "clues/clue_dispose.html",
@@ -239,6 +248,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Case result recorded."))
             return redirect("clues:case-detail", pk=case.pk)
+    audit.log_action(user=request.user, action=AuditLog.Action.VIEW, obj=case, request=request)
     return render(
         request,
         "clues/case_detail.html",

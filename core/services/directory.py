@@ -4,12 +4,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from core import audit
 from core.models import Organisation, Person, User
 from core.permissions import scope_group
 from core.roles import Role
+from core.services.roles import NO_ROLES, record_role_change
 
 
 @transaction.atomic
@@ -66,14 +68,32 @@ def create_user_account(
     person: Person | None = None,
     **fields: Any,
 ) -> User:
-    """A login with its roles; it joins the circles of its organisation that its roles give it."""
+    """A login with its roles; it joins the circles of its organisation that its roles give it.
+
+    The password must pass the policy (settings.AUTH_PASSWORD_VALIDATORS), checked against the
+    account's own names; a ValidationError carries the reasons.
+    """
     role_list = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
-    user.set_password(password)
     user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
     user.save()
     user.groups.add(*Group.objects.filter(name__in=[r.value for r in role_list]))
     if organisation is not None:
         user.groups.add(*organisation_circles(organisation, role_list))
     audit.log_change(user=by, obj=user, before=None)
+    if by is not None:
+        # Accounts the demo seed and setup commands make (by=None) tell nobody; a person's grant does.
+        record_role_change(user=user, by=by, before=NO_ROLES)
+    return user
+
+
+@transaction.atomic
+def deactivate_user(*, user: User, by: Any, request: Any = None) -> User:
+    """Close an account for good but keep it: its audit entries must keep naming their actor."""
+    before = audit.snapshot(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.log_change(user=by, obj=user, before=before, request=request)
     return user

@@ -2,6 +2,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
@@ -44,8 +45,8 @@ def check_database() -> Check:
 
 
 def check_broker() -> Check:
-    from config.celery import app
-
+    # The project's app (config/celery.py, loaded with config); core imports no layer above it.
+    app = current_app
     url = app.conf.broker_url or ""
     shown = url.split("@")[-1]  # never show credentials
     try:

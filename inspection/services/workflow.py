@@ -1,11 +1,12 @@
 """A round's way from draft to archive (DOMAIN §3.1): each move checked, and refused with the list of what is missing.
 
-Guards that depend on records other parts of the product keep (reports, feedback, the
-rectification ledger, liaison officers) are checked here as those parts land; until then the
-move records its date. Decision: a group's own states follow the round (stationed when the
+What depends on records other apps keep (declarations and secondments, liaison officers,
+transfers still to send) those apps register here from their AppConfig.ready, as stage guards;
+what they do when a stage is reached (clues drafts the letters) they register as stage actions. Decision: a group's own states follow the round (stationed when the
 round goes on site, withdrawn when it leaves), since the office moves groups together.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,6 @@ from core import audit
 from core.models import AuditLog, User
 from core.permissions import scope_group
 from inspection.models import GroupMembership, InspectionGroup, InspectionRound
-from inspection.signals import round_moved
 
 R = InspectionRound.Status
 
@@ -46,16 +46,25 @@ class Check:
         return not self.problems
 
 
-# Checks other apps add to the entry guard (the liaison app: every unit has a current officer).
-EntryCheck = Callable[[InspectionRound], list[str]]
-_ENTRY_CHECKS: list[EntryCheck] = []
+# A guard returns the problems it finds in words; an action runs after the move, inside its transaction.
+StageGuard = Callable[[InspectionRound], list[str]]
+StageAction = Callable[[InspectionRound, Any], None]
+_STAGE_GUARDS: defaultdict[str, list[StageGuard]] = defaultdict(list)
+_STAGE_ACTIONS: defaultdict[str, list[StageAction]] = defaultdict(list)
 
 
-def register_entry_check(check: EntryCheck) -> EntryCheck:
-    """Add a check to preparing → onsite; it returns the problems it finds, in words."""
-    if check not in _ENTRY_CHECKS:
-        _ENTRY_CHECKS.append(check)
-    return check
+def register_stage_guard(to: str, guard: StageGuard) -> StageGuard:
+    """Add a check to every move to the stage `to`; the move is refused while it finds problems."""
+    if guard not in _STAGE_GUARDS[to]:
+        _STAGE_GUARDS[to].append(guard)
+    return guard
+
+
+def register_stage_action(to: str, action: StageAction) -> StageAction:
+    """Run action(round, by) when a round reaches the stage `to`."""
+    if action not in _STAGE_ACTIONS[to]:
+        _STAGE_ACTIONS[to].append(action)
+    return action
 
 
 def check_move(inspection_round: InspectionRound, to: str) -> Check:
@@ -65,7 +74,9 @@ def check_move(inspection_round: InspectionRound, to: str) -> Check:
             [],
         )
     guard = _GUARDS.get(to)
-    return guard(inspection_round) if guard else Check([], [])
+    check = guard(inspection_round) if guard else Check([], [])
+    registered = [problem for app_guard in _STAGE_GUARDS[to] for problem in app_guard(inspection_round)]
+    return Check(check.problems + registered, check.warnings)
 
 
 @transaction.atomic
@@ -78,7 +89,6 @@ def move_round(*, inspection_round: InspectionRound, to: str, by: User, **fields
     if not check.ok:
         raise ValidationError(check.problems)
     before = audit.snapshot(InspectionRound.objects.get(pk=inspection_round.pk))
-    from_status = inspection_round.status
     inspection_round.status = to
     inspection_round.save()
     audit.log_action(
@@ -90,9 +100,8 @@ def move_round(*, inspection_round: InspectionRound, to: str, by: User, **fields
     _GROUP_STATUS_AFTER.get(to, lambda r: None)(inspection_round)
     if to == R.ARCHIVED:
         _close_leaders_access(inspection_round)
-    round_moved.send(
-        sender=InspectionRound, inspection_round=inspection_round, from_status=from_status, to_status=to, by=by
-    )
+    for action in _STAGE_ACTIONS[to]:
+        action(inspection_round, by)
     return inspection_round
 
 
@@ -115,40 +124,11 @@ def _preparation(inspection_round: InspectionRound) -> Check:
 
 
 def _entry(inspection_round: InspectionRound) -> Check:
-    """Before entry: complete groups, every member declared on every unit with no open conflict,
-    every seconded member released by a confirmed request."""
-    from talentpool.models import RecusalDeclaration, SecondmentRequest
-
+    """Before entry: complete groups (declarations, secondments and liaison officers are registered guards)."""
     problems: list[str] = []
-    groups = inspection_round.groups.prefetch_related("inspected_units__org_unit", "memberships__person").order_by(
-        "number"
-    )
-    declared = {
-        (d.person_id, d.inspected_unit_id): d
-        for d in RecusalDeclaration.objects.filter(inspection_round=inspection_round)
-    }
-    released = (
-        SecondmentRequest.Status.CONFIRMED,
-        SecondmentRequest.Status.ON_DUTY,
-        SecondmentRequest.Status.COMPLETED,
-    )
+    groups = inspection_round.groups.prefetch_related("memberships").order_by("number")
     for group in groups:
         problems += group_completeness(group).problems
-        members = [m for m in group.memberships.all() if m.end_date is None]
-        for member in members:
-            for unit in group.inspected_units.all():
-                declaration = declared.get((member.person_id, unit.pk))
-                values = {"person": member.person.name, "unit": unit.org_unit.display_name}
-                if declaration is None:
-                    problems.append(_("%(person)s has not declared on %(unit)s.") % values)
-                elif declaration.has_conflict and not declaration.decision:
-                    problems.append(_("%(person)s's conflict with %(unit)s is not decided.") % values)
-            if member.is_seconded and (member.secondment is None or member.secondment.status not in released):
-                problems.append(
-                    _("%(person)s is seconded without a confirmed request.") % {"person": member.person.name}
-                )
-    for check in _ENTRY_CHECKS:
-        problems += check(inspection_round)
     return Check(problems, [])
 
 
@@ -156,24 +136,11 @@ def _exit(inspection_round: InspectionRound) -> Check:
     return Check([] if inspection_round.actual_exit_date else [_("Record the date the groups left.")], [])
 
 
-def _archive(inspection_round: InspectionRound) -> Check:
-    from clues.models import Clue
-
-    waiting = Clue.objects.filter(
-        inspection_round=inspection_round,
-        status__in=(Clue.Status.PROPOSED_FOR_TRANSFER, Clue.Status.TRANSFER_APPROVED),
-    ).count()
-    if waiting:
-        return Check([_("%(count)s clues proposed for transfer have not been sent.") % {"count": waiting}], [])
-    return Check([], [])
-
-
 _GUARDS: dict[str, Callable[[InspectionRound], Check]] = {
     R.APPROVED: _approval,
     R.PREPARING: _preparation,
     R.ONSITE: _entry,
     R.REPORTING: _exit,
-    R.ARCHIVED: _archive,
 }
 
 

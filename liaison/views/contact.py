@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from clues.views.common import XLSX, attachment
+from core.http import XLSX, attachment
 from core.types import AuthenticatedHttpRequest
 from liaison.exports import contact_log_workbook
 from liaison.office_forms import ContactEntryForm

@@ -71,8 +71,12 @@ def feedback_page(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpRespon
                 ),
             )
     else:
-        initial = {"meeting_date": feedback.meeting_date, "principal_oneonone_date": feedback.principal_oneonone_date}
-        form = FeedbackForm(initial=initial if feedback else None)
+        initial = (
+            {"meeting_date": feedback.meeting_date, "principal_oneonone_date": feedback.principal_oneonone_date}
+            if feedback
+            else None
+        )
+        form = FeedbackForm(initial=initial)
     context = {
         "unit": unit,
         "feedback": feedback,

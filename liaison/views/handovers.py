@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
+from core.http import DOCX, XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from liaison.documents import handover_list_docx

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import XLSX, attachment, service_errors_to_messages
 from core.excel.export import write_table
+from core.http import XLSX, attachment, form_errors_to_messages, service_errors_to_messages
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectedUnit, InspectionRound
@@ -155,7 +155,7 @@ def office_set_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         offices.set_up_office(by=request.user, inspected_unit=unit, **form.cleaned_data)
         messages.success(request, _("Liaison office saved."))
     else:
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     return redirect("liaison:unit-detail", pk=unit.pk)
 
 
@@ -173,14 +173,8 @@ def officer_appoint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         offices.appoint_officer(by=request.user, office=office, **form.cleaned_data)
         messages.success(request, _("Liaison officer appointed."))
     else:
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     return redirect("liaison:unit-detail", pk=unit.pk)
-
-
-def _form_errors(request: AuthenticatedHttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required

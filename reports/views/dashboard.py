@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from clues.views.common import DOCX, XLSX, attachment
 from core.decorators import role_required
 from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.excel.export import write_sheets
+from core.http import DOCX, XLSX, attachment
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectionRound

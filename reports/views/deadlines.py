@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.views.common import XLSX, attachment
 from core import audit
 from core.excel.export import write_table
+from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectionRound

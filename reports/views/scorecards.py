@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from clues.views.common import XLSX, attachment
 from core import audit
+from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectionRound

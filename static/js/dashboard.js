@@ -7,7 +7,8 @@
     var node = document.getElementById(id);
     if (!node || !window.echarts) return;
     var chart = window.echarts.init(node);
-    chart.setOption(Object.assign({ animation: false, tooltip: {} }, option));
+    // Rich-text tooltips are drawn on the canvas; HTML ones carry style attributes the CSP refuses.
+    chart.setOption(Object.assign({ animation: false, tooltip: { renderMode: "richText" } }, option));
     window.addEventListener("resize", function () { chart.resize(); });
   }
 

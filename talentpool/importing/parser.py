@@ -13,13 +13,12 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from clues.importing.result import UnitRef
-from clues.importing.spec import SPLIT_VALUES, lookup
-from clues.importing.units import UnitMatcher
 from core.excel import normalize as norm
+from core.excel.columns import SPLIT_VALUES, lookup
 from core.excel.errors import build_error_workbook
 from core.excel.reader import Row, UnreadableWorkbook
 from core.excel.table import TableResult, find_header, first_visible_sheet
+from core.excel.units import UnitMatcher, UnitRef
 from core.models import Organisation, Person
 from talentpool.importing import spec
 from talentpool.models import TalentPoolEntry

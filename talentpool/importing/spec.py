@@ -3,7 +3,7 @@
 The Chinese names here are workbook content (headers, list values), not interface text.
 """
 
-from clues.importing.spec import RANKS, Column, header_text
+from core.excel.columns import RANKS, Column, header_text
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", ("人员姓名", "干部姓名"), True, 10),

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from clues.views.common import XLSX, attachment
+from core.http import XLSX, attachment
 from core.types import AuthenticatedHttpRequest
 from talentpool.cross_forms import CaseWorkForm, ZoneForm
 from talentpool.exports import case_work_workbook

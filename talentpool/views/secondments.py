@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.views.common import DOCX, XLSX, attachment, service_errors_to_messages
+from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
 from core.models import Organisation
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
@@ -30,10 +30,6 @@ from talentpool.services.secondments import TERMINAL, is_group_leader, site_work
 
 Status = SecondmentRequest.Status
 OFFICE_PERM = "talentpool.change_secondmentrequest"
-
-
-def _form_errors(form: Any) -> ValidationError:
-    return ValidationError([message for errors in form.errors.values() for message in errors])
 
 
 # ---------------------------------------------------------------- the draw
@@ -98,7 +94,7 @@ def draw_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draw = _draw_or_404(request, pk)
     form = forms.AcceptProposalForm(request.POST)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     created = draws.accept_proposal(draw=draw, by=request.user, **form.cleaned_data)
     messages.success(request, _("%(count)s draft requests created.") % {"count": len(created)})
     return redirect("talentpool:group-draw", group_pk=draw.group_id)
@@ -111,7 +107,7 @@ def draw_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draw = _draw_or_404(request, pk)
     form = forms.ReplaceCandidateForm(request.POST)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     draws.replace_candidate(draw=draw, entry_id=form.cleaned_data["entry"], by=request.user)
     messages.success(request, _("Candidate replaced."))
     return redirect("talentpool:group-draw", group_pk=draw.group_id)
@@ -124,7 +120,7 @@ def draw_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draw = _draw_or_404(request, pk)
     form = forms.OverrideForm(request.POST, candidates=draw.candidates)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     draws.override_candidate(draw=draw, by=request.user, **form.cleaned_data)
     messages.success(request, _("Person added to the proposal."))
     return redirect("talentpool:group-draw", group_pk=draw.group_id)
@@ -276,7 +272,7 @@ def secondment_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     secondment = _request_or_404(request, pk, "answer")
     form = forms.DeclineForm(request.POST)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     secondment = secondments.decline_request(request=secondment, by=request.user, **form.cleaned_data)
     return _done(secondment, request, _("Your refusal has been sent to the inspection office."))
 
@@ -288,7 +284,7 @@ def secondment_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     secondment = _request_or_404(request, pk, "change")
     form = forms.EscalateForm(request.POST)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     secondment = secondments.escalate_request(request=secondment, by=request.user, **form.cleaned_data)
     return _done(secondment, request, _("Refusal escalated."))
 
@@ -300,7 +296,7 @@ def secondment_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     secondment = _request_or_404(request, pk, "change")
     form = forms.ReplacePersonForm(request.POST, refused=secondment)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     substitute = secondments.replace_request(request=secondment, by=request.user, **form.cleaned_data)
     return _done(substitute, request, _("Substitute request created as a draft."))
 
@@ -352,6 +348,6 @@ def secondment_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     secondment = _led_request_or_404(request, pk)
     form = forms.EvaluationForm(request.POST)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     secondments.record_evaluation(request=secondment, by=request.user, **form.cleaned_data)
     return _done(secondment, request, _("Evaluation recorded and sent to the home unit."))

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from clues.importing.parser import parse_clue_workbook
-from clues.importing.result import UnitRef
+from core.excel.units import UnitRef
 from tests.bench.workbook import write_partner_workbook
 
 ROWS = 50_000

@@ -10,6 +10,8 @@ from clues.services import dispositions, registry, screening, transfers
 from clues.services.lifecycle import TRANSITIONS
 from core.models import AuditLog, Notification
 from core.permissions import user_can
+from inspection.models import InspectionRound
+from inspection.services.workflow import check_move
 from tests.clues.lifecycle import handed, proposed, received, register, step, transfer
 
 S = Clue.Status
@@ -323,3 +325,13 @@ def test_dates_follow_the_order_of_events(world):
             subjects=["x"],
         )  # fmt: skip
     assert Clue.objects.get(pk=clue.pk).status == S.PRELIMINARY_VERIFICATION
+
+
+def test_a_clue_proposed_for_transfer_blocks_archiving_the_round_through_the_registered_guard(world):
+    """clues adds this guard to inspection's workflow (CluesConfig.ready); inspection imports no clue."""
+    clue = proposed(world)
+    InspectionRound.objects.filter(pk=world.round.pk).update(status=InspectionRound.Status.REVIEWING)
+    reviewing = InspectionRound.objects.get(pk=world.round.pk)
+    assert check_move(reviewing, InspectionRound.Status.ARCHIVED).problems == ["还有1条建议移交的问题线索尚未移交。"]
+    Clue.objects.filter(pk=clue.pk).update(status=S.TRANSFERRED)
+    assert check_move(reviewing, InspectionRound.Status.ARCHIVED).ok

@@ -88,13 +88,21 @@ def test_staged_rows_are_what_the_orm_writes(batch):
             values=row.values,
             issues=[importing._issue(i) for i in row.issues],
             has_error=any(i.severity == "error" for i in row.issues),
+            reporter=row.reporter,
         )
         for row in result.rows
     )
-    staged = _stored(ClueImportRow, "batch_id = %s", [batch.pk], {"id", "batch_id"})
+    # Sealing draws a fresh IV per value: the sealed column is compared opened.
+    exclude = {"id", "batch_id", "reporter"}
+    staged = _stored(ClueImportRow, "batch_id = %s", [batch.pk], exclude)
     assert len(staged) == len(result.rows) == 6
     assert {row[2] for row in staged} == {"data", "blank", "subtotal", "note"}
-    assert staged == _stored(ClueImportRow, "batch_id = %s", [twin.pk], {"id", "batch_id"})
+    assert staged == _stored(ClueImportRow, "batch_id = %s", [twin.pk], exclude)
+    assert _opened_reporters(batch) == _opened_reporters(twin) == ["匿名", "", "李明", "", "", ""]
+
+
+def _opened_reporters(batch: ClueImportBatch) -> list[str]:
+    return [sealed.open() for sealed in batch.rows.order_by("pk").values_list("reporter", flat=True)]
 
 
 def _orm_clue(row: ClueImportRow, clue: Clue, by: Any) -> Clue:
@@ -103,7 +111,7 @@ def _orm_clue(row: ClueImportRow, clue: Clue, by: Any) -> Clue:
     letter, unit = row.batch.reply.letter, clue.inspected_unit
     allegation = values.get("allegation") or ""
     amount = values.get("amount_yuan")
-    reporter = (values.get("reporter_name") or "").strip()
+    reporter = row.reporter.open()
     return Clue(
         code=clue.code,
         inspection_round_id=letter.inspection_round_id,
@@ -138,18 +146,26 @@ def test_committed_clues_are_what_the_orm_writes(world, sent, batch):
     replies.accept_reply(reply=reply, by=office)
     clues = list(Clue.objects.select_related("source_import_row__batch__reply__letter", "inspected_unit"))
     assert len(clues) == 3
-    assert {(c.is_anonymous, c.reporter_name, c.amount_involved_yuan) for c in clues} == {
+    assert {(c.is_anonymous, c.reporter_name.open(), c.amount_involved_yuan) for c in clues} == {
         (True, "", Decimal("20000.00")),
         (False, "李明", Decimal("15000.00")),
         (False, "", None),
     }
-    exclude = {"id", "created_at", "updated_at"}
+    # Sealing draws a fresh IV per value: the sealed columns are compared opened.
+    exclude = {"id", "created_at", "updated_at", "reporter_name", "reporter_contact"}
     committed = _stored(Clue, "1 = 1", [], exclude)
+    reporters = _opened_clue_reporters()
     expected = [_orm_clue(c.source_import_row, c, office) for c in clues]
     assert all(c.created_at is not None and c.updated_at is not None for c in clues)
     Clue.objects.all().delete()
     Clue.objects.bulk_create(expected)
     assert committed == _stored(Clue, "1 = 1", [], exclude)
+    assert reporters == _opened_clue_reporters()
+
+
+def _opened_clue_reporters() -> list[tuple[str, str]]:
+    rows = Clue.objects.order_by("code").values_list("reporter_name", "reporter_contact")
+    return [(name.open(), contact.open()) for name, contact in rows]
 
 
 def test_insert_values_escapes_text_and_fills_defaults(db):

@@ -12,8 +12,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from clues.importing.parser import parse_clue_workbook
-from clues.importing.result import ParseResult, UnitRef
+from clues.importing.result import ParseResult
 from clues.importing.spec import COLUMNS
+from core.excel.units import UnitRef
 
 HEADER = [column.label for column in COLUMNS]
 TITLE = "关于提供被巡察单位问题线索情况统计表"

@@ -1,12 +1,16 @@
 """Pages of the core app: home, inbox, status, health; Chinese by default; constant query counts."""
 
+import threading
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Notification
+from core.services.health import check_broker
 from core.services.notifications import notify
 from tests.conftest import assert_matrix, role_keys
 
@@ -90,3 +94,15 @@ def test_pages_keep_a_constant_query_count_as_notifications_grow(world, url_name
         notify(recipients=[user], title="通知")
     many = _count_queries(client, url)
     assert few == many
+
+
+def test_the_broker_check_asks_the_projects_celery_app_in_any_thread(db):
+    """core reaches the app as celery's current app (core imports no config): in a request thread
+    too it is the configured broker, not celery's unconfigured default."""
+    checks = []
+    thread = threading.Thread(target=lambda: checks.append(check_broker()))
+    thread.start()
+    thread.join()
+    (check,) = checks
+    assert check.ok, check.detail
+    assert check.detail == settings.CELERY_BROKER_URL.split("@")[-1]

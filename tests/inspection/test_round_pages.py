@@ -102,3 +102,14 @@ def test_the_round_list_exports_the_rounds_the_user_sees(world):
         response = _client(world.users[key]).get(reverse("inspection:round-export"))
         rows = list(load_workbook(io.BytesIO(response.content)).active.values)
         assert len(rows) - 1 == count, key
+
+
+def test_the_workbench_lists_the_rounds_the_user_sees_through_the_registered_section(world):
+    """inspection adds its section to core's workbench (core.home); core itself imports no app."""
+    detail = reverse("inspection:round-detail", args=[world.round.pk])
+    member_page = _client(world.users["member_a"]).get(reverse("core:home")).content.decode()
+    assert detail in member_page
+    assert "第一轮" in member_page
+    partner_page = _client(world.users["partner_x"]).get(reverse("core:home")).content.decode()
+    assert detail not in partner_page
+    assert "暂无您可查看的巡察轮次。" in partner_page

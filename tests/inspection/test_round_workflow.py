@@ -204,10 +204,10 @@ def test_other_apps_add_their_checks_to_the_entry_guard(world):
     def no_canteen(inspection_round):
         return ["食堂尚未安排。"]
 
-    workflow.register_entry_check(no_canteen)
+    workflow.register_stage_guard(R.ONSITE, no_canteen)
     try:
         _complete_groups(world)
         preparing = move_round(inspection_round=_approved(world), to=R.PREPARING, by=world.users["office_head"])
         assert check_move(preparing, R.ONSITE).problems == ["食堂尚未安排。"]
     finally:
-        workflow._ENTRY_CHECKS.remove(no_canteen)
+        workflow._STAGE_GUARDS[R.ONSITE].remove(no_canteen)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from liaison.models import Feedback, RectificationReport
 from liaison.services import feedback as feedback_services
@@ -53,3 +54,10 @@ def test_group_members_cannot_link_clues(world):
         feedback_services.add_problem(
             by=world.users["leader_a"], feedback=feedback, category="x", description="y", source_clue=clue
         )
+
+
+def test_group_leader_opens_the_feedback_page_before_any_feedback_exists(world, client):
+    client.force_login(world.users["leader_a"])
+    response = client.get(reverse("liaison:feedback", args=[world.unit_a.pk]))
+    assert response.status_code == 200
+    assert not Feedback.objects.filter(inspected_unit=world.unit_a).exists()

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from liaison.guards import units_without_officer
 from liaison.models import LiaisonAssignment
 from liaison.services import offices
+from liaison.stages import units_without_officer
 from tests.conftest import assert_matrix, role_keys, status_for
 from tests.factories import PersonFactory
 from tests.liaison.liaison_fixtures import APPOINTED_ON, appoint_new_officer, liaison_world  # noqa: F401

@@ -1,4 +1,4 @@
-"""What the liaison app adds to a round's guards."""
+"""What the liaison app adds to a round's stage guards (registered in LiaisonConfig.ready)."""
 
 from django.utils.translation import gettext as _
 

@@ -4,6 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.statistics import compute_all
+from inspection.models import InspectionRound
+from reports.dashboard import figures as dashboard_figures
 
 
 class Command(BaseCommand):
@@ -23,9 +25,6 @@ class Command(BaseCommand):
             figures = compute_all()
         else:
             # The dashboard's selectors: the page's "selected round" column is this output.
-            from inspection.models import InspectionRound
-            from reports.dashboard import figures as dashboard_figures
-
             inspection_round = InspectionRound.objects.filter(pk=options["round"]).first()
             if inspection_round is None:
                 raise CommandError(f"No round with id {options['round']}.")

@@ -4,12 +4,12 @@ from django.db import transaction
 
 from clues.models import PartnerUnit
 from clues.services.partners import register_partner
-from core.demo import data, liaison, talent
-from core.demo.history import seed_history
-from core.demo.letters import seed_round_1_letters
-from core.demo.rounds import build_round
 from core.models import Organisation, Person, User
 from core.services.directory import create_person, create_user_account, ensure_organisation
+from demo import data, liaison, talent
+from demo.history import seed_history
+from demo.letters import seed_round_1_letters
+from demo.rounds import build_round
 from inspection.models import InspectionRound
 
 

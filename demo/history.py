@@ -17,11 +17,11 @@ from django.db import transaction
 from clues.models import CaseRecord, Clue, ClueAssessment, ClueDisposition, ClueTransfer, Receiver
 from clues.services import dispositions, screening, transfers
 from clues.services.registry import register_clue
-from core.demo import data, talent
-from core.demo.rounds import build_round
 from core.models import Organisation, Person, User
 from core.services.directory import ensure_organisation
 from core.workdays import add_working_days, is_working_day
+from demo import data, talent
+from demo.rounds import build_round
 from inspection import services as rounds
 from inspection.models import GroupMembership, InspectedUnit, InspectionRound
 

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from core.demo.seed import account_rows, seed_demo
 from core.models import User
+from demo.seed import account_rows, seed_demo
 
 
 class Command(BaseCommand):

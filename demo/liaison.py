@@ -8,11 +8,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import data
-from core.demo.letters import PDF
 from core.models import Organisation, Person, Reminder, User
 from core.services.directory import create_person
 from core.services.reminders import cancel_reminders
+from demo import data
+from demo.letters import PDF
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.models import Feedback, FollowUpCheck, LiaisonOffice
 from liaison.services import feedback, handovers, ledger

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from core.demo import data
 from core.models import Organisation, Person, User
 from core.services.directory import create_person, ensure_organisation
+from demo import data
 from inspection.models import InspectedUnit, InspectionRound
 from talentpool.models import CaseWorkAssignment, CollaborationZone, SecondmentRequest, TalentPoolEntry
 from talentpool.services import cross_staffing, pools, recusals, secondments

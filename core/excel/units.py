@@ -1,15 +1,25 @@
-"""Matching a unit name as written in a workbook to one of the letter's units (quirk 22)."""
+"""Matching a unit name as written in a workbook to one of the expected units (quirk 22).
+
+Shared by every import that names units: the partner clue workbook, the pool roster, the
+rectification ledger."""
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clues.importing.result import UnitRef
 from core.excel.normalize import compact, fold_variants
 
 _PARTY_PREFIX = re.compile(r"^中共|^中国共产党")
 _PARTY_SUFFIX = re.compile(r"(党组|党委|党工委|党总支|党支部|机关党委)$")
 _AREA_PREFIX = re.compile(r"^(示范区|新区|区|县|市)")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """A unit the file may name, with every name it may be written as (full, short, aliases)."""
+
+    id: int
+    names: tuple[str, ...]
 
 
 def canonical(name: str) -> str:

@@ -1,4 +1,4 @@
-"""The demo data (core/demo, `manage.py seed_demo`) and the figures `manage.py stats` reports on it."""
+"""The demo data (demo/, `manage.py seed_demo`) and the figures `manage.py stats` reports on it."""
 
 import json
 from collections.abc import Iterator
@@ -25,8 +25,8 @@ from clues.models import (
     PartnerUnit,
     StandingCommitteeMeeting,
 )
-from core.demo import data
 from core.models import AuditLog, Notification, Organisation, Person, Reminder, User
+from demo import data
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 from liaison.models import (
     ContactLogEntry,

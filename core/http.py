@@ -1,0 +1,71 @@
+"""HTTP helpers every app's views share: refused actions as messages, file responses."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+
+from core.files import FileRejected
+
+View = Callable[..., HttpResponse]
+
+
+def service_errors_to_messages(view: View | None = None, *, fallback: str = "core:home") -> Any:
+    """A refused action (stale page, double click, bad file) becomes a message on the page the user came from.
+
+    Services raise ValidationError before writing anything, and their transactions roll back,
+    so the data is as it was. Without a safe `next` or referrer the user lands on `fallback`
+    (a URL name; the workbench unless the app names its own). Use bare or with fallback=.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except (ValidationError, FileRejected) as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect(_back_to(request, fallback))
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    """The page the user came from, if it is ours; the fallback page otherwise."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse(fallback)
+
+
+def form_errors(form: Any) -> ValidationError:
+    """A bound form's errors as one ValidationError: raised inside service_errors_to_messages they
+    become messages on the page the user came from, like a service's refusal."""
+    return ValidationError([message for errors in form.errors.values() for message in errors])
+
+
+def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
+    """Show a bound form's errors as messages, for a view that redirects on its own."""
+    for message in form_errors(form).messages:
+        messages.error(request, message)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -1,0 +1,26 @@
+"""How the office's documents write dates and sign themselves. Document content, so in Chinese directly."""
+
+from datetime import date
+
+from django.conf import settings
+
+_CN_NUMERALS = "〇一二三四五六七八九"
+
+
+def office_name() -> str:
+    return f"中共{settings.INSPECTION_JURISDICTION_NAME}委员会巡察工作领导小组办公室"
+
+
+def chinese_date(day: date) -> str:
+    """2017年8月3日 written the way official documents date themselves: 二〇一七年八月三日."""
+
+    def digits(n: int) -> str:
+        return "".join(_CN_NUMERALS[int(d)] for d in str(n))
+
+    def small(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        if tens == 0:
+            return _CN_NUMERALS[ones]
+        return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + ("" if ones == 0 else _CN_NUMERALS[ones])
+
+    return f"{digits(day.year)}年{small(day.month)}月{small(day.day)}日"

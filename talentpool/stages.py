@@ -1,0 +1,40 @@
+"""What the talent-pool app adds to a round's stage guards (registered in TalentpoolConfig.ready)."""
+
+from django.utils.translation import gettext as _
+
+from inspection.models import InspectionRound
+from talentpool.models import RecusalDeclaration, SecondmentRequest
+
+RELEASED = (
+    SecondmentRequest.Status.CONFIRMED,
+    SecondmentRequest.Status.ON_DUTY,
+    SecondmentRequest.Status.COMPLETED,
+)
+
+
+def undeclared_conflicts_and_unreleased_secondees(inspection_round: InspectionRound) -> list[str]:
+    """Before entry: every current member declared on every unit of the group with no undecided
+    conflict, every seconded member released by a confirmed request (DOMAIN §2.2)."""
+    problems: list[str] = []
+    groups = inspection_round.groups.prefetch_related("inspected_units__org_unit", "memberships__person").order_by(
+        "number"
+    )
+    declared = {
+        (d.person_id, d.inspected_unit_id): d
+        for d in RecusalDeclaration.objects.filter(inspection_round=inspection_round)
+    }
+    for group in groups:
+        members = [m for m in group.memberships.all() if m.end_date is None]
+        for member in members:
+            for unit in group.inspected_units.all():
+                declaration = declared.get((member.person_id, unit.pk))
+                values = {"person": member.person.name, "unit": unit.org_unit.display_name}
+                if declaration is None:
+                    problems.append(_("%(person)s has not declared on %(unit)s.") % values)
+                elif declaration.has_conflict and not declaration.decision:
+                    problems.append(_("%(person)s's conflict with %(unit)s is not decided.") % values)
+            if member.is_seconded and (member.secondment is None or member.secondment.status not in RELEASED):
+                problems.append(
+                    _("%(person)s is seconded without a confirmed request.") % {"person": member.person.name}
+                )
+    return problems
