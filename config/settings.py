@@ -11,8 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
-from csp.constants import NONE, SELF
 from cryptography.fernet import Fernet
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
