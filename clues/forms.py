@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +44,7 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args, letter: InfoRequestLetter, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspected_units"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["inspected_units"]).queryset = (
             InspectedUnit.objects.filter(inspection_round=letter.inspection_round)
             .exclude(org_unit=letter.partner.org_unit)
             .select_related("org_unit")
@@ -104,7 +106,7 @@ class OpinionForm(forms.ModelForm):
 
     def __init__(self, *args, inspection_round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspected_unit"].queryset = InspectedUnit.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["inspected_unit"]).queryset = InspectedUnit.objects.filter(
             inspection_round=inspection_round
         ).select_related("org_unit")
 
@@ -144,7 +146,7 @@ class ClueRegisterForm(forms.Form):
         from clues.services.registry import HAND_SOURCES
 
         super().__init__(*args, **kwargs)
-        self.fields["inspected_unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["inspected_unit"]).queryset = units
         self.fields["source_type"].choices = [(s.value, s.label) for s in HAND_SOURCES]
 
     def clean_reported_persons(self) -> list[dict]:
@@ -174,7 +176,7 @@ class OutOfScopeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["forwarded_to"].queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["forwarded_to"]).queryset = Organisation.objects.all()
 
 
 class AssessmentForm(forms.Form):
@@ -207,7 +209,7 @@ class ApproveTransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["receiver"]).queryset = Organisation.objects.all()
 
 
 class DispositionForm(forms.Form):
@@ -233,7 +235,7 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, clues, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clues"].queryset = clues
+        cast(forms.ModelChoiceField, self.fields["clues"]).queryset = clues
 
     def clean_subjects(self) -> list[str]:
         return [s.strip() for s in self.cleaned_data["subjects"].replace("，", ",").split(",") if s.strip()]
@@ -256,5 +258,5 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, clues, cases, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clues"].queryset = clues
-        self.fields["cases"].queryset = cases
+        cast(forms.ModelChoiceField, self.fields["clues"]).queryset = clues
+        cast(forms.ModelChoiceField, self.fields["cases"]).queryset = cases

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -18,3 +18,14 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+
+
+class AxesHttpRequest(HttpRequest):
+    """The request django-axes' middleware and handler have annotated (attributes axes sets).
+
+    Only an annotation, as above: axes sets these on the plain HttpRequest it is given.
+    """
+
+    axes_ip_address: str | None
+    axes_locked_out: bool
+    axes_credentials: dict[str, Any] | None

@@ -1,6 +1,6 @@
 """Input for the draw and the secondment requests; the services do the writing."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +66,7 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[dict] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = active_inspection_entries()
+        cast(forms.ModelChoiceField, self.fields["entry"]).queryset = active_inspection_entries()
         self.fields["replaces"].choices = [("", _("(add to the proposal)"))] + [
             (row["entry"], row["name"]) for row in candidates or [] if row["state"] == "proposed"
         ]
@@ -101,7 +101,9 @@ class ReplacePersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         entries = active_inspection_entries()
         # The substitute is someone else than the person the unit refused to release.
-        self.fields["entry"].queryset = entries.exclude(person_id=refused.person_id) if refused else entries
+        cast(forms.ModelChoiceField, self.fields["entry"]).queryset = (
+            entries.exclude(person_id=refused.person_id) if refused else entries
+        )
 
 
 class EvaluationForm(forms.Form):
