@@ -123,7 +123,8 @@ NOT_BY_ROUND = {"talent_pool_size", "pool_count", "inspection_cadres_in_case_wor
 def current_round(all_rounds: list[SharedRound]) -> InspectionRound | None:
     """The latest round that was not cancelled."""
     live = [r for r in all_rounds if r.status != InspectionRound.Status.CANCELLED]
-    return (live or all_rounds or [None])[-1]
+    rounds = live or all_rounds
+    return rounds[-1] if rounds else None
 
 
 def _rate(value: Decimal | None) -> float | None:
@@ -264,7 +265,7 @@ def stage_progress(all_rounds: list[SharedRound]) -> list[dict[str, Any]]:
     progress = []
     for r in all_rounds:
         cancelled = r.status == InspectionRound.Status.CANCELLED
-        at = -1 if cancelled else STAGES.index(r.status)
+        at = -1 if cancelled else STAGES.index(InspectionRound.Status(r.status))
         steps = [{"label": str(s.label), "state": _state(i, at)} for i, s in enumerate(STAGES)]
         progress.append({"round": r, "steps": steps, "cancelled": cancelled})
     return progress
@@ -369,7 +370,7 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
         },
         "seconded": {
             "labels": [r.title for r in board.all_rounds],
-            "values": [round(share_of(r) * 100, 1) if share_of(r) is not None else None for r in board.all_rounds],
+            "values": [None if (share := share_of(r)) is None else round(share * 100, 1) for r in board.all_rounds],
         },
         "units": {
             "labels": [u.unit.org_unit.short_name or u.unit.org_unit.name for u in board.units],
