@@ -257,7 +257,7 @@ def rectification_by_unit(inspection_round: InspectionRound) -> list[UnitNumbers
     return unit_numbers(InspectedUnit.objects.filter(inspection_round=inspection_round))
 
 
-STAGES = [s for s in InspectionRound.Status if s != InspectionRound.Status.CANCELLED]
+STAGES: list[InspectionRound.Status] = [s for s in InspectionRound.Status if s != InspectionRound.Status.CANCELLED]
 
 
 def stage_progress(all_rounds: list[SharedRound]) -> list[dict[str, Any]]:
