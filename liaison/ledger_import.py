@@ -123,7 +123,7 @@ def _read_sheet(rows: list[Row], result: LedgerResult, feedback: Feedback) -> No
             continue  # a blank row (a merged problem cell alone does not make a row)
         problem, plan, issues = reader.read(row)
         result.issues.extend(issues)
-        if not issues:
+        if not issues and problem is not None:  # a row without issues has its problem
             result.rows.append(LedgerRow(row.number, problem, plan))
     order = list(BY_KEY)
     result.issues.sort(key=lambda issue: (issue.row, order.index(issue.column) if issue.column else -1))
@@ -246,7 +246,9 @@ def import_ledger(*, by: User, feedback: Feedback, result: LedgerResult) -> tupl
     Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
     current = RectificationItem.objects.filter(problem__feedback=feedback).values_list("problem_id", "measure")
     existing = {(problem_id, _key(measure)) for problem_id, measure in current}
-    items, skipped, refusals = [], 0, []
+    items: list[RectificationItem] = []
+    skipped = 0
+    refusals: list[str] = []
     for row in result.rows:
         key = (row.problem.pk, _key(row.plan["measure"]))
         if key in existing:

@@ -138,6 +138,9 @@ def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = Non
     _require_group_side(by, feedback.inspected_unit)
     if feedback.status != Feedback.Status.APPROVED:
         raise ValidationError(_("Only an approved feedback can be delivered."))
+    meeting_date = feedback.meeting_date
+    if meeting_date is None:  # approval asks for it; the due dates count from it
+        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": _("the meeting date")})
     feedback.delivered_at = now or timezone.now()
     feedback = _move(feedback, by, Feedback.Status.DELIVERED)
     unit = feedback.inspected_unit
@@ -151,7 +154,7 @@ def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = Non
         RectificationReport.objects.get_or_create(
             inspected_unit=unit,
             kind=kind,
-            defaults={"due_date": feedback.meeting_date + timedelta(days=days), "created_by": by},
+            defaults={"due_date": meeting_date + timedelta(days=days), "created_by": by},
         )
     return feedback
 

@@ -152,8 +152,10 @@ def reminder_plan(handover: HandoverRecord) -> list[PlannedReminder]:
     """Overdue reminders: every few working days after the due date, a bounded number of times."""
     from liaison.handover_reminders import OVERDUE
 
-    plan = []
+    plan: list[PlannedReminder] = []
     day = handover.due_at
+    if day is None:  # a request without a due date has nothing to chase
+        return plan
     for number in range(1, settings.HANDOVER_REMIND_TIMES + 1):
         day = add_working_days(day, settings.HANDOVER_REMIND_EVERY_WORKING_DAYS)
         plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), "yellow" if number == 1 else "red"))

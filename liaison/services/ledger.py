@@ -5,6 +5,7 @@ a double click or a stale page is refused instead of applied twice. Liaison-offi
 for the unit's own officer; group/office steps for the group's leaders and the office.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -240,8 +241,8 @@ def keep_as_long_term(*, by: User, item: RectificationItem, note: str = "") -> R
 
 @transaction.atomic
 def record_follow_up_check(
-    *, by: User, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: list[Any] = ()
-) -> FollowUpCheck:  # type: ignore[assignment]
+    *, by: User, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: Sequence[Any] = ()
+) -> FollowUpCheck:
     """A follow-up check (回头看) by the office; the signed-off items it names are reopened."""
     if not by.has_perm("liaison.add_followupcheck"):
         raise ValidationError(_("Only the office records follow-up checks."))

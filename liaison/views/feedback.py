@@ -98,7 +98,7 @@ def problem_add(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse
     target = reverse("liaison:feedback", args=[unit.pk])
     form = ProblemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(target)
     return run_service(
         request, target, lambda: feedback_services.add_problem(by=request.user, feedback=feedback, **form.cleaned_data)

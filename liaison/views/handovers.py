@@ -1,5 +1,10 @@
 """A unit's handovers: the group asks, the officer delivers, the group receives and returns."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,7 +23,10 @@ from liaison.office_forms import HandoverRequestForm
 from liaison.services import handovers
 from liaison.views.offices import unit_or_404
 
-_ACTIONS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_ACTIONS: dict[str, tuple[Callable[..., HandoverRecord], StrOrPromise]] = {
     "deliver": (handovers.deliver, gettext_lazy("Delivery recorded.")),
     "receive": (handovers.confirm_receipt, gettext_lazy("Receipt confirmed.")),
     "return": (handovers.record_return, gettext_lazy("Return recorded.")),

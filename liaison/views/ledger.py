@@ -40,7 +40,9 @@ MAX_SESSION_WORKBOOK = 2 * 1024 * 1024
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:  # always, for an attachment; None is for inline without a name
+        response["Content-Disposition"] = disposition
     return response
 
 
@@ -166,7 +168,7 @@ def item_add(request: AuthenticatedHttpRequest, problem_pk: int) -> HttpResponse
     target = reverse("liaison:ledger", args=[problem.feedback.inspected_unit_id])
     form = ItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return run_service(request, target, lambda: None)
     return run_service(
         request, target, lambda: ledger_services.add_item(by=request.user, problem=problem, **form.cleaned_data)
@@ -240,7 +242,7 @@ def item_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = reverse("liaison:item-detail", args=[item.pk])
     form = ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return run_service(request, target, lambda: None)
     data = form.cleaned_data
     files = [(data["evidence"], data["evidence"].name)] if data["evidence"] else []
@@ -271,7 +273,7 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = reverse("liaison:ledger", args=[report.inspected_unit_id])
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return run_service(request, target, lambda: None)
     upload = form.cleaned_data["file"]
     return run_service(

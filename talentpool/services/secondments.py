@@ -184,7 +184,8 @@ def deliver_secondment_request(*, request_id: int) -> SecondmentRequest | None:
             recipients=home_unit_contacts(request.home_unit),
             title=_("Secondment request %(number)s: %(name)s")
             % {"number": request.doc_number, "name": request.person.name},
-            body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat()},
+            body=_("Please answer by %(due)s.")
+            % {"due": request.response_due.isoformat() if request.response_due else ""},
             url=detail_url(request),
         )
         schedule_reminders(target=request, plan=reminder_plan(request))
@@ -206,7 +207,9 @@ def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
     from talentpool.reminders import DUE_SOON, DUE_TODAY, OVERDUE
 
     due = request.response_due
-    plan = []
+    plan: list[PlannedReminder] = []
+    if due is None:  # a request without a due date has nothing to chase
+        return plan
     before = add_working_days(due, -settings.SECONDMENT_REMIND_DAYS_BEFORE)
     if timezone.localdate(request.sent_at) < before:
         plan.append(PlannedReminder(DUE_SOON, _at_reminder_hour(before), "green"))

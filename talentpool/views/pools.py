@@ -56,7 +56,9 @@ def pool_permission(perm: str) -> Callable[[Callable[..., HttpResponse]], Callab
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:  # always, for an attachment; None is for inline without a name
+        response["Content-Disposition"] = disposition
     return response
 
 
