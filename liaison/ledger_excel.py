@@ -1,17 +1,22 @@
 """The ledger as the customary Excel layout: one row per item."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from core.excel.export import write_table
-from liaison.models import RectificationItem
+
+if TYPE_CHECKING:
+    from liaison.selectors import LedgerItem
 
 HEADERS = ("序号", "问题类别", "问题描述", "整改措施", "责任领导", "牵头部门", "责任人", "配合部门",
            "整改类型", "整改时限", "进度(%)", "最新进展", "状态", "是否超期", "佐证材料(份)", "销号时间", "销号人")  # fmt: skip
 
 
-def ledger_workbook(unit_name: str, items: Iterable[RectificationItem]) -> tuple[bytes, int]:
+def ledger_workbook(unit_name: str, items: Iterable[LedgerItem]) -> tuple[bytes, int]:
     """items come from selectors.ledger_items (problem, evidence count and overdue flag loaded)."""
     rows = (
         (
