@@ -5,11 +5,13 @@ The Chinese text here is workbook content, not interface text, so it is written 
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from talentpool.importing import spec
 
@@ -23,7 +25,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="FFD9E1F2")
 def build_roster_template(*, unit_names: Sequence[str]) -> bytes:
     """xlsx bytes: the header in row 1, lists in a hidden sheet, drop-downs down to row 1001."""
     workbook = Workbook()
-    sheet = workbook.active
+    # A new workbook's active sheet is its one worksheet.
+    sheet = cast(Worksheet, workbook.active)
     sheet.title = DATA_SHEET
     for index, column in enumerate(spec.COLUMNS, start=1):
         cell = sheet.cell(1, index, column.label)
@@ -45,7 +48,7 @@ def _letter(key: str) -> str:
     return get_column_letter(list(spec.BY_KEY).index(key) + 1)
 
 
-def _drop_downs(workbook: Workbook, sheet: object, unit_names: Sequence[str]) -> None:
+def _drop_downs(workbook: Workbook, sheet: Worksheet, unit_names: Sequence[str]) -> None:
     lists = workbook.create_sheet(LIST_SHEET)
     lists.sheet_state = "hidden"
     # (columns, values, strict): several specialties may share a cell, and a unit may be new

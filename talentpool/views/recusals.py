@@ -35,11 +35,11 @@ def _own_units(user) -> list[InspectedUnit]:
 @login_required
 def my_declarations(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _own_units(request.user)
-    if not units:
+    person_id = request.user.person_id
+    if not units or person_id is None:  # no units without a person
         raise Http404
     declared = {
-        d.inspected_unit_id: d
-        for d in RecusalDeclaration.objects.filter(person_id=request.user.person_id, inspected_unit__in=units)
+        d.inspected_unit_id: d for d in RecusalDeclaration.objects.filter(person_id=person_id, inspected_unit__in=units)
     }
     rows = [(unit, declared.get(unit.pk), DeclarationForm(prefix=f"u{unit.pk}")) for unit in units]
     return render(request, "talentpool/recusals/mine.html", {"rows": rows})
@@ -50,9 +50,9 @@ def my_declarations(request: AuthenticatedHttpRequest) -> HttpResponse:
 def declare(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """A member declares on one of the units of their own group, for themselves."""
     unit = next((u for u in _own_units(request.user) if u.pk == unit_pk), None)
-    if unit is None:
-        raise Http404
     person = request.user.person
+    if unit is None or person is None:  # no units without a person
+        raise Http404
     form = DeclarationForm(request.POST, prefix=f"u{unit.pk}")
     try:
         if not form.is_valid():
