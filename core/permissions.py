@@ -121,7 +121,7 @@ def scope_group(obj: models.Model, purpose: str = "") -> Group:
     return group
 
 
-def grant(action: str, obj: models.Model | list[models.Model], *, to: Any) -> None:
+def grant(action: str, obj: _M | list[_M], *, to: Any) -> None:
     """Let `to` (a user, an auth group, or an object that has a scope group) `action` obj.
 
     obj may be a list of rows of one model: the grants are then written in one statement.

@@ -1,5 +1,6 @@
 """What the receiver does with a transferred clue: the disposition chain, cases, committee meetings."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -159,9 +160,10 @@ def open_case(
     for clue in rows:
         move(clue, Clue.Status.CASE_FILED, by=by)
         disposition = current_disposition(clue)
-        disposition.outcome = O.CASE_FILED
-        disposition.outcome_date = filed_at
-        disposition.save(update_fields=["outcome", "outcome_date", "updated_at"])
+        if disposition is not None:  # always: a clue reaches verification by a disposition
+            disposition.outcome = O.CASE_FILED
+            disposition.outcome_date = filed_at
+            disposition.save(update_fields=["outcome", "outcome_date", "updated_at"])
     audit.log_change(user=by, obj=case, before=None)
     _grant_case(case, items[0].transfer, rows)
     return case
@@ -201,8 +203,8 @@ def record_meeting(
     session_no: str,
     office_head_invited: bool,
     office_head_attended: bool,
-    clues: list[Clue] = (),
-    cases: list[CaseRecord] = (),
+    clues: Sequence[Clue] = (),
+    cases: Sequence[CaseRecord] = (),
     notes: str = "",
 ) -> StandingCommitteeMeeting:
     """A standing-committee meeting and what it discussed."""

@@ -38,10 +38,9 @@ logger = logging.getLogger(__name__)
 
 def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
     person_id = getattr(user, "person_id", None)
-    return (
-        bool(person_id)
-        and GroupMembership.objects.filter(group_id=unit.group_id, person_id=person_id, end_date__isnull=True).exists()
-    )
+    if not person_id:
+        return False
+    return GroupMembership.objects.filter(group_id=unit.group_id, person_id=person_id, end_date__isnull=True).exists()
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """The group's assessment (研判), the office head's approval and the transfer letter (移交, 交办)."""
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,12 +37,11 @@ _STATUS_AFTER = {
 def leads_group(user: Any, group_id: int) -> bool:
     """Whether user is the current leader of the group."""
     person_id = getattr(user, "person_id", None)
-    return (
-        bool(person_id)
-        and GroupMembership.objects.filter(
-            group_id=group_id, person_id=person_id, role=GroupMembership.Role.LEADER, end_date__isnull=True
-        ).exists()
-    )
+    if not person_id:
+        return False
+    return GroupMembership.objects.filter(
+        group_id=group_id, person_id=person_id, role=GroupMembership.Role.LEADER, end_date__isnull=True
+    ).exists()
 
 
 @transaction.atomic
@@ -169,7 +168,7 @@ def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime)
     for clue in clues:
         move(clue, Clue.Status.TRANSFERRED, by=by)
     # The group that assessed the clues follows what becomes of them (DOMAIN §5.3: R own).
-    if transfer.group_id:
+    if transfer.group is not None:
         grant("view", transfer, to=transfer.group)
         grant("view", transfer, to=scope_group(transfer.group, "leaders"))
     enqueue(deliver_transfer, transfer.pk)
@@ -210,7 +209,7 @@ def deliver_transfer(*, transfer_id: int) -> ClueTransfer | None:
             recipients=receiver_users(transfer),
             title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
             body=_("%(count)s clues; please report the disposition by %(due)s.")
-            % {"count": len(clues), "due": transfer.feedback_due.isoformat()},
+            % {"count": len(clues), "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""},
             url=f"/transfers/{transfer.pk}/",
         )
     return transfer
@@ -228,7 +227,7 @@ def receiver_users(transfer: ClueTransfer) -> list[User]:
     return list(User.objects.filter(is_active=True, groups=receiving_scope(transfer)).distinct())
 
 
-def _at_nine(day) -> datetime:
+def _at_nine(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(settings.LETTER_REMINDER_HOUR)))
 
 
@@ -236,6 +235,8 @@ def reminder_plan(transfer: ClueTransfer) -> list[PlannedReminder]:
     from clues.reminders import FEEDBACK_DUE, FEEDBACK_OVERDUE, FEEDBACK_SOON
 
     due = transfer.feedback_due
+    if due is None:  # a transfer without a due date has nothing to chase
+        return []
     plan = [
         PlannedReminder(FEEDBACK_SOON, _at_nine(due - timedelta(days=settings.TRANSFER_REMIND_DAYS_BEFORE)), "green"),
         PlannedReminder(FEEDBACK_DUE, _at_nine(due), "yellow"),

@@ -91,6 +91,8 @@ def _registrable_units(user):
     if user.has_perm("clues.add_clue"):
         return units.for_user(user)
     person_id = getattr(user, "person_id", None)
+    if person_id is None:  # no memberships without a person
+        return units.none()
     return units.filter(group__memberships__person_id=person_id, group__memberships__end_date__isnull=True)
 
 
