@@ -147,7 +147,7 @@ class ClueRegisterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["inspected_unit"]).queryset = units
-        self.fields["source_type"].choices = [(s.value, s.label) for s in HAND_SOURCES]
+        cast(forms.ChoiceField, self.fields["source_type"]).choices = [(s.value, s.label) for s in HAND_SOURCES]
 
     def clean_reported_persons(self) -> list[dict]:
         persons = []
@@ -184,7 +184,7 @@ class AssessmentForm(forms.Form):
     forum = forms.ChoiceField(label=_("Forum"), choices=ClueAssessment.Forum.choices)
     recommended_receiver = forms.ChoiceField(
         label=_("Transfer to"),
-        choices=[("", "—"), *ClueAssessment._meta.get_field("recommended_receiver").choices],
+        choices=[("", "—"), *(ClueAssessment._meta.get_field("recommended_receiver").choices or ())],
         required=False,
     )
     notes = forms.CharField(label=_("Notes and materials"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -198,7 +198,7 @@ class ApproveTransferForm(forms.Form):
     receiver_type = forms.ChoiceField(label=_("Transfer to"), choices=Receiver.choices)
     receiver = forms.ModelChoiceField(
         label=_("Receiving organisation"),
-        queryset=None,
+        queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Leave empty for the commission or department of the jurisdiction; 交办 goes to each clue's unit."),
     )
@@ -231,7 +231,9 @@ class CaseForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=50)
     filed_at = forms.DateField(label=_("Filed on"))
     subjects = forms.CharField(label=_("Subjects"), help_text=_("Names, separated by commas."), max_length=500)
-    clues = forms.ModelMultipleChoiceField(label=_("Clues"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    clues = forms.ModelMultipleChoiceField(
+        label=_("Clues"), queryset=Clue.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, clues, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -252,8 +254,10 @@ class MeetingForm(forms.Form):
     session_no = forms.CharField(label=_("Session"), max_length=30)
     office_head_invited = forms.BooleanField(label=_("Office head invited"), required=False)
     office_head_attended = forms.BooleanField(label=_("Office head attended"), required=False)
-    clues = forms.ModelMultipleChoiceField(label=_("Clues discussed"), queryset=None, required=False)
-    cases = forms.ModelMultipleChoiceField(label=_("Cases discussed"), queryset=None, required=False)
+    clues = forms.ModelMultipleChoiceField(label=_("Clues discussed"), queryset=Clue.objects.none(), required=False)
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Cases discussed"), queryset=CaseRecord.objects.none(), required=False
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, clues, cases, **kwargs) -> None:

@@ -6,11 +6,13 @@ written directly rather than translated.
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from clues.importing import spec
 from core.excel.columns import RANKS
@@ -48,7 +50,8 @@ _INSTRUCTIONS = (
 def build_clue_template(*, title: str, partner_name: str, doc_number: str, unit_names: Sequence[str]) -> bytes:
     """xlsx bytes: 问题线索 (title, metadata, header, drop-downs), 填表说明, hidden 字典."""
     workbook = Workbook()
-    sheet = workbook.active
+    # A new workbook's active sheet is its one worksheet.
+    sheet = cast(Worksheet, workbook.active)
     sheet.title = DATA_SHEET
     _title_and_metadata(sheet, title, partner_name, doc_number)
     for index, column in enumerate(spec.COLUMNS, start=1):
@@ -69,7 +72,7 @@ def _column(key: str) -> str:
     return get_column_letter([column.key for column in spec.COLUMNS].index(key) + 1)
 
 
-def _title_and_metadata(sheet: object, title: str, partner_name: str, doc_number: str) -> None:
+def _title_and_metadata(sheet: Worksheet, title: str, partner_name: str, doc_number: str) -> None:
     last = get_column_letter(len(spec.COLUMNS))
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"] = title
@@ -97,7 +100,7 @@ def _title_and_metadata(sheet: object, title: str, partner_name: str, doc_number
     sheet.row_dimensions[2].height = 22
 
 
-def _text_formats(sheet: object) -> None:
+def _text_formats(sheet: Worksheet) -> None:
     for key in _TEXT_KEYS:
         letter = _column(key)
         for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + TEMPLATE_ROWS):
@@ -107,7 +110,7 @@ def _text_formats(sheet: object) -> None:
         sheet[f"{_column('allegation')}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _drop_downs(workbook: Workbook, sheet: object, unit_names: Sequence[str]) -> None:
+def _drop_downs(workbook: Workbook, sheet: Worksheet, unit_names: Sequence[str]) -> None:
     lists = workbook.create_sheet(LIST_SHEET)
     lists.sheet_state = "hidden"
     choices = {

@@ -248,7 +248,7 @@ def _clue_from_row(
     code: str,
     letter: InfoRequestLetter,
     unit: Any,
-    by: User,
+    by: User | None,
 ) -> tuple[Any, ...]:
     """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""
