@@ -1,15 +1,17 @@
 """The letter as the .docx an office prints and stamps (DOMAIN §2.4 fields, official layout)."""
 
+from collections.abc import Collection
+
 from django.utils import timezone
 
 from clues import texts
-from clues.models import ClueTransfer, InfoRequestLetter
+from clues.models import ClueTransfer, ClueTransferItem, InfoRequestLetter
 from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.sealing import opened
 from core.wording import chinese_date
 
 
-def letter_docx(letter: InfoRequestLetter) -> bytes:
+def letter_docx(letter: InfoRequestLetter, *, watermark: str) -> bytes:
     units = [u.org_unit.name for u in letter.inspected_units.select_related("org_unit").order_by("group__number", "pk")]
     sent_on = timezone.localdate(letter.sent_at) if letter.sent_at else timezone.localdate()
     paragraphs = [
@@ -41,15 +43,18 @@ def letter_docx(letter: InfoRequestLetter) -> bytes:
         Paragraph(letter.signed_by, align="right"),
         Paragraph(chinese_date(sent_on), align="right"),
     ]
-    return build_docx(paragraphs)
+    return build_docx(paragraphs, watermark=watermark)
 
 
-def transfer_docx(transfer: ClueTransfer) -> bytes:
-    """The transfer letter (移交函): number, receiver, the list of clues and their materials, feedback date.
+def transfer_docx(
+    transfer: ClueTransfer, items: list[ClueTransferItem], *, reveal: Collection[int], watermark: str
+) -> bytes:
+    """The transfer letter (移交函): number, receiver, the listed clues and their materials, feedback date.
 
-    The reporter's identity is printed only when the transfer includes it (DOMAIN §5.2 rule 4).
+    The letter is made per reader (clues.services.transfers.letter_for_reader): `items` are the
+    clues that reader may open, and the reporter's identity is printed only for the clues in
+    `reveal`, when the transfer includes it (DOMAIN §5.2 rule 4).
     """
-    items = list(transfer.items.select_related("clue__inspected_unit__org_unit").order_by("clue__code"))
     sent_on = timezone.localdate(transfer.transferred_at) if transfer.transferred_at else timezone.localdate()
     group = (
         f"{transfer.inspection_round.title}第{transfer.group.number}巡察组" if transfer.group else texts.office_name()
@@ -74,7 +79,7 @@ def transfer_docx(transfer: ClueTransfer) -> bytes:
         paragraphs.append(Paragraph(text, indent_first_line=True))
         if item.materials_note:
             paragraphs.append(Paragraph(f"相关材料：{item.materials_note}", indent_first_line=True))
-        if transfer.include_reporter and (clue.reporter_name or clue.is_anonymous):
+        if transfer.include_reporter and clue.pk in reveal and (clue.reporter_name or clue.is_anonymous):
             name, contact = opened(clue.reporter_name), opened(clue.reporter_contact)
             reporter = "匿名" if clue.is_anonymous else f"{name} {contact}".strip()
             paragraphs.append(Paragraph(f"反映人：{reporter}", indent_first_line=True))
@@ -83,4 +88,4 @@ def transfer_docx(transfer: ClueTransfer) -> bytes:
         Paragraph(texts.office_name(), align="right"),
         Paragraph(chinese_date(sent_on), align="right"),
     ]
-    return build_docx(paragraphs)
+    return build_docx(paragraphs, watermark=watermark)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from clues.selectors.transfers import BoardTransfer
 
 
-def clues_workbook(clues: QuerySet[Clue]) -> tuple[bytes, int]:
+def clues_workbook(clues: QuerySet[Clue], *, watermark: str) -> tuple[bytes, int]:
     """The registry's rows as on screen; read as plain values (no model instances: 100,000 rows stream)."""
     headers = [
         _("Code"), _("Round"), _("Inspected unit"), _("Group"), _("Source"), _("Partner unit"),
@@ -47,7 +47,7 @@ def clues_workbook(clues: QuerySet[Clue]) -> tuple[bytes, int]:
             received, persons, summary, categories, grade, status,
         ) in clues.values_list(*_EXPORTED).iterator(chunk_size=2000)
     )  # fmt: skip
-    return write_table(_("Clues"), headers, rows)
+    return write_table(_("Clues"), headers, rows, watermark=watermark)
 
 
 # The columns the export reads, in the order it unpacks them; long texts are never loaded.
@@ -59,7 +59,7 @@ _EXPORTED = (
 )  # fmt: skip
 
 
-def transfers_workbook(transfers: QuerySet[BoardTransfer]) -> tuple[bytes, int]:
+def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str) -> tuple[bytes, int]:
     headers = [
         _("Document number"), _("Round"), _("Group"), _("Receiver"), _("Receiver type"), _("Transferred"),
         _("Feedback due"), _("Received"), _("Clues"), _("Still open"), _("No feedback yet"),
@@ -80,10 +80,10 @@ def transfers_workbook(transfers: QuerySet[BoardTransfer]) -> tuple[bytes, int]:
         ]
         for t in transfers
     )
-    return write_table(_("Transfers"), headers, rows)
+    return write_table(_("Transfers"), headers, rows, watermark=watermark)
 
 
-def letter_board_workbook(letters: list[BoardLetter]) -> tuple[bytes, int]:
+def letter_board_workbook(letters: list[BoardLetter], *, watermark: str) -> tuple[bytes, int]:
     """The round's letter board as on screen: partner, number, status, deadline, days left, reminders."""
     headers = [
         _("Partner"), _("Document number"), _("Kind"), _("Status"), _("Sent"), _("Deadline"),
@@ -104,10 +104,10 @@ def letter_board_workbook(letters: list[BoardLetter]) -> tuple[bytes, int]:
         ]
         for letter in letters
     )
-    return write_table(_("Letters"), headers, rows)
+    return write_table(_("Letters"), headers, rows, watermark=watermark)
 
 
-def meetings_workbook(meetings) -> tuple[bytes, int]:
+def meetings_workbook(meetings, *, watermark: str) -> tuple[bytes, int]:
     """Standing-committee meetings with their agenda size and the office head's attendance."""
     headers = [_("Session"), _("Date"), _("Agenda items"), _("Office head invited"), _("Office head attended")]
     rows = (
@@ -115,10 +115,10 @@ def meetings_workbook(meetings) -> tuple[bytes, int]:
          _("Yes") if m.office_head_attended else _("No")]
         for m in meetings
     )  # fmt: skip
-    return write_table(_("Standing-committee meetings"), headers, rows)
+    return write_table(_("Standing-committee meetings"), headers, rows, watermark=watermark)
 
 
-def opinion_workbook(items) -> tuple[bytes, int]:
+def opinion_workbook(items, *, watermark: str) -> tuple[bytes, int]:
     """A round's online public-opinion items, as the page lists them."""
     headers = [_("Title"), _("Website"), _("URL"), _("Published"), _("Unit"), _("Relevance"), _("Summary"), _("Clue")]
     rows = (
@@ -126,4 +126,4 @@ def opinion_workbook(items) -> tuple[bytes, int]:
          i.get_relevance_display(), i.summary, i.converted_clue.code if i.converted_clue else ""]
         for i in items
     )  # fmt: skip
-    return write_table(_("Online public opinion"), headers, rows)
+    return write_table(_("Online public opinion"), headers, rows, watermark=watermark)

@@ -17,7 +17,22 @@ _CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/header1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/footer1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     "</Types>"
+)
+# The watermark goes in the page header and footer: on every printed page, outside the body
+# that offices stamp and sign.
+_DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rIdHeader1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>'
+    '<Relationship Id="rIdFooter1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+    "</Relationships>"
 )
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -27,6 +42,7 @@ _RELS = (
     'Target="word/document.xml"/></Relationships>'
 )
 _NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 # Official documents: titles in 方正小标宋, body in 仿宋 (三号 = 16pt = 32 half-points).
 TITLE_FONT = "方正小标宋简体"
@@ -61,30 +77,45 @@ def _paragraph(p: Paragraph) -> str:
     return f'<w:p><w:pPr><w:jc w:val="{p.align}"/>{spacing}{indent}</w:pPr>{_run(p)}</w:p>'
 
 
-def build_docx(paragraphs: list[Paragraph]) -> bytes:
-    """A Word document of the given paragraphs on A4 with official-document margins."""
+def _margin_part(tag: str, watermark: str) -> str:
+    line = _paragraph(Paragraph(watermark, align="center", size=18))
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{tag} {_NS}>{line}</w:{tag}>'
+
+
+def build_docx(paragraphs: list[Paragraph], *, watermark: str) -> bytes:
+    """A Word document of the given paragraphs on A4 with official-document margins, the
+    reader's watermark (core.watermark) in its page header and footer."""
     body = "".join(_paragraph(p) for p in paragraphs)
     section = (
-        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1"/>'
+        '<w:footerReference w:type="default" r:id="rIdFooter1"/>'
+        '<w:pgSz w:w="11906" w:h="16838"/>'
         '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/>'
         "</w:sectPr>"
     )
-    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NS}><w:body>{body}{section}</w:body></w:document>'
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NS} {_NS_R}><w:body>{body}{section}</w:body></w:document>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
         archive.writestr("word/document.xml", document)
+        archive.writestr("word/_rels/document.xml.rels", _DOCUMENT_RELS)
+        archive.writestr("word/header1.xml", _margin_part("hdr", watermark))
+        archive.writestr("word/footer1.xml", _margin_part("ftr", watermark))
     return buffer.getvalue()
 
 
-def document_text(data: bytes) -> str:
-    """The plain text of a .docx written by build_docx, one paragraph a line (for checks and tests)."""
+def document_text(data: bytes, *, margins: bool = False) -> str:
+    """The plain text of a .docx written by build_docx, one paragraph a line (for checks and
+    tests); with margins, the page header first and the footer last."""
     import re
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read("word/document.xml").decode("utf-8")
-    paragraphs = re.findall(r"<w:p>(.*?)</w:p>", xml)
     from xml.sax.saxutils import unescape
 
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = ["word/document.xml"]
+        if margins:
+            names = set(archive.namelist())
+            parts = [p for p in ("word/header1.xml", *parts, "word/footer1.xml") if p in names]
+        xml = "".join(archive.read(part).decode("utf-8") for part in parts)
+    paragraphs = re.findall(r"<w:p>(.*?)</w:p>", xml)
     return "\n".join(unescape("".join(re.findall(r"<w:t[^>]*>(.*?)</w:t>", p))) for p in paragraphs)

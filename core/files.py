@@ -1,5 +1,15 @@
 """Private file storage: random names, SHA-256 and size recorded, type sniffed from content,
-size and unpacked-size limits, downloads only through a permission-checked, logged view."""
+size and unpacked-size limits, downloads only through a permission-checked, logged view.
+
+Watermarks (DOMAIN §5.2 rule 9): every file the app generates (exports, letters, error
+workbooks, templates) carries its reader's watermark (core.watermark). Stored originals
+(partner workbooks, cover letters, evidence) are served as uploaded, their download logged
+with its reader and time, and not watermarked: they are the record of what was sent, checked
+against the SHA-256 kept here, which a stamped copy would no longer match; and rewriting the
+properties of an uploaded OOXML package without lxml means re-zipping files from Excel/WPS
+variants we have not seen, for a mark a reader never sees. Who may download them is narrow
+instead (a reply's files: its partner, the custodian and the office head).
+"""
 
 import hashlib
 import io

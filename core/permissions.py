@@ -8,7 +8,9 @@ Two sources of access, checked in one query:
 Models that grow large declare guardian's direct foreign-key permission tables, so the
 filter is an indexed join instead of a cast of guardian's text object_pk. A model whose
 rows belong to a parent (a reply to its letter) names the parent field in
-`permission_via`, and is visible exactly where its parent is, for the same action.
+`permission_via`, and is visible exactly where its parent is, for the same action, unless
+`permission_via_actions` maps the action to a narrower one on the parent (a reply's content
+is opened by who may answer or review its letter, not by every reader of the letter).
 Rows that no grant opens for a given user (a recusal) are removed whatever the role by the
 access exclusions registered for the model: an app registers its own with
 `register_access_exclusion("app.Model", exclusion)` from its AppConfig.ready, so the model's
@@ -74,7 +76,8 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
     if via:
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.
         parent = cast("type[models.Model]", opts.get_field(via).related_model)
-        return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, action)})
+        parent_action = getattr(queryset.model, "permission_via_actions", {}).get(action, action)
+        return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, parent_action)})
     codename = f"{action}_{opts.model_name}"
     if user.has_perm(f"{opts.app_label}.{codename}"):
         return queryset

@@ -46,13 +46,10 @@ _WRITE_ROUNDS = [
 ]
 _DIRECTORY = ["core.view_organisation", "core.view_person"]
 _LETTERS_READ = ["clues.view_inforequestletter", "clues.view_partnerunit"]
-_LETTERS_WRITE = [
-    "clues.add_inforequestletter",
-    "clues.change_inforequestletter",
-    "clues.review_inforequestletter",
-    # Office staff record paper replies on a partner's behalf.
-    "clues.answer_inforequestletter",
-]
+_LETTERS_WRITE = ["clues.add_inforequestletter", "clues.change_inforequestletter"]
+# A reply's content (workbooks, staged rows, error workbooks) is clue content: reviewing it, and
+# recording a paper reply on a partner's behalf, is the custodian's and the office head's (issue 11).
+_REPLIES = ["clues.review_inforequestletter", "clues.answer_inforequestletter"]
 _OPINION = ["clues.view_onlineopinionitem", "clues.add_onlineopinionitem", "clues.change_onlineopinionitem"]
 _CLUES = [
     "clues.view_clue", "clues.add_clue", "clues.change_clue",
@@ -103,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_reminder",
         *_LETTERS_READ,
         *_LETTERS_WRITE,
+        *_REPLIES,
         "clues.approve_inforequestletter",
         *_OPINION,
         *_CLUES,
@@ -115,7 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inspection.advance_inspectionround",
         *_LIAISON,
     ],
-    # Office staff see letters and answers but not clue content (counts only, DOMAIN §5.2 rule 6).
+    # Office staff run the letter workflow and see a reply's status and counts, never clue
+    # content: no clue, reply workbook or staged row (counts only, DOMAIN §5.2 rule 6).
     Role.OFFICE_STAFF: [
         *_READ_ROUNDS,
         *_WRITE_ROUNDS,
@@ -132,8 +131,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_ROUNDS,
         *_DIRECTORY,
         *_LETTERS_READ,
-        "clues.review_inforequestletter",
-        "clues.answer_inforequestletter",
+        *_REPLIES,
         *_OPINION,
         *_CLUES,
         # The reporter's identity: the custodian and the leader of the clue's group only (issue 4).

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from inspection.selectors import CountedRound
 
 
-def rounds_workbook(rounds: QuerySet[CountedRound]) -> tuple[bytes, int]:
+def rounds_workbook(rounds: QuerySet[CountedRound], *, watermark: str) -> tuple[bytes, int]:
     headers = [
         _("Round"),
         _("Type"),
@@ -29,4 +29,4 @@ def rounds_workbook(rounds: QuerySet[CountedRound]) -> tuple[bytes, int]:
          r.actual_entry_date or r.planned_entry_date, r.actual_exit_date or r.planned_exit_date, r.group_count, r.unit_count]
         for r in rounds
     )  # fmt: skip
-    return write_table(_("Inspection rounds"), headers, rows)
+    return write_table(_("Inspection rounds"), headers, rows, watermark=watermark)

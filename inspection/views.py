@@ -13,6 +13,7 @@ from core.files import FileRejected
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection import services
 from inspection.exports import rounds_workbook
 from inspection.forms import GroupForm, MemberForm, MoveForm, RoundEditForm, RoundForm, UnitForm, WorkPlanForm
@@ -37,7 +38,7 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def round_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data, _count = rounds_workbook(rounds_for(request.user))
+    data, _count = rounds_workbook(rounds_for(request.user), watermark=watermark_for(request))
     return attachment(data, _("rounds.xlsx"), XLSX)
 
 

@@ -23,7 +23,7 @@ def _day(moment: datetime | None) -> str:
     return f"{timezone.localdate(moment):%Y-%m-%d}" if moment else "—"
 
 
-def handover_list_docx(inspected_unit: InspectedUnit) -> bytes:
+def handover_list_docx(inspected_unit: InspectedUnit, *, watermark: str) -> bytes:
     """Every handover of the unit that was not cancelled, oldest first, with both signature lines."""
     rows = (
         HandoverRecord.objects.filter(inspected_unit=inspected_unit)
@@ -54,4 +54,4 @@ def handover_list_docx(inspected_unit: InspectedUnit) -> bytes:
         Paragraph("巡察组经办人（签字）：____________　日期：__________", align="left"),
         Paragraph("被巡察单位联络员（签字）：____________　日期：__________", align="left"),
     ]
-    return build_docx(paragraphs)
+    return build_docx(paragraphs, watermark=watermark)

@@ -12,16 +12,16 @@ def _day(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def contact_log_workbook(entries: QuerySet[ContactLogEntry]) -> tuple[bytes, int]:
+def contact_log_workbook(entries: QuerySet[ContactLogEntry], *, watermark: str) -> tuple[bytes, int]:
     headers = [_("Time"), _("Recorded by"), _("Channel"), _("Subject"), _("Follow-up")]
     rows = (
         [_day(e.at), e.author.display_name, e.get_channel_display(), e.subject, e.follow_up]
         for e in entries.select_related("author")
     )
-    return write_table(_("Contact log"), headers, rows)
+    return write_table(_("Contact log"), headers, rows, watermark=watermark)
 
 
-def handovers_workbook(handovers: QuerySet[HandoverRecord]) -> tuple[bytes, int]:
+def handovers_workbook(handovers: QuerySet[HandoverRecord], *, watermark: str) -> tuple[bytes, int]:
     headers = [_("Item"), _("Category"), _("Requested by"), _("Requested at"), _("Due on"), _("Status"),
                _("Delivered at"), _("Received at"), _("Returned at"), _("Note")]  # fmt: skip
     rows = (
@@ -29,4 +29,4 @@ def handovers_workbook(handovers: QuerySet[HandoverRecord]) -> tuple[bytes, int]
          h.get_status_display(), _day(h.delivered_at), _day(h.received_at), _day(h.returned_at), h.note]
         for h in handovers.select_related("requested_by")
     )  # fmt: skip
-    return write_table(_("Handovers"), headers, rows)
+    return write_table(_("Handovers"), headers, rows, watermark=watermark)

@@ -6,7 +6,7 @@ from core.docx import TITLE_FONT, Paragraph, build_docx
 from liaison.models import RectificationItem
 
 
-def rectification_notice(item: RectificationItem, *, today: date) -> bytes:
+def rectification_notice(item: RectificationItem, *, today: date, watermark: str) -> bytes:
     """A notice to the unit naming the problem, the measure, its owners and its deadline."""
     unit = item.problem.feedback.inspected_unit
     days_late = (today - item.deadline).days
@@ -31,4 +31,4 @@ def rectification_notice(item: RectificationItem, *, today: date) -> bytes:
         Paragraph(state, indent_first_line=True, space_after=360),
         Paragraph(f"{today:%Y年%m月%d日}", align="right"),
     ]
-    return build_docx(paragraphs)
+    return build_docx(paragraphs, watermark=watermark)

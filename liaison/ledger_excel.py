@@ -16,7 +16,7 @@ HEADERS = ("序号", "问题类别", "问题描述", "整改措施", "责任领�
            "整改类型", "整改时限", "进度(%)", "最新进展", "状态", "是否超期", "佐证材料(份)", "销号时间", "销号人")  # fmt: skip
 
 
-def ledger_workbook(unit_name: str, items: Iterable[LedgerItem]) -> tuple[bytes, int]:
+def ledger_workbook(unit_name: str, items: Iterable[LedgerItem], *, watermark: str) -> tuple[bytes, int]:
     """items come from selectors.ledger_items (problem, evidence count and overdue flag loaded)."""
     rows = (
         (
@@ -40,4 +40,4 @@ def ledger_workbook(unit_name: str, items: Iterable[LedgerItem]) -> tuple[bytes,
         )
         for item in items
     )
-    return write_table(f"{unit_name}整改台账", HEADERS, rows)
+    return write_table(f"{unit_name}整改台账", HEADERS, rows, watermark=watermark)

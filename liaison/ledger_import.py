@@ -98,9 +98,9 @@ def parse_ledger(path: str, *, kind: str, feedback: Feedback) -> LedgerResult:
     return result
 
 
-def build_ledger_error_workbook(path: str, *, kind: str, result: LedgerResult) -> bytes:
+def build_ledger_error_workbook(path: str, *, kind: str, result: LedgerResult, watermark: str) -> bytes:
     """The uploaded ledger with every problem marked on its cell, after a sheet listing them all."""
-    return build_error_workbook(path, kind=kind, marks=result.marks())
+    return build_error_workbook(path, kind=kind, marks=result.marks(), watermark=watermark)
 
 
 def _read_sheet(rows: list[Row], result: LedgerResult, feedback: Feedback) -> None:

@@ -12,7 +12,7 @@ def _day(value) -> str:
     return f"{value:%Y年%m月%d日}"
 
 
-def secondment_letter_docx(request: SecondmentRequest) -> bytes:
+def secondment_letter_docx(request: SecondmentRequest, *, watermark: str) -> bytes:
     """Number, home unit, the person and the group, the period, and the date by which to answer."""
     person = request.person
     group = f"第{request.group.number}巡察组" if request.group else "巡察组"
@@ -49,4 +49,4 @@ def secondment_letter_docx(request: SecondmentRequest) -> bytes:
         Paragraph(office_name(), align="right"),
         Paragraph(chinese_date(sent_on), align="right"),
     ]
-    return build_docx(paragraphs)
+    return build_docx(paragraphs, watermark=watermark)

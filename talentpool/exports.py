@@ -8,7 +8,7 @@ from core.excel.export import write_table
 from talentpool.models import CaseWorkAssignment, SecondmentRequest
 
 
-def secondments_workbook(requests: QuerySet[SecondmentRequest]) -> tuple[bytes, int]:
+def secondments_workbook(requests: QuerySet[SecondmentRequest], *, watermark: str) -> tuple[bytes, int]:
     headers = [
         _("Document number"), _("Name"), _("Home unit"), _("Round"), _("Group"), _("Sent"), _("Reply due"),
         _("Status"), _("Reason declined"), _("Reason declined, in words"),
@@ -28,10 +28,10 @@ def secondments_workbook(requests: QuerySet[SecondmentRequest]) -> tuple[bytes, 
         ]
         for r in requests.iterator(chunk_size=2000)
     )
-    return write_table(_("Secondment requests"), headers, rows)
+    return write_table(_("Secondment requests"), headers, rows, watermark=watermark)
 
 
-def case_work_workbook(assignments: QuerySet[CaseWorkAssignment]) -> tuple[bytes, int]:
+def case_work_workbook(assignments: QuerySet[CaseWorkAssignment], *, watermark: str) -> tuple[bytes, int]:
     headers = [_("Person"), _("Home unit"), _("Batch"), _("Handling office"), _("From"), _("To"), _("Role")]
     rows = (
         [
@@ -45,4 +45,4 @@ def case_work_workbook(assignments: QuerySet[CaseWorkAssignment]) -> tuple[bytes
         ]
         for a in assignments
     )
-    return write_table(_("Case-work assignments"), headers, rows)
+    return write_table(_("Case-work assignments"), headers, rows, watermark=watermark)

@@ -15,7 +15,7 @@ from clues.importing.header import HEADER_SCAN_ROWS, Header, find_header, read_m
 from clues.importing.result import Issue, ParsedRow, ParseResult
 from clues.importing.rows import SheetRows
 from core.excel.errors import Mark, build_error_workbook
-from core.excel.reader import Row, Sheet, UnreadableWorkbook, read_workbook
+from core.excel.reader import CellValue, Row, Sheet, UnreadableWorkbook, read_workbook
 from core.excel.units import UnitMatcher, UnitRef
 
 _IGNORED_SHEETS = ("填表说明", "字典", "说明", "数据字典", "下拉")
@@ -132,6 +132,26 @@ def _label(key: str) -> str:
     return spec.BY_KEY[key].label if key in spec.BY_KEY else ""
 
 
-def build_clue_error_workbook(path: str, *, kind: str, result: ParseResult) -> bytes:
-    """The uploaded file with every problem of `result` marked on its cell."""
-    return build_error_workbook(path, kind=kind, marks=error_marks(result))
+def sealed_columns(columns: dict[str, dict[str, int]]) -> dict[str, list[int]]:
+    """Per sheet, the columns holding the reporter's identity, which an error workbook seals."""
+    return {
+        sheet: [column for key, column in positions.items() if key in spec.RESTRICTED]
+        for sheet, positions in columns.items()
+    }
+
+
+def names_restricted_column(value: CellValue) -> bool:
+    """A header cell naming a sealed column (反映人) stays readable in the error workbook."""
+    return isinstance(value, str) and spec.column_key(value) in spec.RESTRICTED
+
+
+def build_clue_error_workbook(path: str, *, kind: str, result: ParseResult, watermark: str) -> bytes:
+    """The uploaded file with every problem of `result` marked on its cell, the reporter sealed."""
+    return build_error_workbook(
+        path,
+        kind=kind,
+        marks=error_marks(result),
+        watermark=watermark,
+        sealed=sealed_columns(result.columns),
+        is_label=names_restricted_column,
+    )

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from clues.importing import spec
 from core.excel.columns import RANKS
+from core.excel.export import mark_properties
 
 DATA_SHEET = "问题线索"
 HELP_SHEET = "填表说明"
@@ -47,11 +48,19 @@ _INSTRUCTIONS = (
 )
 
 
-def build_clue_template(*, title: str, partner_name: str, doc_number: str, unit_names: Sequence[str]) -> bytes:
-    """xlsx bytes: 问题线索 (title, metadata, header, drop-downs), 填表说明, hidden 字典."""
+def build_clue_template(
+    *, title: str, partner_name: str, doc_number: str, unit_names: Sequence[str], watermark: str
+) -> bytes:
+    """xlsx bytes: 问题线索 (title, metadata, header, drop-downs), 填表说明, hidden 字典.
+
+    The form goes back to us filled in, so its watermark stays out of the cells: in the
+    printed page header and the file's properties.
+    """
     workbook = Workbook()
+    mark_properties(workbook, watermark)
     # A new workbook's active sheet is its one worksheet.
     sheet = cast(Worksheet, workbook.active)
+    sheet.oddHeader.center.text = watermark
     sheet.title = DATA_SHEET
     _title_and_metadata(sheet, title, partner_name, doc_number)
     for index, column in enumerate(spec.COLUMNS, start=1):

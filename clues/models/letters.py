@@ -195,6 +195,9 @@ class LetterReply(TimeStampedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     permission_via = "letter"
+    # A reply carries clue content (workbooks, staged rows): reading it is for those who answer
+    # the letter (its partner, the custodian, the head); office staff see its status only.
+    permission_via_actions = {"view": "answer"}
 
     class Meta:
         verbose_name = _("letter reply")

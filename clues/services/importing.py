@@ -102,9 +102,11 @@ def _issue(issue: Any) -> dict[str, Any]:
     }
 
 
-def error_workbook(batch: ClueImportBatch) -> bytes:
-    """The uploaded workbook with every staged problem marked on its cell and commented."""
+def error_workbook(batch: ClueImportBatch, *, watermark: str) -> bytes:
+    """The uploaded workbook with every staged problem marked on its cell and commented, the
+    reporter's cells sealed."""
     from clues.importing import spec
+    from clues.importing.parser import names_restricted_column, sealed_columns
     from core.excel.errors import Mark, build_error_workbook
 
     def mark(sheet: str, row: int, issue: dict[str, Any]) -> Mark:
@@ -117,7 +119,14 @@ def error_workbook(batch: ClueImportBatch) -> bytes:
     rows = batch.rows.exclude(issues=[]).order_by("sheet", "row_number").values_list("sheet", "row_number", "issues")
     for sheet, row_number, issues in rows.iterator(chunk_size=2000):
         marks += [mark(sheet, row_number, issue) for issue in issues]
-    return build_error_workbook(stored_path(batch.file), kind=batch.file.kind, marks=marks)
+    return build_error_workbook(
+        stored_path(batch.file),
+        kind=batch.file.kind,
+        marks=marks,
+        watermark=watermark,
+        sealed=sealed_columns(batch.columns),
+        is_label=names_restricted_column,
+    )
 
 
 def supersede(*, batch: ClueImportBatch) -> None:

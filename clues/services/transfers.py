@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clues.documents import transfer_docx
 from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, Receiver
 from clues.services.lifecycle import locked, move
 from clues.services.numbering import next_doc_number
@@ -304,3 +306,31 @@ def send_back(*, clue: Clue, by: User, note: str) -> Clue:
         created_by=by,
     )
     return move(clue, Clue.Status.UNDER_ASSESSMENT, by=by)
+
+
+def letter_for_reader(
+    *, transfer: ClueTransfer, reader: Any, watermark: str, request: HttpRequest | None = None
+) -> bytes | None:
+    """The transfer letter as this reader may read it, or None when it lists no clue they may open.
+
+    A letter lists clues, so it is generated per reader: only the clues the reader may open
+    (recusal included), and the reporter only where the transfer includes it and the reader may
+    reveal it; each reporter so printed is logged as a reveal, the download as a download.
+    """
+    visible = Clue.objects.for_user(reader)
+    items = list(
+        transfer.items.select_related("clue__inspected_unit__org_unit").filter(clue__in=visible).order_by("clue__code")
+    )
+    if not items:
+        return None
+    reveal: set[int] = set()
+    if transfer.include_reporter:
+        ids = [item.clue_id for item in items]
+        reveal = set(Clue.objects.for_user(reader, "reveal").filter(pk__in=ids).values_list("pk", flat=True))
+    data = transfer_docx(transfer, items, reveal=reveal, watermark=watermark)
+    audit.log_action(user=reader, action=AuditLog.Action.DOWNLOAD, obj=transfer, request=request)
+    note = _("Printed in transfer letter %(number)s") % {"number": transfer.doc_number or transfer.pk}
+    for item in items:
+        if item.clue_id in reveal and (item.clue.reporter_name or item.clue.is_anonymous):
+            audit.log_action(user=reader, action=AuditLog.Action.REVEAL, obj=item.clue, request=request, note=note)
+    return data

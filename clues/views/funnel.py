@@ -18,6 +18,7 @@ from core.decorators import role_required
 from core.http import XLSX, attachment
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 
 FUNNEL_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN, Role.LEADING_GROUP_VIEWER)
 
@@ -88,7 +89,7 @@ def meeting_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         .annotate(item_count=Count("agenda_items"))
         .order_by("-date", "-pk")
     )
-    data, _count = meetings_workbook(meetings)
+    data, _count = meetings_workbook(meetings, watermark=watermark_for(request))
     return attachment(data, _("meetings.xlsx"), XLSX)
 
 

@@ -23,6 +23,7 @@ from core.http import DOCX, XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from core.workdays import working_days_from
 from inspection.models import InspectionRound
 
@@ -64,7 +65,7 @@ def round_letters_export(request: AuthenticatedHttpRequest, round_pk: int) -> Ht
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.view_inforequestletter")
     board = selectors.letter_board(request.user, inspection_round, overdue_only=request.GET.get("overdue") == "1")
-    data, _count = letter_board_workbook(board)
+    data, _count = letter_board_workbook(board, watermark=watermark_for(request))
     return attachment(data, _("letters.xlsx"), XLSX)
 
 
@@ -117,7 +118,7 @@ def letter_list_export(request: AuthenticatedHttpRequest) -> HttpResponse:
          timezone.localdate(x.answered_at) if x.answered_at else None]
         for x in letters
     )  # fmt: skip
-    data, _count = write_table(_("Letters"), headers, rows)
+    data, _count = write_table(_("Letters"), headers, rows, watermark=watermark_for(request))
     return attachment(data, _("letters.xlsx"), XLSX)
 
 
@@ -147,6 +148,8 @@ def letter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_approve": letter.status == InfoRequestLetter.Status.PENDING_APPROVAL
             and user.has_perm("clues.approve_inforequestletter"),
             "can_answer": can_answer,
+            # Office staff see a reply's status and counts; its workbooks are clue content.
+            "can_open_replies": user_can(user, "answer", letter),
             "can_review": pending is not None and user.has_perm("clues.review_inforequestletter"),
             "upload_form": WorkbookUploadForm(),
             "attachment_form": AttachmentForm(),
@@ -219,7 +222,9 @@ def letter_supplementary(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @login_required
 def letter_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk)
-    return attachment(letter_docx(letter), f"{letter.doc_number or letter.title}.docx", DOCX)
+    return attachment(
+        letter_docx(letter, watermark=watermark_for(request)), f"{letter.doc_number or letter.title}.docx", DOCX
+    )
 
 
 @login_required
@@ -231,5 +236,6 @@ def template_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         partner_name=letter.partner.org_unit.name,
         doc_number=letter.doc_number,
         unit_names=units,
+        watermark=watermark_for(request),
     )
     return attachment(data, f"问题线索情况统计表（{letter.partner.org_unit.display_name}）.xlsx", XLSX)

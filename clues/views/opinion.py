@@ -16,6 +16,7 @@ from core.files import FileRejected
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectionRound
 
 
@@ -53,7 +54,9 @@ def opinion_list(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
 @login_required
 def opinion_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
-    data, _count = opinion_workbook(selectors.opinion_items_for(request.user, inspection_round))
+    data, _count = opinion_workbook(
+        selectors.opinion_items_for(request.user, inspection_round), watermark=watermark_for(request)
+    )
     return attachment(data, _("online-opinion.xlsx"), XLSX)
 
 

@@ -21,6 +21,7 @@ from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 PAGE_SIZE = 50
@@ -80,7 +81,7 @@ def clue_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     filters = ClueFilters.from_query(request.GET)
     clues = selectors.clue_registry(request.user, filters)
-    data, count = clues_workbook(clues)
+    data, count = clues_workbook(clues, watermark=watermark_for(request))
     registry.record_export(user=request.user, count=count, filters=filters.as_query(), request=request)
     return attachment(data, _("clues.xlsx"), XLSX)
 

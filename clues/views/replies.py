@@ -13,9 +13,12 @@ from clues.forms import AttachmentForm, NilReturnForm, ReturnForm, WorkbookUploa
 from clues.models import ClueImportBatch, LetterReply
 from clues.services import importing, replies
 from clues.views.common import letter_or_404, service_errors_to_messages
+from core import audit
 from core.http import XLSX, attachment, form_errors_to_messages
+from core.models import AuditLog
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 
 
 def _back(letter_pk: int) -> HttpResponse:
@@ -108,7 +111,9 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def batch_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The uploaded workbook with every bad cell marked and commented, to correct and upload again."""
     batch = get_for_user_or_404(ClueImportBatch.objects.select_related("file"), request.user, pk=pk)
-    data = importing.error_workbook(batch)
+    data = importing.error_workbook(batch, watermark=watermark_for(request))
+    # The partner's own rows come back in it: logged like the original workbook's download.
+    audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=batch, request=request)
     return attachment(data, f"错误标注-{batch.file.original_name.rsplit('.', 1)[0]}.xlsx", XLSX)
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues.documents import transfer_docx
 from clues.exports import transfers_workbook
 from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeForm, DispositionForm
 from clues.models import CaseRecord, Clue, ClueTransfer
@@ -23,6 +22,7 @@ from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectionRound
 
 
@@ -102,7 +102,7 @@ def transfer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("clues.view_cluetransfer"):
         raise Http404
     filters = TransferFilters.from_query(request.GET)
-    data, count = transfers_workbook(transfer_board(request.user, filters))
+    data, count = transfers_workbook(transfer_board(request.user, filters), watermark=watermark_for(request))
     audit.log_action(
         user=request.user,
         action=AuditLog.Action.EXPORT,
@@ -142,9 +142,12 @@ def transfer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer_or_404(request, pk)
-    # The letter carries the clues' content: its download is logged like a clue file's.
-    audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=transfer, request=request)
-    return attachment(transfer_docx(transfer), f"{transfer.doc_number or transfer.pk}.docx", DOCX)
+    data = transfers.letter_for_reader(
+        transfer=transfer, reader=request.user, watermark=watermark_for(request), request=request
+    )
+    if data is None:
+        raise Http404
+    return attachment(data, f"{transfer.doc_number or transfer.pk}.docx", DOCX)
 
 
 @login_required

@@ -6,11 +6,16 @@ The workbook is always rebuilt from the values, whatever the original kind, with
 workbook so that memory stays flat for 50,000 rows. Editing an .xlsx original in place would
 keep its styling but needs openpyxl's full mode, which holds the whole sheet in memory and
 drops what openpyxl does not understand (pictures, pivot tables) anyway. Merged ranges are kept.
+
+Columns named sealed (a reporter's identity) never come back in clear: their cells read
+SEALED, whoever downloads the workbook. The reader's watermark (core.watermark) is the first
+line of 错误说明 and in the file's properties; the copied sheets keep the original row numbers,
+which the marks and the uploader's corrections refer to.
 """
 
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.excel.export import mark_properties
 from core.excel.reader import CellValue, read_workbook
 
 ERROR_FILL = PatternFill("solid", fgColor="FFFF8080")
@@ -29,6 +35,7 @@ WARNING_FILL = PatternFill("solid", fgColor="FFFFFF80")
 _AUTHOR = "巡察协同平台"
 _SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 _SUMMARY_SHEET = "错误说明"
+SEALED = "（已密封）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +57,24 @@ def _safe(value: CellValue) -> CellValue:
     return value
 
 
-def build_error_workbook(path: str, *, kind: str, marks: Sequence[Mark]) -> bytes:
-    """xlsx bytes: 错误说明 first, then every sheet of the original with the marked cells."""
+def build_error_workbook(
+    path: str,
+    *,
+    kind: str,
+    marks: Sequence[Mark],
+    watermark: str,
+    sealed: Mapping[str, Collection[int]] | None = None,
+    is_label: Callable[[CellValue], bool] = lambda value: False,
+) -> bytes:
+    """xlsx bytes: 错误说明 first, then every sheet of the original with the marked cells.
+
+    sealed: sheet → 1-based columns whose cells are written as SEALED, except the header
+    cells that name the column (is_label).
+    """
     workbook = Workbook(write_only=True)
-    _write_summary(workbook, marks)
+    mark_properties(workbook, watermark)
+    _write_summary(workbook, marks, watermark)
+    sealed = sealed or {}
     by_cell: dict[str, dict[int, dict[int, list[Mark]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for mark in marks:
         if mark.row > 0:
@@ -65,6 +86,7 @@ def build_error_workbook(path: str, *, kind: str, marks: Sequence[Mark]) -> byte
         for merge in sheet.merges:
             worksheet.merged_cells.add(merge.ref)
         sheet_marks = by_cell.get(sheet.name, {})
+        sealed_columns = frozenset(sealed.get(sheet.name, ()))
         expected = 1
         for row in sheet.rows:
             # Rows the reader skipped (trailing blanks are never yielded) keep their numbers.
@@ -75,7 +97,10 @@ def build_error_workbook(path: str, *, kind: str, marks: Sequence[Mark]) -> byte
             width = max(len(row.cells), max(row_marks, default=0))
             out: list[Cell] = []
             for column in range(1, width + 1):
-                out.append(_cell(worksheet, row.cell(column).value, row_marks.get(column)))
+                value = row.cell(column).value
+                if column in sealed_columns and value not in (None, "") and not is_label(value):
+                    value = SEALED
+                out.append(_cell(worksheet, value, row_marks.get(column)))
             worksheet.append(out)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -96,10 +121,13 @@ def _cell(worksheet: WriteOnlyWorksheet, value: CellValue, marks: list[Mark] | N
     return cell
 
 
-def _write_summary(workbook: Workbook, marks: Sequence[Mark]) -> None:
+def _write_summary(workbook: Workbook, marks: Sequence[Mark], watermark: str) -> None:
     summary = workbook.create_sheet(_SUMMARY_SHEET)
     for letter, width in zip("ABCDE", (16, 8, 18, 8, 70), strict=True):
         summary.column_dimensions[letter].width = width
+    line = WriteOnlyCell(summary, value=_safe(watermark))
+    line.font = Font(italic=True, color="FF808080")
+    summary.append([line])
     bold = Font(bold=True)
     header = []
     for label in ("工作表", "行", "列", "级别", "说明"):

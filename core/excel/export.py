@@ -1,4 +1,6 @@
-"""Streaming .xlsx exports (write-only workbooks) whose cells can never run as formulas."""
+"""Streaming .xlsx exports (write-only workbooks) whose cells can never run as formulas, each
+carrying its reader's watermark (core.watermark) as a visible first line above the header and
+in the workbook's properties."""
 
 from collections.abc import Iterable, Sequence
 from io import BytesIO
@@ -10,6 +12,7 @@ from openpyxl.styles import Font
 
 # A cell starting with one of these is read as a formula (or DDE) by Excel and WPS.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WATERMARK_FONT = Font(italic=True, color="FF808080")
 
 
 def safe_cell_value(value: Any) -> Any:
@@ -19,38 +22,54 @@ def safe_cell_value(value: Any) -> Any:
     return value
 
 
-def write_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[bytes, int]:
-    """One sheet with a bold header row; returns the file and the number of data rows."""
-    workbook = Workbook(write_only=True)
+def mark_properties(workbook: Workbook, watermark: str) -> None:
+    """The watermark in the file's properties, where it survives a copy of the cells elsewhere."""
+    workbook.properties.creator = watermark
+    workbook.properties.description = watermark
+    workbook.properties.keywords = watermark
+
+
+def _sheet(workbook: Workbook, title: str, headers: Sequence[str], watermark: str) -> Any:
     sheet = workbook.create_sheet(title[:31])
+    line = WriteOnlyCell(sheet, value=safe_cell_value(watermark))
+    line.font = _WATERMARK_FONT
+    sheet.append([line])
     header_cells = []
     for text in headers:
         cell = WriteOnlyCell(sheet, value=str(text))
         cell.font = Font(bold=True)
         header_cells.append(cell)
     sheet.append(header_cells)
+    return sheet
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_table(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, watermark: str
+) -> tuple[bytes, int]:
+    """One sheet: the watermark line, a bold header row, the rows; returns the file and the
+    number of data rows."""
+    workbook = Workbook(write_only=True)
+    mark_properties(workbook, watermark)
+    sheet = _sheet(workbook, title, headers, watermark)
     count = 0
     for row in rows:
         sheet.append([safe_cell_value(v) for v in row])
         count += 1
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return _save(workbook), count
 
 
-def write_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+def write_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], *, watermark: str) -> bytes:
     """Several sheets, each (title, headers, rows) as in write_table, in one write-only workbook."""
     workbook = Workbook(write_only=True)
+    mark_properties(workbook, watermark)
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(sheet, value=str(text))
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        sheet = _sheet(workbook, title, headers, watermark)
         for row in rows:
             sheet.append([safe_cell_value(v) for v in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _save(workbook)

@@ -40,6 +40,15 @@ def sees_clue_links(user: Any) -> bool:
     return user.has_perm("liaison.view_feedbackproblem") and user.has_perm("clues.view_clue")
 
 
+def openable_source_clues(user: Any, problems: list[FeedbackProblem]) -> set[int]:
+    """The problems' source clues this reader may open (recusal included): only these are linked."""
+    ids = [p.source_clue_id for p in problems if p.source_clue_id]
+    if not ids or not sees_clue_links(user):
+        return set()
+    clue_model = FeedbackProblem._meta.get_field("source_clue").related_model
+    return set(clue_model.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def _require_group_side(by: User, inspected_unit: InspectedUnit) -> None:
     if not acts_for_group(by, inspected_unit):
         raise ValidationError(_("Only the group's leaders or the office may do this."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.http import XLSX, attachment
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from liaison.exports import contact_log_workbook
 from liaison.office_forms import ContactEntryForm
 from liaison.services import contact
@@ -31,5 +32,5 @@ def contact_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_log_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
-    data, _count = contact_log_workbook(unit.contact_log.all())
+    data, _count = contact_log_workbook(unit.contact_log.all(), watermark=watermark_for(request))
     return attachment(data, _("contact-log.xlsx"), XLSX)

@@ -77,10 +77,12 @@ def feedback_page(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpRespon
             else None
         )
         form = FeedbackForm(initial=initial)
+    problems = ledger_problems(feedback) if feedback else []
     context = {
         "unit": unit,
         "feedback": feedback,
-        "problems": ledger_problems(feedback) if feedback else [],
+        "problems": problems,
+        "clue_links": feedback_services.openable_source_clues(request.user, problems),
         "can_edit": can_edit,
         "form": form,
         "problem_form": ProblemForm(),

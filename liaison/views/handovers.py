@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.http import DOCX, XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from liaison.documents import handover_list_docx
 from liaison.exports import handovers_workbook
 from liaison.models import HandoverRecord
@@ -78,11 +79,13 @@ def handover_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
 @login_required
 def handover_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
-    return attachment(handover_list_docx(unit), f"交接清单-{unit.org_unit.name}.docx", DOCX)
+    return attachment(
+        handover_list_docx(unit, watermark=watermark_for(request)), f"交接清单-{unit.org_unit.name}.docx", DOCX
+    )
 
 
 @login_required
 def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
-    data, _count = handovers_workbook(unit.handovers.all())
+    data, _count = handovers_workbook(unit.handovers.all(), watermark=watermark_for(request))
     return attachment(data, _("handovers.xlsx"), XLSX)

@@ -16,10 +16,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.files import FileRejected, checked_upload
-from core.models import Reminder
+from core.models import AuditLog, Reminder
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.ledger_documents import rectification_notice
 from liaison.ledger_excel import ledger_workbook
@@ -109,7 +111,9 @@ def ledger_import(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpRespon
         with checked_upload(upload=upload, name=upload.name, allowed_kinds={"xlsx"}) as checked:
             result = parse_ledger(checked.path, kind=checked.kind, feedback=feedback)
             if not result.ok:
-                data = build_ledger_error_workbook(checked.path, kind=checked.kind, result=result)
+                data = build_ledger_error_workbook(
+                    checked.path, kind=checked.kind, result=result, watermark=watermark_for(request)
+                )
                 if len(data) <= MAX_SESSION_WORKBOOK:
                     request.session[ERRORS_SESSION_KEY] = {"unit": unit.pk, "data": base64.b64encode(data).decode()}
     except FileRejected as exc:
@@ -146,6 +150,9 @@ def ledger_import_errors(request: AuthenticatedHttpRequest, unit_pk: int) -> Htt
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored or stored.get("unit") != unit.pk:
         raise Http404
+    audit.log_action(
+        user=request.user, action=AuditLog.Action.DOWNLOAD, obj=unit, request=request, note="错误标注-整改台账"
+    )
     return _attachment(base64.b64decode(stored["data"]), f"错误标注-{unit.org_unit.name}整改台账.xlsx", XLSX)
 
 
@@ -155,7 +162,7 @@ def ledger_export(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpRespon
     if feedback is None:
         raise Http404
     items = ledger_items(RectificationItem.objects.filter(problem__feedback=feedback))
-    data, _count = ledger_workbook(unit.org_unit.name, items)
+    data, _count = ledger_workbook(unit.org_unit.name, items, watermark=watermark_for(request))
     return _attachment(data, f"{unit.org_unit.name}整改台账.xlsx", XLSX)
 
 
@@ -260,7 +267,7 @@ def item_notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
     if not acts_for_group(request.user, item.problem.feedback.inspected_unit):
         raise Http404
-    data = rectification_notice(item, today=timezone.localdate())
+    data = rectification_notice(item, today=timezone.localdate(), watermark=watermark_for(request))
     return _attachment(data, f"整改督办通知-{item.problem.seq}.{item.seq}.docx", DOCX)
 
 

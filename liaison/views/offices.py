@@ -14,6 +14,7 @@ from core.excel.export import write_table
 from core.http import XLSX, attachment, form_errors_to_messages, service_errors_to_messages
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.models import HandoverRecord, LiaisonAssignment
 from liaison.office_forms import AppointOfficerForm, OfficeForm
@@ -109,7 +110,7 @@ def round_units_export(request: AuthenticatedHttpRequest, round_pk: int) -> Http
             officers[0].person.name if officers else "", timezone.localtime(unit.last_contact_at).replace(tzinfo=None) if unit.last_contact_at else None,
             _("Yes") if unit.pk in quiet else "",
         ])  # fmt: skip
-    data, _count = write_table(_("Liaison offices"), headers, rows)
+    data, _count = write_table(_("Liaison offices"), headers, rows, watermark=watermark_for(request))
     return attachment(data, _("liaison-offices.xlsx"), XLSX)
 
 

@@ -12,6 +12,7 @@ from core.excel.export import write_sheets
 from core.http import DOCX, XLSX, attachment
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectionRound
 from inspection.selectors import first_round, share_of
 from reports import dashboard as selectors
@@ -106,7 +107,7 @@ def dashboard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
             [[p["round"].title, p["round"].get_status_display()] for p in board.progress],
         )
     )
-    return attachment(write_sheets(sheets), _("dashboard.xlsx"), XLSX)
+    return attachment(write_sheets(sheets, watermark=watermark_for(request)), _("dashboard.xlsx"), XLSX)
 
 
 def _cell(code: str, value: Any) -> Any:
@@ -170,4 +171,4 @@ def dashboard_docx(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     paragraphs = [Paragraph(_("Inspection work in figures"), align="center", font=TITLE_FONT, size=44, space_after=400)]
     paragraphs += [Paragraph(line, indent_first_line=True) for line in lines]
-    return attachment(build_docx(paragraphs), _("dashboard-summary.docx"), DOCX)
+    return attachment(build_docx(paragraphs, watermark=watermark_for(request)), _("dashboard-summary.docx"), DOCX)

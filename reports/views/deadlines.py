@@ -12,6 +12,7 @@ from core.excel.export import write_table
 from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectionRound
 from reports.deadlines import (
     EXPORT_HEADERS,
@@ -56,7 +57,9 @@ def deadline_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     filters = DeadlineFilters.from_query(request.GET)
     rows = deadlines_for(request.user, filters)
-    data, count = write_table(str(_("Deadlines")), [str(h) for h in EXPORT_HEADERS], export_rows(rows))
+    data, count = write_table(
+        str(_("Deadlines")), [str(h) for h in EXPORT_HEADERS], export_rows(rows), watermark=watermark_for(request)
+    )
     audit.log_action(
         user=request.user,
         action=AuditLog.Action.EXPORT,

@@ -11,6 +11,7 @@ from core import audit
 from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectionRound
 from reports import scorecards
 from talentpool.models import SecondmentRequest
@@ -53,7 +54,9 @@ def scorecard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def partner_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
-    data, count = scorecards.partner_scorecard_workbook(scorecards.partner_scorecard(_round_id(request)))
+    data, count = scorecards.partner_scorecard_workbook(
+        scorecards.partner_scorecard(_round_id(request)), watermark=watermark_for(request)
+    )
     _log_export(request, _("Partner scorecard"), count)
     return attachment(data, _("partner-scorecard.xlsx"), XLSX)
 
@@ -61,6 +64,8 @@ def partner_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def home_unit_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
-    data, count = scorecards.home_unit_scorecard_workbook(scorecards.home_unit_scorecard(_round_id(request)))
+    data, count = scorecards.home_unit_scorecard_workbook(
+        scorecards.home_unit_scorecard(_round_id(request)), watermark=watermark_for(request)
+    )
     _log_export(request, _("Home unit scorecard"), count)
     return attachment(data, _("home-unit-scorecard.xlsx"), XLSX)

@@ -67,9 +67,9 @@ def parse_roster(path: str, *, kind: str, today: date) -> RosterResult:
     return result
 
 
-def build_roster_error_workbook(path: str, *, kind: str, result: RosterResult) -> bytes:
+def build_roster_error_workbook(path: str, *, kind: str, result: RosterResult, watermark: str) -> bytes:
     """The uploaded roster with every problem marked on its cell, after a sheet listing them all."""
-    return build_error_workbook(path, kind=kind, marks=result.marks())
+    return build_error_workbook(path, kind=kind, marks=result.marks(), watermark=watermark)
 
 
 def _read_sheet(rows: list[Row], result: RosterResult, today: date) -> None:

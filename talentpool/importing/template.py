@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.excel.export import mark_properties
 from talentpool.importing import spec
 
 DATA_SHEET = "人才库名册"
@@ -22,11 +23,14 @@ TEMPLATE_ROWS = 1000
 _HEADER_FILL = PatternFill("solid", fgColor="FFD9E1F2")
 
 
-def build_roster_template(*, unit_names: Sequence[str]) -> bytes:
-    """xlsx bytes: the header in row 1, lists in a hidden sheet, drop-downs down to row 1001."""
+def build_roster_template(*, unit_names: Sequence[str], watermark: str) -> bytes:
+    """xlsx bytes: the header in row 1, lists in a hidden sheet, drop-downs down to row 1001; the
+    watermark in the printed page header and the file's properties, out of the cells read back."""
     workbook = Workbook()
+    mark_properties(workbook, watermark)
     # A new workbook's active sheet is its one worksheet.
     sheet = cast(Worksheet, workbook.active)
+    sheet.oddHeader.center.text = watermark
     sheet.title = DATA_SHEET
     for index, column in enumerate(spec.COLUMNS, start=1):
         cell = sheet.cell(1, index, column.label)

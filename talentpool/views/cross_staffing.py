@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.http import XLSX, attachment
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from talentpool.cross_forms import CaseWorkForm, ZoneForm
 from talentpool.exports import case_work_workbook
 from talentpool.models import CaseWorkAssignment, CollaborationZone
@@ -25,7 +26,7 @@ def case_work_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("person__home_unit", "handling_office", "case")
         .order_by("-start_date", "person__name", "pk")
     )
-    data, _count = case_work_workbook(assignments)
+    data, _count = case_work_workbook(assignments, watermark=watermark_for(request))
     return attachment(data, _("case-work.xlsx"), XLSX)
 
 

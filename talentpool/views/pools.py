@@ -24,6 +24,7 @@ from core.files import FileRejected, checked_upload
 from core.models import AuditLog, Organisation
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from talentpool import selectors
 from talentpool.importing.parser import build_roster_error_workbook, parse_roster
 from talentpool.importing.template import build_roster_template
@@ -91,7 +92,7 @@ def pool_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         _("Pool"), _("Status"), _("Nominated by"), _("Nominated on"), _("Approved on"), _("Phone"),
     ]  # fmt: skip
     rows = (_export_row(e) for e in selectors.pool_entries(request.user, filters).iterator(chunk_size=500))
-    data, count = write_table(_("Talent pools"), headers, rows)
+    data, count = write_table(_("Talent pools"), headers, rows, watermark=watermark_for(request))
     audit.log_action(
         user=request.user,
         action=AuditLog.Action.EXPORT,
@@ -232,7 +233,9 @@ def roster_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             with checked_upload(upload=upload, name=upload.name, allowed_kinds={"xlsx"}) as checked:
                 result = parse_roster(checked.path, kind=checked.kind, today=timezone.localdate())
                 if not result.ok:
-                    data = build_roster_error_workbook(checked.path, kind=checked.kind, result=result)
+                    data = build_roster_error_workbook(
+                        checked.path, kind=checked.kind, result=result, watermark=watermark_for(request)
+                    )
                     if len(data) <= MAX_SESSION_WORKBOOK:
                         request.session[ERRORS_SESSION_KEY] = base64.b64encode(data).decode()
         except FileRejected as exc:
@@ -257,10 +260,20 @@ def roster_errors(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.session.get(ERRORS_SESSION_KEY)
     if not data:
         raise Http404
+    # The marked roster repeats the uploaded people's details: logged like any download.
+    audit.log_action(
+        user=request.user,
+        action=AuditLog.Action.DOWNLOAD,
+        obj=request.user,
+        request=request,
+        note="错误标注-人才库名册",
+    )
     return _attachment(base64.b64decode(data), "错误标注-人才库名册.xlsx")
 
 
 @pool_permission("add_talentpoolentry")
 def roster_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     names = Organisation.objects.order_by("name").values_list("name", flat=True)
-    return _attachment(build_roster_template(unit_names=list(names)), "人才库名册模板.xlsx")
+    return _attachment(
+        build_roster_template(unit_names=list(names), watermark=watermark_for(request)), "人才库名册模板.xlsx"
+    )

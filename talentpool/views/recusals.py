@@ -12,6 +12,7 @@ from core.excel.export import write_table
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
 from talentpool.models import RecusalDeclaration
 from talentpool.recusal_forms import DecisionForm, DeclarationForm
@@ -103,7 +104,7 @@ def board_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
                 ties = "、".join(r.get("related_name", "") for r in (declaration.relationships if declaration else []))
                 rows.append([block.group.label, row.membership.person.name, unit.org_unit.display_name, state, ties])
     headers = [_("Group"), _("Member"), _("Inspected unit"), _("Status"), _("Name of the related person")]
-    data, _count = write_table(_("Recusal declarations"), headers, rows)
+    data, _count = write_table(_("Recusal declarations"), headers, rows, watermark=watermark_for(request))
     return attachment(data, _("recusals.xlsx"), XLSX)
 
 

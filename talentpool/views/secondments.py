@@ -17,6 +17,7 @@ from core.models import Organisation
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 from inspection.models import InspectionGroup, InspectionRound
 from talentpool import secondment_forms as forms
 from talentpool.documents import secondment_letter_docx
@@ -189,7 +190,7 @@ def secondment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("talentpool.view_secondmentrequest"):
         raise Http404
     board = secondment_board(request.user, SecondmentFilters.from_query(request.GET))
-    data, _count = secondments_workbook(board)
+    data, _count = secondments_workbook(board, watermark=watermark_for(request))
     return attachment(data, _("secondments.xlsx"), XLSX)
 
 
@@ -241,7 +242,7 @@ def secondment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def secondment_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk)
     name = f"{secondment.doc_number or secondment.pk}.docx"
-    return attachment(secondment_letter_docx(secondment), name, DOCX)
+    return attachment(secondment_letter_docx(secondment, watermark=watermark_for(request)), name, DOCX)
 
 
 def _done(secondment: SecondmentRequest, request: AuthenticatedHttpRequest, message: str) -> HttpResponse:

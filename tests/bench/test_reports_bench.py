@@ -170,7 +170,7 @@ def test_clue_export_against_raw_openpyxl(data):
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    exported, count = clues_workbook(clue_registry_all()[:n])
+    exported, count = clues_workbook(clue_registry_all()[:n], watermark="bench")
     export_seconds = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert count == n
@@ -182,7 +182,7 @@ def test_clue_export_against_raw_openpyxl(data):
     tracemalloc.stop()
     del rows
     tracemalloc.start()
-    clues_workbook(clue_registry_all()[:n])
+    clues_workbook(clue_registry_all()[:n], watermark="bench")
     _, export_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 

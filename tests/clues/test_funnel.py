@@ -13,6 +13,7 @@ from clues.services import dispositions, transfers
 from clues.templatetags.clue_funnel import percent
 from core.statistics import compute_all
 from tests.clues.lifecycle import received, step
+from tests.exports import export_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -151,9 +152,6 @@ def test_a_deferred_clue_stays_out_of_the_concluded_count(world):
 
 
 def test_meetings_export_for_the_head_and_the_commission(world):
-    import io
-
-    from openpyxl import load_workbook
 
     from tests.conftest import assert_matrix, role_keys
 
@@ -166,7 +164,7 @@ def test_meetings_export_for_the_head_and_the_commission(world):
     assert_matrix(world, url, role_keys("office_head", "commission_receiver"))
     client = Client()
     client.force_login(world.users["office_head"])
-    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.values)
+    rows = export_rows(client.get(url).content)
     assert rows[1][0] == "2017-24"
     assert rows[1][2] == 1
     assert rows[1][4] == "否"

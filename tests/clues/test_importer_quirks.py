@@ -504,7 +504,13 @@ def test_error_workbook_marks_the_exact_cells(tmp_path):
     rows = standard_rows(data_row(), data_row(received_date="2017-02-30", reported_name="张某某"))
     path = write_xlsx(tmp_path / "f.xlsx", rows)
     result = parse(path)
-    workbook = load_workbook(io.BytesIO(build_clue_error_workbook(str(path), kind="xlsx", result=result)))
+    workbook = load_workbook(
+        io.BytesIO(
+            build_clue_error_workbook(
+                str(path), kind="xlsx", result=result, watermark="审核员（auditor）于2017-08-03 09:00下载"
+            )
+        )
+    )
     assert workbook.sheetnames == ["错误说明", "问题线索"]
     sheet = workbook["问题线索"]
     date_cell, name_cell = sheet["K5"], sheet["C5"]
@@ -513,6 +519,8 @@ def test_error_workbook_marks_the_exact_cells(tmp_path):
     assert (name_cell.fill.fgColor.rgb, name_cell.comment.text) == ("FFFFFF80", "[警告] “张某某” is not a full name.")
     assert sheet["K4"].comment is None
     summary = [[cell.value for cell in row] for row in workbook["错误说明"].iter_rows()]
+    assert summary[0][0] == "审核员（auditor）于2017-08-03 09:00下载"
+    summary = summary[1:]
     assert summary[0] == ["工作表", "行", "列", "级别", "说明"]
     assert summary[1:] == [
         ["问题线索", 5, "被反映人姓名", "警告", "“张某某” is not a full name."],
@@ -523,7 +531,13 @@ def test_error_workbook_marks_the_exact_cells(tmp_path):
 def test_error_workbook_rebuilds_a_csv_upload(tmp_path):
     path = write_csv(tmp_path / "f.csv", standard_rows(data_row(inspected_unit="区财政局")), encoding="gb18030")
     result = parse(path, kind="csv")
-    workbook = load_workbook(io.BytesIO(build_clue_error_workbook(str(path), kind="csv", result=result)))
+    workbook = load_workbook(
+        io.BytesIO(
+            build_clue_error_workbook(
+                str(path), kind="csv", result=result, watermark="审核员（auditor）于2017-08-03 09:00下载"
+            )
+        )
+    )
     sheet = workbook[workbook.sheetnames[1]]
     assert (sheet["B4"].value, sheet["B4"].fill.fgColor.rgb) == ("区财政局", "FFFF8080")
     assert sheet["A3"].value == "序号"

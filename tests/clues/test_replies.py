@@ -12,7 +12,7 @@ from django.urls import reverse
 from clues.models import Clue, ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import replies
 from core.files import FileRejected
-from core.models import Notification
+from core.models import AuditLog, Notification
 from tests.conftest import assert_matrix, role_keys
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -154,7 +154,7 @@ def test_accepting_is_all_or_nothing(world, sent, monkeypatch):
 
     monkeypatch.setattr(importing, "_clue_from_row", fail_on_third)
     with pytest.raises(RuntimeError):
-        replies.accept_reply(reply=reply, by=world.users["office_staff"])
+        replies.accept_reply(reply=reply, by=world.users["clue_custodian"])
     assert not Clue.objects.exists()
     assert LetterReply.objects.get(pk=reply.pk).status == LetterReply.Status.PENDING
     assert ClueImportBatch.objects.get().status == ClueImportBatch.Status.STAGED
@@ -163,7 +163,7 @@ def test_accepting_is_all_or_nothing(world, sent, monkeypatch):
 def test_returning_an_answer_notifies_the_partner_and_reopens_the_letter(world, sent):
     partner = world.users["partner_x"]
     reply = answer_with_nil_return(sent["x"], partner)
-    replies.return_reply(reply=reply, by=world.users["office_staff"], note="请补充盖章件")
+    replies.return_reply(reply=reply, by=world.users["clue_custodian"], note="请补充盖章件")
     letter = InfoRequestLetter.objects.get(pk=sent["x"].pk)
     assert letter.status == InfoRequestLetter.Status.RETURNED
     assert Notification.objects.filter(recipient=partner, body="请补充盖章件").exists()
@@ -174,11 +174,11 @@ def test_returning_an_answer_notifies_the_partner_and_reopens_the_letter(world, 
 def test_returning_needs_a_note(world, sent):
     reply = answer_with_nil_return(sent["x"], world.users["partner_x"])
     with pytest.raises(ValidationError):
-        replies.return_reply(reply=reply, by=world.users["office_staff"], note=" ")
+        replies.return_reply(reply=reply, by=world.users["clue_custodian"], note=" ")
 
 
-def test_office_staff_can_record_a_paper_reply(world, sent):
-    reply = answer_with_nil_return(sent["x"], world.users["office_staff"])
+def test_the_custodian_can_record_a_paper_reply(world, sent):
+    reply = answer_with_nil_return(sent["x"], world.users["clue_custodian"])
     assert reply.on_paper
 
 
@@ -218,11 +218,12 @@ def test_the_portal_shows_every_problem_and_offers_the_marked_workbook(world, se
     assert book.sheetnames[0] == "错误说明"
 
 
-def test_staged_rows_and_files_are_private_to_the_partner_and_the_office(world, sent):
+def test_staged_rows_and_files_are_private_to_the_partner_the_custodian_and_the_head(world, sent):
     batch = replies.upload_workbook(
         letter=sent["x"], by=world.users["partner_x"], upload=workbook(good_rows(1)), name="a.xlsx"
     )
-    expected = role_keys("office_head", "office_staff", "clue_custodian", "partner_x")
+    # Office staff run the letter workflow but see no reply content (issue 11, DOMAIN §5.2 rule 6).
+    expected = role_keys("office_head", "clue_custodian", "partner_x")
     assert_matrix(world, reverse("clues:batch-detail", args=[batch.pk]), expected)
     assert_matrix(world, reverse("clues:batch-errors", args=[batch.pk]), expected)
     assert_matrix(world, reverse("core:file-download", args=[batch.file.pk]), expected)
@@ -236,15 +237,40 @@ def test_partner_y_cannot_upload_to_partner_xs_letter(world, sent):
     assert not ClueImportBatch.objects.exists()
 
 
-def test_office_staff_see_the_answer_form_to_record_a_paper_reply(world, sent):
+def test_the_custodian_records_a_paper_reply_and_office_staff_cannot(world, sent):
     client = Client()
-    client.force_login(world.users["office_staff"])
+    client.force_login(world.users["clue_custodian"])
     response = client.get(reverse("clues:letter-detail", args=[sent["x"].pk]))
     assert response.context["can_answer"] is True
     upload = workbook(good_rows(1))
     upload.name = "纸质回函.xlsx"
     client.post(reverse("clues:letter-upload", args=[sent["x"].pk]), {"file": upload})
     assert LetterReply.objects.get().on_paper
+    staff = Client()
+    staff.force_login(world.users["office_staff"])
+    assert staff.get(reverse("clues:letter-detail", args=[sent["x"].pk])).context["can_answer"] is False
+    upload.seek(0)
+    assert staff.post(reverse("clues:letter-upload", args=[sent["x"].pk]), {"file": upload}).status_code == 404
+
+
+def test_office_staff_see_a_replys_status_and_counts_without_links_to_its_workbooks(world, sent):
+    batch = replies.upload_workbook(
+        letter=sent["x"], by=world.users["partner_x"], upload=workbook(good_rows(2)), name="某局线索.xlsx"
+    )
+    cover_letter(sent["x"], world.users["partner_x"])
+    replies.submit_reply(letter=sent["x"], by=world.users["partner_x"])
+    staff = Client()
+    staff.force_login(world.users["office_staff"])
+    body = staff.get(reverse("clues:letter-detail", args=[sent["x"].pk])).content.decode()
+    assert "2 条线索行" in body
+    assert reverse("clues:batch-detail", args=[batch.pk]) not in body
+    assert "某局线索.xlsx" not in body
+    head = Client()
+    head.force_login(world.users["office_head"])
+    assert (
+        reverse("clues:batch-detail", args=[batch.pk])
+        in head.get(reverse("clues:letter-detail", args=[sent["x"].pk])).content.decode()
+    )
 
 
 def test_a_partner_cannot_answer_a_letter_it_has_answered(world, sent):
@@ -254,3 +280,26 @@ def test_a_partner_cannot_answer_a_letter_it_has_answered(world, sent):
     assert response.context["can_answer"] is False
     response = client.post(reverse("clues:letter-answer", args=[sent["x"].pk]), follow=True)
     assert "当前不需要答复" in response.content.decode()
+
+
+def test_the_error_workbook_seals_the_reporter_carries_the_readers_watermark_and_is_logged(world, sent):
+    rows = [[*row, "实名举报人丙 13900000000"] for row in good_rows(2)]
+    rows[0][7] = "2017-02-30"
+    batch = replies.upload_workbook(
+        letter=sent["x"],
+        by=world.users["partner_x"],
+        upload=workbook(rows, headers=[*HEADERS, "反映人"]),
+        name="a.xlsx",
+    )
+    client = _partner_client(world)
+    response = client.get(reverse("clues:batch-errors", args=[batch.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    text = "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "实名举报人丙" not in text
+    assert "13900000000" not in text
+    assert text.count("（已密封）") == 2
+    assert "反映人" in [cell.value for cell in book["问题线索"][3]]  # the header still names the column
+    assert "partner_x" in book["错误说明"]["A1"].value
+    assert "partner_x" in book.properties.creator
+    log = AuditLog.objects.get(action=AuditLog.Action.DOWNLOAD)
+    assert (log.user, log.object_id) == (world.users["partner_x"], str(batch.pk))

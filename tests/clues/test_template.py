@@ -17,6 +17,7 @@ def _template():
         partner_name="区审计局",
         doc_number="示巡办函〔2017〕5号",
         unit_names=UNIT_NAMES,
+        watermark="审计局联系人（partner）于2017-08-03 09:00下载",
     )
 
 

@@ -1,19 +1,18 @@
 """Transfer letters: delivery once, feedback reminders exactly once, the .docx, the export."""
 
-import io
 from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from clues.models import Clue, ClueTransfer
 from clues.services import transfers
 from core.docx import document_text
-from core.models import Notification, Reminder
+from core.models import AuditLog, Notification, Reminder
 from core.services.reminders import send_reminder, sweep_due_reminders
 from tests.clues.lifecycle import SHANGHAI, handed, proposed, received, step, transfer
+from tests.exports import export_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +86,27 @@ def test_the_transfer_letter_lists_the_clues_and_keeps_the_reporter_sealed(world
     assert "举报人甲" not in text
 
 
-def test_an_included_reporter_is_printed_in_the_letter(world):
+def test_an_included_reporter_is_printed_only_for_a_reader_who_may_reveal_it_and_logged(world):
     sent = transfer(world, [proposed(world)], include_reporter=True)
-    client = Client()
-    client.force_login(world.users["office_head"])
-    text = document_text(client.get(reverse("clues:transfer-docx", args=[sent.pk])).content)
-    assert "反映人：举报人甲 13800000000" in text
+    clue = sent.items.get().clue
+    printed = {}
+    for key in ("clue_custodian", "leader_a", "commission_receiver", "office_head", "member_a"):
+        client = Client()
+        client.force_login(world.users[key])
+        response = client.get(reverse("clues:transfer-docx", args=[sent.pk]))
+        assert response.status_code == 200, key
+        printed[key] = "反映人：举报人甲 13800000000" in document_text(response.content)
+    # The head does not reveal (CONTRIBUTING: the custodian and the group leader, and a receiver
+    # whose transfer includes it); a group member never gets a letter that prints the reporter.
+    assert printed == {
+        "clue_custodian": True,
+        "leader_a": True,
+        "commission_receiver": True,
+        "office_head": False,
+        "member_a": False,
+    }
+    reveals = AuditLog.objects.filter(action=AuditLog.Action.REVEAL, object_id=str(clue.pk))
+    assert sorted(reveals.values_list("user__username", flat=True)) == ["commission_rx", "custodian", "leader_a"]
 
 
 def test_the_export_lists_the_filtered_clues_and_neutralises_formulas(world):
@@ -101,8 +115,7 @@ def test_the_export_lists_the_filtered_clues_and_neutralises_formulas(world):
     client = Client()
     client.force_login(world.users["office_head"])
     response = client.get(reverse("clues:clue-export"), {"unit": world.unit_a.pk})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = export_rows(response.content)
     assert len(rows) == 2  # header and the one clue of unit A
     assert rows[1][8].startswith("'=HYPERLINK")
     assert rows[1][2:5] == ("被巡察单位A", "第1巡察组", str(Clue.SourceType.PETITION.label))
@@ -150,6 +163,6 @@ def test_the_transfer_ledger_exports_for_the_office_only(world):
     assert_matrix(world, reverse("clues:transfer-export"), role_keys("office_head", "clue_custodian"))
     client = Client()
     client.force_login(world.users["clue_custodian"])
-    rows = list(load_workbook(io.BytesIO(client.get(reverse("clues:transfer-export")).content)).active.values)
+    rows = export_rows(client.get(reverse("clues:transfer-export")).content)
     assert rows[1][0] == "示巡办移〔2017〕1号"
     assert rows[1][8:] == (1, 1, 1)

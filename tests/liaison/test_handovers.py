@@ -108,7 +108,7 @@ def test_the_handover_list_docx_has_the_rows_and_both_signature_lines(liaison_wo
         returned = getattr(handovers, step)(by=users[key], handover=returned)
     _request(liaison_world, item="干部人事档案")
     handovers.cancel(by=users["member_a"], handover=_request(liaison_world, item="作废的请求"))
-    text = document_text(handover_list_docx(liaison_world.unit_a))
+    text = document_text(handover_list_docx(liaison_world.unit_a, watermark="组长A（leader）于2017-08-03 09:00下载"))
     assert "被巡察单位A" in text
     assert "第1巡察组" in text
     day = f"{timezone.localdate():%Y-%m-%d}"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.models import Reminder
+from core.models import AuditLog, Reminder
 from liaison.models import FeedbackProblem, RectificationItem
 from liaison.services import ledger as ledger_services
 from tests.conftest import assert_matrix, role_keys
@@ -131,7 +131,9 @@ def test_a_messy_ledger_imports_nothing_and_lists_every_problem(ledger):
     assert errors.status_code == 200
     marked = openpyxl.load_workbook(io.BytesIO(errors.content))
     assert marked.sheetnames[0] == "错误说明"
-    assert marked.worksheets[0].max_row == 1 + len(issues)
+    assert marked.worksheets[0].max_row == 2 + len(issues)  # the watermark line, the header, one per issue
+    assert "下载" in marked.worksheets[0]["A1"].value
+    assert AuditLog.objects.filter(action=AuditLog.Action.DOWNLOAD, object_id=str(ledger.world.unit_a.pk)).exists()
     assert marked.worksheets[1]["C5"].comment is not None  # the missing measure, marked on its cell
 
 

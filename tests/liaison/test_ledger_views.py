@@ -4,12 +4,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from core.docx import document_text
 from liaison.models import RectificationItem
 from liaison.services import ledger as ledger_services
 from tests.conftest import assert_matrix, role_keys
+from tests.exports import export_rows
 from tests.liaison.ledger_fixtures import PLAN, appoint, draft_feedback, evidence, ledger_fixture  # noqa: F401 - fixture
 
 OFFICE = ("office_head", "office_staff", "clue_custodian")
@@ -110,10 +110,7 @@ def test_export_has_one_row_per_item_in_the_customary_layout(ledger):
     response = _client(ledger.world.users["office_staff"]).get(
         reverse("liaison:ledger-export", args=[ledger.world.unit_a.pk])
     )
-    import io
-
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = export_rows(response.content)
     assert rows[0][:4] == ("序号", "问题类别", "问题描述", "整改措施")
     assert [r[0] for r in rows[1:]] == ["1.1", "1.2"]
     assert rows[1][6] == "李主任"
@@ -146,3 +143,28 @@ def test_ledger_and_overview_queries_do_not_grow_with_rows(ledger):
         ledger_services.add_item(by=ledger.officer, problem=ledger.problem, **PLAN)
     after = [_count(client, url) for url in urls]
     assert before == after
+
+
+def test_a_problems_source_clue_is_linked_only_for_a_reader_who_may_open_it(world):
+    from clues.models import Clue
+    from liaison.models import FeedbackProblem
+    from talentpool.services.recusals import declare_recusal
+    from tests.clues.lifecycle import handed
+    from tests.factories import PersonFactory
+
+    _feedback, problem = draft_feedback(world)
+    clue = handed(world)
+    FeedbackProblem.objects.filter(pk=problem.pk).update(source_clue=clue)
+    custodian = world.users["clue_custodian"]
+    url = reverse("liaison:feedback", args=[world.unit_a.pk])
+    link = reverse("clues:clue-detail", args=[clue.pk]).encode()
+    assert link in _client(custodian).get(url).content
+    custodian.person = PersonFactory(name="线索管理员")
+    custodian.save(update_fields=["person"])
+    declare_recusal(
+        by=custodian, person=custodian.person, inspected_unit=world.unit_a, has_conflict=True, relationships=[{"k": 1}]
+    )
+    assert not Clue.objects.for_user(custodian).filter(pk=clue.pk).exists()
+    body = _client(custodian).get(url).content
+    assert link not in body
+    assert clue.code.encode() not in body

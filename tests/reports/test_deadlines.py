@@ -7,7 +7,6 @@ Day holiday, so 10-09 is three working days away although eleven calendar days.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from clues.models import ClueTransfer, InfoRequestLetter, PartnerUnit
 from core.models import Organisation, Reminder
@@ -27,6 +25,7 @@ from reports.deadlines import DeadlineFilters, deadlines_for
 from talentpool.models import SecondmentRequest
 from tests.clues.lifecycle import proposed, transfer
 from tests.conftest import World, assert_matrix, make_user
+from tests.exports import export_rows
 from tests.factories import PersonFactory
 from tests.liaison.ledger_fixtures import appoint
 
@@ -245,8 +244,7 @@ def test_the_export_holds_what_the_board_shows(world, board):
     client.force_login(world.users["office_head"])
     response = client.get(reverse("reports:deadlines-xlsx"), {"overdue": "1"})
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
+    values = export_rows(response.content)
     assert len(values[0]) == 8
     data = values[1:]
     assert [row[1] for row in data] == [f"1.{board.item.seq} 建立健全公务接待制度", board.handover.item]
@@ -321,5 +319,5 @@ def test_the_board_shows_a_page_at_a_time_but_counts_and_exports_everything(worl
     assert len(response.context["rows"]) == 1
     assert response.context["page_obj"].paginator.count == total
     assert sum(c["due"] for c in response.context["counts"]) == total
-    exported = list(load_workbook(BytesIO(client.get(reverse("reports:deadlines-xlsx")).content)).active.values)
+    exported = export_rows(client.get(reverse("reports:deadlines-xlsx")).content)
     assert len(exported) - 1 == total

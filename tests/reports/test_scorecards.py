@@ -2,7 +2,6 @@
 
 import itertools
 from datetime import date, datetime
-from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +9,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from clues.models import Clue, InfoRequestLetter, LetterReply, PartnerUnit
 from clues.services.partners import register_partner
@@ -19,6 +17,7 @@ from reports.scorecards import home_unit_scorecard, partner_scorecard
 from talentpool.models import SecondmentRequest
 from tests.clues.lifecycle import proposed, register, transfer
 from tests.conftest import assert_matrix, make_user, role_keys, status_for
+from tests.exports import export_rows
 from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +128,7 @@ def test_home_units_refusals_by_reason(world, history):
 def _sheet(response) -> list[tuple]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(response.content), read_only=True).active
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    return export_rows(response.content)
 
 
 def test_exports_hold_what_the_page_shows(world, history, office_client):

@@ -13,6 +13,7 @@ from talentpool.fairness import secondments_per_person
 from talentpool.models import SecondmentRequest
 from talentpool.services.cross_staffing import assign_case_work
 from tests.conftest import assert_matrix, role_keys
+from tests.exports import export_rows
 from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +71,6 @@ def test_the_cross_staffing_list_does_not_grow_in_queries(world):
 
 
 def test_case_work_and_secondments_export_for_the_office(world):
-    import io
-
-    from openpyxl import load_workbook
 
     office = OrganisationFactory(unit_type=Organisation.UnitType.COMMISSION_INTERNAL_OFFICE, parent=world.commission)
     assign_case_work(
@@ -91,9 +89,9 @@ def test_case_work_and_secondments_export_for_the_office(world):
         assert_matrix(world, reverse(name), role_keys("office_head", "office_staff"))
     client = Client()
     client.force_login(world.users["office_staff"])
-    work = list(load_workbook(io.BytesIO(client.get(reverse("talentpool:case-work-export")).content)).active.values)
+    work = export_rows(client.get(reverse("talentpool:case-work-export")).content)
     assert work[1][0] == "办案甲"
     assert work[1][2] == "第一批"
-    sec = list(load_workbook(io.BytesIO(client.get(reverse("talentpool:secondment-export")).content)).active.values)
+    sec = export_rows(client.get(reverse("talentpool:secondment-export")).content)
     assert sec[1][1] == "抽调乙"
     assert sec[1][9] == "'=SUM(A1)"  # never a formula

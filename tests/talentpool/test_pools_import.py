@@ -113,7 +113,8 @@ def test_a_messy_roster_imports_nobody_and_lists_every_problem(pool_world):
     errors = client.get(reverse("talentpool:pool-import-errors"))
     assert errors.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(errors.content))
-    summary = list(workbook["错误说明"].iter_rows(min_row=2, values_only=True))
+    summary = list(workbook["错误说明"].iter_rows(min_row=3, values_only=True))
+    assert AuditLog.objects.filter(action=AuditLog.Action.DOWNLOAD, note="错误标注-人才库名册").exists()
     assert [(row[1], row[2]) for row in summary] == [
         (3, "姓名"),
         (6, "出生年份"),
