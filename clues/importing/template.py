@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clues.importing import spec
@@ -60,7 +61,8 @@ def build_clue_template(
     mark_properties(workbook, watermark)
     # A new workbook's active sheet is its one worksheet.
     sheet = cast(Worksheet, workbook.active)
-    sheet.oddHeader.center.text = watermark
+    # A new sheet always has its header items (openpyxl makes them).
+    cast(HeaderFooterItem, sheet.oddHeader).center.text = watermark
     sheet.title = DATA_SHEET
     _title_and_metadata(sheet, title, partner_name, doc_number)
     for index, column in enumerate(spec.COLUMNS, start=1):

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.excel.export import mark_properties
@@ -30,7 +31,8 @@ def build_roster_template(*, unit_names: Sequence[str], watermark: str) -> bytes
     mark_properties(workbook, watermark)
     # A new workbook's active sheet is its one worksheet.
     sheet = cast(Worksheet, workbook.active)
-    sheet.oddHeader.center.text = watermark
+    # A new sheet always has its header items (openpyxl makes them).
+    cast(HeaderFooterItem, sheet.oddHeader).center.text = watermark
     sheet.title = DATA_SHEET
     for index, column in enumerate(spec.COLUMNS, start=1):
         cell = sheet.cell(1, index, column.label)
