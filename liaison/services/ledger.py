@@ -152,7 +152,7 @@ def record_progress(
     item: RectificationItem,
     note: str,
     progress_pct: int,
-    files: list[tuple[IO[bytes], str]] = (),  # type: ignore[assignment]
+    files: Sequence[tuple[IO[bytes], str]] = (),
     on: date | None = None,
 ) -> Update:
     """The officer's progress entry; its files become the item's evidence. 100 % sets completed_on."""
