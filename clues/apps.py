@@ -9,9 +9,13 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         from clues import reminders  # noqa: F401  (registers the letter and transfer reminder kinds)
+        from clues.services import letters, transfers
         from clues.stages import draft_letters, transfers_not_sent
+        from core import delivery
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard
 
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
+        delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)
+        delivery.register("clues.ClueTransfer", transfers.DELIVERY_STEPS)

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.importing.spec import CATEGORY_LABELS
 from clues.models import Clue
+from clues.models.categories import CATEGORY_LABELS
 from core.excel.export import write_table
 
 if TYPE_CHECKING:

@@ -112,7 +112,7 @@ class OpinionForm(forms.ModelForm):
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    from clues.importing.spec import CATEGORY_LABELS
+    from clues.models.categories import CATEGORY_LABELS
 
     return list(CATEGORY_LABELS.items())
 

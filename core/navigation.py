@@ -22,7 +22,7 @@ class NavItem:
     badge: int | None = None
 
 
-# Who sees the deadline board (reports.deadlines.BOARD_ROLES; not imported: core stays below the apps).
+# Who sees the deadline board (reports.selectors.deadlines.BOARD_ROLES; not imported: core stays below the apps).
 DEADLINE_BOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN, Role.POOL_MANAGER)
 
 

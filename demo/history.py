@@ -18,6 +18,7 @@ from django.db import transaction
 from clues.models import CaseRecord, Clue, ClueAssessment, ClueDisposition, ClueTransfer, Receiver
 from clues.services import dispositions, screening, transfers
 from clues.services.registry import register_clue
+from core import delivery
 from core.models import Organisation, Person, User
 from core.services.directory import ensure_organisation
 from core.workdays import add_working_days, is_working_day
@@ -459,7 +460,7 @@ def _transfer_and_handle(ctx: _Round, planned: list[Planned], *, assessed: date)
             now=_at(ctx.sent),
         )
         for transfer in sent:
-            transfers.deliver_transfer(transfer_id=transfer.pk)  # the queued delivery then finds it done
+            delivery.deliver_record(transfer)  # the queued delivery then finds it done
             transfers.acknowledge_receipt(
                 transfer=transfer, by=ctx.receivers.get(receiver, ctx.staff), now=_at(ctx.received, 9)
             )

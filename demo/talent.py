@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from core import delivery
 from core.models import Organisation, Person, User
 from core.services.directory import create_person, ensure_organisation
 from demo import data
@@ -229,7 +230,7 @@ def seed_round_1_secondments(round_1: InspectionRound, people: dict[str, Person]
 
     def send(request: SecondmentRequest, day: tuple[int, int]) -> SecondmentRequest:
         request = secondments.send_request(request=request, by=staff, now=_at(day))
-        secondments.deliver_secondment_request(request_id=request.pk)  # the queued delivery then finds it done
+        delivery.deliver_record(request)  # the queued delivery then finds it done
         return request
 
     def contact(request: SecondmentRequest) -> User:

@@ -16,6 +16,7 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clues.importing import spec
+from clues.models.categories import CATEGORY_LABELS
 from core.excel.columns import RANKS
 from core.excel.export import mark_properties
 
@@ -128,7 +129,7 @@ def _drop_downs(workbook: Workbook, sheet: Worksheet, unit_names: Sequence[str])
         "inspected_unit": list(unit_names),
         "reported_rank": [names[0] for names in RANKS.values()],
         "is_party_member": ["是", "否", "不详"],
-        "category": list(spec.CATEGORY_LABELS.values()),
+        "category": list(CATEGORY_LABELS.values()),
         "source_channel": [names[0] for names in spec.SOURCES.values()],
         "handling_status": [names[0] for names in spec.STATUSES.values()],
     }

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from clues import texts
 from clues.models import InfoRequestLetter, PartnerUnit
 from clues.services.numbering import next_doc_number
-from core import audit
-from core.enqueue import enqueue
+from core import audit, delivery
 from core.models import AuditLog, User
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -153,10 +152,8 @@ def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | Non
 
     The deadline, unless set by hand, is LETTER_REPLY_WORKING_DAYS working days after sending.
     Delivery (access for the partner, notifications, reminders) runs in a task after commit;
-    a letter whose delivery did not run is picked up by the deliver_pending_letters sweep.
+    a letter whose delivery did not run is picked up by the core.delivery sweep.
     """
-    from clues.tasks import deliver_letter
-
     now = now or timezone.now()
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != InfoRequestLetter.Status.PENDING_APPROVAL:
@@ -172,7 +169,7 @@ def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | Non
         sent_at=now,
         deadline=letter.deadline or add_working_days(sent_on, settings.LETTER_REPLY_WORKING_DAYS),
     )
-    enqueue(deliver_letter, letter.pk)
+    delivery.schedule(letter)
     return letter
 
 
@@ -196,34 +193,33 @@ def partner_users(partner: PartnerUnit) -> list[User]:
     )
 
 
-def deliver_letter(*, letter_id: int) -> InfoRequestLetter | None:
-    """Give the partner access, tell its users, plan the reminders. Runs once per letter."""
-    now = timezone.now()
-    claimed = InfoRequestLetter.objects.filter(pk=letter_id, delivered_at__isnull=True, sent_at__isnull=False).update(
-        delivered_at=now
-    )
-    if claimed != 1:
-        return None  # delivered already, or not sent
-    letter = InfoRequestLetter.objects.select_related("partner__org_unit").get(pk=letter_id)
-    with transaction.atomic():
-        circle = scope_group(letter.partner.org_unit, "partner")
-        grant("view", letter, to=circle)
-        grant("answer", letter, to=circle)
-        notify(
-            recipients=partner_users(letter.partner),
-            title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},
-            body=_("%(title)s. Please answer by %(deadline)s.")
-            % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
-            url=f"/letters/{letter.pk}/",
-        )
-        schedule_reminders(target=letter, plan=reminder_plan(letter))
-    return letter
+def _grant_partner(letter: InfoRequestLetter) -> None:
+    circle = scope_group(letter.partner.org_unit, "partner")
+    grant("view", letter, to=circle)
+    grant("answer", letter, to=circle)
 
 
-def undelivered_letter_ids() -> list[int]:
-    return list(
-        InfoRequestLetter.objects.filter(sent_at__isnull=False, delivered_at__isnull=True).values_list("pk", flat=True)
+def _notify_partner(letter: InfoRequestLetter) -> None:
+    notify(
+        recipients=partner_users(letter.partner),
+        title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},
+        body=_("%(title)s. Please answer by %(deadline)s.")
+        % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
+        url=f"/letters/{letter.pk}/",
     )
+
+
+def _plan_reminders(letter: InfoRequestLetter) -> None:
+    schedule_reminders(target=letter, plan=reminder_plan(letter))
+
+
+def _mark_delivered(letter: InfoRequestLetter) -> None:
+    InfoRequestLetter.objects.filter(pk=letter.pk).update(delivered_at=timezone.now())
+
+
+# Giving the partner access, telling its users, planning the reminders: core.delivery runs
+# these once per letter, in one transaction (registered in ClueConfig.ready).
+DELIVERY_STEPS = (_grant_partner, _notify_partner, _plan_reminders, _mark_delivered)
 
 
 def _at_reminder_hour(day: date) -> datetime:

@@ -15,8 +15,7 @@ from clues.documents import transfer_docx
 from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, Receiver
 from clues.services.lifecycle import locked, move
 from clues.services.numbering import next_doc_number
-from core import audit
-from core.enqueue import enqueue
+from core import audit, delivery
 from core.models import AuditLog, Organisation, User
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -157,8 +156,6 @@ def _latest_assessment_notes(clues: list[Clue]) -> dict[int, str]:
 
 
 def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime) -> ClueTransfer:
-    from clues.tasks import deliver_transfer
-
     before = audit.snapshot(transfer)
     transfer.doc_number = next_doc_number(
         series=TRANSFER_SERIES, year=timezone.localdate(now).year, fmt=settings.TRANSFER_DOC_NUMBER_FORMAT
@@ -173,7 +170,7 @@ def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime)
     if transfer.group is not None:
         grant("view", transfer, to=transfer.group)
         grant("view", transfer, to=scope_group(transfer.group, "leaders"))
-    enqueue(deliver_transfer, transfer.pk)
+    delivery.schedule(transfer)
     return transfer
 
 
@@ -181,48 +178,49 @@ def receiving_scope(transfer: ClueTransfer) -> Any:
     return scope_group(transfer.receiver, "receive")
 
 
-def deliver_transfer(*, transfer_id: int) -> ClueTransfer | None:
-    """Give the receiver access to the letter and its clues, tell its users, plan the reminders.
-
-    Runs once per transfer, whatever retries or concurrent workers happen: the first run
-    claims it by setting delivered_at.
-    """
-    claimed = ClueTransfer.objects.filter(
-        pk=transfer_id, delivered_at__isnull=True, transferred_at__isnull=False
-    ).update(delivered_at=timezone.now())
-    if claimed != 1:
-        return None
-    transfer = ClueTransfer.objects.select_related("receiver").get(pk=transfer_id)
+def _receives_nothing(transfer: ClueTransfer) -> bool:
     # 交办: the inspected unit's liaison officer never sees clues (DOMAIN §5.2 rule 2);
     # the office records the unit's report itself.
-    if transfer.receiver_type == Receiver.INSPECTED_UNIT:
-        return transfer
+    return transfer.receiver_type == Receiver.INSPECTED_UNIT
+
+
+def _grant_receiver(transfer: ClueTransfer) -> None:
+    if _receives_nothing(transfer):
+        return
     clues = list(Clue.objects.filter(transfer_items__transfer=transfer))
     scope = receiving_scope(transfer)
-    with transaction.atomic():
-        grant("view", transfer, to=scope)
-        grant("change", transfer, to=scope)
-        grant("view", clues, to=scope)
-        grant("dispose", clues, to=scope)
-        if transfer.include_reporter:
-            grant("reveal", clues, to=scope)
+    grant("view", transfer, to=scope)
+    grant("change", transfer, to=scope)
+    grant("view", clues, to=scope)
+    grant("dispose", clues, to=scope)
+    if transfer.include_reporter:
+        grant("reveal", clues, to=scope)
+
+
+def _plan_reminders(transfer: ClueTransfer) -> None:
+    if not _receives_nothing(transfer):
         schedule_reminders(target=transfer, plan=reminder_plan(transfer))
-        notify(
-            recipients=receiver_users(transfer),
-            title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
-            body=_("%(count)s clues; please report the disposition by %(due)s.")
-            % {"count": len(clues), "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""},
-            url=f"/transfers/{transfer.pk}/",
-        )
-    return transfer
 
 
-def undelivered_transfer_ids() -> list[int]:
-    return list(
-        ClueTransfer.objects.filter(transferred_at__isnull=False, delivered_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+def _notify_receiver(transfer: ClueTransfer) -> None:
+    if _receives_nothing(transfer):
+        return
+    notify(
+        recipients=receiver_users(transfer),
+        title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
+        body=_("%(count)s clues; please report the disposition by %(due)s.")
+        % {"count": transfer.items.count(), "due": transfer.feedback_due.isoformat()},
+        url=f"/transfers/{transfer.pk}/",
     )
+
+
+def _mark_delivered(transfer: ClueTransfer) -> None:
+    ClueTransfer.objects.filter(pk=transfer.pk).update(delivered_at=timezone.now())
+
+
+# Access for the receiver's circle, its reminders and notice: core.delivery runs these once
+# per transfer, in one transaction (registered in CluesConfig.ready). A 交办 is only marked.
+DELIVERY_STEPS = (_grant_receiver, _plan_reminders, _notify_receiver, _mark_delivered)
 
 
 def receiver_users(transfer: ClueTransfer) -> list[User]:

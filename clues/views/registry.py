@@ -33,8 +33,8 @@ def _clue_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view
 
 def _filter_choices(user) -> dict:
     """The filter drop-downs: only rounds, units and groups the user may see."""
-    from clues.importing.spec import CATEGORY_LABELS
     from clues.models import PartnerUnit
+    from clues.models.categories import CATEGORY_LABELS
 
     return {
         "rounds": InspectionRound.objects.for_user(user),

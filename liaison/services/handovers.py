@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, delivery
 from core.models import User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
@@ -66,17 +66,31 @@ def request_materials(
     handover.full_clean()
     handover.save()
     audit.log_change(user=by, obj=handover, before=None)
-    if due_at is not None:
+    delivery.schedule(handover)
+    return handover
+
+
+def _plan_reminders(handover: HandoverRecord) -> None:
+    if handover.due_at is not None and handover.status == Status.REQUESTED:
         schedule_reminders(target=handover, plan=reminder_plan(handover))
-    officers = officer_users(inspected_unit)
+
+
+def _notify_officer(handover: HandoverRecord) -> None:
+    if handover.status != Status.REQUESTED:
+        return  # delivered on paper or cancelled before the request reached the officer
+    officers = officer_users(handover.inspected_unit)
     if officers:
         notify(
             recipients=officers,
-            title=_("Materials requested: %(item)s") % {"item": item},
-            body=_("Due on %(due)s.") % {"due": due_at.isoformat()} if due_at else "",
-            url=_unit_url(inspected_unit),
+            title=_("Materials requested: %(item)s") % {"item": handover.item},
+            body=_("Due on %(due)s.") % {"due": handover.due_at.isoformat()} if handover.due_at else "",
+            url=_unit_url(handover.inspected_unit),
         )
-    return handover
+
+
+# The request reaching the unit's liaison officer (notice, overdue reminders): core.delivery
+# runs these once per request, in one transaction (registered in LiaisonConfig.ready).
+DELIVERY_STEPS = (_plan_reminders, _notify_officer)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from core.http import XLSX, attachment
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from liaison.exports import contact_log_workbook
-from liaison.office_forms import ContactEntryForm
+from liaison.forms.offices import ContactEntryForm
 from liaison.services import contact
 from liaison.views.offices import unit_or_404
 

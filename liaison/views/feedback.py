@@ -15,7 +15,7 @@ from core.files import FileRejected
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectedUnit
-from liaison.ledger_forms import FeedbackForm, ProblemForm
+from liaison.forms.ledger import FeedbackForm, ProblemForm
 from liaison.models import Feedback
 from liaison.selectors import ledger_problems
 from liaison.services import feedback as feedback_services

@@ -19,8 +19,8 @@ from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from liaison.documents import handover_list_docx
 from liaison.exports import handovers_workbook
+from liaison.forms.offices import HandoverRequestForm
 from liaison.models import HandoverRecord
-from liaison.office_forms import HandoverRequestForm
 from liaison.services import handovers
 from liaison.views.offices import unit_or_404
 

@@ -23,10 +23,10 @@ from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
-from liaison.ledger_documents import rectification_notice
-from liaison.ledger_excel import ledger_workbook
-from liaison.ledger_forms import ItemForm, LedgerUploadForm, NoteForm, ProgressForm, ReportForm
-from liaison.ledger_import import build_ledger_error_workbook, import_ledger, parse_ledger
+from liaison.documents import rectification_notice
+from liaison.exports import ledger_workbook
+from liaison.forms.ledger import ItemForm, LedgerUploadForm, NoteForm, ProgressForm, ReportForm
+from liaison.importing import build_ledger_error_workbook, import_ledger, parse_ledger
 from liaison.models import Feedback, FeedbackProblem, RectificationItem, RectificationReport
 from liaison.selectors import ledger_items, ledger_problems, unit_numbers
 from liaison.services import ledger as ledger_services

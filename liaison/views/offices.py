@@ -16,8 +16,8 @@ from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
+from liaison.forms.offices import AppointOfficerForm, OfficeForm
 from liaison.models import HandoverRecord, LiaisonAssignment
-from liaison.office_forms import AppointOfficerForm, OfficeForm
 from liaison.services import contact, offices
 
 

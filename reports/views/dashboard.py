@@ -15,8 +15,8 @@ from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
 from inspection.selectors import first_round, share_of
-from reports import dashboard as selectors
-from reports.links import add_links
+from reports.selectors import dashboard as selectors
+from reports.selectors.links import add_links
 
 DASHBOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.LEADING_GROUP_VIEWER, Role.CLUE_CUSTODIAN)
 

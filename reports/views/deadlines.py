@@ -14,7 +14,7 @@ from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
-from reports.deadlines import (
+from reports.selectors.deadlines import (
     EXPORT_HEADERS,
     KINDS,
     DeadlineFilters,

@@ -13,7 +13,7 @@ from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
-from reports import scorecards
+from reports.selectors import scorecards
 from talentpool.models import SecondmentRequest
 
 

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.types import AuthenticatedHttpRequest
-from reports.search import CAP, MAX_QUERY_LENGTH, clean_query, search
+from reports.selectors.search import CAP, MAX_QUERY_LENGTH, clean_query, search
 
 
 @login_required

@@ -20,7 +20,7 @@ from core import audit
 from core.models import AuditLog, User
 from inspection.models import InspectionGroup
 from talentpool.models import Draw, Specialty, TalentPoolEntry
-from talentpool.selectors import secondment_history, unit_conflicts
+from talentpool.selectors.secondments import secondment_history, unit_conflicts
 
 # Why a pool member was left out; the first three are hard rules no override can lift.
 EXCLUSION_REASONS = {

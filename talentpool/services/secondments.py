@@ -1,9 +1,8 @@
 """Secondment requests (商调函) from draft to completion: the state machine of DOMAIN §3.5.
 
 Every status move goes through transition(), with an audit row. The office sends; delivery
-(the home unit's access, its contacts' notice, the reminder ladder) runs in a task after
-commit and is picked up by the deliver_pending_secondment_requests sweep when the broker was
-down. The home unit's contact answers; the office escalates, replaces, confirms, completes or
+(the home unit's access, its contacts' notice, the reminder ladder) runs once through
+core.delivery, after commit or from its sweep when the broker was down or a worker died. The home unit's contact answers; the office escalates, replaces, confirms, completes or
 cancels; the group leader records the report for duty and the evaluation.
 """
 
@@ -18,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.services.numbering import next_doc_number
-from core import audit
-from core.enqueue import enqueue
+from core import audit, delivery
 from core.models import AuditLog, Organisation, User
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -29,7 +27,7 @@ from core.workdays import add_working_days
 from inspection.models import GroupMembership, InspectionGroup
 from inspection.services import add_member, end_membership
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
-from talentpool.selectors import missing_or_conflicting_declarations, unit_conflicts
+from talentpool.selectors.secondments import missing_or_conflicting_declarations, unit_conflicts
 
 SECONDMENT_SERIES = "secondment_request"
 Status = SecondmentRequest.Status
@@ -131,10 +129,8 @@ def send_request(*, request: SecondmentRequest, by: User, now: datetime | None =
     """draft → requested: the letter gets the year's next number and a reply deadline in working days.
 
     The pool entry must still be active and the person free in the round. Delivery runs in
-    talentpool.deliver_secondment_request after commit.
+    core.delivery after commit.
     """
-    from talentpool.tasks import deliver_secondment_request
-
     now = now or timezone.now()
     request = _locked(request)
     _require(request, Status.DRAFT)
@@ -154,7 +150,7 @@ def send_request(*, request: SecondmentRequest, by: User, now: datetime | None =
         sent_at=now,
         response_due=add_working_days(sent_on, settings.SECONDMENT_REPLY_WORKING_DAYS),
     )
-    enqueue(deliver_secondment_request, request.pk)
+    delivery.schedule(request)
     return request
 
 
@@ -168,34 +164,33 @@ def detail_url(request: SecondmentRequest) -> str:
     return reverse("talentpool:secondment-detail", args=[request.pk])
 
 
-def deliver_secondment_request(*, request_id: int) -> SecondmentRequest | None:
-    """Give the home unit access (view, answer), tell its contacts, plan the reminders. Runs once per request."""
-    claimed = SecondmentRequest.objects.filter(pk=request_id, delivered_at__isnull=True, sent_at__isnull=False).update(
-        delivered_at=timezone.now()
-    )
-    if claimed != 1:
-        return None  # delivered already, or never sent
-    request = SecondmentRequest.objects.select_related("home_unit", "person").get(pk=request_id)
-    with transaction.atomic():
-        circle = scope_group(request.home_unit, "home_unit")
-        grant("view", request, to=circle)
-        grant("answer", request, to=circle)
-        notify(
-            recipients=home_unit_contacts(request.home_unit),
-            title=_("Secondment request %(number)s: %(name)s")
-            % {"number": request.doc_number, "name": request.person.name},
-            body=_("Please answer by %(due)s.")
-            % {"due": request.response_due.isoformat() if request.response_due else ""},
-            url=detail_url(request),
-        )
-        schedule_reminders(target=request, plan=reminder_plan(request))
-    return request
+def _grant_home_unit(request: SecondmentRequest) -> None:
+    circle = scope_group(request.home_unit, "home_unit")
+    grant("view", request, to=circle)
+    grant("answer", request, to=circle)
 
 
-def undelivered_request_ids() -> list[int]:
-    return list(
-        SecondmentRequest.objects.filter(sent_at__isnull=False, delivered_at__isnull=True).values_list("pk", flat=True)
+def _notify_contacts(request: SecondmentRequest) -> None:
+    notify(
+        recipients=home_unit_contacts(request.home_unit),
+        title=_("Secondment request %(number)s: %(name)s")
+        % {"number": request.doc_number, "name": request.person.name},
+        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat()},
+        url=detail_url(request),
     )
+
+
+def _plan_reminders(request: SecondmentRequest) -> None:
+    schedule_reminders(target=request, plan=reminder_plan(request))
+
+
+def _mark_delivered(request: SecondmentRequest) -> None:
+    SecondmentRequest.objects.filter(pk=request.pk).update(delivered_at=timezone.now())
+
+
+# Access for the home unit (view, answer), its contacts told, the reminders planned:
+# core.delivery runs these once per request, in one transaction (TalentpoolConfig.ready).
+DELIVERY_STEPS = (_grant_home_unit, _notify_contacts, _plan_reminders, _mark_delivered)
 
 
 def _at_reminder_hour(day: date) -> datetime:

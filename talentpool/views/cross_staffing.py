@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from core.http import XLSX, attachment
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from talentpool.cross_forms import CaseWorkForm, ZoneForm
 from talentpool.exports import case_work_workbook
+from talentpool.forms.cross_staffing import CaseWorkForm, ZoneForm
 from talentpool.models import CaseWorkAssignment, CollaborationZone
 from talentpool.services.cross_staffing import assign_case_work, create_zone
 

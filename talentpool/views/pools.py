@@ -25,11 +25,11 @@ from core.models import AuditLog, Organisation
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from talentpool import selectors
+from talentpool.forms.pools import NominateForm, ReasonForm, RosterUploadForm
 from talentpool.importing.parser import build_roster_error_workbook, parse_roster
 from talentpool.importing.template import build_roster_template
 from talentpool.models import Specialty, TalentPoolEntry
-from talentpool.pool_forms import NominateForm, ReasonForm, RosterUploadForm
+from talentpool.selectors import pools as selectors
 from talentpool.services import pools
 
 PAGE_SIZE = 50

@@ -14,9 +14,9 @@ from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
+from talentpool.forms.recusals import DecisionForm, DeclarationForm
 from talentpool.models import RecusalDeclaration
-from talentpool.recusal_forms import DecisionForm, DeclarationForm
-from talentpool.recusal_selectors import recusal_board
+from talentpool.selectors.recusals import recusal_board
 from talentpool.services.recusals import decide_recusal, declare_recusal
 
 

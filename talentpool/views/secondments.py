@@ -19,12 +19,12 @@ from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionGroup, InspectionRound
-from talentpool import secondment_forms as forms
 from talentpool.documents import secondment_letter_docx
 from talentpool.exports import secondments_workbook
-from talentpool.fairness import secondments_per_person
+from talentpool.forms import secondments as forms
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, Specialty
-from talentpool.selectors import SecondmentFilters, refusals_by_home_unit, secondment_board
+from talentpool.selectors.fairness import secondments_per_person
+from talentpool.selectors.secondments import SecondmentFilters, refusals_by_home_unit, secondment_board
 from talentpool.services import draw as draws
 from talentpool.services import secondments
 from talentpool.services.secondments import TERMINAL, is_group_leader, site_work_over

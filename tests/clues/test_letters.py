@@ -11,6 +11,7 @@ from django.urls import reverse
 from clues.models import InfoRequestLetter
 from clues.services import letters
 from clues.services.replies import submit_reply
+from core import delivery
 from core.docx import document_text
 from core.models import Notification, Reminder
 from core.permissions import get_for_user_or_404
@@ -90,16 +91,16 @@ def test_delivery_grants_the_partner_notifies_its_users_and_plans_reminders(worl
 
 def test_delivering_again_is_a_no_op(world, sent):
     before = Notification.objects.count()
-    assert letters.deliver_letter(letter_id=sent["x"].pk) is None
+    assert delivery.deliver_record(sent["x"]) is False
     assert Notification.objects.count() == before
 
 
 def test_letters_sent_while_the_broker_was_down_are_delivered_by_the_sweep(world, drafts):
-    from clues.tasks import deliver_pending_letters
+    from core.tasks import sweep_deliveries
 
     letter = send(drafts["x"], world)  # on-commit callbacks never ran: as if the broker was down
     assert letter.delivered_at is None
-    assert deliver_pending_letters.apply().get() == 1
+    assert sweep_deliveries.apply().get() == 1
     letter.refresh_from_db()
     assert letter.delivered_at is not None
 

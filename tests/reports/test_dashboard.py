@@ -26,7 +26,7 @@ from core.statistics import compute_all
 from inspection import services as rounds
 from inspection.models import InspectionRound
 from inspection.selectors import ROUND_ORDER, rounds_with_shares, seconded_share
-from reports import dashboard
+from reports.selectors import dashboard
 from tests.clues.lifecycle import received, step
 from tests.conftest import assert_matrix, make_user, role_keys
 from tests.exports import export_rows

@@ -1,4 +1,4 @@
-"""The deadline board (reports/deadlines.py): every kind with its working days left, only what the
+"""The deadline board (reports/selectors/deadlines.py): every kind with its working days left, only what the
 user may see, filters, the export and a query count that does not grow with the rows.
 
 Today is Thursday 2017-09-28. Saturday 09-30 is a make-up workday and 10-01..10-08 the National
@@ -21,7 +21,7 @@ from clues.models import ClueTransfer, InfoRequestLetter, PartnerUnit
 from core.models import Organisation, Reminder
 from inspection import services as rounds
 from liaison.models import Feedback, FeedbackProblem, HandoverRecord, RectificationItem
-from reports.deadlines import DeadlineFilters, deadlines_for
+from reports.selectors.deadlines import DeadlineFilters, deadlines_for
 from talentpool.models import SecondmentRequest
 from tests.clues.lifecycle import proposed, transfer
 from tests.conftest import World, assert_matrix, make_user

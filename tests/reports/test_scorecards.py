@@ -13,7 +13,7 @@ from django.urls import reverse
 from clues.models import Clue, InfoRequestLetter, LetterReply, PartnerUnit
 from clues.services.partners import register_partner
 from inspection import services as rounds
-from reports.scorecards import home_unit_scorecard, partner_scorecard
+from reports.selectors.scorecards import home_unit_scorecard, partner_scorecard
 from talentpool.models import SecondmentRequest
 from tests.clues.lifecycle import proposed, register, transfer
 from tests.conftest import assert_matrix, make_user, role_keys, status_for

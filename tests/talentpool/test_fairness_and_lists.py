@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Organisation
-from talentpool.fairness import secondments_per_person
 from talentpool.models import SecondmentRequest
+from talentpool.selectors.fairness import secondments_per_person
 from talentpool.services.cross_staffing import assign_case_work
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows

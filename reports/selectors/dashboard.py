@@ -16,8 +16,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clues import statistics as clue_statistics
-from clues.importing.spec import CATEGORY_LABELS
 from clues.models import Clue, InfoRequestLetter
+from clues.models.categories import CATEGORY_LABELS
 from clues.selectors.funnel import Funnel, funnel
 from clues.selectors.registry import transferred_clues
 from inspection import statistics as round_statistics
@@ -26,7 +26,7 @@ from inspection.selectors import rounds_with_shares, share_of
 from liaison import statistics as liaison_statistics
 from liaison.models import RectificationItem
 from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers
-from talentpool import selectors as pool_selectors
+from talentpool.selectors import pools as pool_selectors
 
 if TYPE_CHECKING:
     from inspection.selectors import SharedRound

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from talentpool.models import SecondmentRequest
-from talentpool.selectors import SERVED
+from talentpool.selectors.secondments import SERVED
 
 
 @dataclass(frozen=True)

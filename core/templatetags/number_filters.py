@@ -1,3 +1,6 @@
+"""Filters that turn a number into what a page shows: whole minutes of a duration, a count
+without its sign (days overdue). Loaded as {% load number_filters %}."""
+
 from datetime import timedelta
 
 from django import template

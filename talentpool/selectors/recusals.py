@@ -1,11 +1,27 @@
-"""The round's recusal board: every current member against every unit of their group."""
+"""Recusal: the units a declared conflict closes to a user, and the round's recusal board
+(every current member against every unit of their group)."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 from talentpool.models import RecusalDeclaration
+
+
+def recused_unit_ids(user: Any) -> QuerySet:
+    """Inspected units whose records the user may not open: a declared conflict not (yet) allowed."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return RecusalDeclaration.objects.none().values("inspected_unit")
+    return (
+        RecusalDeclaration.objects.filter(
+            Q(person_id=person_id), Q(has_conflict=True) | Q(decision=RecusalDeclaration.Decision.RECUSE)
+        )
+        .exclude(decision=RecusalDeclaration.Decision.ALLOWED)
+        .values("inspected_unit")
+    )
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def home_unit_scorecard(round_id: int | None = None) -> list[HomeUnitScore]:
     """Per home unit: requests sent (drafts are not requests yet), refusals by coded reason.
 
     A refusal keeps its code when the request is later escalated or replaced, as in
-    talentpool.selectors.refusals_by_home_unit, so a unit that refused is counted as refusing.
+    talentpool.selectors.secondments.refusals_by_home_unit, so a unit that refused is counted as refusing.
     """
     requests: QuerySet[SecondmentRequest] = SecondmentRequest.objects.exclude(
         status=SecondmentRequest.Status.DRAFT

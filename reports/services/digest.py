@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.models import Reminder, User
 from core.roles import Role
 from core.services.reminders import PlannedReminder, ReminderMessage, register_kind, schedule_reminders
-from reports.deadlines import deadline_counts, deadlines_for
+from reports.selectors.deadlines import deadline_counts, deadlines_for
 
 DIGEST = "digest.weekly"
 # Rows listed by name in the digest; the board has the rest.
