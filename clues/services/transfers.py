@@ -209,7 +209,7 @@ def _notify_receiver(transfer: ClueTransfer) -> None:
         recipients=receiver_users(transfer),
         title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
         body=_("%(count)s clues; please report the disposition by %(due)s.")
-        % {"count": transfer.items.count(), "due": transfer.feedback_due.isoformat()},
+        % {"count": transfer.items.count(), "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""},
         url=f"/transfers/{transfer.pk}/",
     )
 

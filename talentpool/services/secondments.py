@@ -175,7 +175,7 @@ def _notify_contacts(request: SecondmentRequest) -> None:
         recipients=home_unit_contacts(request.home_unit),
         title=_("Secondment request %(number)s: %(name)s")
         % {"number": request.doc_number, "name": request.person.name},
-        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat()},
+        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat() if request.response_due else ""},
         url=detail_url(request),
     )
 
