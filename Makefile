@@ -58,9 +58,10 @@ e2e: venv ## browser tests only (Playwright on Debian's Chromium)
 bench: venv ## benchmarks under tests/bench (not part of `make test`)
 	$(PY) -m pytest tests/bench -m bench -p no:cacheprovider $(PYTEST_ARGS)
 
-check: venv ## lint, format check, layer contracts, missing migrations, deploy checks
+check: venv ## lint, format check, types, layer contracts, missing migrations, deploy checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(DEV_ENV) $(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
@@ -87,5 +88,5 @@ lock: ## regenerate requirements.lock and requirements-dev.lock from the .in fil
 		echo "make: lxml found in a lock; it slows openpyxl, find what pulls it in" >&2; exit 1; fi
 
 clean: ## remove caches and test output (keeps .venv and the dev database)
-	rm -rf .pytest_cache .ruff_cache var/e2e var/static var/test*.sqlite3*
+	rm -rf .pytest_cache .ruff_cache .mypy_cache var/e2e var/static var/test*.sqlite3*
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

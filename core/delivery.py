@@ -18,6 +18,7 @@ Apps register their steps by model label from AppConfig.ready; core imports no a
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -30,15 +31,17 @@ from core.models import Delivery
 
 logger = logging.getLogger(__name__)
 
-Step = Callable[[models.Model], None]
+# A step gets a record of the model it is registered for (register keys them by its label).
+Step = Callable[[Any], None]
 _STEPS: dict[str, tuple[Step, ...]] = {}
+_M = TypeVar("_M", bound=models.Model)
 
 # Test-only: called with (model label, step name) before each step inside the claimed
 # transaction, so the fault-injection tests can raise or kill the process at every point.
 before_step: Callable[[str, str], None] | None = None
 
 
-def register(label: str, steps: Sequence[Step]) -> None:
+def register(label: str, steps: Sequence[Callable[[_M], None]]) -> None:
     """The steps that deliver a record of model `label` ("clues.InfoRequestLetter"), in order.
 
     Each step gets the record, locked, and runs inside the claimed transaction. A step that
@@ -77,6 +80,8 @@ def deliver(delivery_id: int) -> bool:
             if row is None:
                 return False
             model = row.target_type.model_class()
+            if model is None:  # its app is gone; recorded as a failure like any other
+                raise LookupError(f"No model for {row.target_type}")
             label = model._meta.label
             # Locked against a concurrent status move (a cancel, an answer); only its own row:
             # some models' managers join nullable relations, which FOR UPDATE cannot lock.

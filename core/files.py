@@ -370,14 +370,14 @@ def register_rendition(owner_model: type[models.Model], render: Callable[..., Re
 
 
 def rendition_for(stored: StoredFile, *, watermark: str) -> Rendition | None:
-    model = stored.owner_type.model_class() if stored.owner_type_id is not None else None
+    model = stored.owner_type.model_class() if stored.owner_type is not None else None
     render = _RENDITIONS.get(model) if model is not None else None
     return render(stored, watermark=watermark) if render is not None else None
 
 
 def visible_to(stored: StoredFile, user: Any) -> bool:
     """A file is visible to whoever may view the record it belongs to (or to its uploader if none)."""
-    if stored.owner_type_id is None:
+    if stored.owner_type is None:  # no query when the id is null
         return stored.uploaded_by_id == getattr(user, "pk", None)
     model = stored.owner_type.model_class()
     if model is None:

@@ -70,7 +70,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:  # always, for an attachment; None is for inline without a name
+        response["Content-Disposition"] = disposition
     return response
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,26 +22,27 @@ from core.selectors import inbox_for
 from core.services import health
 from core.services.notifications import mark_read
 from core.services.reminders import stuck_reminders
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     notes = inbox_for(request.user)[:5]
     return render(request, "core/home.html", {"sections": home_sections_for(request.user), "notes": notes})
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "core/inbox.html", {"page_obj": page})
 
 
 @login_required
 @require_POST
-def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
     count = mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
@@ -48,7 +50,7 @@ def inbox_mark_read(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_PAGE_ROLES)
-def health_page(request: HttpRequest) -> HttpResponse:
+def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
     stuck = stuck_reminders().select_related("target_type")[:50]
     return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
@@ -65,7 +67,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def file_download(request: HttpRequest, file_id: str) -> HttpResponse:
+def file_download(request: AuthenticatedHttpRequest, file_id: str) -> HttpResponseBase:
     """A stored file, or the rendition its app registered for it (a partner's workbook: its
     sealed copy, watermarked), logged as a download either way."""
     stored = get_object_or_404(StoredFile.objects.select_related("owner_type"), pk=file_id)

@@ -131,7 +131,8 @@ def seed_round_1_letters(inspection_round: InspectionRound) -> None:
         reply = _answer(letter, rows[short], by, day=ANSWER_DAY.get(short, 7 + letter.partner.sort_order % 4))
         replies.accept_reply(reply=reply, by=custodian, now=_at(ANSWER_DAY.get(short, 10) + 1, 10))
     for clue in Clue.objects.filter(inspection_round=inspection_round, possible_duplicate_of__isnull=False):
-        screening.mark_duplicate(clue=clue, of=clue.possible_duplicate_of, by=custodian)
+        if clue.possible_duplicate_of is not None:  # always: the filter keeps those that have one
+            screening.mark_duplicate(clue=clue, of=clue.possible_duplicate_of, by=custodian)
     _seed_online_opinion(inspection_round, staff)
 
 

@@ -163,7 +163,7 @@ def later_seats(round_no: int) -> list[Cadre]:
     """The pool cadres seconded to round 2–6: discipline cadres first, then others, units in turn."""
     discipline = [c for c in roster() if c.specialty == "discipline"]
     rank: dict[str, int] = {}
-    others = []
+    others: list[tuple[int, int, Cadre]] = []
     for cadre in roster():
         if cadre.specialty != "discipline":
             others.append((rank.get(cadre.unit, 0), len(others), cadre))

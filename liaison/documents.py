@@ -10,7 +10,7 @@ from inspection.models import InspectedUnit
 from liaison.models import HandoverRecord, RectificationItem
 
 # The printed list is Chinese whatever the reader's interface language.
-_CATEGORY = {
+_CATEGORY: dict[str, str] = {
     HandoverRecord.Category.DOCUMENTS: "文件资料",
     HandoverRecord.Category.ACCOUNTS: "账簿凭证",
     HandoverRecord.Category.MINUTES: "会议记录",

@@ -1,14 +1,20 @@
 """A unit's contact log, handovers and rectification ledger as workbooks, for the same readers
 as the pages."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.excel.export import write_table
-from liaison.models import ContactLogEntry, HandoverRecord, RectificationItem
+from liaison.models import ContactLogEntry, HandoverRecord
+
+if TYPE_CHECKING:
+    from liaison.selectors import LedgerItem
 
 
 def _day(moment):
@@ -40,7 +46,7 @@ LEDGER_HEADERS = ("序号", "问题类别", "问题描述", "整改措施", "责
                   "整改类型", "整改时限", "进度(%)", "最新进展", "状态", "是否超期", "佐证材料(份)", "销号时间", "销号人")  # fmt: skip
 
 
-def ledger_workbook(unit_name: str, items: Iterable[RectificationItem], *, watermark: str) -> tuple[bytes, int]:
+def ledger_workbook(unit_name: str, items: Iterable[LedgerItem], *, watermark: str) -> tuple[bytes, int]:
     """items come from selectors.ledger_items (problem, evidence count and overdue flag loaded)."""
     rows = (
         (

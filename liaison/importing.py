@@ -25,6 +25,7 @@ from core.excel.columns import Column, header_text, lookup
 from core.excel.errors import build_error_workbook
 from core.excel.reader import Cell, Row, UnreadableWorkbook
 from core.excel.table import TableResult, find_header, first_visible_sheet
+from core.models import User
 from liaison.models import Feedback, FeedbackProblem, RectificationItem
 from liaison.services import ledger as ledger_services
 
@@ -122,7 +123,7 @@ def _read_sheet(rows: list[Row], result: LedgerResult, feedback: Feedback) -> No
             continue  # a blank row (a merged problem cell alone does not make a row)
         problem, plan, issues = reader.read(row)
         result.issues.extend(issues)
-        if not issues:
+        if not issues and problem is not None:  # a row without issues has its problem
             result.rows.append(LedgerRow(row.number, problem, plan))
     order = list(BY_KEY)
     result.issues.sort(key=lambda issue: (issue.row, order.index(issue.column) if issue.column else -1))
@@ -235,7 +236,7 @@ def _key(text: str) -> str:
 
 
 @transaction.atomic
-def import_ledger(*, by: Any, feedback: Feedback, result: LedgerResult) -> tuple[list[RectificationItem], int]:
+def import_ledger(*, by: User, feedback: Feedback, result: LedgerResult) -> tuple[list[RectificationItem], int]:
     """Add every row of a checked ledger through add_item (issued, notices scheduled); rows that
     repeat an item of the same problem with the same measure are skipped. Returns the new items
     and the number skipped. Any refusal undoes the whole import."""
@@ -245,7 +246,9 @@ def import_ledger(*, by: Any, feedback: Feedback, result: LedgerResult) -> tuple
     Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
     current = RectificationItem.objects.filter(problem__feedback=feedback).values_list("problem_id", "measure")
     existing = {(problem_id, _key(measure)) for problem_id, measure in current}
-    items, skipped, refusals = [], 0, []
+    items: list[RectificationItem] = []
+    skipped = 0
+    refusals: list[str] = []
     for row in result.rows:
         key = (row.problem.pk, _key(row.plan["measure"]))
         if key in existing:

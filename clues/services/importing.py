@@ -24,7 +24,7 @@ from core import audit
 from core.bulk import insert_values
 from core.excel.units import UnitRef
 from core.files import clear_path
-from core.models import AuditLog, StoredFile
+from core.models import AuditLog, StoredFile, User
 from core.sealing import Sealed
 
 _BULK = 1000
@@ -158,7 +158,7 @@ def supersede(*, batch: ClueImportBatch) -> None:
 
 
 @transaction.atomic
-def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
+def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
     """Register one clue per data row of a clean batch: all of them or none. Returns how many.
 
     Rows that look like a clue already in the round (any partner's reply) are registered with
@@ -208,7 +208,7 @@ def _register(
     letter: InfoRequestLetter,
     units: dict[int, Any],
     known: FingerprintIndex,
-    by: Any,
+    by: User | None,
 ) -> list[tuple[int, int, int | None]]:
     """Insert the clues of one chunk of staged (pk, values, reporter) rows, one code each; returns
     (staged row, new clue, original clue) for those that look like a clue already known."""
@@ -278,7 +278,7 @@ def _clue_from_row(
     code: str,
     letter: InfoRequestLetter,
     unit: Any,
-    by: Any,
+    by: User | None,
 ) -> tuple[Any, ...]:
     """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""

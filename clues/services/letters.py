@@ -25,7 +25,7 @@ LETTER_SERIES = "info_request_letter"
 EDITABLE = (InfoRequestLetter.Status.DRAFT, InfoRequestLetter.Status.PENDING_APPROVAL)
 
 
-def transition(letter: InfoRequestLetter, by: Any, to: str, **fields: Any) -> InfoRequestLetter:
+def transition(letter: InfoRequestLetter, by: User | None, to: str, **fields: Any) -> InfoRequestLetter:
     """Move a (locked) letter to status `to`, setting fields, with an audit row. No guards: callers check."""
     before = audit.snapshot(letter)
     letter.status = to
@@ -45,7 +45,7 @@ def _default_period(inspection_round: InspectionRound) -> tuple[date, date]:
 
 
 @transaction.atomic
-def create_round_letters(*, inspection_round: InspectionRound, by: Any) -> list[InfoRequestLetter]:
+def create_round_letters(*, inspection_round: InspectionRound, by: User) -> list[InfoRequestLetter]:
     """One draft main letter to every active partner that has none yet in this round.
 
     Each lists the round's inspected units except the partner's own unit (DOMAIN §2.4).
@@ -70,7 +70,7 @@ def _create_letter(
     inspection_round: InspectionRound,
     partner: PartnerUnit,
     units: list,
-    by: Any,
+    by: User,
     kind: str = InfoRequestLetter.Kind.MAIN,
 ) -> InfoRequestLetter:
     period_from, period_to = _default_period(inspection_round)
@@ -98,7 +98,7 @@ def _create_letter(
 
 
 @transaction.atomic
-def create_supplementary_letter(*, main: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+def create_supplementary_letter(*, main: InfoRequestLetter, by: User) -> InfoRequestLetter:
     """A further letter to the same partner in the same round, for what the first did not cover."""
     letter = _create_letter(
         inspection_round=main.inspection_round,
@@ -114,7 +114,9 @@ def create_supplementary_letter(*, main: InfoRequestLetter, by: Any) -> InfoRequ
 
 
 @transaction.atomic
-def update_letter(*, letter: InfoRequestLetter, by: Any, units: list | None = None, **fields: Any) -> InfoRequestLetter:
+def update_letter(
+    *, letter: InfoRequestLetter, by: User, units: list | None = None, **fields: Any
+) -> InfoRequestLetter:
     """Edit a letter that has not been sent; units outside the round or the partner's own unit are refused."""
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status not in EDITABLE:
@@ -135,7 +137,7 @@ def update_letter(*, letter: InfoRequestLetter, by: Any, units: list | None = No
 
 
 @transaction.atomic
-def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+def submit_for_approval(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter:
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != InfoRequestLetter.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for approval."))
@@ -145,7 +147,7 @@ def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLet
 
 
 @transaction.atomic
-def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None = None) -> InfoRequestLetter:
+def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | None = None) -> InfoRequestLetter:
     """The office head approves: the letter gets the year's next document number and is sent.
 
     The deadline, unless set by hand, is LETTER_REPLY_WORKING_DAYS working days after sending.
@@ -171,7 +173,7 @@ def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None
     return letter
 
 
-def approve_and_send_all(*, inspection_round: InspectionRound, by: Any, now: datetime | None = None) -> int:
+def approve_and_send_all(*, inspection_round: InspectionRound, by: User, now: datetime | None = None) -> int:
     """Approve every letter of the round awaiting approval, one transaction each, in partner order."""
     letters = InfoRequestLetter.objects.filter(
         inspection_round=inspection_round, status=InfoRequestLetter.Status.PENDING_APPROVAL
@@ -261,7 +263,7 @@ def record_view(*, letter: InfoRequestLetter, user: Any, now: datetime | None = 
 
 
 @transaction.atomic
-def withdraw_letter(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+def withdraw_letter(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter:
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status not in (*EDITABLE, InfoRequestLetter.Status.SENT):
         raise ValidationError(_("Only a letter not yet viewed by the partner can be withdrawn."))

@@ -22,10 +22,11 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.excel.export import mark_properties
 from core.excel.reader import CellValue, read_workbook
@@ -139,7 +140,7 @@ def _copy_sheets(
                 sealed_columns.update(i for i, cell in enumerate(row.cells, 1) if is_label(cell.value))
             row_marks = sheet_marks.get(row.number, {})
             width = max(len(row.cells), max(row_marks, default=0))
-            out: list[WriteOnlyCell] = []
+            out: list[Cell] = []
             for column in range(1, width + 1):
                 value = row.cell(column).value
                 if column in sealed_columns and value not in (None, "") and not is_label(value):
@@ -154,7 +155,7 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(worksheet: object, value: CellValue, marks: list[Mark] | None) -> WriteOnlyCell:
+def _cell(worksheet: WriteOnlyWorksheet, value: CellValue, marks: list[Mark] | None) -> Cell:
     cell = WriteOnlyCell(worksheet, value=_safe(value))
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text

@@ -1,5 +1,7 @@
 """Forms of the liaison office pages; they validate, the services write."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,9 @@ class AppointOfficerForm(forms.Form):
     def __init__(self, *args, inspected_unit: InspectedUnit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The officer belongs to the unit (DOMAIN §2.3): only its people are offered.
-        self.fields["person"].queryset = Person.objects.filter(home_unit=inspected_unit.org_unit).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = Person.objects.filter(
+            home_unit=inspected_unit.org_unit
+        ).order_by("name")
 
 
 class ContactEntryForm(forms.Form):

@@ -43,7 +43,7 @@ def may_receive(user: Any, inspected_unit: InspectedUnit) -> bool:
 @transaction.atomic
 def request_materials(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     item: str,
     category: str,
@@ -94,27 +94,27 @@ DELIVERY_STEPS = (_plan_reminders, _notify_officer)
 
 
 @transaction.atomic
-def deliver(*, by: Any, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
+def deliver(*, by: User, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note, now=now)
 
 
 @transaction.atomic
-def confirm_receipt(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def confirm_receipt(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive, now=now)
 
 
 @transaction.atomic
-def record_return(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def record_return(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive, now=now)
 
 
 @transaction.atomic
-def cancel(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+def cancel(*, by: User, handover: HandoverRecord) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.CANCELLED, may_receive)
 
 
 def _move(
-    by: Any,
+    by: User,
     handover: HandoverRecord,
     source: str,
     target: str,
@@ -166,8 +166,10 @@ def reminder_plan(handover: HandoverRecord) -> list[PlannedReminder]:
     """Overdue reminders: every few working days after the due date, a bounded number of times."""
     from liaison.handover_reminders import OVERDUE
 
-    plan = []
+    plan: list[PlannedReminder] = []
     day = handover.due_at
+    if day is None:  # a request without a due date has nothing to chase
+        return plan
     for number in range(1, settings.HANDOVER_REMIND_TIMES + 1):
         day = add_working_days(day, settings.HANDOVER_REMIND_EVERY_WORKING_DAYS)
         plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), "yellow" if number == 1 else "red"))

@@ -6,9 +6,11 @@ functions and selectors, given the round. The page, its exports and the command 
 these dictionaries, so a number cannot differ between them.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,9 @@ from liaison import statistics as liaison_statistics
 from liaison.models import RectificationItem
 from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers
 from talentpool.selectors import pools as pool_selectors
+
+if TYPE_CHECKING:
+    from inspection.selectors import SharedRound
 
 # code → the Funnel attribute it reads (clues/statistics.py registers the same ones).
 FUNNEL_CODES = {
@@ -115,10 +120,11 @@ SECTIONS = [
 NOT_BY_ROUND = {"talent_pool_size", "pool_count", "inspection_cadres_in_case_work"}
 
 
-def current_round(all_rounds: list[InspectionRound]) -> InspectionRound | None:
+def current_round(all_rounds: list[SharedRound]) -> InspectionRound | None:
     """The latest round that was not cancelled."""
     live = [r for r in all_rounds if r.status != InspectionRound.Status.CANCELLED]
-    return (live or all_rounds or [None])[-1]
+    rounds = live or all_rounds
+    return rounds[-1] if rounds else None
 
 
 def _rate(value: Decimal | None) -> float | None:
@@ -126,7 +132,7 @@ def _rate(value: Decimal | None) -> float | None:
 
 
 def figures(
-    inspection_round: InspectionRound | None = None, *, all_rounds: list[InspectionRound] | None = None
+    inspection_round: InspectionRound | None = None, *, all_rounds: list[SharedRound] | None = None
 ) -> dict[str, Any]:
     """Every statistic keyed by code: overall (what the registry reports) or for one round.
 
@@ -251,15 +257,15 @@ def rectification_by_unit(inspection_round: InspectionRound) -> list[UnitNumbers
     return unit_numbers(InspectedUnit.objects.filter(inspection_round=inspection_round))
 
 
-STAGES = [s for s in InspectionRound.Status if s != InspectionRound.Status.CANCELLED]
+STAGES: list[InspectionRound.Status] = [s for s in InspectionRound.Status if s != InspectionRound.Status.CANCELLED]
 
 
-def stage_progress(all_rounds: list[InspectionRound]) -> list[dict[str, Any]]:
+def stage_progress(all_rounds: list[SharedRound]) -> list[dict[str, Any]]:
     """Each round with the stages it has passed, its current one and the ones ahead."""
     progress = []
     for r in all_rounds:
         cancelled = r.status == InspectionRound.Status.CANCELLED
-        at = -1 if cancelled else STAGES.index(r.status)
+        at = -1 if cancelled else STAGES.index(InspectionRound.Status(r.status))
         steps = [{"label": str(s.label), "state": _state(i, at)} for i, s in enumerate(STAGES)]
         progress.append({"round": r, "steps": steps, "cancelled": cancelled})
     return progress
@@ -273,7 +279,7 @@ def _state(index: int, at: int) -> str:
 
 @dataclass
 class Dashboard:
-    all_rounds: list[InspectionRound]
+    all_rounds: list[SharedRound]
     selected: InspectionRound | None
     overall: dict[str, Any]
     in_round: dict[str, Any]
@@ -364,7 +370,7 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
         },
         "seconded": {
             "labels": [r.title for r in board.all_rounds],
-            "values": [round(share_of(r) * 100, 1) if share_of(r) is not None else None for r in board.all_rounds],
+            "values": [None if (share := share_of(r)) is None else round(share * 100, 1) for r in board.all_rounds],
         },
         "units": {
             "labels": [u.unit.org_unit.short_name or u.unit.org_unit.name for u in board.units],

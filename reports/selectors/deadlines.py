@@ -131,6 +131,8 @@ def _letters(user: Any, round_id: int | None) -> Iterable[_Raw]:
     if round_id:
         rows = rows.filter(inspection_round_id=round_id)
     for letter in rows:
+        if letter.deadline is None:  # none: the filter keeps rows with a date
+            continue
         partner = letter.partner.org_unit.display_name
         url = reverse("clues:letter-detail", args=[letter.pk])
         yield letter.pk, str(letter), url, partner, partner, letter.deadline, letter.sent_count
@@ -146,6 +148,8 @@ def _secondments(user: Any, round_id: int | None) -> Iterable[_Raw]:
     if round_id:
         rows = rows.filter(inspection_round_id=round_id)
     for request in rows:
+        if request.response_due is None:  # none: the filter keeps rows with a date
+            continue
         title = request.doc_number or str(_("Secondment of %(name)s") % {"name": request.person.name})
         url = reverse("talentpool:secondment-detail", args=[request.pk])
         yield (
@@ -176,6 +180,8 @@ def _handovers(user: Any, round_id: int | None) -> Iterable[_Raw]:
         ).values_list("liaison_office__inspected_unit_id", "person__name")
     )
     for handover in handovers:
+        if handover.due_at is None:  # none: the filter keeps rows with a date
+            continue
         unit = handover.inspected_unit.org_unit.display_name
         url = reverse("liaison:handover-list", args=[handover.inspected_unit_id])
         responsible = officers.get(handover.inspected_unit_id, unit)
@@ -194,6 +200,8 @@ def _transfers(user: Any, round_id: int | None) -> Iterable[_Raw]:
     if round_id:
         rows = rows.filter(inspection_round_id=round_id)
     for transfer in rows:
+        if transfer.feedback_due is None:  # none: the filter keeps rows with a date
+            continue
         url = reverse("clues:transfer-detail", args=[transfer.pk])
         concerns = transfer.group.label if transfer.group else transfer.receiver.display_name
         yield (

@@ -77,7 +77,9 @@ def add_links(
     for section in sections:
         for metric in section["metrics"]:
             perm, link = LINKS.get(metric["code"], ("", None))
-            allowed = link is not None and user.has_perm(perm)
-            metric["round_link"] = link(selected) if allowed and metric["by_round"] else None
+            if link is None or not user.has_perm(perm):
+                metric["round_link"] = metric["overall_link"] = None
+                continue
+            metric["round_link"] = link(selected) if metric["by_round"] else None
             overall_round = first if metric["code"] in FIRST_ROUND_FIGURES else None
-            metric["overall_link"] = link(overall_round) if allowed else None
+            metric["overall_link"] = link(overall_round)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -114,7 +114,7 @@ def units(user: Any, q: str) -> list[Hit]:
 def people(user: Any, q: str) -> list[Hit]:
     if not user.has_perm("core.view_person"):
         return []
-    found = Person.objects.for_user(user).filter(name__icontains=q).select_related("home_unit")
+    found: QuerySet[Person] = Person.objects.for_user(user).filter(name__icontains=q).select_related("home_unit")
     # The entry page itself asks for the model permission (talentpool pool_permission), not a grant.
     if user.has_perm("talentpool.view_talentpoolentry"):
         entries = TalentPoolEntry.objects.for_user(user).filter(person=OuterRef("pk")).order_by("pk").values("pk")
@@ -125,7 +125,7 @@ def people(user: Any, q: str) -> list[Hit]:
             "person",
             p.name,
             " · ".join(filter(None, [p.home_unit.display_name, p.position])),
-            reverse("talentpool:pool-entry", args=[p.entry_id]) if getattr(p, "entry_id", None) else "",
+            reverse("talentpool:pool-entry", args=[entry_id]) if (entry_id := getattr(p, "entry_id", None)) else "",
         )
         for p in found
     ]

@@ -6,6 +6,7 @@ no-op. The ordinary due-reminder sweep sends it, claiming the row first, so it g
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.urls import reverse
@@ -62,7 +63,7 @@ def _line(row) -> str:
 
 @register_kind(DIGEST)
 def render_digest(reminder: Reminder) -> ReminderMessage | None:
-    head: User = reminder.target
+    head = cast("User", reminder.target)  # the digest kind is scheduled on users only
     if not head.is_active or not head.has_role(Role.OFFICE_HEAD):
         return None  # no longer the head: the digest is pointless
     rows = deadlines_for(head)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,7 @@ class CaseWorkForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handling_office"].queryset = Organisation.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["handling_office"]).queryset = Organisation.objects.filter(
             unit_type__in=(
                 Organisation.UnitType.COMMISSION_INTERNAL_OFFICE,
                 Organisation.UnitType.DISCIPLINE_COMMISSION,

@@ -32,7 +32,8 @@ class NominateForm(forms.Form):
     _PERSON_FIELDS = ("name", "gender", "birth_year", "home_unit", "position", "rank", "phone")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("person") is None and not (data.get("name") and data.get("home_unit")):
             raise forms.ValidationError(_("Choose a person from the directory, or enter a name and home unit."))
         return data

@@ -1,6 +1,6 @@
 """Input for the draw and the secondment requests; the services do the writing."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +33,8 @@ class DrawForm(forms.Form):
         return [self[MIX_PREFIX + code] for code in Specialty.values]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["skill_mix"] = {
             code: data.get(MIX_PREFIX + code) or 0 for code in Specialty.values if data.get(MIX_PREFIX + code)
         }
@@ -66,8 +67,8 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[dict] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = active_inspection_entries()
-        self.fields["replaces"].choices = [("", _("(add to the proposal)"))] + [
+        cast(forms.ModelChoiceField, self.fields["entry"]).queryset = active_inspection_entries()
+        cast(forms.TypedChoiceField, self.fields["replaces"]).choices = [("", _("(add to the proposal)"))] + [
             (row["entry"], row["name"]) for row in candidates or [] if row["state"] == "proposed"
         ]
 
@@ -77,7 +78,8 @@ class AcceptProposalForm(forms.Form):
     period_to = forms.DateField(label=_("To"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("period_from") and data.get("period_to") and data["period_to"] < data["period_from"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
@@ -101,7 +103,9 @@ class ReplacePersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         entries = active_inspection_entries()
         # The substitute is someone else than the person the unit refused to release.
-        self.fields["entry"].queryset = entries.exclude(person_id=refused.person_id) if refused else entries
+        cast(forms.ModelChoiceField, self.fields["entry"]).queryset = (
+            entries.exclude(person_id=refused.person_id) if refused else entries
+        )
 
 
 class EvaluationForm(forms.Form):

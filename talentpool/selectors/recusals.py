@@ -43,11 +43,14 @@ def recusal_board(inspection_round: InspectionRound) -> list[BoardGroup]:
         (d.person_id, d.inspected_unit_id): d
         for d in RecusalDeclaration.objects.filter(inspection_round=inspection_round)
     }
+    by_pk = InspectedUnit.objects.select_related("org_unit").order_by("pk")
     members = GroupMembership.objects.filter(end_date__isnull=True).select_related("person").order_by("role", "pk")
-    groups = inspection_round.groups.prefetch_related(
-        Prefetch("inspected_units", InspectedUnit.objects.select_related("org_unit").order_by("pk")),
-        Prefetch("memberships", members),
-    ).order_by("number")
+    groups = (
+        inspection_round.groups.all()
+        .prefetch_related(Prefetch("inspected_units", queryset=by_pk))
+        .prefetch_related(Prefetch("memberships", queryset=members))
+        .order_by("number")
+    )
     board = []
     for group in groups:
         units = list(group.inspected_units.all())

@@ -37,7 +37,7 @@ AFTER_SITE_ROUND = ("reporting", "feedback", "rectifying", "reviewing", "archive
 AFTER_SITE_GROUP = ("withdrawn", "reported", "briefed", "feedback_given", "archived")
 
 
-def transition(request: SecondmentRequest, by: Any, to: str, **fields: Any) -> SecondmentRequest:
+def transition(request: SecondmentRequest, by: User, to: str, **fields: Any) -> SecondmentRequest:
     """Move a (locked) request to status `to`, setting fields, with an audit row. No guards: callers check."""
     before = audit.snapshot(request)
     request.status = to
@@ -92,7 +92,7 @@ def create_request(
     *,
     entry: TalentPoolEntry,
     group: InspectionGroup,
-    by: Any,
+    by: User,
     draw: Draw | None = None,
     substitute_for: SecondmentRequest | None = None,
     period_from: date | None = None,
@@ -125,7 +125,7 @@ def create_request(
 
 
 @transaction.atomic
-def send_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def send_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """draft → requested: the letter gets the year's next number and a reply deadline in working days.
 
     The pool entry must still be active and the person free in the round. Delivery runs in
@@ -175,7 +175,7 @@ def _notify_contacts(request: SecondmentRequest) -> None:
         recipients=home_unit_contacts(request.home_unit),
         title=_("Secondment request %(number)s: %(name)s")
         % {"number": request.doc_number, "name": request.person.name},
-        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat()},
+        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat() if request.response_due else ""},
         url=detail_url(request),
     )
 
@@ -202,7 +202,9 @@ def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
     from talentpool.reminders import DUE_SOON, DUE_TODAY, OVERDUE
 
     due = request.response_due
-    plan = []
+    plan: list[PlannedReminder] = []
+    if due is None:  # a request without a due date has nothing to chase
+        return plan
     before = add_working_days(due, -settings.SECONDMENT_REMIND_DAYS_BEFORE)
     if timezone.localdate(request.sent_at) < before:
         plan.append(PlannedReminder(DUE_SOON, _at_reminder_hour(before), "green"))
@@ -217,12 +219,12 @@ def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
 
 def _tell_the_office(request: SecondmentRequest, title: str) -> None:
     """The office user who placed the request hears of the answer."""
-    if request.created_by_id:
+    if request.created_by is not None:
         notify(recipients=[request.created_by], title=title, url=detail_url(request))
 
 
 @transaction.atomic
-def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def accept_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """requested | escalated → accepted, by the home unit's contact; the reminders stop."""
     request = _locked(request)
     if not by.has_role(Role.HOME_UNIT_CONTACT):
@@ -238,7 +240,7 @@ def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None 
 
 @transaction.atomic
 def decline_request(
-    *, request: SecondmentRequest, by: Any, decline_code: str, decline_reason: str, now: datetime | None = None
+    *, request: SecondmentRequest, by: User, decline_code: str, decline_reason: str, now: datetime | None = None
 ) -> SecondmentRequest:
     """requested → declined, by the home unit's contact, with a coded reason and words; the reminders stop."""
     request = _locked(request)
@@ -264,7 +266,7 @@ def decline_request(
 
 
 @transaction.atomic
-def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) -> SecondmentRequest:
+def escalate_request(*, request: SecondmentRequest, by: User, escalated_to: str) -> SecondmentRequest:
     """declined → escalated, by the office head: the organisation department or the commission coordinates.
 
     The commission arranges its own cadres' secondment, the organisation department everyone
@@ -288,7 +290,7 @@ def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) 
 
 
 @transaction.atomic
-def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEntry) -> SecondmentRequest:
+def replace_request(*, request: SecondmentRequest, by: User, entry: TalentPoolEntry) -> SecondmentRequest:
     """declined | escalated → replaced; a new draft request for entry's person points back at it."""
     request = _locked(request)
     _require(request, Status.DECLINED, Status.ESCALATED)
@@ -309,7 +311,7 @@ def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEnt
 
 
 @transaction.atomic
-def confirm_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """accepted → confirmed: the person joins the group as a seconded member.
 
     Refused while a recusal declaration is missing or not cleared for one of the group's
@@ -346,7 +348,7 @@ def is_group_leader(user: Any, group: InspectionGroup | None) -> bool:
 
 
 @transaction.atomic
-def report_for_duty(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def report_for_duty(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """confirmed → on_duty: the group leader records that the cadre reported (报到)."""
     request = _locked(request)
     if not is_group_leader(by, request.group):
@@ -362,7 +364,7 @@ def site_work_over(request: SecondmentRequest) -> bool:
 
 @transaction.atomic
 def record_evaluation(
-    *, request: SecondmentRequest, by: Any, rating: str, comments: str = "", now: datetime | None = None
+    *, request: SecondmentRequest, by: User, rating: str, comments: str = "", now: datetime | None = None
 ) -> SecondmentEvaluation:
     """The group leader's evaluation (考核鉴定) after the time on site, sent to the home unit at once.
 
@@ -398,7 +400,7 @@ def record_evaluation(
 
 
 @transaction.atomic
-def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def complete_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """on_duty → completed, by the office, once the evaluation has gone to the home unit; the membership ends."""
     request = _locked(request)
     _require(request, Status.ON_DUTY)
@@ -410,14 +412,14 @@ def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | Non
     return transition(request, by, Status.COMPLETED, released_at=now)
 
 
-def _end_membership(request: SecondmentRequest, by: Any, day: date) -> None:
+def _end_membership(request: SecondmentRequest, by: User, day: date) -> None:
     membership = GroupMembership.objects.filter(secondment=request, end_date__isnull=True).first()
     if membership is not None:
         end_membership(by=by, membership=membership, end_date=day)
 
 
 @transaction.atomic
-def cancel_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def cancel_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """Any state but replaced, completed or cancelled → cancelled; reminders stop and a membership ends."""
     request = _locked(request)
     if request.status in TERMINAL:
