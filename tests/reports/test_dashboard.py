@@ -164,7 +164,7 @@ class TestOnTheDemo:
     def test_the_conversion_rate_drills_down_to_the_concluded_clues(self) -> None:
         head = User.objects.get(username="office_head")
         html = client_for("office_head").get(URL).content.decode()
-        link = re.search(r'id="conversion-rate-link" href="([^"]+)"', html).group(1)
+        link = re.search(r'id="conversion-rate-link"\s+href="([^"]+)"', html).group(1)
         assert link == reverse("clues:clue-list") + "?funnel=concluded"
         assert clue_registry(head, ClueFilters(funnel="concluded")).count() == 152
         listed = client_for("office_head").get(link)
