@@ -256,7 +256,7 @@ if not DEBUG:
 # ECharts styles its nodes through the DOM (allowed) and draws tooltips as rich text, htmx is
 # told not to inject its indicator <style> (base.html). The one inline block is the 500 page's,
 # which must render without static files; its hash is pinned here and checked by a test.
-ERROR_PAGE_STYLE_HASH = "'sha256-a1Md3OrCE+R9rM4vg1km1AViDSPfKZ8vhjwWPTU3RpQ='"
+ERROR_PAGE_STYLE_HASH = "'sha256-LNjTPNZtgYULsjXdPKYlOJseHXDqpqn8lPQVIxWD8V0='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

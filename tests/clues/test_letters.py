@@ -219,17 +219,14 @@ def test_the_board_counts_reminders_and_working_days_left(world, sent):
 
 
 def test_the_board_keeps_a_constant_query_count_as_letters_grow(world, sent, django_capture_on_commit_callbacks):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from clues.services.partners import register_partner
     from tests.factories import OrganisationFactory
+    from tests.helpers import page_queries
 
     client = Client()
     client.force_login(world.users["office_staff"])
     url = reverse("clues:round-letters", args=[world.round.pk])
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
+    few = page_queries(client, url)
     for n in range(8):
         register_partner(
             by=None, org_unit=OrganisationFactory(), category="other", sort_order=10 + n, request_items=["情况"]
@@ -237,10 +234,8 @@ def test_the_board_keeps_a_constant_query_count_as_letters_grow(world, sent, dja
     with django_capture_on_commit_callbacks(execute=True):
         for letter in letters.create_round_letters(inspection_round=world.round, by=None):
             send(letter, world)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
-    assert len(response.context["letters"]) == 10
-    assert len(few) == len(many)
+    assert len(client.get(url).context["letters"]) == 10
+    assert page_queries(client, url) == few
 
 
 def test_a_refused_action_never_redirects_to_another_site(world, drafts):
