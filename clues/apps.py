@@ -8,11 +8,20 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
         from clues import reminders  # noqa: F401  (registers the letter and transfer reminder kinds)
-        from clues.services import letters, lifecycle, replies  # noqa: F401  (declare their workflows)
+        from clues.models import LetterReply
+        from clues.services import letters, lifecycle, replies, transfers  # noqa: F401
+        from clues.services.replies import reply_file_download
         from clues.stages import draft_letters, transfers_not_sent
+        from core import delivery
+        from core.files import register_rendition
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard
 
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
+        delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)
+        delivery.register("clues.ClueTransfer", transfers.DELIVERY_STEPS)
+        # A reply's workbook downloads as its sealed copy, never as the original (issue 11).
+        register_rendition(LetterReply, reply_file_download)

@@ -1,5 +1,7 @@
 """Reminder kinds for letters and clue transfers, plugged into the core reminder engine."""
 
+from typing import cast
+
 from django.utils.translation import gettext as _
 
 from clues.models import ClueTransfer, InfoRequestLetter
@@ -17,7 +19,7 @@ MAX_OVERDUE = 20
 def _render(reminder: Reminder) -> ReminderMessage | None:
     from clues.services.letters import partner_users
 
-    letter: InfoRequestLetter = reminder.target
+    letter = cast(InfoRequestLetter, reminder.target)  # the kinds registered here target only these
     if letter.status not in InfoRequestLetter.AWAITING:
         return None  # answered (or withdrawn) since the reminder was planned
     recipients = partner_users(letter.partner)
@@ -49,11 +51,11 @@ FEEDBACK_OVERDUE = "transfer.overdue"  # numbered like the letters' overdue remi
 def _render_transfer(reminder: Reminder) -> ReminderMessage | None:
     from clues.services.transfers import awaiting_feedback, receiver_users
 
-    transfer: ClueTransfer = reminder.target
+    transfer = cast(ClueTransfer, reminder.target)  # the kinds registered here target only these
     if not awaiting_feedback(transfer):
         return None  # every clue has its disposition since the reminder was planned
     recipients = receiver_users(transfer)
-    values = {"number": transfer.doc_number, "due": transfer.feedback_due.isoformat()}
+    values = {"number": transfer.doc_number, "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""}
     if reminder.kind == FEEDBACK_SOON:
         title = _("Reminder: feedback on transfer %(number)s is due on %(due)s") % values
     elif reminder.kind == FEEDBACK_DUE:

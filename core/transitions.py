@@ -20,9 +20,9 @@ offered and, when taken, says what is missing.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -105,6 +105,8 @@ class Workflow:
 
 _WORKFLOWS: dict[type[models.Model], Workflow] = {}
 
+M = TypeVar("M", bound=models.Model)
+
 
 def register(workflow: Workflow) -> Workflow:
     """Make `workflow` the one that serves its model (the admin, pages and `perform` find it here)."""
@@ -112,9 +114,13 @@ def register(workflow: Workflow) -> Workflow:
     return workflow
 
 
+def _concrete(model: type[models.Model]) -> type[models.Model]:
+    return model._meta.concrete_model or model
+
+
 def workflow_for(model: type[models.Model] | models.Model) -> Workflow:
     model_class = model if isinstance(model, type) else type(model)
-    return _WORKFLOWS[model_class._meta.concrete_model]
+    return _WORKFLOWS[_concrete(model_class)]
 
 
 def workflow_models() -> list[type[models.Model]]:
@@ -128,21 +134,21 @@ def status_fields(model: type[models.Model]) -> list[str]:
     must not be moved by hand either.
     """
     names = {field_.name for field_ in model._meta.concrete_fields if field_.name == "status"}
-    workflow = _WORKFLOWS.get(model._meta.concrete_model)
+    workflow = _WORKFLOWS.get(_concrete(model))
     if workflow is not None:
         names.add(workflow.status_field)
     return sorted(names)
 
 
 def _stale(obj: models.Model, workflow: Workflow) -> str:
-    field_ = obj._meta.get_field(workflow.status_field)
+    field_ = cast("models.Field[Any, Any]", obj._meta.get_field(workflow.status_field))
     return _("This %(record)s is %(status)s now: the action no longer applies; reload the page.") % {
         "record": obj._meta.verbose_name,
         "status": dict(field_.flatchoices).get(workflow.status_of(obj), workflow.status_of(obj)),
     }
 
 
-def lock(obj: models.Model, workflow: Workflow | None = None) -> models.Model:
+def lock(obj: M, workflow: Workflow | None = None) -> M:
     """The row again, locked for the rest of the transaction (FOR NO KEY UPDATE on PostgreSQL)."""
     workflow = workflow or workflow_for(obj)
     queryset = type(obj)._default_manager.select_for_update(no_key=True, of=("self",))
@@ -150,13 +156,13 @@ def lock(obj: models.Model, workflow: Workflow | None = None) -> models.Model:
         queryset = queryset.select_related(*workflow.related)
     try:
         return queryset.get(pk=obj.pk)
-    except type(obj).DoesNotExist:
+    except ObjectDoesNotExist:
         raise ValidationError(_("The record was removed meanwhile; reload the page.")) from None
 
 
 @transaction.atomic
 def perform(
-    obj: models.Model,
+    obj: M,
     name: str,
     *,
     by: Any,
@@ -164,7 +170,7 @@ def perform(
     note: str = "",
     locked: bool = False,
     **data: Any,
-) -> models.Model:
+) -> M:
     """Take the transition `name` on obj, or refuse with a ValidationError listing every reason.
 
     `fields` are set on the row with the status (and seen by the guards); `data` is handed to

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from core import delivery
 from core.models import Organisation, Person, Reminder, User
 from core.services.directory import create_person
 from core.services.reminders import cancel_reminders
@@ -215,6 +216,7 @@ def _handovers(unit: InspectedUnit, short: str, member: User, officer: User) -> 
         handover = handovers.request_materials(
             by=member, inspected_unit=unit, item=item, category=category, due_at=due, now=asked
         )
+        delivery.deliver_record(handover)  # the queued delivery then finds it done
         if final == "cancelled":
             handovers.cancel(by=member, handover=handover)
             continue

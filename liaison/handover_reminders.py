@@ -1,5 +1,7 @@
 """Reminder kind for overdue handover requests, plugged into the core reminder engine."""
 
+from typing import cast
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ MAX_OVERDUE = 20
 def _render(reminder: Reminder) -> ReminderMessage | None:
     from liaison.services.handovers import officer_users
 
-    handover: HandoverRecord = reminder.target
+    handover = cast(HandoverRecord, reminder.target)  # the kinds registered here target only these
     if handover.status != HandoverRecord.Status.REQUESTED:
         return None  # delivered or cancelled since the reminder was planned
     recipients = officer_users(handover.inspected_unit)

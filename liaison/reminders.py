@@ -6,7 +6,7 @@ is dropped when it falls due, so nothing goes out after sign-off.
 """
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Q
@@ -63,7 +63,7 @@ def recipients(item: RectificationItem, roles: list[str]) -> list[User]:
 
 
 def _render(reminder: Reminder) -> ReminderMessage | None:
-    item: RectificationItem = reminder.target
+    item = cast(RectificationItem, reminder.target)  # the kinds registered here target only these
     if item.status in CLOSED:
         return None  # signed off since the notice was planned
     roles = {

@@ -1,5 +1,7 @@
 """Reminder kinds for secondment requests awaiting the home unit's answer, plugged into the core engine."""
 
+from typing import cast
+
 from django.utils.translation import gettext as _
 
 from core.models import Reminder, User
@@ -17,11 +19,11 @@ MAX_OVERDUE = 20
 def _render(reminder: Reminder) -> ReminderMessage | None:
     from talentpool.services.secondments import detail_url, home_unit_contacts
 
-    request: SecondmentRequest = reminder.target
+    request = cast(SecondmentRequest, reminder.target)  # the kinds registered here target only these
     if request.status != SecondmentRequest.Status.REQUESTED:
         return None  # answered (or cancelled) since the reminder was planned
     recipients = home_unit_contacts(request.home_unit)
-    values = {"number": request.doc_number, "due": request.response_due.isoformat()}
+    values = {"number": request.doc_number, "due": request.response_due.isoformat() if request.response_due else ""}
     if reminder.kind == DUE_SOON:
         title = _("Reminder: secondment request %(number)s is due on %(due)s") % values
     elif reminder.kind == DUE_TODAY:

@@ -143,15 +143,18 @@ def clue_detail(user: Any, pk: int) -> Clue | None:
             "forwarded_to",
             "handler",
         )
+        # One prefetch per call: the type checker joins the querysets of several to object.
         .prefetch_related(
-            Prefetch("handovers", ClueHandover.objects.select_related("group", "handed_by", "received_by")),
-            Prefetch("assessments", ClueAssessment.objects.select_related("assessed_by")),
+            Prefetch("handovers", ClueHandover.objects.select_related("group", "handed_by", "received_by"))
+        )
+        .prefetch_related(Prefetch("assessments", ClueAssessment.objects.select_related("assessed_by")))
+        .prefetch_related(
             Prefetch(
                 "transfer_items",
                 ClueTransferItem.objects.select_related("transfer__receiver", "transfer__approved_by"),
-            ),
-            Prefetch("dispositions", ClueDisposition.objects.select_related("handling_office")),
+            )
         )
+        .prefetch_related(Prefetch("dispositions", ClueDisposition.objects.select_related("handling_office")))
         .filter(pk=pk)
         .first()
     )

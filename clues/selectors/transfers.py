@@ -1,8 +1,10 @@
 """The office's view of everything it transferred: receipt, feedback, what is still open."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +16,19 @@ NO_FEEDBACK = (Clue.Status.TRANSFERRED, Clue.Status.RECEIVED)
 STATES = ("unreceived", "no_feedback", "overdue", "open")
 
 
+class _TransferCounts(TypedDict):
+    clue_count: int
+    open_count: int
+    no_feedback_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A row of transfer_board(), with its counts.
+    BoardTransfer = WithAnnotations[ClueTransfer, _TransferCounts]
+
+
 @dataclass(frozen=True)
 class TransferFilters:
     round: str = ""
@@ -21,7 +36,7 @@ class TransferFilters:
     state: str = ""
 
     @classmethod
-    def from_query(cls, query: Any) -> "TransferFilters":
+    def from_query(cls, query: Any) -> TransferFilters:
         return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
 
     def as_query(self) -> str:
@@ -30,7 +45,7 @@ class TransferFilters:
         return urlencode({k: v for k, v in self.__dict__.items() if v})
 
 
-def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[ClueTransfer]:
+def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[BoardTransfer]:
     """Sent transfers the user may see, each with its clue count, open clues and clues without feedback."""
     today = today or timezone.localdate()
     transfers = (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clues.models import Clue
 from core import transitions
+from core.models import User
 
 S = Clue.Status
 
@@ -56,7 +57,7 @@ def can_move(clue: Clue, to: str) -> bool:
     return to in TRANSITIONS.get(clue.status, ())
 
 
-def move(clue: Clue, to: str, *, by: Any, **fields: Any) -> Clue:
+def move(clue: Clue, to: str, *, by: User, **fields: Any) -> Clue:
     """Move a clue (locked by the caller, see locked()) to status `to`, or refuse with a message in Chinese.
 
     Who may move it the calling service has checked (its own rule per step, DOMAIN §3.3).

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core import transitions
+from core.models import User
 from core.permissions import scope_group
 from inspection.models import GroupMembership, InspectionGroup, InspectionRound
 
@@ -123,7 +124,7 @@ def check_move(inspection_round: InspectionRound, to: str) -> Check:
     return Check(check.problems + _registered_guards(inspection_round, move), check.warnings)
 
 
-def move_round(*, inspection_round: InspectionRound, to: str, by: Any, **fields: Any) -> InspectionRound:
+def move_round(*, inspection_round: InspectionRound, to: str, by: User | None, **fields: Any) -> InspectionRound:
     """Move the round to `to` or refuse, naming every missing piece in one message."""
     if to not in WORKFLOW.by_name:
         raise ValidationError(
@@ -163,7 +164,12 @@ def _exit(inspection_round: InspectionRound) -> Check:
     return Check([] if inspection_round.actual_exit_date else [_("Record the date the groups left.")], [])
 
 
-_GUARDS = {R.APPROVED: _approval, R.PREPARING: _preparation, R.ONSITE: _entry, R.REPORTING: _exit}
+_GUARDS: dict[str, Callable[[InspectionRound], Check]] = {
+    R.APPROVED: _approval,
+    R.PREPARING: _preparation,
+    R.ONSITE: _entry,
+    R.REPORTING: _exit,
+}
 
 
 def group_completeness(group: InspectionGroup) -> Check:
@@ -192,7 +198,7 @@ def _set_groups(status: str):
     return apply
 
 
-_GROUP_STATUS_AFTER = {
+_GROUP_STATUS_AFTER: dict[str, Callable[[InspectionRound], None]] = {
     R.ONSITE: _set_groups(InspectionGroup.Status.STATIONED),
     R.REPORTING: _set_groups(InspectionGroup.Status.WITHDRAWN),
     R.ARCHIVED: _set_groups(InspectionGroup.Status.ARCHIVED),

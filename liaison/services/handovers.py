@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, transitions
+from core import audit, delivery, transitions
 from core.models import User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
@@ -43,7 +43,7 @@ def may_receive(user: Any, inspected_unit: InspectedUnit) -> bool:
 @transaction.atomic
 def request_materials(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     item: str,
     category: str,
@@ -66,17 +66,31 @@ def request_materials(
     handover.full_clean()
     handover.save()
     audit.log_change(user=by, obj=handover, before=None)
-    if due_at is not None:
+    delivery.schedule(handover)
+    return handover
+
+
+def _plan_reminders(handover: HandoverRecord) -> None:
+    if handover.due_at is not None and handover.status == Status.REQUESTED:
         schedule_reminders(target=handover, plan=reminder_plan(handover))
-    officers = officer_users(inspected_unit)
+
+
+def _notify_officer(handover: HandoverRecord) -> None:
+    if handover.status != Status.REQUESTED:
+        return  # delivered on paper or cancelled before the request reached the officer
+    officers = officer_users(handover.inspected_unit)
     if officers:
         notify(
             recipients=officers,
-            title=_("Materials requested: %(item)s") % {"item": item},
-            body=_("Due on %(due)s.") % {"due": due_at.isoformat()} if due_at else "",
-            url=_unit_url(inspected_unit),
+            title=_("Materials requested: %(item)s") % {"item": handover.item},
+            body=_("Due on %(due)s.") % {"due": handover.due_at.isoformat()} if handover.due_at else "",
+            url=_unit_url(handover.inspected_unit),
         )
-    return handover
+
+
+# The request reaching the unit's liaison officer (notice, overdue reminders): core.delivery
+# runs these once per request, in one transaction (registered in LiaisonConfig.ready).
+DELIVERY_STEPS = (_plan_reminders, _notify_officer)
 
 
 def _officer_side(user: Any, handover: HandoverRecord) -> bool:
@@ -110,25 +124,25 @@ WORKFLOW = transitions.register(
 
 
 @transaction.atomic
-def deliver(*, by: Any, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
+def deliver(*, by: User, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
     now = now or timezone.now()
     fields = {"delivered_at": now, "delivered_by": by} | ({"note": note} if note else {})
     return transitions.perform(handover, "deliver", by=by, fields=fields)
 
 
 @transaction.atomic
-def confirm_receipt(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def confirm_receipt(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     fields = {"received_at": now or timezone.now(), "received_by": by}
     return transitions.perform(handover, "receive", by=by, fields=fields)
 
 
 @transaction.atomic
-def record_return(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def record_return(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return transitions.perform(handover, "return", by=by, fields={"returned_at": now or timezone.now()})
 
 
 @transaction.atomic
-def cancel(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+def cancel(*, by: User, handover: HandoverRecord) -> HandoverRecord:
     return transitions.perform(handover, "cancel", by=by)
 
 
@@ -152,8 +166,10 @@ def reminder_plan(handover: HandoverRecord) -> list[PlannedReminder]:
     """Overdue reminders: every few working days after the due date, a bounded number of times."""
     from liaison.handover_reminders import OVERDUE
 
-    plan = []
+    plan: list[PlannedReminder] = []
     day = handover.due_at
+    if day is None:  # a request without a due date has nothing to chase
+        return plan
     for number in range(1, settings.HANDOVER_REMIND_TIMES + 1):
         day = add_working_days(day, settings.HANDOVER_REMIND_EVERY_WORKING_DAYS)
         plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), "yellow" if number == 1 else "red"))

@@ -5,6 +5,7 @@ every guard listed at once) and audited, so a double click or a stale page is re
 for the unit's own officer; group/office steps for the group's leaders and the office.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, transitions
 from core.files import DOCUMENT_KINDS, store_upload
+from core.models import User
 from core.services.reminders import cancel_reminders, schedule_reminders
 from inspection.models import InspectedUnit
 from liaison import reminders as escalation
@@ -32,7 +34,7 @@ def _unit(item: RectificationItem) -> InspectedUnit:
     return item.problem.feedback.inspected_unit
 
 
-def _require_officer(by: Any, unit: InspectedUnit) -> None:
+def _require_officer(by: User, unit: InspectedUnit) -> None:
     if not is_unit_officer(by, unit):
         raise ValidationError(_("Only the unit's liaison officer may do this."))
 
@@ -126,7 +128,7 @@ WORKFLOW = transitions.register(
 
 
 @transaction.atomic
-def add_item(*, by: Any, problem: FeedbackProblem, **plan: Any) -> RectificationItem:
+def add_item(*, by: User, problem: FeedbackProblem, **plan: Any) -> RectificationItem:
     """A new ledger row for a problem, issued; its escalation notices are scheduled from the deadline.
 
     The group or office may add items at any time (immediate fixes start on site); the officer
@@ -148,7 +150,7 @@ def add_item(*, by: Any, problem: FeedbackProblem, **plan: Any) -> Rectification
 
 
 @transaction.atomic
-def change_plan(*, by: Any, item: RectificationItem, **plan: Any) -> RectificationItem:
+def change_plan(*, by: User, item: RectificationItem, **plan: Any) -> RectificationItem:
     """Correct an item's plan while it is issued; a new deadline replaces the pending notices."""
     item = _locked(item)
     unit = _unit(item)
@@ -177,18 +179,18 @@ def _check_deadline(item: RectificationItem, feedback: Feedback) -> None:
 
 
 @transaction.atomic
-def submit_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
+def submit_plan(*, by: User, item: RectificationItem) -> RectificationItem:
     """Issued → plan submitted, by the unit's officer, with every plan field filled."""
     return transitions.perform(item, "submit_plan", by=by)
 
 
 @transaction.atomic
-def approve_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
+def approve_plan(*, by: User, item: RectificationItem) -> RectificationItem:
     return transitions.perform(item, "approve_plan", by=by)
 
 
 @transaction.atomic
-def start_work(*, by: Any, item: RectificationItem) -> RectificationItem:
+def start_work(*, by: User, item: RectificationItem) -> RectificationItem:
     """Plan approved (or reopened by a follow-up check) → in progress, by the officer."""
     return transitions.perform(item, "start_work", by=by)
 
@@ -196,11 +198,11 @@ def start_work(*, by: Any, item: RectificationItem) -> RectificationItem:
 @transaction.atomic
 def record_progress(
     *,
-    by: Any,
+    by: User,
     item: RectificationItem,
     note: str,
     progress_pct: int,
-    files: list[tuple[IO[bytes], str]] = (),  # type: ignore[assignment]
+    files: Sequence[tuple[IO[bytes], str]] = (),
     on: date | None = None,
 ) -> Update:
     """The officer's progress entry; its files become the item's evidence. 100 % sets completed_on."""
@@ -231,34 +233,34 @@ def record_progress(
 
 
 @transaction.atomic
-def submit_for_signoff(*, by: Any, item: RectificationItem) -> RectificationItem:
+def submit_for_signoff(*, by: User, item: RectificationItem) -> RectificationItem:
     """In progress → awaiting sign-off: only with evidence, 100 % and a completion date."""
     return transitions.perform(item, "submit_for_signoff", by=by)
 
 
 @transaction.atomic
-def sign_off(*, by: Any, item: RectificationItem, note: str = "", now: datetime | None = None) -> RectificationItem:
+def sign_off(*, by: User, item: RectificationItem, note: str = "", now: datetime | None = None) -> RectificationItem:
     """Awaiting sign-off → signed off (销号) by the group or office; its pending notices stop."""
     fields = {"signed_off_at": now or timezone.now(), "signed_off_by": by, "sign_off_note": note.strip()}
     return transitions.perform(item, "sign_off", by=by, fields=fields)
 
 
 @transaction.atomic
-def return_item(*, by: Any, item: RectificationItem, note: str) -> RectificationItem:
+def return_item(*, by: User, item: RectificationItem, note: str) -> RectificationItem:
     """Awaiting sign-off → in progress, with the group's or office's note saying what is lacking."""
     return transitions.perform(item, "return", by=by, fields={"sign_off_note": note.strip()})
 
 
 @transaction.atomic
-def keep_as_long_term(*, by: Any, item: RectificationItem, note: str = "") -> RectificationItem:
+def keep_as_long_term(*, by: User, item: RectificationItem, note: str = "") -> RectificationItem:
     """In progress → long-term, maintained: a long-term measure whose phase is done (counts as rectified)."""
     return transitions.perform(item, "keep_as_long_term", by=by, fields={"sign_off_note": note.strip()})
 
 
 @transaction.atomic
 def record_follow_up_check(
-    *, by: Any, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: list[Any] = ()
-) -> FollowUpCheck:  # type: ignore[assignment]
+    *, by: User, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: Sequence[Any] = ()
+) -> FollowUpCheck:
     """A follow-up check (回头看) by the office; the signed-off items it names are reopened."""
     if not by.has_perm("liaison.add_followupcheck"):
         raise ValidationError(_("Only the office records follow-up checks."))
@@ -277,7 +279,7 @@ def record_follow_up_check(
 
 @transaction.atomic
 def submit_report(
-    *, by: Any, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
+    *, by: User, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
 ) -> RectificationReport:
     """The officer uploads the plan or report, recording whether the principal signed it."""
     report = (

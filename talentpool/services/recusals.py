@@ -1,7 +1,6 @@
 """Recusal declarations (回避): every member declares on every unit of their group; the office decides conflicts."""
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, transitions
-from core.models import Person
+from core.models import Person, User
 from inspection.models import InspectedUnit
 from talentpool.models import RecusalDeclaration
 
@@ -35,7 +34,7 @@ WORKFLOW = transitions.register(
 @transaction.atomic
 def declare_recusal(
     *,
-    by: Any,
+    by: User,
     person: Person,
     inspected_unit: InspectedUnit,
     has_conflict: bool,
@@ -67,7 +66,7 @@ def declare_recusal(
 
 @transaction.atomic
 def decide_recusal(
-    *, declaration: RecusalDeclaration, by: Any, decision: str, now: datetime | None = None
+    *, declaration: RecusalDeclaration, by: User, decision: str, now: datetime | None = None
 ) -> RecusalDeclaration:
     """The office decides a declared conflict: recuse (no access to the unit's clues) or allow."""
     declaration = transitions.lock(declaration, WORKFLOW)
