@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from clues.documents import transfer_docx
 from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, Receiver
 from clues.services.lifecycle import locked, move
-from clues.services.numbering import next_doc_number
 from core import audit, delivery
 from core.models import AuditLog, Organisation, User
+from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify

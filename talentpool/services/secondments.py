@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.services.numbering import next_doc_number
 from core import audit, delivery
 from core.models import AuditLog, Organisation, User
+from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
