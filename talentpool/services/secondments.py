@@ -25,6 +25,7 @@ from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
 from core.workdays import add_working_days
 from inspection.models import GroupMembership, InspectionGroup
+from inspection.permissions import is_group_leader
 from inspection.services import add_member, end_membership
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
 from talentpool.selectors.secondments import missing_or_conflicting_declarations, unit_conflicts
@@ -336,15 +337,6 @@ def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | Non
     membership.secondment = request
     membership.save(update_fields=["secondment", "updated_at"])
     return transition(request, by, Status.CONFIRMED, confirmed_at=now or timezone.now())
-
-
-def is_group_leader(user: Any, group: InspectionGroup | None) -> bool:
-    person_id = getattr(user, "person_id", None)
-    return bool(
-        group is not None
-        and person_id is not None
-        and GroupMembership.objects.filter(group=group, person_id=person_id, role=GroupMembership.Role.LEADER).exists()
-    )
 
 
 @transaction.atomic
