@@ -2,7 +2,6 @@ from clues.models.cases import CaseRecord, MeetingAgendaItem, StandingCommitteeM
 from clues.models.clues import Clue, ClueGroupObjectPermission, ClueUserObjectPermission
 from clues.models.imports import ClueImportBatch, ClueImportRow
 from clues.models.letters import (
-    DocumentNumber,
     InfoRequestLetter,
     LetterGroupObjectPermission,
     LetterReply,
@@ -33,7 +32,6 @@ __all__ = [
     "ClueTransfer",
     "ClueTransferItem",
     "ClueUserObjectPermission",
-    "DocumentNumber",
     "InfoRequestLetter",
     "LetterGroupObjectPermission",
     "LetterReply",

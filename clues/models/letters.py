@@ -9,22 +9,6 @@ from core.models.base import TimeStampedModel
 from inspection.models import InspectedUnit, InspectionRound
 
 
-class DocumentNumber(models.Model):
-    """The last issued sequence number of a document series in a year (示巡办函〔2017〕N号)."""
-
-    series = models.CharField(_("series"), max_length=50)
-    year = models.PositiveSmallIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("document number series")
-        verbose_name_plural = _("document number series")
-        constraints = [models.UniqueConstraint(fields=["series", "year"], name="document_number_once_per_year")]
-
-    def __str__(self) -> str:
-        return f"{self.series} {self.year}: {self.last}"
-
-
 class InfoRequestLetter(TimeStampedModel):
     """A formal letter asking a partner department what it knows about the units to be inspected."""
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from clues import texts
 from clues.models import InfoRequestLetter, PartnerUnit
-from clues.services.numbering import next_doc_number
 from core import audit, delivery, transitions
 from core.models import User
+from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify

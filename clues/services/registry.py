@@ -21,7 +21,8 @@ from core import audit
 from core.models import AuditLog, User
 from core.permissions import user_can
 from core.sealing import SealBroken, opened
-from inspection.models import GroupMembership, InspectedUnit
+from inspection.models import InspectedUnit
+from inspection.permissions import current_memberships, is_group_member
 
 # Sources a person can register by hand; partner letters and online opinion have their own paths.
 HAND_SOURCES = (
@@ -34,13 +35,6 @@ HAND_SOURCES = (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
-    person_id = getattr(user, "person_id", None)
-    if not person_id:
-        return False
-    return GroupMembership.objects.filter(group_id=unit.group_id, person_id=person_id, end_date__isnull=True).exists()
 
 
 @transaction.atomic
@@ -67,7 +61,7 @@ def register_clue(
     group; the clue is handed to the group at once, so its author can keep working on it.
     """
     custodian = by.has_perm("clues.add_clue")
-    on_site = not custodian and _member_of_unit_group(by, inspected_unit)
+    on_site = not custodian and is_group_member(by, inspected_unit.group_id)
     if not (custodian or on_site):
         raise PermissionDenied
     if source_type not in HAND_SOURCES:
@@ -107,13 +101,9 @@ def register_clue(
 def record_read(*, clue: Clue, user: Any, request: HttpRequest | None = None) -> None:
     """Every opening of a clue is logged; a member of its group opening it confirms the handover."""
     audit.log_action(user=user, action=AuditLog.Action.VIEW, obj=clue, request=request)
-    person_id = getattr(user, "person_id", None)
-    if person_id and clue.status == Clue.Status.HANDED_TO_GROUP:
+    if clue.status == Clue.Status.HANDED_TO_GROUP:
         ClueHandover.objects.filter(
-            clue=clue,
-            received_at__isnull=True,
-            group__memberships__person_id=person_id,
-            group__memberships__end_date__isnull=True,
+            clue=clue, received_at__isnull=True, group__in=current_memberships(user).values("group_id")
         ).update(received_at=timezone.now(), received_by=user)
 
 

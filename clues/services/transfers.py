@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from clues.documents import transfer_docx
 from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, Receiver
 from clues.services.lifecycle import locked, move
-from clues.services.numbering import next_doc_number
 from core import audit, delivery
 from core.models import AuditLog, Organisation, User
+from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
-from inspection.models import GroupMembership
+from inspection.permissions import is_group_leader
 
 TRANSFER_SERIES = "clue_transfer"
 C = ClueAssessment.Conclusion
@@ -33,16 +33,6 @@ _STATUS_AFTER = {
     C.DUPLICATE: Clue.Status.DUPLICATE,
     C.OUT_OF_SCOPE: Clue.Status.OUT_OF_SCOPE,
 }
-
-
-def leads_group(user: Any, group_id: int) -> bool:
-    """Whether user is the current leader of the group."""
-    person_id = getattr(user, "person_id", None)
-    if not person_id:
-        return False
-    return GroupMembership.objects.filter(
-        group_id=group_id, person_id=person_id, role=GroupMembership.Role.LEADER, end_date__isnull=True
-    ).exists()
 
 
 @transaction.atomic
@@ -59,7 +49,7 @@ def record_assessment(
     """The group concludes on a clue; recommending a transfer is the group leader's call."""
     (clue,) = locked(clue)
     if conclusion == C.RECOMMEND_TRANSFER:
-        if not (leads_group(by, clue.assigned_group_id) or by.has_role(Role.OFFICE_HEAD)):
+        if not (is_group_leader(by, clue.assigned_group_id) or by.has_role(Role.OFFICE_HEAD)):
             raise ValidationError(_("Only the group leader can propose a transfer."))
         if not recommended_receiver:
             raise ValidationError(_("Say to whom the clue should be transferred."))

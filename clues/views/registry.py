@@ -23,6 +23,7 @@ from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
+from inspection.permissions import current_memberships, is_group_leader
 
 PAGE_SIZE = 50
 
@@ -91,10 +92,7 @@ def _registrable_units(user):
     units = InspectedUnit.objects.select_related("org_unit", "inspection_round")
     if user.has_perm("clues.add_clue"):
         return units.for_user(user)
-    person_id = getattr(user, "person_id", None)
-    if person_id is None:  # no memberships without a person
-        return units.none()
-    return units.filter(group__memberships__person_id=person_id, group__memberships__end_date__isnull=True)
+    return units.filter(group__in=current_memberships(user).values("group_id"))
 
 
 @login_required
@@ -141,7 +139,7 @@ def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and clue.status in (*Clue.BEFORE_HANDOVER, Clue.Status.HANDED_TO_GROUP, Clue.Status.UNDER_ASSESSMENT),
             "can_assess": can_assess,
             "can_propose": can_assess
-            and (transfers.leads_group(user, clue.assigned_group_id) or user.has_perm("clues.approve_cluetransfer")),
+            and (is_group_leader(user, clue.assigned_group_id) or user.has_perm("clues.approve_cluetransfer")),
             "can_send_back": clue.status == Clue.Status.PROPOSED_FOR_TRANSFER
             and user.has_perm("clues.approve_cluetransfer"),
             "can_dispose": clue.status in Clue.WITH_RECEIVER

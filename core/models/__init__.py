@@ -5,12 +5,14 @@ from core.models.deliveries import Delivery
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
 from core.models.notifications import Notification
+from core.models.numbering import DocumentNumber
 from core.models.reminders import Reminder
 
 __all__ = [
     "AuditLog",
     "CalendarDay",
     "Delivery",
+    "DocumentNumber",
     "Heartbeat",
     "Notification",
     "Organisation",

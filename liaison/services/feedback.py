@@ -18,17 +18,16 @@ from core import audit, transitions
 from core.files import DOCUMENT_KINDS, store_upload
 from core.models import User
 from core.models.base import TimeStampedModel
-from core.permissions import grant, scope_group, user_can
+from core.permissions import grant, user_can
 from inspection.models import InspectedUnit
+from inspection.permissions import is_group_leader
 from liaison.models import Feedback, FeedbackProblem, RectificationReport
 from liaison.services.offices import liaison_circle
 
 
 def acts_for_group(user: Any, inspected_unit: InspectedUnit) -> bool:
-    """The office (head, staff) or a leader of the unit's group: they write feedback and sign off."""
-    if user.has_perm("liaison.change_rectificationitem"):
-        return True
-    return user.groups.filter(pk=scope_group(inspected_unit.group, "leaders").pk).exists()
+    """The office (head, staff) or the current leader of the unit's group: they write feedback and sign off."""
+    return user.has_perm("liaison.change_rectificationitem") or is_group_leader(user, inspected_unit.group_id)
 
 
 def is_unit_officer(user: Any, inspected_unit: InspectedUnit) -> bool:

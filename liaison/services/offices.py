@@ -11,6 +11,7 @@ from core import audit
 from core.models import Person, User
 from core.permissions import grant, scope_group
 from inspection.models import InspectedUnit
+from inspection.permissions import is_group_member
 from liaison.models import LiaisonAssignment, LiaisonOffice
 
 
@@ -82,11 +83,7 @@ def is_current_officer(user: Any, inspected_unit: InspectedUnit) -> bool:
 
 def is_current_member(user: Any, inspected_unit: InspectedUnit) -> bool:
     """A member (or leader) of the unit's group today: the group side of the unit's records."""
-    from inspection.models import GroupMembership
-
-    return GroupMembership.objects.filter(
-        group_id=inspected_unit.group_id, person__user=user, end_date__isnull=True
-    ).exists()
+    return is_group_member(user, inspected_unit.group_id)
 
 
 def works_on(user: Any, inspected_unit: InspectedUnit) -> bool:

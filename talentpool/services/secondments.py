@@ -16,15 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.services.numbering import next_doc_number
 from core import audit, delivery, transitions
 from core.models import Organisation, User
+from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
 from core.workdays import add_working_days
 from inspection.models import GroupMembership, InspectionGroup
+from inspection.permissions import is_group_leader
 from inspection.services import add_member, end_membership
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
 from talentpool.selectors.secondments import missing_or_conflicting_declarations, unit_conflicts
@@ -347,15 +348,6 @@ def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | Non
     membership.secondment = request
     membership.save(update_fields=["secondment", "updated_at"])
     return transition(request, by, Status.CONFIRMED, confirmed_at=now or timezone.now())
-
-
-def is_group_leader(user: Any, group: InspectionGroup | None) -> bool:
-    person_id = getattr(user, "person_id", None)
-    return bool(
-        group is not None
-        and person_id is not None
-        and GroupMembership.objects.filter(group=group, person_id=person_id, role=GroupMembership.Role.LEADER).exists()
-    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
+from inspection.permissions import current_memberships
 from talentpool.forms.recusals import DecisionForm, DeclarationForm
 from talentpool.models import RecusalDeclaration
 from talentpool.selectors.recusals import recusal_board
@@ -22,11 +23,8 @@ from talentpool.services.recusals import decide_recusal, declare_recusal
 
 def _own_units(user) -> list[InspectedUnit]:
     """The units of the user's current groups: what they must declare on."""
-    person_id = getattr(user, "person_id", None)
-    if person_id is None:
-        return []
     return list(
-        InspectedUnit.objects.filter(group__memberships__person_id=person_id, group__memberships__end_date__isnull=True)
+        InspectedUnit.objects.filter(group__in=current_memberships(user).values("group_id"))
         .exclude(inspection_round__status__in=(InspectionRound.Status.ARCHIVED, InspectionRound.Status.CANCELLED))
         .select_related("org_unit", "inspection_round", "group")
         .order_by("-inspection_round__year", "group__number", "pk")

@@ -19,6 +19,7 @@ from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionGroup, InspectionRound
+from inspection.permissions import is_group_leader
 from talentpool.documents import secondment_letter_docx
 from talentpool.exports import secondments_workbook
 from talentpool.forms import secondments as forms
@@ -27,7 +28,7 @@ from talentpool.selectors.fairness import secondments_per_person
 from talentpool.selectors.secondments import SecondmentFilters, refusals_by_home_unit, secondment_board
 from talentpool.services import draw as draws
 from talentpool.services import secondments
-from talentpool.services.secondments import TERMINAL, is_group_leader, site_work_over
+from talentpool.services.secondments import TERMINAL, site_work_over
 
 Status = SecondmentRequest.Status
 OFFICE_PERM = "talentpool.change_secondmentrequest"
