@@ -135,3 +135,28 @@ def ids(rows: Iterable[Any]) -> set[Any]:
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness costs seconds per fixture user; tests check logic, not cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _migrations_data_after_a_flush(request: pytest.FixtureRequest) -> None:
+    """Content types, permissions and role groups for a transactional test, whatever ran before.
+
+    A transactional test's teardown flushes every table; with serialized_rollback it skips
+    post_migrate and counts on the next test to restore the data. The first browser test's
+    restore is pre-empted when Playwright starts in the same setup, and that test would find
+    no role groups or permissions: post_migrate makes them again (sync_role_permissions).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not (transactional or "live_server" in request.fixturenames or "transactional_db" in request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from core.roles import Role
+
+    if not Group.objects.filter(name=Role.OFFICE_HEAD).exists():
+        ContentType.objects.clear_cache()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
