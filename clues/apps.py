@@ -8,10 +8,13 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
-        from clues import reminders  # noqa: F401  (registers the letter and transfer reminder kinds)
+        from clues.reminders import LETTERS, TRANSFERS
         from clues.stages import draft_letters, transfers_not_sent
+        from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard
 
+        register_ladder(LETTERS)
+        register_ladder(TRANSFERS)
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
