@@ -1,15 +1,18 @@
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
+import django_filters
+from django import forms
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from core.filters import QueryFilterSet, choice, with_all
 from core.models import Organisation, Person
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
-from talentpool.models import RecusalDeclaration, SecondmentRequest, TalentPoolEntry
+from talentpool.models import RecusalDeclaration, SecondmentRequest, Specialty, TalentPoolEntry
 
 
 def recused_unit_ids(user: Any) -> QuerySet:
@@ -26,38 +29,42 @@ def recused_unit_ids(user: Any) -> QuerySet:
     )
 
 
-@dataclass(frozen=True)
-class PoolFilters:
+def _by_id(field: str) -> Callable[[QuerySet, str, str], QuerySet]:
+    """A filter by a related record's id; anything but digits is no filter."""
+
+    def method(rows: QuerySet, _name: str, value: str) -> QuerySet:
+        return rows.filter(**{field: int(value)}) if value.isdigit() else rows
+
+    return method
+
+
+class PoolFilters(QueryFilterSet):
     """The pool list's filters, as read from the query string (also used by the export)."""
 
-    pool: str = ""
-    status: str = ""
-    specialty: str = ""
-    unit: str = ""
-    q: str = ""
+    pool = choice(_("Pool"), TalentPoolEntry.PoolType.choices, field_name="pool_type")
+    status = choice(_("Status"), TalentPoolEntry.Status.choices, field_name="status")
+    specialty = choice(_("Specialty"), Specialty.choices, field_name="specialty")
+    unit = choice(
+        _("Home unit"),
+        lambda: [(unit.pk, unit.display_name) for unit in home_units_in_pools()],
+        method=_by_id("person__home_unit"),
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        field_name="person__name",
+        lookup_expr="contains",
+        widget=forms.SearchInput(attrs={"placeholder": _("Name")}),
+    )
 
-    @classmethod
-    def from_query(cls, query: Any) -> "PoolFilters":
-        return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
-
-    def as_query(self) -> str:
-        return urlencode({name: value for name, value in asdict(self).items() if value})
+    class Meta:
+        model = TalentPoolEntry
+        fields: list[str] = []
 
 
 def pool_entries(user: Any, filters: PoolFilters) -> QuerySet[TalentPoolEntry]:
     """Entries the user may see, filtered in the database, with what the list and export show."""
     entries = TalentPoolEntry.objects.for_user(user).select_related("person__home_unit", "nominated_by_unit")
-    if filters.pool:
-        entries = entries.filter(pool_type=filters.pool)
-    if filters.status:
-        entries = entries.filter(status=filters.status)
-    if filters.specialty:
-        entries = entries.filter(specialty=filters.specialty)
-    if filters.unit.isdigit():
-        entries = entries.filter(person__home_unit=int(filters.unit))
-    if filters.q:
-        entries = entries.filter(person__name__contains=filters.q)
-    return entries.order_by("pool_type", "person__name", "pk")
+    return filters.filter_queryset(entries).order_by("pool_type", "person__name", "pk")
 
 
 def home_units_in_pools() -> QuerySet[Organisation]:
@@ -172,15 +179,37 @@ def missing_or_conflicting_declarations(request: SecondmentRequest) -> list[Insp
     return [unit for unit in units if unit.pk not in clear]
 
 
-@dataclass(frozen=True)
-class SecondmentFilters:
-    round: str = ""
-    status: str = ""
-    home_unit: str = ""
+class SecondmentFilters(QueryFilterSet):
+    round = choice(_("Round"), method=_by_id("inspection_round"))
+    status = choice(_("Status"), SecondmentRequest.Status.choices, method="filter_status")
+    home_unit = choice(
+        _("Home unit"),
+        lambda: [
+            (unit.pk, unit.name)
+            for unit in Organisation.objects.filter(pk__in=SecondmentRequest.objects.values("home_unit")).order_by(
+                "name"
+            )
+        ],
+        method=_by_id("home_unit"),
+    )
 
-    @classmethod
-    def from_query(cls, query: Any) -> "SecondmentFilters":
-        return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
+    class Meta:
+        model = SecondmentRequest
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.request is None:
+            return
+        user = self.request.user
+        rounds = InspectionRound.objects.for_user(user)
+        self.form.fields["round"].widget.choices = with_all(lambda: [(r.pk, r.title) for r in rounds])
+        if not user.has_perm("talentpool.view_secondmentrequest"):
+            del self.form.fields["home_unit"]  # only the office compares home units
+
+    def filter_status(self, requests: QuerySet, _name: str, value: str) -> QuerySet:
+        # An unknown status is no filter, as for the round and the home unit.
+        return requests.filter(status=value) if value in SecondmentRequest.Status.values else requests
 
 
 def secondment_board(user: Any, filters: SecondmentFilters) -> QuerySet[SecondmentRequest]:
@@ -188,13 +217,7 @@ def secondment_board(user: Any, filters: SecondmentFilters) -> QuerySet[Secondme
     requests = SecondmentRequest.objects.for_user(user).select_related(
         "person", "home_unit", "group", "inspection_round"
     )
-    if filters.round.isdigit():
-        requests = requests.filter(inspection_round=int(filters.round))
-    if filters.status in SecondmentRequest.Status.values:
-        requests = requests.filter(status=filters.status)
-    if filters.home_unit.isdigit():
-        requests = requests.filter(home_unit=int(filters.home_unit))
-    return requests.order_by("-created_at", "-pk")
+    return filters.filter_queryset(requests).order_by("-created_at", "-pk")
 
 
 @dataclass

@@ -22,7 +22,6 @@ from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
 from core.watermark import watermark_for
-from inspection.models import InspectionRound
 
 
 def _transfer_or_404(request: HttpRequest, pk: int, action: str = "view") -> ClueTransfer:
@@ -75,7 +74,7 @@ def transfer_proposals(request: HttpRequest) -> HttpResponse:
 def transfer_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_cluetransfer") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
-    filters = TransferFilters.from_query(request.GET)
+    filters = TransferFilters.from_query(request.GET, request=request)
     board = transfer_board(request.user, filters)
     page = Paginator(board, 30).get_page(request.GET.get("page"))
     registry.record_list_read(
@@ -88,8 +87,6 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "filters": filters,
             "today": timezone.localdate(),
-            "rounds": InspectionRound.objects.for_user(request.user),
-            "receiver_types": ClueTransfer.Receiver.choices,
             "can_export": request.user.has_perm("clues.view_cluetransfer"),
         },
     )
