@@ -6,9 +6,9 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from core.demo.data import DEMO_PASSWORD
 from core.passwords import CharacterClassesValidator
 from core.services.directory import create_user_account
+from demo.data import DEMO_PASSWORD
 from tests.conftest import PASSWORD, make_user
 
 NEW_PASSWORD = "Neue-Parole-2018"
