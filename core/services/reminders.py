@@ -254,15 +254,18 @@ def schedule_reminders(*, target: models.Model, plan: Iterable[PlannedReminder])
     return len(new)
 
 
-def cancel_reminders(*, target: models.Model, kinds: Iterable[str] | None = None) -> int:
-    """Stop pending reminders about target (all kinds, or only those named)."""
+def cancel_reminders(*, target: models.Model, due_before: datetime | None = None) -> int:
+    """Stop pending reminders about target (all, or only those due before a moment).
+
+    By moment, not by kind: the repeats of a ladder step share their kind.
+    """
     rows = Reminder.objects.filter(
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
         status=Reminder.Status.PENDING,
     )
-    if kinds is not None:
-        rows = rows.filter(kind__in=list(kinds))
+    if due_before is not None:
+        rows = rows.filter(due_at__lt=due_before)
     return rows.update(status=Reminder.Status.CANCELLED)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from clues.reminders import LETTERS, TRANSFERS
 from core.models import Reminder
-from core.services.reminders import PlannedReminder, parse_ladder, schedule_reminders
+from core.services.reminders import PlannedReminder, cancel_reminders, parse_ladder, schedule_reminders
 from liaison.reminders import HANDOVERS, RECTIFICATION
 from tests.core.test_settings import run_manage
 
@@ -166,3 +166,14 @@ def test_a_bad_ladder_setting_stops_the_start_up():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "Reminder ladder" in result.stderr
+
+
+@pytest.mark.django_db
+def test_cancelling_by_moment_spares_the_later_repeats_of_a_step():
+    ct = ContentType.objects.get_for_model(Reminder)
+    # Any record will do as the target; its own target_id points nowhere, so it is not among its reminders.
+    target = Reminder.objects.create(target_type=ct, target_id="-", kind="x", due_at=_at(date(2017, 8, 1)))
+    schedule_reminders(target=target, plan=HANDOVERS.plan(date(2017, 8, 10)))  # 11th, 14th, 15th
+    assert cancel_reminders(target=target, due_before=_at(date(2017, 8, 15))) == 2
+    pending = Reminder.objects.filter(kind__startswith="handover.", status=Reminder.Status.PENDING)
+    assert list(pending.values_list("kind", "due_at")) == [("handover.escalation", _at(date(2017, 8, 15)))]
