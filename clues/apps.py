@@ -8,8 +8,13 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        from clues.models import LetterReply
         from clues.reminders import LETTERS, TRANSFERS
+        from clues.services import letters, transfers
+        from clues.services.replies import reply_file_download
         from clues.stages import draft_letters, transfers_not_sent
+        from core import delivery
+        from core.files import register_rendition
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard
@@ -18,3 +23,7 @@ class CluesConfig(AppConfig):
         register_ladder(TRANSFERS)
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
+        delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)
+        delivery.register("clues.ClueTransfer", transfers.DELIVERY_STEPS)
+        # A reply's workbook downloads as its sealed copy, never as the original (issue 11).
+        register_rendition(LetterReply, reply_file_download)

@@ -1,12 +1,20 @@
 """Workbooks of the clue registry and the transfer ledger: what the pages list, never the reporter."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.importing.spec import CATEGORY_LABELS
-from clues.models import Clue, ClueTransfer, InfoRequestLetter
+from clues.models import Clue
+from clues.models.categories import CATEGORY_LABELS
 from core.excel.export import write_table
+
+if TYPE_CHECKING:
+    from clues.selectors.letters import BoardLetter
+    from clues.selectors.transfers import BoardTransfer
 
 
 def clues_workbook(clues: QuerySet[Clue], *, watermark: str) -> tuple[bytes, int]:
@@ -51,7 +59,7 @@ _EXPORTED = (
 )  # fmt: skip
 
 
-def transfers_workbook(transfers: QuerySet[ClueTransfer], *, watermark: str) -> tuple[bytes, int]:
+def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str) -> tuple[bytes, int]:
     headers = [
         _("Document number"), _("Round"), _("Group"), _("Receiver"), _("Receiver type"), _("Transferred"),
         _("Feedback due"), _("Received"), _("Clues"), _("Still open"), _("No feedback yet"),
@@ -75,7 +83,7 @@ def transfers_workbook(transfers: QuerySet[ClueTransfer], *, watermark: str) -> 
     return write_table(_("Transfers"), headers, rows, watermark=watermark)
 
 
-def letter_board_workbook(letters: list[InfoRequestLetter], *, watermark: str) -> tuple[bytes, int]:
+def letter_board_workbook(letters: list[BoardLetter], *, watermark: str) -> tuple[bytes, int]:
     """The round's letter board as on screen: partner, number, status, deadline, days left, reminders."""
     headers = [
         _("Partner"), _("Document number"), _("Kind"), _("Status"), _("Sent"), _("Deadline"),

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +44,7 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args, letter: InfoRequestLetter, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspected_units"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["inspected_units"]).queryset = (
             InspectedUnit.objects.filter(inspection_round=letter.inspection_round)
             .exclude(org_unit=letter.partner.org_unit)
             .select_related("org_unit")
@@ -104,13 +106,13 @@ class OpinionForm(forms.ModelForm):
 
     def __init__(self, *args, inspection_round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspected_unit"].queryset = InspectedUnit.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["inspected_unit"]).queryset = InspectedUnit.objects.filter(
             inspection_round=inspection_round
         ).select_related("org_unit")
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    from clues.importing.spec import CATEGORY_LABELS
+    from clues.models.categories import CATEGORY_LABELS
 
     return list(CATEGORY_LABELS.items())
 
@@ -144,8 +146,8 @@ class ClueRegisterForm(forms.Form):
         from clues.services.registry import HAND_SOURCES
 
         super().__init__(*args, **kwargs)
-        self.fields["inspected_unit"].queryset = units
-        self.fields["source_type"].choices = [(s.value, s.label) for s in HAND_SOURCES]
+        cast(forms.ModelChoiceField, self.fields["inspected_unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["source_type"]).choices = [(s.value, s.label) for s in HAND_SOURCES]
 
     def clean_reported_persons(self) -> list[dict]:
         persons = []
@@ -174,7 +176,7 @@ class OutOfScopeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["forwarded_to"].queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["forwarded_to"]).queryset = Organisation.objects.all()
 
 
 class AssessmentForm(forms.Form):
@@ -182,7 +184,7 @@ class AssessmentForm(forms.Form):
     forum = forms.ChoiceField(label=_("Forum"), choices=ClueAssessment.Forum.choices)
     recommended_receiver = forms.ChoiceField(
         label=_("Transfer to"),
-        choices=[("", "—"), *ClueAssessment._meta.get_field("recommended_receiver").choices],
+        choices=[("", "—"), *(ClueAssessment._meta.get_field("recommended_receiver").choices or ())],
         required=False,
     )
     notes = forms.CharField(label=_("Notes and materials"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -196,7 +198,7 @@ class ApproveTransferForm(forms.Form):
     receiver_type = forms.ChoiceField(label=_("Transfer to"), choices=Receiver.choices)
     receiver = forms.ModelChoiceField(
         label=_("Receiving organisation"),
-        queryset=None,
+        queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Leave empty for the commission or department of the jurisdiction; 交办 goes to each clue's unit."),
     )
@@ -207,7 +209,7 @@ class ApproveTransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["receiver"]).queryset = Organisation.objects.all()
 
 
 class DispositionForm(forms.Form):
@@ -229,11 +231,13 @@ class CaseForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=50)
     filed_at = forms.DateField(label=_("Filed on"))
     subjects = forms.CharField(label=_("Subjects"), help_text=_("Names, separated by commas."), max_length=500)
-    clues = forms.ModelMultipleChoiceField(label=_("Clues"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    clues = forms.ModelMultipleChoiceField(
+        label=_("Clues"), queryset=Clue.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, clues, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clues"].queryset = clues
+        cast(forms.ModelChoiceField, self.fields["clues"]).queryset = clues
 
     def clean_subjects(self) -> list[str]:
         return [s.strip() for s in self.cleaned_data["subjects"].replace("，", ",").split(",") if s.strip()]
@@ -250,11 +254,13 @@ class MeetingForm(forms.Form):
     session_no = forms.CharField(label=_("Session"), max_length=30)
     office_head_invited = forms.BooleanField(label=_("Office head invited"), required=False)
     office_head_attended = forms.BooleanField(label=_("Office head attended"), required=False)
-    clues = forms.ModelMultipleChoiceField(label=_("Clues discussed"), queryset=None, required=False)
-    cases = forms.ModelMultipleChoiceField(label=_("Cases discussed"), queryset=None, required=False)
+    clues = forms.ModelMultipleChoiceField(label=_("Clues discussed"), queryset=Clue.objects.none(), required=False)
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Cases discussed"), queryset=CaseRecord.objects.none(), required=False
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, clues, cases, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clues"].queryset = clues
-        self.fields["cases"].queryset = cases
+        cast(forms.ModelChoiceField, self.fields["clues"]).queryset = clues
+        cast(forms.ModelChoiceField, self.fields["cases"]).queryset = cases

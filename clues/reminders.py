@@ -71,7 +71,10 @@ def _transfer_recipients(transfer: ClueTransfer, names: tuple[str, ...]) -> list
 
 
 def _transfer_message(transfer: ClueTransfer, step: LadderStep) -> tuple[str, str, str]:
-    values: dict[str, Any] = {"number": transfer.doc_number, "due": transfer.feedback_due.isoformat()}
+    values: dict[str, Any] = {
+        "number": transfer.doc_number,
+        "due": transfer.feedback_due.isoformat() if transfer.feedback_due else "",
+    }
     title = {
         "before": _("Reminder: feedback on transfer %(number)s is due on %(due)s"),
         "due": _("Feedback on transfer %(number)s is due today"),

@@ -185,12 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "send-due-reminders": {"task": "core.sweep_due_reminders", "schedule": crontab()},
     # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
-    "deliver-pending-letters": {"task": "clues.deliver_pending_letters", "schedule": crontab(minute="*/5")},
-    "deliver-pending-transfers": {"task": "clues.deliver_pending_transfers", "schedule": crontab(minute="*/5")},
-    "deliver-pending-secondments": {
-        "task": "talentpool.deliver_pending_secondment_requests",
-        "schedule": crontab(minute="*/5"),
-    },
+    # Letters, transfers, secondment requests, handover requests: see core/delivery.py.
+    "sweep-deliveries": {"task": "core.sweep_deliveries", "schedule": crontab(minute="*/5")},
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
     # Hourly at :05, https://crontab.guru/#5_*_*_*_* : makes sure this week's digest row exists
@@ -201,6 +197,9 @@ CELERY_BEAT_SCHEDULE = {
 HEARTBEAT_STALE_AFTER = env_int("HEARTBEAT_STALE_AFTER", 180)
 # A reminder left in "sending" this long is shown to staff as stuck, never resent blindly.
 REMINDER_STUCK_AFTER = timedelta(minutes=env_int("REMINDER_STUCK_MINUTES", 15))
+# A failed delivery waits this long before the sweep retries it, doubling per failure up to the max.
+DELIVERY_RETRY_SECONDS = env_int("DELIVERY_RETRY_SECONDS", 60)
+DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
 
 # ---------------------------------------------------------------- auth and login safety
 AUTHENTICATION_BACKENDS = [
@@ -257,7 +256,7 @@ if not DEBUG:
 # ECharts styles its nodes through the DOM (allowed) and draws tooltips as rich text, htmx is
 # told not to inject its indicator <style> (base.html). The one inline block is the 500 page's,
 # which must render without static files; its hash is pinned here and checked by a test.
-ERROR_PAGE_STYLE_HASH = "'sha256-a1Md3OrCE+R9rM4vg1km1AViDSPfKZ8vhjwWPTU3RpQ='"
+ERROR_PAGE_STYLE_HASH = "'sha256-LNjTPNZtgYULsjXdPKYlOJseHXDqpqn8lPQVIxWD8V0='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

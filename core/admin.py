@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
@@ -74,7 +75,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ["username", "last_name", "first_name", "email"]
     autocomplete_fields = ["organisation", "person"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("organisation", "person", "phone")}),
     )
 
@@ -229,23 +230,26 @@ class AuditLogAdmin(admin.ModelAdmin):
     BASE_FIELDS = ["at", "username", "user", "action", "content_type", "object_id", "ip", "prev_hash", "entry_hash"]
     CONTENT_FIELDS = ["object_repr", "changes", "note"]
 
-    def get_list_display(self, request: Any) -> list[str]:
+    def get_list_display(self, request: Any) -> list[str | Callable[[Any], str | bool]]:
         if request.user.is_superuser:
             return [*self.list_display[:-1], "object_repr", "ip"]
-        return self.list_display
+        return list(self.list_display)
 
     def get_search_fields(self, request: Any) -> list[str]:
         if request.user.is_superuser:
             return [*self.search_fields, "object_repr", "note"]
         return self.search_fields
 
-    def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def get_fields(self, request: Any, obj: Any = None) -> list[str | list[str] | tuple[str, ...] | tuple[()]]:
+        return [*self._shown_fields(request, obj)]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        return self._shown_fields(request, obj)
+
+    def _shown_fields(self, request: Any, obj: Any) -> list[str]:
         if request.user.is_superuser or (obj is not None and audit.shows_content(obj)):
             return self.BASE_FIELDS + self.CONTENT_FIELDS
         return self.BASE_FIELDS
-
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
-        return self.get_fields(request, obj)
 
     def has_add_permission(self, request: Any) -> bool:
         return False

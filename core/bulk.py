@@ -17,10 +17,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignKey, JSONField, Model
 from django.db.models.fields import AutoFieldMixin
 
 _T = TypeVar("_T")
@@ -80,13 +80,12 @@ def insert_values(
     than dict or list would give every row the same value, so it must be among the names.
     """
     connection = connections[router.db_for_write(model)]
-    given = [model._meta.get_field(name) for name in names]
+    given = [cast(Field, model._meta.get_field(name)) for name in names]  # names are columns, not relations
     rest = [f for f in _insertable_fields(model) if f not in given]
     for field in rest:
         if field.has_default() and callable(field.default) and field.default not in (dict, list):
             raise ValueError(f"{model.__name__}.{field.name} has a default computed per row; give its value.")
-    prepare = [(index, _preparer(field, connection)) for index, field in enumerate(given)]
-    prepare = [(index, prep) for index, prep in prepare if prep is not None]
+    prepare = [(index, prep) for index, field in enumerate(given) if (prep := _preparer(field, connection)) is not None]
     with connection.cursor() as cursor:
         writer = _writer(cursor, model, given + rest)
         written = 0
@@ -106,7 +105,7 @@ def _prepared(row: Sequence[Any], prepare: list[tuple[int, Callable[[Any], Any]]
 
 def _preparer(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     """How to turn the field's Python value into a driver value; None when it is one already."""
-    target = field.target_field if field.is_relation else field
+    target = cast(ForeignKey, field).target_field if field.is_relation else field
     kind = target.get_internal_type()
     # Only Django's own fields take the value as it is: a custom one (sealed text) reports the
     # internal type of its base but must prepare its value itself.
@@ -115,7 +114,8 @@ def _preparer(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     if kind == "JSONField" and connection.vendor == "postgresql":
         # COPY takes the JSON text itself: the dump psycopg2's Json adapter would make, without
         # an adapter object per value (half a second per 100,000 values).
-        return lambda value: None if value is None else json.dumps(field.get_prep_value(value), cls=field.encoder)
+        encoder = cast(JSONField, field).encoder
+        return lambda value: None if value is None else json.dumps(field.get_prep_value(value), cls=encoder)
     return lambda value: field.get_db_prep_save(value, connection)
 
 

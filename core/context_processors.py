@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_items_for(
             user,
             current_namespace=match.namespace if match else "",
-            current_name=match.url_name if match else "",
+            current_name=(match.url_name or "") if match else "",
             unread=unread,
         ),
     }

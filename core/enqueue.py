@@ -27,7 +27,7 @@ def publish(task: Task, *args: Any, **kwargs: Any) -> bool:
             args=args,
             kwargs=kwargs,
             retry=False,
-            timeout=timeout,
+            timeout=timeout,  # type: ignore[call-arg]  # a publish option celery passes on; celery-types omits it
         )
     except (OperationalError, ConnectionError, OSError, TimeoutError):
         logger.warning("Broker unavailable: %s not enqueued; the next sweep will retry.", task.name, exc_info=True)

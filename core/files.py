@@ -1,14 +1,27 @@
 """Private file storage: random names, SHA-256 and size recorded, type sniffed from content,
 size and unpacked-size limits, downloads only through a permission-checked, logged view.
 
+Sealed files (issue 11): every file of a partner's reply (its clue workbooks, attachments and
+cover letter) is kept encrypted with the seal keys (core.sealing), like the reporter's cells
+in the database: a workbook holds reporter names, and a file backup must not hold them in
+clear. size and sha256 stay those of the clear content (integrity checks, dedupe); every read
+here (open_stored, clear_path) decrypts, and a wrong key raises SealBroken.
+
+Downloads: an app may register a rendition for the files of its records (register_rendition),
+served instead of the stored bytes. The original partner workbook is never served, not even to
+the partner (it wrote it and keeps its own copy): its download is a copy with the reporter's
+cells sealed and the reader's watermark (clues registers it). A sealed original cannot be
+served in part, and opening it would be a reveal outside the one place that reveals, with a
+reason, to whom may (custodian, group leader).
+
 Watermarks (DOMAIN §5.2 rule 9): every file the app generates (exports, letters, error
-workbooks, templates) carries its reader's watermark (core.watermark). Stored originals
-(partner workbooks, cover letters, evidence) are served as uploaded, their download logged
-with its reader and time, and not watermarked: they are the record of what was sent, checked
-against the SHA-256 kept here, which a stamped copy would no longer match; and rewriting the
-properties of an uploaded OOXML package without lxml means re-zipping files from Excel/WPS
-variants we have not seen, for a mark a reader never sees. Who may download them is narrow
-instead (a reply's files: its partner, the custodian and the office head).
+workbooks, templates, that sealed copy) carries its reader's watermark (core.watermark). Other
+stored originals (cover letters, attachments, evidence) are served as uploaded, their download
+logged with its reader and time, and not watermarked: they are the record of what was sent,
+checked against the SHA-256 kept here, which a stamped copy would no longer match; and
+rewriting the properties of an uploaded OOXML package without lxml means re-zipping files from
+Excel/WPS variants we have not seen, for a mark a reader never sees. Who may download them is
+narrow instead (a reply's files: its partner, the custodian and the office head).
 """
 
 import hashlib
@@ -17,22 +30,24 @@ import struct
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.models import StoredFile
+from core.sealing import SealBroken, open_bytes, resealed_bytes, seal_bytes
 
 _CHUNK = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -213,10 +228,14 @@ def checked_upload(*, upload: IO[bytes], name: str, allowed_kinds: Iterable[str]
         yield CheckedFile(path=tmp.name, kind=kind, size=size, sha256=digest.hexdigest())
 
 
-def keep_checked(*, checked: CheckedFile, name: str, uploaded_by: Any, owner: models.Model | None = None) -> StoredFile:
-    """Move a checked file into private storage under a random name and record it."""
+def keep_checked(
+    *, checked: CheckedFile, name: str, uploaded_by: Any, owner: models.Model | None = None, sealed: bool = False
+) -> StoredFile:
+    """Move a checked file into private storage under a random name and record it; sealed:
+    encrypted with the seal keys (a partner's reply)."""
     with open(checked.path, "rb") as fh:  # noqa: PTH123 - a temp path string
-        stored_name = private_storage().save(f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}", File(fh))
+        content = ContentFile(seal_bytes(fh.read())) if sealed else File(fh)
+        stored_name = private_storage().save(f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}", content)
     try:
         return StoredFile.objects.create(
             storage_name=stored_name,
@@ -225,6 +244,7 @@ def keep_checked(*, checked: CheckedFile, name: str, uploaded_by: Any, owner: mo
             content_type=_MIME.get(checked.kind, "application/octet-stream"),
             size=checked.size,
             sha256=checked.sha256,
+            sealed=sealed,
             uploaded_by=uploaded_by,
             owner_type=ContentType.objects.get_for_model(owner) if owner is not None else None,
             owner_id=str(owner.pk) if owner is not None else "",
@@ -237,25 +257,127 @@ def keep_checked(*, checked: CheckedFile, name: str, uploaded_by: Any, owner: mo
 
 
 def store_upload(
-    *, upload: IO[bytes], name: str, uploaded_by: Any, allowed_kinds: Iterable[str], owner: models.Model | None = None
+    *,
+    upload: IO[bytes],
+    name: str,
+    uploaded_by: Any,
+    allowed_kinds: Iterable[str],
+    owner: models.Model | None = None,
+    sealed: bool = False,
 ) -> StoredFile:
     """Check and keep an uploaded file; raises FileRejected (nothing stored) when it is refused."""
     with checked_upload(upload=upload, name=name, allowed_kinds=allowed_kinds) as checked:
-        return keep_checked(checked=checked, name=name, uploaded_by=uploaded_by, owner=owner)
+        return keep_checked(checked=checked, name=name, uploaded_by=uploaded_by, owner=owner, sealed=sealed)
 
 
-def stored_path(stored: StoredFile) -> str:
-    """A local path to read a stored file from (private storage is a local filesystem)."""
-    return private_storage().path(stored.storage_name)
+def _storage_path(storage_name: str) -> Path:
+    # Private storage is a local filesystem.
+    return Path(private_storage().path(storage_name))
+
+
+def _clear_bytes(stored: StoredFile) -> bytes:
+    data = _storage_path(stored.storage_name).read_bytes()
+    return open_bytes(data) if stored.sealed else data
+
+
+@contextmanager
+def clear_path(stored: StoredFile) -> Iterator[str]:
+    """A local path holding the file's clear content, for readers that need a path (the
+    spreadsheet reader). A sealed file is decrypted once into a temporary file, removed on exit,
+    like an upload's own temporary copy. Raises SealBroken when the keys do not open it."""
+    if not stored.sealed:
+        yield str(_storage_path(stored.storage_name))
+        return
+    with tempfile.NamedTemporaryFile(prefix="clear-") as tmp:
+        tmp.write(_clear_bytes(stored))
+        tmp.flush()
+        yield tmp.name
 
 
 def open_stored(stored: StoredFile) -> IO[bytes]:
+    """The file's clear content; raises SealBroken when the keys do not open a sealed file."""
+    if stored.sealed:
+        return io.BytesIO(_clear_bytes(stored))
     return private_storage().open(stored.storage_name, "rb")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a stored file's new content atomically: a reader sees the old bytes or the new."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".seal-", delete=False) as tmp:
+        tmp.write(data)
+        tmp.flush()
+    Path(tmp.name).replace(path)
+
+
+def seal_in_place(storage_name: str) -> bool:
+    """Encrypt a file stored in clear; False when it opens with the keys already, so that a run
+    interrupted between the file and its row's flag can simply run again (a migration)."""
+    path = _storage_path(storage_name)
+    data = path.read_bytes()
+    try:
+        open_bytes(data)
+        return False
+    except SealBroken:
+        _replace(path, seal_bytes(data))
+        return True
+
+
+def reseal_files(*, batch_size: int = 500) -> int:
+    """Re-encrypt every sealed file with the newest key (rotate_seal_key); returns how many.
+
+    Idempotent like core.sealing.reseal_all: a file sealed with the newest key already is left
+    alone. Each file is replaced atomically, so an interrupted run leaves every file readable
+    with the old or the new key. A file missing from storage is skipped: it holds nothing.
+    """
+    count = 0
+    last = None
+    while True:
+        files = StoredFile.objects.filter(sealed=True).order_by("pk")
+        if last is not None:
+            files = files.filter(pk__gt=last)
+        names = list(files.values_list("pk", "storage_name")[:batch_size])
+        for _pk, storage_name in names:
+            path = _storage_path(storage_name)
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            token = resealed_bytes(data)
+            if token is not None:
+                _replace(path, token)
+                count += 1
+        if len(names) < batch_size:
+            return count
+        last = names[-1][0]
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """What a download serves instead of a stored file's bytes."""
+
+    content: bytes
+    filename: str
+    content_type: str
+
+
+_RENDITIONS: dict[type[models.Model], Callable[..., Rendition | None]] = {}
+
+
+def register_rendition(owner_model: type[models.Model], render: Callable[..., Rendition | None]) -> None:
+    """Files owned by owner_model are downloaded as render(stored, watermark=...) makes them,
+    or as stored when it returns None. Called from the owning app's AppConfig.ready."""
+    _RENDITIONS[owner_model] = render
+
+
+def rendition_for(stored: StoredFile, *, watermark: str) -> Rendition | None:
+    model = stored.owner_type.model_class() if stored.owner_type is not None else None
+    render = _RENDITIONS.get(model) if model is not None else None
+    return render(stored, watermark=watermark) if render is not None else None
 
 
 def visible_to(stored: StoredFile, user: Any) -> bool:
     """A file is visible to whoever may view the record it belongs to (or to its uploader if none)."""
-    if stored.owner_type_id is None:
+    if stored.owner_type is None:  # no query when the id is null
         return stored.uploaded_by_id == getattr(user, "pk", None)
     model = stored.owner_type.model_class()
     if model is None:

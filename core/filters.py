@@ -32,7 +32,9 @@ def with_all(choices: Choices, all_label: Any = ALL) -> Callable[[], list[tuple[
 def choice(label: Any, choices: Choices = (), *, all_label: Any = ALL, **kwargs: Any) -> django_filters.CharFilter:
     """A filter shown as a drop-down. A value not among the choices still reaches the filter's
     method (a CharFilter, not a ChoiceFilter), which decides what it means, as before."""
-    return django_filters.CharFilter(label=label, widget=forms.Select(choices=with_all(choices, all_label)), **kwargs)
+    # Django takes a callable as choices; django-stubs does not know it yet.
+    widget_choices: Any = with_all(choices, all_label)
+    return django_filters.CharFilter(label=label, widget=forms.Select(choices=widget_choices), **kwargs)
 
 
 class _FlagInput(forms.CheckboxInput):
@@ -50,6 +52,15 @@ def flag(label: Any, **kwargs: Any) -> django_filters.CharFilter:
     return django_filters.CharFilter(label=label, widget=_FlagInput(), **kwargs)
 
 
+def by_id(field: str) -> Callable[[Any, str, str], Any]:
+    """A filter method by a related record's id; anything but digits is no filter."""
+
+    def method(rows: Any, _name: str, value: str) -> Any:
+        return rows.filter(**{field: int(value)}) if value.isdigit() else rows
+
+    return method
+
+
 def carried(**kwargs: Any) -> django_filters.CharFilter:
     """A filter set by a link (a drill-down) and carried along, not offered on the form."""
     return django_filters.CharFilter(widget=forms.HiddenInput, **kwargs)
@@ -59,6 +70,13 @@ class QueryFilterSet(django_filters.FilterSet):
     """A FilterSet bound to a query string (or to keyword values, as the selectors' callers give)."""
 
     max_length: ClassVar[int] = 50
+    # Set by django-filter (which ships no types); declared here so the lists' code is checked.
+    data: dict[str, str]
+    request: Any
+    form: forms.Form
+    filters: dict[str, Any]
+    base_filters: ClassVar[dict[str, Any]]
+    _meta: Any
 
     def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None, **values: str) -> None:
         source = values if data is None else data

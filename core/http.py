@@ -1,5 +1,6 @@
 """HTTP helpers every app's views share: refused actions as messages, file responses."""
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -7,13 +8,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from core.files import FileRejected
 
 View = Callable[..., HttpResponse]
+logger = logging.getLogger(__name__)
 
 
 def service_errors_to_messages(view: View | None = None, *, fallback: str = "core:home") -> Any:
@@ -67,5 +70,28 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:  # always, for an attachment; None is for inline without a name
+        response["Content-Disposition"] = disposition
     return response
+
+
+def file_unavailable(request: HttpRequest, *, sealed_broken: bool) -> HttpResponse:
+    """The page a download answers when its file cannot be served, instead of a 500: a sealed
+    file that the configured keys do not open (core.sealing.SealBroken: a server fault, 503),
+    or a workbook that cannot be read, so that no copy with the reporter sealed can be made
+    (its original is never served instead)."""
+    if sealed_broken:
+        # A configuration fault (a wrong or missing key): said plainly here, loudly in the log.
+        logger.error("A sealed file does not open with the seal keys (XC_SEAL_KEYS): %s", request.path)
+        message = _(
+            "This file is stored sealed and does not open with the system's seal key. Nothing was "
+            "downloaded. Please tell the system administrator: the seal key configured on the server "
+            "is wrong or incomplete."
+        )
+        return render(request, "core/file_unavailable.html", {"message": message}, status=503)
+    message = _(
+        "This workbook cannot be read, so no copy with the reporter sealed can be made, and the "
+        "original is never downloaded. Nothing was downloaded."
+    )
+    return render(request, "core/file_unavailable.html", {"message": message}, status=422)

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
 
+from core.types import AxesHttpRequest
+
 
 def client_ip(request: HttpRequest) -> str | None:
     """The browser's address: behind TRUSTED_PROXY_COUNT reverse proxies, the one the outermost saw.
@@ -37,23 +39,23 @@ def client_ip(request: HttpRequest) -> str | None:
 class LockoutHandler(AxesDatabaseHandler):
     """Axes' database handler plus the per-address limit."""
 
-    def address_failures(self, request: HttpRequest) -> int:
+    def address_failures(self, request: AxesHttpRequest) -> int:
         attempts = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)
         if settings.AXES_COOLOFF_TIME is not None:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
-    def address_locked(self, request: HttpRequest, credentials: dict | None) -> bool:
+    def address_locked(self, request: AxesHttpRequest, credentials: dict | None) -> bool:
         return (
             not self.is_whitelisted(request, credentials)
             and self.address_failures(request) >= settings.AXES_IP_FAILURE_LIMIT
         )
 
-    def is_locked(self, request: HttpRequest, credentials: dict | None = None) -> bool:
+    def is_locked(self, request: AxesHttpRequest, credentials: dict | None = None) -> bool:
         return super().is_locked(request, credentials) or self.address_locked(request, credentials)
 
     def user_login_failed(
-        self, sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+        self, sender: Any, credentials: dict, request: AxesHttpRequest | None = None, **kwargs: Any
     ) -> None:
         super().user_login_failed(sender, credentials, request, **kwargs)
         # The parent locks on the username-and-address count only; the address count is ours.

@@ -1,25 +1,33 @@
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import CLUE_HOLDING_ROLES, STAFF_PAGE_ROLES, Role
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    from core.models import User
+
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | _StrPromise
     url: str
     active: bool = False
     badge: int | None = None
 
 
-# Who sees the deadline board (reports.deadlines.BOARD_ROLES; not imported: core stays below the apps).
+# Who sees the deadline board (reports.selectors.deadlines.BOARD_ROLES; not imported: core stays below the apps).
 DEADLINE_BOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN, Role.POOL_MANAGER)
 
 
 # (label, url name, namespace that marks it active, who sees it)
-def nav_items_for(user, *, current_namespace: str, current_name: str, unread: int) -> list[NavItem]:
+def nav_items_for(user: User, *, current_namespace: str, current_name: str, unread: int) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem(_("Workbench"), reverse("core:home"), current_name == "home")]

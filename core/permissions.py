@@ -21,13 +21,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.http import Http404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, Group
+
+    from core.models import User
 
 # exclusion(user) -> Q of the rows the user may not open; keyed by the model's label_lower.
 AccessExclusion = Callable[[Any], Q]
@@ -42,7 +48,13 @@ def register_access_exclusion(model_label: str, exclusion: AccessExclusion) -> A
     return exclusion
 
 
-def _granted_pks(perm_model: type[models.Model], model: type[models.Model], codename: str, **holder: Any):
+_M = TypeVar("_M", bound=models.Model)
+_QS = TypeVar("_QS", bound=models.QuerySet[Any])
+
+
+def _granted_pks(perm_model: Any, model: type[models.Model], codename: str, **holder: Any) -> models.QuerySet[Any, Any]:
+    # perm_model is one of guardian's permission models; guardian types it as a bare Model,
+    # without the manager (objects.is_generic) used here.
     rows = perm_model.objects.filter(permission__codename=codename, **holder)
     if not perm_model.objects.is_generic():
         return rows.values("content_object")
@@ -53,7 +65,7 @@ def _granted_pks(perm_model: type[models.Model], model: type[models.Model], code
     return rows.annotate(_pk=Cast("object_pk", models.BigIntegerField())).values("_pk")
 
 
-def restrict(queryset: models.QuerySet, user: Any, action: str = "view") -> models.QuerySet:
+def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "view") -> _QS:
     """Rows of queryset that user may `action` (view, change, delete, or a custom verb)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -63,7 +75,7 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = "view") -> mode
     via = getattr(queryset.model, "permission_via", None)
     if via:
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.
-        parent = opts.get_field(via).related_model
+        parent = cast("type[models.Model]", opts.get_field(via).related_model)
         parent_action = getattr(queryset.model, "permission_via_actions", {}).get(action, action)
         return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, parent_action)})
     codename = f"{action}_{opts.model_name}"
@@ -72,30 +84,34 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = "view") -> mode
     from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
     model = queryset.model
-    by_user = _granted_pks(get_user_obj_perms_model(model), model, codename, user=user)
-    by_group = _granted_pks(get_group_obj_perms_model(model), model, codename, group__user=user)
+    # guardian annotates its argument as an instance; it takes the model class as well.
+    target = cast("models.Model", model)
+    by_user = _granted_pks(get_user_obj_perms_model(target), model, codename, user=user)
+    by_group = _granted_pks(get_group_obj_perms_model(target), model, codename, group__user=user)
     return queryset.filter(Q(pk__in=by_user) | Q(pk__in=by_group))
 
 
-class PermissionQuerySet(models.QuerySet):
-    def for_user(self, user: Any, action: str = "view") -> PermissionQuerySet:
+class PermissionQuerySet(models.QuerySet[_M]):
+    def for_user(self, user: User | AnonymousUser | None, action: str = "view") -> Self:
         return restrict(self, user, action)
 
 
-def get_for_user_or_404(queryset: models.QuerySet, user: Any, action: str = "view", **lookup: Any) -> Any:
+def get_for_user_or_404(
+    queryset: models.QuerySet[_M], user: User | AnonymousUser | None, action: str = "view", **lookup: Any
+) -> _M:
     """Fetch one row through the permission filter; a row the user may not see is a 404."""
     try:
         return restrict(queryset, user, action).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:  # the model's DoesNotExist, the only one get() raises
         raise Http404 from exc
 
 
-def user_can(user: Any, action: str, obj: models.Model) -> bool:
+def user_can(user: User | AnonymousUser | None, action: str, obj: models.Model) -> bool:
     """Whether user may `action` this one row, by the same rules as the lists (one query)."""
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
-def scope_group(obj: models.Model, purpose: str = "") -> Any:
+def scope_group(obj: models.Model, purpose: str = "") -> Group:
     """The auth group standing for an organisation or inspection group, made on first use.
 
     A purpose names a narrower circle of the same unit: the leaders of a group ("leaders"),
@@ -108,7 +124,7 @@ def scope_group(obj: models.Model, purpose: str = "") -> Any:
     return group
 
 
-def grant(action: str, obj: models.Model | list[models.Model], *, to: Any) -> None:
+def grant(action: str, obj: _M | list[_M], *, to: Any) -> None:
     """Let `to` (a user, an auth group, or an object that has a scope group) `action` obj.
 
     obj may be a list of rows of one model: the grants are then written in one statement.
@@ -118,7 +134,8 @@ def grant(action: str, obj: models.Model | list[models.Model], *, to: Any) -> No
     holder = to if _is_user_or_group(to) else scope_group(to)
     if isinstance(obj, list):
         if obj:
-            assign_perm(f"{action}_{obj[0]._meta.model_name}", holder, obj)
+            # guardian annotates obj as one instance; a list (or queryset) is its bulk form.
+            assign_perm(f"{action}_{obj[0]._meta.model_name}", holder, obj)  # type: ignore[arg-type]
         return
     assign_perm(f"{action}_{obj._meta.model_name}", holder, obj)
 

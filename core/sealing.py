@@ -57,8 +57,27 @@ def seal(text: str) -> str:
 def open_token(token: str) -> str:
     if not token:
         return ""
+    return open_bytes(token.encode()).decode()
+
+
+def resealed(token: str) -> str | None:
+    """The token under the newest key, or None when it is sealed with that key already."""
+    if not token:
+        return None
+    token_bytes = resealed_bytes(token.encode())
+    return None if token_bytes is None else token_bytes.decode()
+
+
+# The same for whole files (core.files keeps a partner's reply sealed on disk).
+
+
+def seal_bytes(data: bytes) -> bytes:
+    return _keys()[0].encrypt(data)
+
+
+def open_bytes(token: bytes) -> bytes:
     try:
-        return _keys()[1].decrypt(token.encode()).decode()
+        return _keys()[1].decrypt(token)
     except InvalidToken as exc:
         # Never an empty or garbled value: a wrong key must be noticed, not shown as "no reporter".
         raise SealBroken(
@@ -67,18 +86,16 @@ def open_token(token: str) -> str:
         ) from exc
 
 
-def resealed(token: str) -> str | None:
+def resealed_bytes(token: bytes) -> bytes | None:
     """The token under the newest key, or None when it is sealed with that key already."""
-    if not token:
-        return None
     newest, every = _keys()
     try:
-        newest.decrypt(token.encode())
+        newest.decrypt(token)
         return None
     except InvalidToken:
         pass
     try:
-        return every.rotate(token.encode()).decode()
+        return every.rotate(token)
     except InvalidToken as exc:
         raise SealBroken("A sealed value does not open with any key in XC_SEAL_KEYS; nothing was re-sealed.") from exc
 

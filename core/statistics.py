@@ -5,16 +5,18 @@ so the dashboard, the exports, `manage.py stats` and the tests read the same num
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
 
 Statistic = Callable[[], Any]
 _REGISTRY: dict[str, Statistic] = {}
+# A statistic may take optional arguments (a round); the registry calls it with none.
+_S = TypeVar("_S", bound=Statistic)
 
 
-def statistic(code: str) -> Callable[[Statistic], Statistic]:
-    def decorator(func: Statistic) -> Statistic:
+def statistic(code: str) -> Callable[[_S], _S]:
+    def decorator(func: _S) -> _S:
         _REGISTRY[code] = func
         return func
 

@@ -4,6 +4,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from core import delivery
 from core.models import Notification
 from core.services import health, notifications, reminders
 
@@ -11,6 +12,17 @@ from core.services import health, notifications, reminders
 @shared_task(name="core.sweep_due_reminders", acks_late=True)
 def sweep_due_reminders() -> int:
     return reminders.sweep_due_reminders()
+
+
+@shared_task(name="core.deliver", acks_late=True)
+def deliver(delivery_id: int) -> None:
+    delivery.deliver(delivery_id)
+
+
+@shared_task(name="core.sweep_deliveries", acks_late=True)
+def sweep_deliveries() -> int:
+    """Pending deliveries (broker down at approval, a worker killed, a failed attempt) go out now."""
+    return delivery.sweep()
 
 
 @shared_task(name="core.send_reminder", acks_late=True)

@@ -4,39 +4,45 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import audit
 from core.decorators import role_required
-from core.files import open_stored, visible_to
+from core.excel.reader import UnreadableWorkbook
+from core.files import open_stored, rendition_for, visible_to
 from core.home import home_sections_for
+from core.http import attachment, file_unavailable
 from core.models import AuditLog, StoredFile
 from core.roles import STAFF_PAGE_ROLES
+from core.sealing import SealBroken
 from core.selectors import inbox_for
 from core.services import health
 from core.services.notifications import mark_read
 from core.services.reminders import stuck_reminders
+from core.types import AuthenticatedHttpRequest
+from core.watermark import watermark_for
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     notes = inbox_for(request.user)[:5]
     return render(request, "core/home.html", {"sections": home_sections_for(request.user), "notes": notes})
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "core/inbox.html", {"page_obj": page})
 
 
 @login_required
 @require_POST
-def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
     count = mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
@@ -44,7 +50,7 @@ def inbox_mark_read(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_PAGE_ROLES)
-def health_page(request: HttpRequest) -> HttpResponse:
+def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
     stuck = stuck_reminders().select_related("target_type")[:50]
     return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
@@ -61,16 +67,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def file_download(request: HttpRequest, file_id: str) -> FileResponse:
+def file_download(request: AuthenticatedHttpRequest, file_id: str) -> HttpResponseBase:
+    """A stored file, or the rendition its app registered for it (a partner's workbook: its
+    sealed copy, watermarked), logged as a download either way."""
     stored = get_object_or_404(StoredFile.objects.select_related("owner_type"), pk=file_id)
     if not visible_to(stored, request.user):
         raise Http404
     try:
-        handle = open_stored(stored)
+        rendition = rendition_for(stored, watermark=watermark_for(request))
+        handle = open_stored(stored) if rendition is None else None
     except FileNotFoundError as exc:
         logger.error("Stored file %s is missing from private storage", stored.pk)
         raise Http404 from exc
+    except SealBroken:
+        return file_unavailable(request, sealed_broken=True)
+    except UnreadableWorkbook:
+        return file_unavailable(request, sealed_broken=False)
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=stored, request=request)
+    if rendition is not None:
+        return attachment(rendition.content, rendition.filename, rendition.content_type)
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name)
     response["Content-Type"] = stored.content_type
     return response

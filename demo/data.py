@@ -1,9 +1,10 @@
 """The fixed facts of the demo: units, partners, accounts, round 1 (DOMAIN §2.4, §4.3)."""
 
 from datetime import date
+from typing import Any
 
 OFFICE = ("中共示范区委员会巡察工作领导小组办公室", "区委巡察办", ["巡察办", "区巡察办"], "party_dept")
-PARTY_COMMITTEE = ("中共示范区委员会", "区委", [], "party_dept")
+PARTY_COMMITTEE: tuple[str, str, list[str], str] = ("中共示范区委员会", "区委", [], "party_dept")
 CASE_MANAGEMENT_OFFICE = ("示范区纪委监委案件监督管理室", "区纪委监委案管室", ["案管室"], "commission_internal_office")
 
 # (full name, short name, aliases, unit type, partner category, request items), in the order of DOMAIN §2.4.
@@ -42,7 +43,7 @@ INSPECTED_UNITS = [
     ("示范区东城街道办事处", "东城街道", ["东城街道办", "东城办事处"], "township", 2),
 ]
 
-ROUND_1 = {
+ROUND_1: dict[str, Any] = {
     "committee_term": 13,
     "year": 2017,
     "round_no": 1,
@@ -325,13 +326,14 @@ RECUSAL_TIE = (
 # before round 5): (label, start, end, handling office, people). The full-time cadres, round 1's
 # seconded cadres from finance, audit and personnel, and two police officers of the pool
 # (("公安分局", n): the n-th pool cadre of that unit).
-CASE_WORK_BATCHES = [
+# names as written, or (unit short name, index) for a cadre of data.DISCIPLINE_BODIES
+CASE_WORK_BATCHES: list[tuple[str, date, date, str, list[str | tuple[str, int]]]] = [
     ("第一批", date(2018, 1, 22), date(2018, 3, 16), "区纪委监委第一审查调查室",
      ["刘强", "陈刚", "吴芳", "孙丽", "高远", "郑伟", "朱婷"]),
     ("第二批", date(2018, 12, 10), date(2019, 3, 8), "区纪委监委第二纪检监察室",
      ["黄海", "林静", "何平", "罗敏", "王磊", ("公安分局", 0), ("公安分局", 1)]),
 ]  # fmt: skip
-ZONE = {
+ZONE: dict[str, Any] = {
     "name": "第一办案协作区",
     "supervision_office": "区纪委监委第一监督检查室",
     "investigation_office": "区纪委监委第一审查调查室",
@@ -344,7 +346,7 @@ ZONE = {
 
 # Each round-1 unit's liaison office and officers (DOMAIN §4.3): (unit short name, location, phone,
 # officers as (name, position, start, end or None)). 区民政局 replaced its first officer.
-LIAISON_OFFICES = [
+LIAISON_OFFICES: list[tuple[str, str, str, list[tuple[str, str, date, date | None]]]] = [
     ("区住建局", "区住建局办公楼305室", "0000-6601305", [("周敏", "办公室主任", date(2017, 8, 15), None)]),
     ("区民政局", "区民政局办公楼212室", "0000-6602212", [
         ("陈红", "办公室副主任", date(2017, 8, 15), date(2017, 9, 18)),

@@ -10,6 +10,7 @@ transfers 21 of its partner clues; rounds 2–6 register theirs by hand, as foun
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.db import transaction
 from clues.models import CaseRecord, Clue, ClueAssessment, ClueDisposition, ClueTransfer, Receiver
 from clues.services import dispositions, screening, transfers
 from clues.services.registry import register_clue
+from core import delivery
 from core.models import Organisation, Person, User
 from core.services.directory import ensure_organisation
 from core.workdays import add_working_days, is_working_day
@@ -32,7 +34,9 @@ O = ClueDisposition.Outcome  # noqa: E741
 # ---------------------------------------------------------------- what the groups found on site
 
 # (categories, source, level of the person, allegation, things it may concern, amounts in 万元)
-SERIOUS = [
+# (categories, source, level, allegation, things, amounts in 10,000 yuan)
+_Template = tuple[list[str], str, str, str, list[str], list[int]]
+SERIOUS: list[_Template] = [
     (["integrity"], "petition", "leader",
      "反映{person}（{position}）在{item}工程招投标中为其亲属控制的企业提供帮助，收受好处费约{amount}万元。",
      ["办公楼维修改造", "信息化平台建设", "道路维修", "绿化养护"], [8, 12, 15, 20]),
@@ -53,7 +57,7 @@ SERIOUS = [
     (["integrity"], "sink_visit", "leader",
      "群众反映{person}（{position}）违规入股辖区企业并领取分红。", [""], []),
 ]  # fmt: skip
-GENERAL = [
+GENERAL: list[_Template] = [
     (["eight_point_rules"], "document_review", "leader",
      "{unit}{year}年公务接待费报销凭证显示多次超标准接待，{person}（{position}）审批签字的接待清单与实际不符。", [""], []),
     (["eight_point_rules"], "petition", "leader",
@@ -81,7 +85,7 @@ GENERAL = [
     (["integrity"], "interview", "middle",
      "反映{person}（{position}）违规报销个人费用，将私人加油费、通讯费列入单位开支。", [""], []),
 ]  # fmt: skip
-ORGANISATIONAL = [
+ORGANISATIONAL: list[_Template] = [
     (["personnel_selection"], "interview", "leader",
      "个别谈话中反映{unit}{year}年中层干部调整时，{person}（{position}）违规提拔未经民主推荐的人员，程序不规范。", [""], []),
     (["organizational"], "document_review", "leader",
@@ -92,7 +96,7 @@ ORGANISATIONAL = [
      "反映{person}（{position}）超职数配备干部，擅自设立内设机构并任命负责人。", [""], []),
 ]  # fmt: skip
 # A general problem the unit itself is told to put right (交办).
-FOR_THE_UNIT = (["work"], "sink_visit", "middle",
+FOR_THE_UNIT: _Template = (["work"], "sink_visit", "middle",
                 "群众反映{unit}窗口办事效率低、“门难进、脸难看”，{person}（{position}）对投诉推诿扯皮。", [""], [])  # fmt: skip
 
 POSITIONS = {
@@ -156,6 +160,13 @@ class Planned:
     clue: Clue | None = None
     pv_at_meeting: bool = False  # preliminary verification decided at the standing committee
 
+    @property
+    def registered(self) -> Clue:
+        """The clue, once registered: every step after registration works on it."""
+        if self.clue is None:
+            raise LookupError(f"{self} has no clue yet")
+        return self.clue
+
 
 def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
@@ -172,7 +183,7 @@ def _session(day: date) -> str:
 
 def _paths(round_no: int) -> list[Planned]:
     """The round's transferred clues, receivers and paths dealt out in turn so each unit gets a mix."""
-    queues = [
+    queues: list[list[Any]] = [  # [receiver, path, clues left]
         [receiver, path, count]
         for receiver, paths in data.TRANSFER_PLAN[round_no].items()
         for path, count in paths.items()
@@ -290,15 +301,15 @@ def _seed_round_1(round_1: InspectionRound, orgs: dict[str, Organisation], offic
             # Cases come from the integrity clues (the audit and petition findings).
             wanted = [c for c in others if "integrity" in c.categories] if item.path == "case" else others
             item.clue = wanted[0]
-            others.remove(item.clue)
+            others.remove(item.registered)
     planned.append(Planned("unit", "", 0, clue=unit_clue))
     for item in planned:
         grade, verifiability = _grade(item)
-        screening.screen(clue=item.clue, by=ctx.custodian, grade=grade, verifiability=verifiability)
+        screening.screen(clue=item.registered, by=ctx.custodian, grade=grade, verifiability=verifiability)
     # Handed to the groups the working day before they went in; assessed a week after they left.
     entry, exit_date = data.ROUND_1["planned_entry_date"], data.ROUND_1["planned_exit_date"]
     handed = _workday(entry - timedelta(days=3))
-    screening.hand_over(clues=[item.clue for item in planned], by=ctx.custodian, now=_at(handed))
+    screening.hand_over(clues=[item.registered for item in planned], by=ctx.custodian, now=_at(handed))
     _transfer_and_handle(ctx, planned, assessed=_workday(exit_date + timedelta(days=7)))
 
 
@@ -350,7 +361,7 @@ def _positions(org_unit: Organisation) -> dict[str, list[str]]:
     return POSITIONS.get(org_unit.unit_type, POSITIONS["gov_dept"])
 
 
-def _template(item: Planned, counters: dict[str, int]) -> tuple:
+def _template(item: Planned, counters: dict[str, int]) -> _Template:
     if item.receiver == "unit":
         return FOR_THE_UNIT
     key = "org" if item.receiver == "org" else "serious" if item.path == "case" else "general"
@@ -363,7 +374,10 @@ def _template(item: Planned, counters: dict[str, int]) -> tuple:
 def _register(ctx: _Round, planned: list[Planned], units: list[InspectedUnit]) -> None:
     """The clues the groups found on site, registered by the custodian, graded and handed over."""
     facts = ctx.round
-    span = (facts.actual_exit_date - facts.actual_entry_date).days
+    entered, exited = facts.actual_entry_date, facts.actual_exit_date
+    if entered is None or exited is None:  # a round with clues has been on site
+        raise LookupError(f"{facts} has no on-site dates")
+    span = (exited - entered).days
     offset = ctx.no * 17  # each round draws different names
     counters: dict[str, int] = {}
     pair_first: Planned | None = None
@@ -378,12 +392,14 @@ def _register(ctx: _Round, planned: list[Planned], units: list[InspectedUnit]) -
             # One case of the round absorbs two clues about the same person from two sources.
             if item.variant == 0:
                 pair_first = item
+            elif pair_first is None:  # variant 0 is dealt first
+                raise LookupError("the first clue of the pair is missing")
             else:
-                first = pair_first.clue
+                first = pair_first.registered
                 unit = first.inspected_unit
                 person, position = first.reported_persons[0]["name"], first.reported_persons[0]["position"]
         amount = amounts[i % len(amounts)] if amounts else None
-        received = facts.actual_entry_date + timedelta(days=3 + (i * 11) % max(span - 5, 1))
+        received = entered + timedelta(days=3 + (i * 11) % max(span - 5, 1))
         reporter = REPORTERS[i % len(REPORTERS)] if "实名举报" in text else ("", "")
         item.clue = register_clue(
             by=ctx.custodian,
@@ -407,11 +423,11 @@ def _register(ctx: _Round, planned: list[Planned], units: list[InspectedUnit]) -
             is_anonymous=text.startswith("匿名"),
         )
         grade, verifiability = _grade(item)
-        screening.screen(clue=item.clue, by=ctx.custodian, grade=grade, verifiability=verifiability)
+        screening.screen(clue=item.registered, by=ctx.custodian, grade=grade, verifiability=verifiability)
         # The custodian hands over what came in every fortnight.
-        fortnight = (received - facts.actual_entry_date).days // 14 + 1
-        handed = _workday(min(facts.actual_entry_date + timedelta(days=14 * fortnight), facts.actual_exit_date))
-        batches.setdefault(handed, []).append(item.clue)
+        fortnight = (received - entered).days // 14 + 1
+        handed = _workday(min(entered + timedelta(days=14 * fortnight), exited))
+        batches.setdefault(handed, []).append(item.registered)
     for handed, clues in sorted(batches.items()):
         screening.hand_over(clues=clues, by=ctx.custodian, now=_at(handed, 16))
 
@@ -421,7 +437,7 @@ def _register(ctx: _Round, planned: list[Planned], units: list[InspectedUnit]) -
 
 def _transfer_and_handle(ctx: _Round, planned: list[Planned], *, assessed: date) -> None:
     for n, item in enumerate(planned):
-        clue = item.clue
+        clue = item.registered
         joint = item.path == "case" and n % 2 == 0
         transfers.record_assessment(
             clue=clue,
@@ -434,7 +450,7 @@ def _transfer_and_handle(ctx: _Round, planned: list[Planned], *, assessed: date)
         )
     approval = f"区委书记专题会（{_workday(ctx.sent - timedelta(days=3)).isoformat()}）"
     for receiver in ("commission", "org", "unit"):
-        clues = [item.clue for item in planned if item.receiver == receiver]
+        clues = [item.registered for item in planned if item.receiver == receiver]
         sent = transfers.approve_and_send(
             clues=clues,
             by=ctx.head,
@@ -444,7 +460,7 @@ def _transfer_and_handle(ctx: _Round, planned: list[Planned], *, assessed: date)
             now=_at(ctx.sent),
         )
         for transfer in sent:
-            transfers.deliver_transfer(transfer_id=transfer.pk)  # the queued delivery then finds it done
+            delivery.deliver_record(transfer)  # the queued delivery then finds it done
             transfers.acknowledge_receipt(
                 transfer=transfer, by=ctx.receivers.get(receiver, ctx.staff), now=_at(ctx.received, 9)
             )
@@ -460,7 +476,7 @@ def _transfer_and_handle(ctx: _Round, planned: list[Planned], *, assessed: date)
         for item in planned:
             if item.receiver == "unit":
                 transfers.record_unit_done(
-                    clue=item.clue, by=ctx.staff, summary="被巡察单位已完成整改，并报送整改情况报告。"
+                    clue=item.registered, by=ctx.staff, summary="被巡察单位已完成整改，并报送整改情况报告。"
                 )
 
 
@@ -474,7 +490,7 @@ _RECEIVER_ORG = {"commission": "区纪委监委", "org": "区委组织部", "uni
 
 def _step(ctx: _Round, item: Planned, kind: str, day: date, decided_by: str, summary: str) -> None:
     dispositions.record_disposition(
-        clue=item.clue,
+        clue=item.registered,
         by=ctx.receivers[item.receiver],
         disposition_type=kind,
         decided_at=day,
@@ -537,7 +553,7 @@ def _conclusion(ctx: _Round, item: Planned) -> None:
     if path == "talk":
         outcome, summary = (ORG_CLOSED if item.receiver == "org" else TALK_CLOSED)[n % 2]
         dispositions.conclude(
-            clue=item.clue,
+            clue=item.registered,
             by=ctx.receivers[item.receiver],
             outcome=outcome,
             outcome_date=ctx.talk_closed(n),
@@ -546,7 +562,7 @@ def _conclusion(ctx: _Round, item: Planned) -> None:
     elif path == "verified":
         outcome, summary = VERIFIED_CLOSED[n % len(VERIFIED_CLOSED)]
         dispositions.conclude(
-            clue=item.clue,
+            clue=item.registered,
             by=ctx.receivers[item.receiver],
             outcome=outcome,
             outcome_date=ctx.verified_closed(n),
@@ -562,9 +578,9 @@ def _cases(ctx: _Round, planned: list[Planned]) -> list[CaseRecord]:
     numbers = _case_numbers(ctx.no)
     cases = []
     for k, (group, number) in enumerate(zip(groups, numbers, strict=True)):
-        subjects = list(dict.fromkeys(p["name"] for item in group for p in item.clue.reported_persons))
+        subjects = list(dict.fromkeys(p["name"] for item in group for p in item.registered.reported_persons))
         case = dispositions.open_case(
-            clues=[item.clue for item in group],
+            clues=[item.registered for item in group],
             by=ctx.receivers["commission"],
             case_number=number,
             filed_at=ctx.case_meeting,
@@ -594,7 +610,7 @@ def _meetings(ctx: _Round, planned: list[Planned], cases: list[CaseRecord]) -> N
             session_no=_session(day),
             office_head_invited=True,
             office_head_attended=not absent,
-            clues=[item.clue for item in planned if item.pv_at_meeting] if kind == "verification" else [],
+            clues=[item.registered for item in planned if item.pv_at_meeting] if kind == "verification" else [],
             cases=cases if kind == "cases" else [],
             notes=(
                 f"研究{ctx.round.title}移交问题线索处置意见。"

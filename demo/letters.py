@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from clues.importing import spec
 from clues.models import Clue, InfoRequestLetter, LetterReply
 from clues.services import letters, opinion, replies, screening
+from core import delivery
 from core.models import User
 from inspection.models import InspectionRound
 
@@ -115,7 +116,7 @@ def seed_round_1_letters(inspection_round: InspectionRound) -> None:
         letters.submit_for_approval(letter=letter, by=staff)
     letters.approve_and_send_all(inspection_round=inspection_round, by=head, now=SENT)
     for letter in drafted:
-        letters.deliver_letter(letter_id=letter.pk)  # the queued delivery then finds it done
+        delivery.deliver_record(letter)  # the queued delivery then finds it done
     rows = _clue_rows()
     # The discipline commission answers first, so the petition bureau's copies are flagged against it.
     ordered = sorted(drafted, key=lambda x: (x.partner.org_unit.short_name != "区纪委监委", x.partner.sort_order))
@@ -130,7 +131,8 @@ def seed_round_1_letters(inspection_round: InspectionRound) -> None:
         reply = _answer(letter, rows[short], by, day=ANSWER_DAY.get(short, 7 + letter.partner.sort_order % 4))
         replies.accept_reply(reply=reply, by=custodian, now=_at(ANSWER_DAY.get(short, 10) + 1, 10))
     for clue in Clue.objects.filter(inspection_round=inspection_round, possible_duplicate_of__isnull=False):
-        screening.mark_duplicate(clue=clue, of=clue.possible_duplicate_of, by=custodian)
+        if clue.possible_duplicate_of is not None:  # always: the filter keeps those that have one
+            screening.mark_duplicate(clue=clue, of=clue.possible_duplicate_of, by=custodian)
     _seed_online_opinion(inspection_round, staff)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core import delivery
 from core.models import Organisation, Person, User
 from core.services.directory import create_person
 from core.services.reminders import cancel_reminders
@@ -207,6 +208,7 @@ def _handovers(unit: InspectedUnit, short: str, member: User, officer: User) -> 
         handover = handovers.request_materials(
             by=member, inspected_unit=unit, item=item, category=category, due_at=due, now=asked
         )
+        delivery.deliver_record(handover)  # the queued delivery then finds it done
         if final == "cancelled":
             handovers.cancel(by=member, handover=handover)
             continue

@@ -23,18 +23,18 @@ def seed_organisations() -> dict[str, Organisation]:
     orgs: dict[str, Organisation] = {}
     for spec in (data.OFFICE, data.PARTY_COMMITTEE):
         orgs[spec[1]] = _org(spec)
-    for order, spec in enumerate(data.PARTNERS, start=1):
-        org = _org(spec)
-        orgs[spec[1]] = org
+    for order, partner in enumerate(data.PARTNERS, start=1):
+        org = _org(partner)
+        orgs[partner[1]] = org
         if not PartnerUnit.objects.filter(org_unit=org).exists():
-            register_partner(by=None, org_unit=org, category=spec[4], sort_order=order, request_items=spec[5])
+            register_partner(by=None, org_unit=org, category=partner[4], sort_order=order, request_items=partner[5])
     commission = orgs["区纪委监委"]
     name, short, aliases, unit_type = data.CASE_MANAGEMENT_OFFICE
     orgs[short] = ensure_organisation(
         by=None, name=name, short_name=short, aliases=aliases, unit_type=unit_type, parent=commission
     )
-    for spec in data.INSPECTED_UNITS:
-        orgs[spec[1]] = _org(spec)
+    for unit in data.INSPECTED_UNITS:
+        orgs[unit[1]] = _org(unit)
     return orgs
 
 

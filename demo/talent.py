@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from core import delivery
 from core.models import Organisation, Person, User
 from core.services.directory import create_person, ensure_organisation
 from demo import data
@@ -162,7 +163,7 @@ def later_seats(round_no: int) -> list[Cadre]:
     """The pool cadres seconded to round 2–6: discipline cadres first, then others, units in turn."""
     discipline = [c for c in roster() if c.specialty == "discipline"]
     rank: dict[str, int] = {}
-    others = []
+    others: list[tuple[int, int, Cadre]] = []
     for cadre in roster():
         if cadre.specialty != "discipline":
             others.append((rank.get(cadre.unit, 0), len(others), cadre))
@@ -229,7 +230,7 @@ def seed_round_1_secondments(round_1: InspectionRound, people: dict[str, Person]
 
     def send(request: SecondmentRequest, day: tuple[int, int]) -> SecondmentRequest:
         request = secondments.send_request(request=request, by=staff, now=_at(day))
-        secondments.deliver_secondment_request(request_id=request.pk)  # the queued delivery then finds it done
+        delivery.deliver_record(request)  # the queued delivery then finds it done
         return request
 
     def contact(request: SecondmentRequest) -> User:

@@ -12,7 +12,9 @@ class InspectionRoundAdmin(AuditedModelAdmin):
     list_display = ["title", "year", "round_no", "round_type", "status", "kickoff_date"]
     list_filter = ["status", "round_type", "year"]
     search_fields = ["title"]
-    exclude = ["created_by"]
+    # The work plan is uploaded on the round's page; an editable field would list every stored
+    # file's name (partners' workbooks included) in a dropdown to the system administrator.
+    exclude = ["created_by", "work_plan"]
 
 
 class CreateThroughServiceAdmin(AuditedModelAdmin):

@@ -1,13 +1,19 @@
 """The round list as a workbook, as the page shows it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.excel.export import write_table
-from inspection.models import InspectionRound
+
+if TYPE_CHECKING:
+    from inspection.selectors import CountedRound
 
 
-def rounds_workbook(rounds: QuerySet[InspectionRound], *, watermark: str) -> tuple[bytes, int]:
+def rounds_workbook(rounds: QuerySet[CountedRound], *, watermark: str) -> tuple[bytes, int]:
     headers = [
         _("Round"),
         _("Type"),

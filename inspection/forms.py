@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,8 +40,8 @@ class UnitForm(forms.Form):
 
     def __init__(self, *args, inspection_round: InspectionRound, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = inspection_round.groups.order_by("number")
-        self.fields["org_unit"].queryset = Organisation.objects.exclude(
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = inspection_round.groups.order_by("number")
+        cast(forms.ModelChoiceField, self.fields["org_unit"]).queryset = Organisation.objects.exclude(
             pk__in=inspection_round.inspected_units.values("org_unit")
         )
 
@@ -54,8 +56,8 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, inspection_round: InspectionRound, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = inspection_round.groups.order_by("number")
-        self.fields["person"].queryset = Person.objects.exclude(
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = inspection_round.groups.order_by("number")
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = Person.objects.exclude(
             pk__in=inspection_round.memberships.values("person")
         ).select_related("home_unit")
 

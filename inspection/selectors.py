@@ -1,11 +1,31 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 
 
-def rounds_for(user: Any) -> QuerySet[InspectionRound]:
+class _RoundCounts(TypedDict):
+    group_count: int
+    unit_count: int
+
+
+class _RoundShares(TypedDict):
+    n_members: int
+    n_seconded: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A round of rounds_for() and one of rounds_with_shares(), with the counts they annotate.
+    CountedRound = WithAnnotations[InspectionRound, _RoundCounts]
+    SharedRound = WithAnnotations[InspectionRound, _RoundShares]
+
+
+def rounds_for(user: Any) -> QuerySet[CountedRound]:
     return (
         InspectionRound.objects.for_user(user)
         .annotate(group_count=Count("groups", distinct=True), unit_count=Count("inspected_units", distinct=True))
@@ -25,7 +45,8 @@ def round_detail_for(user: Any, inspection_round: InspectionRound) -> list[Inspe
     return list(
         InspectionGroup.objects.for_user(user)
         .filter(inspection_round=inspection_round)
-        .prefetch_related(Prefetch("inspected_units", queryset=units), Prefetch("memberships", queryset=members))
+        .prefetch_related(Prefetch("inspected_units", queryset=units))
+        .prefetch_related(Prefetch("memberships", queryset=members))
         .order_by("number")
     )
 
@@ -41,7 +62,7 @@ def seconded_share(inspection_round: InspectionRound) -> tuple[int, int]:
 ROUND_ORDER = ("year", "committee_term", "round_no")
 
 
-def rounds_with_shares() -> list[InspectionRound]:
+def rounds_with_shares() -> list[SharedRound]:
     """Every round in order, annotated with n_members and n_seconded (distinct people): one query."""
     return list(
         InspectionRound.objects.annotate(
@@ -51,7 +72,7 @@ def rounds_with_shares() -> list[InspectionRound]:
     )
 
 
-def share_of(inspection_round: InspectionRound) -> float | None:
+def share_of(inspection_round: SharedRound) -> float | None:
     """DOMAIN §4.1 #8 for a round of rounds_with_shares(): seconded ÷ members, 4 decimals."""
     total = inspection_round.n_members
     return round(inspection_round.n_seconded / total, 4) if total else None

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.files import FileRejected
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection import services
 from inspection.exports import rounds_workbook
@@ -21,12 +22,12 @@ from inspection.selectors import round_detail_for, round_warnings, rounds_for, s
 from inspection.services.workflow import NEXT, check_move, move_round
 
 
-def _round_to_change(request: HttpRequest, pk: int) -> InspectionRound:
+def _round_to_change(request: AuthenticatedHttpRequest, pk: int) -> InspectionRound:
     return get_for_user_or_404(InspectionRound.objects.all(), request.user, "change", pk=pk)
 
 
 @login_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(rounds_for(request.user), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -36,13 +37,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_export(request: HttpRequest) -> HttpResponse:
+def round_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data, _count = rounds_workbook(rounds_for(request.user), watermark=watermark_for(request))
     return attachment(data, _("rounds.xlsx"), XLSX)
 
 
 @login_required
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("inspection.add_inspectionround"):
         raise Http404
     form = RoundForm(request.POST or None)
@@ -58,7 +59,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection_round = get_for_user_or_404(InspectionRound.objects.select_related("work_plan"), request.user, pk=pk)
     user = request.user
     can_change = user.has_perm("inspection.change_inspectionround")
@@ -91,7 +92,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection_round = _round_to_change(request, pk)
     form = RoundEditForm(request.POST or None, instance=inspection_round)
     if request.method == "POST" and form.is_valid():
@@ -107,14 +108,14 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspection/round_form.html", {"form": form, "round": inspection_round})
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
+def _refused(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
 @login_required
 @require_POST
-def round_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+def round_add(request: AuthenticatedHttpRequest, pk: int, what: str) -> HttpResponse:
     """Add a group, a unit or a member from the round page; a refusal comes back as a message."""
     inspection_round = _round_to_change(request, pk)
     forms = {"group": GroupForm, "unit": UnitForm, "member": MemberForm, "plan": WorkPlanForm}
@@ -146,7 +147,7 @@ def round_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("inspection.advance_inspectionround"):
         raise Http404
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=pk)

@@ -8,12 +8,14 @@ class LiaisonConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        from core import delivery
         from core.permissions import register_access_exclusion
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
         from liaison.permissions import outside_handover_roles
         from liaison.reminders import HANDOVERS, RECTIFICATION
+        from liaison.services import handovers
         from liaison.stages import units_without_officer
 
         register_ladder(RECTIFICATION)
@@ -21,3 +23,4 @@ class LiaisonConfig(AppConfig):
         register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)
         register_access_exclusion("liaison.ContactLogEntry", outside_handover_roles)
         register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)
+        delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS)

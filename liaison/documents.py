@@ -1,15 +1,16 @@
-"""The handover list (交接清单) as a .docx both sides print and sign."""
+"""The .docx files of the liaison side: the handover list (交接清单) both sides print and sign,
+and the rectification notice (整改督办通知) for one item of the ledger."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
 from core.docx import TITLE_FONT, Paragraph, build_docx
 from inspection.models import InspectedUnit
-from liaison.models import HandoverRecord
+from liaison.models import HandoverRecord, RectificationItem
 
 # The printed list is Chinese whatever the reader's interface language.
-_CATEGORY = {
+_CATEGORY: dict[str, str] = {
     HandoverRecord.Category.DOCUMENTS: "文件资料",
     HandoverRecord.Category.ACCOUNTS: "账簿凭证",
     HandoverRecord.Category.MINUTES: "会议记录",
@@ -53,5 +54,33 @@ def handover_list_docx(inspected_unit: InspectedUnit, *, watermark: str) -> byte
         Paragraph("", space_after=240),
         Paragraph("巡察组经办人（签字）：____________　日期：__________", align="left"),
         Paragraph("被巡察单位联络员（签字）：____________　日期：__________", align="left"),
+    ]
+    return build_docx(paragraphs, watermark=watermark)
+
+
+def rectification_notice(item: RectificationItem, *, today: date, watermark: str) -> bytes:
+    """A notice to the unit naming the problem, the measure, its owners and its deadline."""
+    unit = item.problem.feedback.inspected_unit
+    days_late = (today - item.deadline).days
+    if days_late > 0:
+        state = f"该事项已超过整改时限{days_late}天，请立即整改并报送整改情况。"
+    else:
+        state = f"该事项整改时限为{item.deadline:%Y年%m月%d日}，距时限还有{-days_late}天，请抓紧推进。"
+    paragraphs = [
+        Paragraph("整改督办通知", align="center", bold=True, size=44, font=TITLE_FONT, space_after=360),
+        Paragraph(f"{unit.org_unit.name}：", align="left"),
+        Paragraph(
+            f"根据巡察反馈问题清单第{item.problem.seq}项（{item.problem.category}），"
+            f"你单位整改台账第{item.problem.seq}.{item.seq}项整改措施如下：",
+            indent_first_line=True,
+        ),
+        Paragraph(item.measure, indent_first_line=True),
+        Paragraph(
+            f"责任领导：{item.responsible_leader}；牵头部门：{item.lead_department}；"
+            f"责任人：{item.responsible_person}；当前进度：{item.progress_pct}%。",
+            indent_first_line=True,
+        ),
+        Paragraph(state, indent_first_line=True, space_after=360),
+        Paragraph(f"{today:%Y年%m月%d日}", align="right"),
     ]
     return build_docx(paragraphs, watermark=watermark)

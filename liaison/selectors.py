@@ -1,14 +1,36 @@
 """Reads of the rectification ledger shared by the pages, the export and the statistics."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.models import FeedbackProblem, RectificationItem
+
+
+class _LedgerFlags(TypedDict):
+    evidence_count: int
+    is_overdue: bool
+
+
+class _UnitCounts(TypedDict):
+    n_items: int
+    n_signed_off: int
+    n_rectified: int
+    n_overdue: int
+    n_on_time: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A row of ledger_items(), with what it annotates.
+    LedgerItem = WithAnnotations[RectificationItem, _LedgerFlags]
 
 Status = RectificationItem.Status
 RECTIFIED = (Status.SIGNED_OFF, Status.LONG_TERM_MAINTAINED)
@@ -19,7 +41,7 @@ def overdue_q(today: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status__in": RECTIFIED})
 
 
-def ledger_items(items: QuerySet[RectificationItem], today: date | None = None) -> QuerySet[RectificationItem]:
+def ledger_items(items: QuerySet[RectificationItem], today: date | None = None) -> QuerySet[LedgerItem]:
     """Ledger rows with what each row shows: its problem, evidence count, signer and overdue flag."""
     today = today or timezone.localdate()
     return (
@@ -82,10 +104,13 @@ def _counts(prefix: str, today: date) -> dict[str, Any]:
 def unit_numbers(units: QuerySet[InspectedUnit], today: date | None = None) -> list[UnitNumbers]:
     """Per unit: items, signed off, overdue, completion and on-time rates (one query)."""
     today = today or timezone.localdate()
-    rows = (
+    # The counts come from a dict of expressions (shared with the totals), which the type
+    # checker cannot read; _UnitCounts names them.
+    rows = cast(
+        "QuerySet[WithAnnotations[InspectedUnit, _UnitCounts]]",
         units.select_related("org_unit", "group")
         .annotate(**_counts("feedback__problems__items__", today))
-        .order_by("group__number", "org_unit__name")
+        .order_by("group__number", "org_unit__name"),
     )
     return [UnitNumbers(u, u.n_items, u.n_signed_off, u.n_rectified, u.n_overdue, u.n_on_time) for u in rows]
 

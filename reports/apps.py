@@ -10,4 +10,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the weekly digest with the reminder engine.
-        from reports import digest  # noqa: F401
+        from reports.services import digest  # noqa: F401

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports import digest
+from reports.services import digest
 
 
 @shared_task(name="reports.schedule_weekly_digests", acks_late=True)

@@ -8,15 +8,18 @@ class TalentpoolConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        from core import delivery
         from core.permissions import register_access_exclusion
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
         from talentpool.permissions import clues_of_recused_units
         from talentpool.reminders import SECONDMENTS
+        from talentpool.services import secondments
         from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
 
         register_ladder(SECONDMENTS)
         register_stage_guard(InspectionRound.Status.ONSITE, undeclared_conflicts_and_unreleased_secondees)
         # Named by label: talentpool and clues stay independent of each other.
         register_access_exclusion("clues.Clue", clues_of_recused_units)
+        delivery.register("talentpool.SecondmentRequest", secondments.DELIVERY_STEPS)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from talentpool.selectors import recused_unit_ids
+from talentpool.selectors.recusals import recused_unit_ids
 
 
 def clues_of_recused_units(user: Any) -> Q:

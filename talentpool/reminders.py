@@ -26,7 +26,7 @@ def _recipients(request: SecondmentRequest, names: tuple[str, ...]) -> list[User
 def _message(request: SecondmentRequest, step: LadderStep) -> tuple[str, str, str]:
     from talentpool.services.secondments import detail_url
 
-    values = {"number": request.doc_number, "due": request.response_due.isoformat()}
+    values = {"number": request.doc_number, "due": request.response_due.isoformat() if request.response_due else ""}
     title = {
         "before": _("Reminder: secondment request %(number)s is due on %(due)s"),
         "due": _("Secondment request %(number)s is due today"),

@@ -1,5 +1,5 @@
 from core.statistics import statistic
-from talentpool import selectors
+from talentpool.selectors import pools as selectors
 
 
 @statistic("talent_pool_size")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clues.importing import spec
 from clues.importing.header import Header, raw_label
 from clues.importing.result import JSON, Issue, ParsedRow
+from clues.models.categories import CATEGORIES
 from core.excel import normalize as norm
 from core.excel.columns import RANKS, SPLIT_VALUES
 from core.excel.reader import Cell, CellValue, Row
@@ -274,7 +275,7 @@ class SheetRows:
         for part in SPLIT_VALUES.split(norm.clean_text(norm.cell_text(value))):
             if not part.strip():
                 continue
-            code = spec.lookup(spec.CATEGORIES, part)
+            code = spec.lookup(CATEGORIES, part)
             if code is None:
                 message = _("“%(text)s” is not a known value; recorded as %(value)s.") % {"text": part, "value": "其他"}
                 issues.append(self._issue(row, "category", "warning", message))

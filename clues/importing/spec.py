@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from clues.models.categories import CATEGORIES
 from core.excel import columns
 from core.excel.columns import Column, header_text
 from core.excel.normalize import compact
@@ -98,19 +99,6 @@ DASH_IS_DITTO = frozenset({"inspected_unit", "category", "source_channel", "rece
 RESTRICTED = frozenset({"reporter_name"})  # sealed: never in a row's raw cells or values (ParsedRow.reporter)
 TEXT_KEYS = ("reported_position", "source_ref", "handling_result", "reporter_name", "evidence_note", "remarks")
 
-CATEGORIES: dict[str, tuple[str, ...]] = {
-    "political": ("政治纪律", "政治"),
-    "organizational": ("组织纪律", "组织"),
-    "integrity": ("廉洁纪律", "廉洁", "廉政"),
-    "mass": ("群众纪律", "群众"),
-    "work": ("工作纪律", "工作"),
-    "life": ("生活纪律", "生活"),
-    "eight_point_rules": ("八项规定精神", "八项规定", "中央八项规定精神", "中央八项规定", "四风"),
-    "personnel_selection": ("选人用人", "干部选拔任用", "选人用人问题"),
-    "suspected_crime": ("涉嫌违法犯罪", "违法犯罪", "涉嫌犯罪", "涉嫌违法"),
-    "other": ("其他", "其它"),
-}
-CATEGORY_LABELS = {code: names[0] for code, names in CATEGORIES.items()}
 SOURCES: dict[str, tuple[str, ...]] = {
     "petition": ("信访举报", "信访", "举报", "来信来访", "信访件", "12388"),
     "audit": ("审计发现", "审计"),

@@ -6,13 +6,17 @@ written directly rather than translated.
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.worksheet import Worksheet
 
 from clues.importing import spec
+from clues.models.categories import CATEGORY_LABELS
 from core.excel.columns import RANKS
 from core.excel.export import mark_properties
 
@@ -56,8 +60,10 @@ def build_clue_template(
     """
     workbook = Workbook()
     mark_properties(workbook, watermark)
-    sheet = workbook.active
-    sheet.oddHeader.center.text = watermark
+    # A new workbook's active sheet is its one worksheet.
+    sheet = cast(Worksheet, workbook.active)
+    # A new sheet always has its header items (openpyxl makes them).
+    cast(HeaderFooterItem, sheet.oddHeader).center.text = watermark
     sheet.title = DATA_SHEET
     _title_and_metadata(sheet, title, partner_name, doc_number)
     for index, column in enumerate(spec.COLUMNS, start=1):
@@ -78,7 +84,7 @@ def _column(key: str) -> str:
     return get_column_letter([column.key for column in spec.COLUMNS].index(key) + 1)
 
 
-def _title_and_metadata(sheet: object, title: str, partner_name: str, doc_number: str) -> None:
+def _title_and_metadata(sheet: Worksheet, title: str, partner_name: str, doc_number: str) -> None:
     last = get_column_letter(len(spec.COLUMNS))
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"] = title
@@ -106,7 +112,7 @@ def _title_and_metadata(sheet: object, title: str, partner_name: str, doc_number
     sheet.row_dimensions[2].height = 22
 
 
-def _text_formats(sheet: object) -> None:
+def _text_formats(sheet: Worksheet) -> None:
     for key in _TEXT_KEYS:
         letter = _column(key)
         for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + TEMPLATE_ROWS):
@@ -116,14 +122,14 @@ def _text_formats(sheet: object) -> None:
         sheet[f"{_column('allegation')}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _drop_downs(workbook: Workbook, sheet: object, unit_names: Sequence[str]) -> None:
+def _drop_downs(workbook: Workbook, sheet: Worksheet, unit_names: Sequence[str]) -> None:
     lists = workbook.create_sheet(LIST_SHEET)
     lists.sheet_state = "hidden"
     choices = {
         "inspected_unit": list(unit_names),
         "reported_rank": [names[0] for names in RANKS.values()],
         "is_party_member": ["是", "否", "不详"],
-        "category": list(spec.CATEGORY_LABELS.values()),
+        "category": list(CATEGORY_LABELS.values()),
         "source_channel": [names[0] for names in spec.SOURCES.values()],
         "handling_status": [names[0] for names in spec.STATUSES.values()],
     }

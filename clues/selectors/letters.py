@@ -1,4 +1,7 @@
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
@@ -11,11 +14,23 @@ from core.workdays import working_days_from
 from inspection.models import InspectionRound
 
 
+class _LetterBoardValues(TypedDict):
+    reminders_sent: int
+    days_left: int | None  # set by letter_board, not by the query
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A letter of letter_board(): reminders sent (annotated) and working days left.
+    BoardLetter = WithAnnotations[InfoRequestLetter, _LetterBoardValues]
+
+
 def letters_for(user: Any) -> QuerySet[InfoRequestLetter]:
     return InfoRequestLetter.objects.for_user(user).select_related("partner__org_unit", "inspection_round")
 
 
-def _reminders_sent() -> Subquery:
+def _reminders_sent() -> Coalesce:
     sent = (
         Reminder.objects.filter(
             target_type=ContentType.objects.get_for_model(InfoRequestLetter),
@@ -30,15 +45,16 @@ def _reminders_sent() -> Subquery:
     return Coalesce(Subquery(sent, output_field=IntegerField()), Value(0))
 
 
-def letter_board(
-    user: Any, inspection_round: InspectionRound, *, overdue_only: bool = False
-) -> list[InfoRequestLetter]:
+def letter_board(user: Any, inspection_round: InspectionRound, *, overdue_only: bool = False) -> list[BoardLetter]:
     """The round's letters the user may see, each with reminders sent and working days left."""
-    letters = list(
-        letters_for(user)
-        .filter(inspection_round=inspection_round)
-        .annotate(reminders_sent=_reminders_sent())
-        .order_by("partner__sort_order", "kind", "pk")
+    letters = cast(
+        "list[BoardLetter]",  # days_left is set below
+        list(
+            letters_for(user)
+            .filter(inspection_round=inspection_round)
+            .annotate(reminders_sent=_reminders_sent())
+            .order_by("partner__sort_order", "kind", "pk")
+        ),
     )
     today = timezone.localdate()
     left = working_days_from(today, [letter.deadline for letter in letters if letter.deadline])
@@ -58,7 +74,7 @@ def replies_of(letter: InfoRequestLetter) -> list[LetterReply]:
     )
 
 
-def board_summary(letters: list[InfoRequestLetter]) -> dict[str, int]:
+def board_summary(letters: Sequence[InfoRequestLetter]) -> dict[str, int]:
     """Counts for the head of the round's board, from the rows already loaded."""
     status = InfoRequestLetter.Status
     return {

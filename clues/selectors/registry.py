@@ -18,6 +18,7 @@ from clues.models import (
     ClueTransfer,
     ClueTransferItem,
 )
+from clues.models.categories import CATEGORY_LABELS
 from core.filters import QueryFilterSet, carried, choice, flag, with_all
 from core.models import AuditLog
 from core.permissions import restrict
@@ -68,7 +69,6 @@ class ClueFilters(QueryFilterSet):
             return  # a selector's caller: no form to offer
         # The drop-downs offer only the rounds, units and groups the user may see.
         user = self.request.user
-        from clues.importing.spec import CATEGORY_LABELS
         from clues.models import PartnerUnit
 
         rounds = InspectionRound.objects.for_user(user)
@@ -174,15 +174,18 @@ def clue_detail(user: Any, pk: int) -> Clue | None:
             "forwarded_to",
             "handler",
         )
+        # One prefetch per call: the type checker joins the querysets of several to object.
         .prefetch_related(
-            Prefetch("handovers", ClueHandover.objects.select_related("group", "handed_by", "received_by")),
-            Prefetch("assessments", ClueAssessment.objects.select_related("assessed_by")),
+            Prefetch("handovers", ClueHandover.objects.select_related("group", "handed_by", "received_by"))
+        )
+        .prefetch_related(Prefetch("assessments", ClueAssessment.objects.select_related("assessed_by")))
+        .prefetch_related(
             Prefetch(
                 "transfer_items",
                 ClueTransferItem.objects.select_related("transfer__receiver", "transfer__approved_by"),
-            ),
-            Prefetch("dispositions", ClueDisposition.objects.select_related("handling_office")),
+            )
         )
+        .prefetch_related(Prefetch("dispositions", ClueDisposition.objects.select_related("handling_office")))
         .filter(pk=pk)
         .first()
     )

@@ -1,7 +1,9 @@
 """The office's view of everything it transferred: receipt, feedback, what is still open."""
 
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +16,19 @@ from inspection.models import InspectionRound
 # Clues on which the receiver has not reported anything yet.
 NO_FEEDBACK = (Clue.Status.TRANSFERRED, Clue.Status.RECEIVED)
 STATES = ("unreceived", "no_feedback", "overdue", "open")
+
+
+class _TransferCounts(TypedDict):
+    clue_count: int
+    open_count: int
+    no_feedback_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A row of transfer_board(), with its counts.
+    BoardTransfer = WithAnnotations[ClueTransfer, _TransferCounts]
 
 
 class TransferFilters(QueryFilterSet):
@@ -47,7 +62,7 @@ class TransferFilters(QueryFilterSet):
     def filter_round(self, transfers: QuerySet[ClueTransfer], _name: str, value: str) -> QuerySet[ClueTransfer]:
         return transfers.filter(inspection_round=int(value)) if value.isdigit() else transfers
 
-    def filter_state(self, transfers: QuerySet[ClueTransfer], _name: str, value: str) -> QuerySet[ClueTransfer]:
+    def filter_state(self, transfers: QuerySet[BoardTransfer], _name: str, value: str) -> QuerySet[BoardTransfer]:
         if value == "unreceived":
             return transfers.filter(received_at__isnull=True)
         if value == "no_feedback":
@@ -59,7 +74,7 @@ class TransferFilters(QueryFilterSet):
         return transfers  # an unknown state is no filter
 
 
-def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[ClueTransfer]:
+def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[BoardTransfer]:
     """Sent transfers the user may see, each with its clue count, open clues and clues without feedback."""
     filters.today = today or filters.today
     transfers = (

@@ -1,7 +1,7 @@
 """What the receiver does with a transferred clue: the disposition chain, cases, committee meetings."""
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from clues.models import (
 from clues.services.lifecycle import locked, move
 from clues.services.transfers import receiving_scope, stop_reminders_if_answered
 from core import audit
-from core.models import Organisation
+from core.models import Organisation, User
 from core.permissions import grant, scope_group
 from inspection.models import InspectionGroup
 
@@ -55,7 +55,7 @@ def current_disposition(clue: Clue) -> ClueDisposition | None:
 def record_disposition(
     *,
     clue: Clue,
-    by: Any,
+    by: User,
     disposition_type: str,
     decided_at: date,
     decided_by_text: str = "",
@@ -98,7 +98,7 @@ def record_disposition(
 
 
 @transaction.atomic
-def conclude(*, clue: Clue, by: Any, outcome: str, outcome_date: date, summary: str = "") -> ClueDisposition:
+def conclude(*, clue: Clue, by: User, outcome: str, outcome_date: date, summary: str = "") -> ClueDisposition:
     """Close the current step without a case: untrue, minor (talk reminder), org handling, referred."""
     (clue,) = locked(clue)
     if outcome not in ClueDisposition.CLOSING_OUTCOMES:
@@ -125,7 +125,7 @@ def conclude(*, clue: Clue, by: Any, outcome: str, outcome_date: date, summary: 
 def open_case(
     *,
     clues: list[Clue],
-    by: Any,
+    by: User,
     case_number: str,
     filed_at: date,
     subjects: list[str],
@@ -160,9 +160,10 @@ def open_case(
     for clue in rows:
         move(clue, Clue.Status.CASE_FILED, by=by)
         disposition = current_disposition(clue)
-        disposition.outcome = O.CASE_FILED
-        disposition.outcome_date = filed_at
-        disposition.save(update_fields=["outcome", "outcome_date", "updated_at"])
+        if disposition is not None:  # always: a clue reaches verification by a disposition
+            disposition.outcome = O.CASE_FILED
+            disposition.outcome_date = filed_at
+            disposition.save(update_fields=["outcome", "outcome_date", "updated_at"])
     audit.log_change(user=by, obj=case, before=None)
     _grant_case(case, items[0].transfer, rows)
     return case
@@ -179,7 +180,7 @@ def _grant_case(case: CaseRecord, transfer: ClueTransfer, clues: list[Clue]) -> 
 
 @transaction.atomic
 def record_case_result(
-    *, case: CaseRecord, by: Any, concluded_at: date, result: str, persons_sanctioned: int | None = None
+    *, case: CaseRecord, by: User, concluded_at: date, result: str, persons_sanctioned: int | None = None
 ) -> CaseRecord:
     case = CaseRecord.objects.select_for_update().get(pk=case.pk)
     if concluded_at < case.filed_at:
@@ -196,14 +197,14 @@ def record_case_result(
 @transaction.atomic
 def record_meeting(
     *,
-    by: Any,
+    by: User,
     commission: Organisation,
     date: date,
     session_no: str,
     office_head_invited: bool,
     office_head_attended: bool,
-    clues: list[Clue] = (),
-    cases: list[CaseRecord] = (),
+    clues: Sequence[Clue] = (),
+    cases: Sequence[CaseRecord] = (),
     notes: str = "",
 ) -> StandingCommitteeMeeting:
     """A standing-committee meeting and what it discussed."""

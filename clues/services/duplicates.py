@@ -80,4 +80,4 @@ def suggested_original(clue: Clue) -> Clue | None:
     }
     unit_id, fp = fingerprint(clue.inspected_unit_id, values)
     match = known_fingerprints(clue.inspection_round).match(unit_id, fp)
-    return Clue.objects.filter(pk=match.clue_id).first() if match else None
+    return Clue.objects.filter(pk=match.clue_id).first() if match and match.clue_id is not None else None

@@ -23,8 +23,8 @@ from clues.services.numbering import clue_codes
 from core import audit
 from core.bulk import insert_values
 from core.excel.units import UnitRef
-from core.files import stored_path
-from core.models import AuditLog, StoredFile
+from core.files import clear_path
+from core.models import AuditLog, StoredFile, User
 from core.sealing import Sealed
 
 _BULK = 1000
@@ -54,7 +54,8 @@ def _batch_status(result: ParseResult) -> str:
 
 def stage_file(*, reply: LetterReply, stored: StoredFile, today: date | None = None) -> ClueImportBatch:
     """Parse a stored workbook and keep every row; nothing becomes a clue yet."""
-    result = parse_for_letter(path=stored_path(stored), kind=stored.kind, letter=reply.letter, today=today)
+    with clear_path(stored) as path:
+        result = parse_for_letter(path=path, kind=stored.kind, letter=reply.letter, today=today)
     return stage_result(reply=reply, stored=stored, result=result)
 
 
@@ -119,14 +120,34 @@ def error_workbook(batch: ClueImportBatch, *, watermark: str) -> bytes:
     rows = batch.rows.exclude(issues=[]).order_by("sheet", "row_number").values_list("sheet", "row_number", "issues")
     for sheet, row_number, issues in rows.iterator(chunk_size=2000):
         marks += [mark(sheet, row_number, issue) for issue in issues]
-    return build_error_workbook(
-        stored_path(batch.file),
-        kind=batch.file.kind,
-        marks=marks,
-        watermark=watermark,
-        sealed=sealed_columns(batch.columns),
-        is_label=names_restricted_column,
-    )
+    with clear_path(batch.file) as path:
+        return build_error_workbook(
+            path,
+            kind=batch.file.kind,
+            marks=marks,
+            watermark=watermark,
+            sealed=sealed_columns(batch.columns),
+            is_label=names_restricted_column,
+        )
+
+
+def sealed_copy(stored: StoredFile, *, watermark: str) -> bytes:
+    """What a download of a partner's workbook serves: every visible sheet with the reporter's
+    cells sealed (header kept) and the reader's watermark, as .xlsx whatever the original kind.
+    The columns are those the parser found when the workbook was staged; in a sheet it ignored,
+    a column is sealed below any cell naming the reporter."""
+    from clues.importing.parser import names_restricted_column, sealed_columns
+    from core.excel.errors import build_sealed_copy
+
+    batch = ClueImportBatch.objects.filter(file=stored).only("columns").first()
+    with clear_path(stored) as path:
+        return build_sealed_copy(
+            path,
+            kind=stored.kind,
+            watermark=watermark,
+            sealed=sealed_columns(batch.columns if batch is not None else {}),
+            is_label=names_restricted_column,
+        )
 
 
 def supersede(*, batch: ClueImportBatch) -> None:
@@ -137,7 +158,7 @@ def supersede(*, batch: ClueImportBatch) -> None:
 
 
 @transaction.atomic
-def commit_batch(*, batch: ClueImportBatch, by: Any) -> int:
+def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
     """Register one clue per data row of a clean batch: all of them or none. Returns how many.
 
     Rows that look like a clue already in the round (any partner's reply) are registered with
@@ -187,7 +208,7 @@ def _register(
     letter: InfoRequestLetter,
     units: dict[int, Any],
     known: FingerprintIndex,
-    by: Any,
+    by: User | None,
 ) -> list[tuple[int, int, int | None]]:
     """Insert the clues of one chunk of staged (pk, values, reporter) rows, one code each; returns
     (staged row, new clue, original clue) for those that look like a clue already known."""
@@ -257,7 +278,7 @@ def _clue_from_row(
     code: str,
     letter: InfoRequestLetter,
     unit: Any,
-    by: Any,
+    by: User | None,
 ) -> tuple[Any, ...]:
     """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""

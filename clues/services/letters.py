@@ -13,8 +13,7 @@ from clues import texts
 from clues.models import InfoRequestLetter, PartnerUnit
 from clues.reminders import LETTERS
 from clues.services.numbering import next_doc_number
-from core import audit
-from core.enqueue import enqueue
+from core import audit, delivery
 from core.models import AuditLog, User
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -27,7 +26,7 @@ LETTER_SERIES = "info_request_letter"
 EDITABLE = (InfoRequestLetter.Status.DRAFT, InfoRequestLetter.Status.PENDING_APPROVAL)
 
 
-def transition(letter: InfoRequestLetter, by: Any, to: str, **fields: Any) -> InfoRequestLetter:
+def transition(letter: InfoRequestLetter, by: User | None, to: str, **fields: Any) -> InfoRequestLetter:
     """Move a (locked) letter to status `to`, setting fields, with an audit row. No guards: callers check."""
     before = audit.snapshot(letter)
     letter.status = to
@@ -47,7 +46,7 @@ def _default_period(inspection_round: InspectionRound) -> tuple[date, date]:
 
 
 @transaction.atomic
-def create_round_letters(*, inspection_round: InspectionRound, by: Any) -> list[InfoRequestLetter]:
+def create_round_letters(*, inspection_round: InspectionRound, by: User) -> list[InfoRequestLetter]:
     """One draft main letter to every active partner that has none yet in this round.
 
     Each lists the round's inspected units except the partner's own unit (DOMAIN §2.4).
@@ -72,7 +71,7 @@ def _create_letter(
     inspection_round: InspectionRound,
     partner: PartnerUnit,
     units: list,
-    by: Any,
+    by: User,
     kind: str = InfoRequestLetter.Kind.MAIN,
 ) -> InfoRequestLetter:
     period_from, period_to = _default_period(inspection_round)
@@ -100,7 +99,7 @@ def _create_letter(
 
 
 @transaction.atomic
-def create_supplementary_letter(*, main: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+def create_supplementary_letter(*, main: InfoRequestLetter, by: User) -> InfoRequestLetter:
     """A further letter to the same partner in the same round, for what the first did not cover."""
     letter = _create_letter(
         inspection_round=main.inspection_round,
@@ -116,7 +115,9 @@ def create_supplementary_letter(*, main: InfoRequestLetter, by: Any) -> InfoRequ
 
 
 @transaction.atomic
-def update_letter(*, letter: InfoRequestLetter, by: Any, units: list | None = None, **fields: Any) -> InfoRequestLetter:
+def update_letter(
+    *, letter: InfoRequestLetter, by: User, units: list | None = None, **fields: Any
+) -> InfoRequestLetter:
     """Edit a letter that has not been sent; units outside the round or the partner's own unit are refused."""
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status not in EDITABLE:
@@ -137,7 +138,7 @@ def update_letter(*, letter: InfoRequestLetter, by: Any, units: list | None = No
 
 
 @transaction.atomic
-def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+def submit_for_approval(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter:
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != InfoRequestLetter.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for approval."))
@@ -147,15 +148,13 @@ def submit_for_approval(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLet
 
 
 @transaction.atomic
-def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None = None) -> InfoRequestLetter:
+def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | None = None) -> InfoRequestLetter:
     """The office head approves: the letter gets the year's next document number and is sent.
 
     The deadline, unless set by hand, is LETTER_REPLY_WORKING_DAYS working days after sending.
     Delivery (access for the partner, notifications, reminders) runs in a task after commit;
-    a letter whose delivery did not run is picked up by the deliver_pending_letters sweep.
+    a letter whose delivery did not run is picked up by the core.delivery sweep.
     """
-    from clues.tasks import deliver_letter
-
     now = now or timezone.now()
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != InfoRequestLetter.Status.PENDING_APPROVAL:
@@ -171,11 +170,11 @@ def approve_and_send(*, letter: InfoRequestLetter, by: Any, now: datetime | None
         sent_at=now,
         deadline=letter.deadline or add_working_days(sent_on, settings.LETTER_REPLY_WORKING_DAYS),
     )
-    enqueue(deliver_letter, letter.pk)
+    delivery.schedule(letter)
     return letter
 
 
-def approve_and_send_all(*, inspection_round: InspectionRound, by: Any, now: datetime | None = None) -> int:
+def approve_and_send_all(*, inspection_round: InspectionRound, by: User, now: datetime | None = None) -> int:
     """Approve every letter of the round awaiting approval, one transaction each, in partner order."""
     letters = InfoRequestLetter.objects.filter(
         inspection_round=inspection_round, status=InfoRequestLetter.Status.PENDING_APPROVAL
@@ -195,34 +194,33 @@ def partner_users(partner: PartnerUnit) -> list[User]:
     )
 
 
-def deliver_letter(*, letter_id: int) -> InfoRequestLetter | None:
-    """Give the partner access, tell its users, plan the reminders. Runs once per letter."""
-    now = timezone.now()
-    claimed = InfoRequestLetter.objects.filter(pk=letter_id, delivered_at__isnull=True, sent_at__isnull=False).update(
-        delivered_at=now
-    )
-    if claimed != 1:
-        return None  # delivered already, or not sent
-    letter = InfoRequestLetter.objects.select_related("partner__org_unit").get(pk=letter_id)
-    with transaction.atomic():
-        circle = scope_group(letter.partner.org_unit, "partner")
-        grant("view", letter, to=circle)
-        grant("answer", letter, to=circle)
-        notify(
-            recipients=partner_users(letter.partner),
-            title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},
-            body=_("%(title)s. Please answer by %(deadline)s.")
-            % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
-            url=f"/letters/{letter.pk}/",
-        )
-        schedule_reminders(target=letter, plan=reminder_plan(letter))
-    return letter
+def _grant_partner(letter: InfoRequestLetter) -> None:
+    circle = scope_group(letter.partner.org_unit, "partner")
+    grant("view", letter, to=circle)
+    grant("answer", letter, to=circle)
 
 
-def undelivered_letter_ids() -> list[int]:
-    return list(
-        InfoRequestLetter.objects.filter(sent_at__isnull=False, delivered_at__isnull=True).values_list("pk", flat=True)
+def _notify_partner(letter: InfoRequestLetter) -> None:
+    notify(
+        recipients=partner_users(letter.partner),
+        title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},
+        body=_("%(title)s. Please answer by %(deadline)s.")
+        % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
+        url=f"/letters/{letter.pk}/",
     )
+
+
+def _plan_reminders(letter: InfoRequestLetter) -> None:
+    schedule_reminders(target=letter, plan=reminder_plan(letter))
+
+
+def _mark_delivered(letter: InfoRequestLetter) -> None:
+    InfoRequestLetter.objects.filter(pk=letter.pk).update(delivered_at=timezone.now())
+
+
+# Giving the partner access, telling its users, planning the reminders: core.delivery runs
+# these once per letter, in one transaction (registered in ClueConfig.ready).
+DELIVERY_STEPS = (_grant_partner, _notify_partner, _plan_reminders, _mark_delivered)
 
 
 def reminder_plan(letter: InfoRequestLetter) -> list[PlannedReminder]:
@@ -249,7 +247,7 @@ def record_view(*, letter: InfoRequestLetter, user: Any, now: datetime | None = 
 
 
 @transaction.atomic
-def withdraw_letter(*, letter: InfoRequestLetter, by: Any) -> InfoRequestLetter:
+def withdraw_letter(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter:
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status not in (*EDITABLE, InfoRequestLetter.Status.SENT):
         raise ValidationError(_("Only a letter not yet viewed by the partner can be withdrawn."))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from clues.models import Clue
 from core import audit
-from core.models import AuditLog
+from core.models import AuditLog, User
 
 S = Clue.Status
 
@@ -45,7 +45,7 @@ def can_move(clue: Clue, to: str) -> bool:
     return to in TRANSITIONS.get(clue.status, ())
 
 
-def move(clue: Clue, to: str, *, by: Any, **fields: Any) -> Clue:
+def move(clue: Clue, to: str, *, by: User, **fields: Any) -> Clue:
     """Move a clue (locked by the caller) to status `to`, or refuse with a message in Chinese."""
     if not can_move(clue, to):
         raise ValidationError(

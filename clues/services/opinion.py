@@ -11,6 +11,7 @@ from clues.models import Clue, OnlineOpinionItem
 from clues.services.numbering import clue_codes
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
+from core.models import User
 from core.permissions import grant
 from inspection.models import InspectionRound
 
@@ -19,7 +20,7 @@ from inspection.models import InspectionRound
 def record_opinion_item(
     *,
     inspection_round: InspectionRound,
-    by: Any,
+    by: User,
     snapshot: IO[bytes] | None = None,
     snapshot_name: str = "",
     **fields: Any,
@@ -40,7 +41,7 @@ def record_opinion_item(
 
 
 @transaction.atomic
-def convert_to_clue(*, item: OnlineOpinionItem, by: Any) -> Clue:
+def convert_to_clue(*, item: OnlineOpinionItem, by: User) -> Clue:
     """Register a relevant item as a clue of source online_opinion (counted apart from partner clues)."""
     item = OnlineOpinionItem.objects.select_for_update(of=("self",)).select_related("inspected_unit").get(pk=item.pk)
     if item.converted_clue_id:

@@ -1,15 +1,13 @@
-from typing import Any
-
 from django.db import transaction
 
 from clues.models import PartnerUnit
 from core import audit
-from core.models import Organisation
+from core.models import Organisation, User
 
 
 @transaction.atomic
 def register_partner(
-    *, by: Any, org_unit: Organisation, category: str, sort_order: int, request_items: list[str]
+    *, by: User | None, org_unit: Organisation, category: str, sort_order: int, request_items: list[str]
 ) -> PartnerUnit:
     """Make an organisation a partner department, with the items its letters ask for by default."""
     partner = PartnerUnit(

@@ -18,7 +18,7 @@ from clues.services.duplicates import suggested_original
 from clues.services.numbering import clue_codes
 from clues.services.screening import hand_over
 from core import audit
-from core.models import AuditLog
+from core.models import AuditLog, User
 from core.permissions import user_can
 from core.sealing import SealBroken, opened
 from inspection.models import GroupMembership, InspectedUnit
@@ -38,16 +38,15 @@ logger = logging.getLogger(__name__)
 
 def _member_of_unit_group(user: Any, unit: InspectedUnit) -> bool:
     person_id = getattr(user, "person_id", None)
-    return (
-        bool(person_id)
-        and GroupMembership.objects.filter(group_id=unit.group_id, person_id=person_id, end_date__isnull=True).exists()
-    )
+    if not person_id:
+        return False
+    return GroupMembership.objects.filter(group_id=unit.group_id, person_id=person_id, end_date__isnull=True).exists()
 
 
 @transaction.atomic
 def register_clue(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     source_type: str,
     received_date: date,

@@ -1,6 +1,7 @@
 """A partner's answer to a letter, and the office's review of it (DOMAIN §3.2)."""
 
 from datetime import datetime
+from pathlib import PurePath
 from typing import IO, Any
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from clues.importing.result import ParseResult
 from clues.models import ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import importing, letters
 from core import audit
-from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, keep_checked, store_upload
-from core.models import AuditLog, StoredFile
+from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, Rendition, keep_checked, store_upload
+from core.http import XLSX
+from core.models import AuditLog, StoredFile, User
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import schedule_reminders
@@ -28,7 +30,7 @@ def _locked_awaiting_letter(letter: InfoRequestLetter) -> InfoRequestLetter:
     return letter
 
 
-def draft_reply(*, letter: InfoRequestLetter, by: Any | None) -> LetterReply:
+def draft_reply(*, letter: InfoRequestLetter, by: User | None) -> LetterReply:
     """The reply being prepared for a letter, started on first use. Call inside a transaction."""
     reply = letter.replies.filter(status=LetterReply.Status.DRAFT).first()
     if reply is not None:
@@ -46,7 +48,7 @@ def current_draft(letter: InfoRequestLetter) -> LetterReply | None:
 
 @transaction.atomic
 def upload_workbook(
-    *, letter: InfoRequestLetter, by: Any, upload: IO[bytes], name: str, replaces: ClueImportBatch | None = None
+    *, letter: InfoRequestLetter, by: User, upload: IO[bytes], name: str, replaces: ClueImportBatch | None = None
 ) -> ClueImportBatch:
     """Check, keep and stage a clue workbook. Raises FileRejected (nothing kept) for a refused file.
 
@@ -56,7 +58,11 @@ def upload_workbook(
     letter = _locked_awaiting_letter(letter)
     letters.record_view(letter=letter, user=by)
     reply = draft_reply(letter=letter, by=by)
-    stored = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=SPREADSHEET_KINDS, owner=reply)
+    # Every file of a reply is sealed at rest: a workbook holds reporters (issue 11), and an
+    # attachment or the cover letter may name them too.
+    stored = store_upload(
+        upload=upload, name=name, uploaded_by=by, allowed_kinds=SPREADSHEET_KINDS, owner=reply, sealed=True
+    )
     if replaces is not None:
         if replaces.reply_id != reply.pk:
             raise ValidationError(_("That workbook belongs to another answer."))
@@ -72,19 +78,32 @@ def upload_workbook(
 
 
 @transaction.atomic
-def attach_file(*, letter: InfoRequestLetter, by: Any, upload: IO[bytes], name: str, cover_letter: bool) -> StoredFile:
+def attach_file(*, letter: InfoRequestLetter, by: User, upload: IO[bytes], name: str, cover_letter: bool) -> StoredFile:
     """Keep an attachment (PDF, image, Word) of the reply; the stamped cover letter is one of them."""
     letter = _locked_awaiting_letter(letter)
     reply = draft_reply(letter=letter, by=by)
-    stored = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=reply)
+    stored = store_upload(
+        upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=reply, sealed=True
+    )
     if cover_letter:
         reply.cover_letter = stored
         reply.save(update_fields=["cover_letter", "updated_at"])
     return stored
 
 
+def reply_file_download(stored: StoredFile, *, watermark: str) -> Rendition | None:
+    """A reply's workbook is downloaded as its sealed copy, never as the original (core.files):
+    the reporter's cells read "（已密封）" for everyone, the partner included, and the reader's
+    watermark is on it. Attachments and the cover letter are served as uploaded (None)."""
+    if stored.kind not in SPREADSHEET_KINDS:
+        return None
+    # Stored data, not a UI string: the name says the copy is sealed, whatever the reader's language.
+    name = f"{PurePath(stored.original_name).stem}（已密封）.xlsx"
+    return Rendition(content=importing.sealed_copy(stored, watermark=watermark), filename=name, content_type=XLSX)
+
+
 @transaction.atomic
-def declare_nil_return(*, letter: InfoRequestLetter, by: Any, statement: str) -> LetterReply:
+def declare_nil_return(*, letter: InfoRequestLetter, by: User, statement: str) -> LetterReply:
     """Nothing relevant was found (无相关情况): a valid answer with a statement instead of workbooks."""
     letter = _locked_awaiting_letter(letter)
     if not statement.strip():
@@ -101,7 +120,7 @@ def usable_batches(reply: LetterReply) -> list[ClueImportBatch]:
 
 
 @transaction.atomic
-def submit_reply(*, letter: InfoRequestLetter, by: Any, now: datetime | None = None) -> LetterReply:
+def submit_reply(*, letter: InfoRequestLetter, by: User, now: datetime | None = None) -> LetterReply:
     """Send the prepared answer to the office: the letter is answered and its reminders stop.
 
     Needs the stamped cover letter and either clean workbooks or a nil return.
@@ -130,7 +149,7 @@ def submit_reply(*, letter: InfoRequestLetter, by: Any, now: datetime | None = N
 
 
 @transaction.atomic
-def accept_reply(*, reply: LetterReply, by: Any, now: datetime | None = None) -> LetterReply:
+def accept_reply(*, reply: LetterReply, by: User, now: datetime | None = None) -> LetterReply:
     """The office accepts the answer: every clean workbook becomes clues, all or nothing."""
     reply = LetterReply.objects.select_for_update(of=("self",)).select_related("letter").get(pk=reply.pk)
     if reply.status != LetterReply.Status.PENDING:
@@ -147,7 +166,7 @@ def accept_reply(*, reply: LetterReply, by: Any, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def return_reply(*, reply: LetterReply, by: Any, note: str, now: datetime | None = None) -> LetterReply:
+def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | None = None) -> LetterReply:
     """Send the answer back with a note; the partner gets LETTER_RETURN_WORKING_DAYS working days and reminders."""
     if not note.strip():
         raise ValidationError(_("Say what the partner should correct."))
@@ -177,7 +196,7 @@ def return_reply(*, reply: LetterReply, by: Any, note: str, now: datetime | None
 
 @transaction.atomic
 def import_paper_reply(
-    *, letter: InfoRequestLetter, checked: CheckedFile, name: str, result: ParseResult, by: Any | None
+    *, letter: InfoRequestLetter, checked: CheckedFile, name: str, result: ParseResult, by: User | None
 ) -> int:
     """An administrator loads a workbook (a late paper reply, a past round's ledger) for a letter.
 
@@ -186,7 +205,7 @@ def import_paper_reply(
     """
     letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
     reply = draft_reply(letter=letter, by=by)
-    stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply)
+    stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply, sealed=True)
     batch = importing.stage_result(reply=reply, stored=stored, result=result)
     created = importing.commit_batch(batch=batch, by=by)
     now = timezone.now()

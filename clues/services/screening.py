@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +18,7 @@ from inspection.models import InspectionGroup
 
 
 @transaction.atomic
-def mark_duplicate(*, clue: Clue, of: Clue, by: Any) -> Clue:
+def mark_duplicate(*, clue: Clue, of: Clue, by: User) -> Clue:
     """Merge: close a clue as a duplicate of another of the same round; it no longer counts."""
     (clue,) = locked(clue)
     if of.pk == clue.pk or of.inspection_round_id != clue.inspection_round_id:
@@ -32,7 +31,7 @@ def mark_duplicate(*, clue: Clue, of: Clue, by: Any) -> Clue:
 
 
 @transaction.atomic
-def dismiss_duplicate(*, clue: Clue, by: Any) -> Clue:
+def dismiss_duplicate(*, clue: Clue, by: User) -> Clue:
     """The suggested pair are different matters: drop the suggestion, keep both clues."""
     (clue,) = locked(clue)
     if clue.possible_duplicate_of_id is None:
@@ -45,7 +44,7 @@ def dismiss_duplicate(*, clue: Clue, by: Any) -> Clue:
 
 
 @transaction.atomic
-def screen(*, clue: Clue, by: Any, grade: str, verifiability: str = "") -> Clue:
+def screen(*, clue: Clue, by: User, grade: str, verifiability: str = "") -> Clue:
     """Grade a clue; a registered clue becomes screened (a handed-over one keeps its status)."""
     (clue,) = locked(clue)
     if clue.status not in (*Clue.BEFORE_HANDOVER, Clue.Status.HANDED_TO_GROUP, Clue.Status.UNDER_ASSESSMENT):
@@ -64,7 +63,7 @@ def screen(*, clue: Clue, by: Any, grade: str, verifiability: str = "") -> Clue:
 
 
 @transaction.atomic
-def mark_out_of_scope(*, clue: Clue, by: Any, reason: str, forwarded_to: Organisation | None = None) -> Clue:
+def mark_out_of_scope(*, clue: Clue, by: User, reason: str, forwarded_to: Organisation | None = None) -> Clue:
     (clue,) = locked(clue)
     if not reason.strip():
         raise ValidationError(_("Give the reason the clue is out of scope."))
@@ -74,7 +73,7 @@ def mark_out_of_scope(*, clue: Clue, by: Any, reason: str, forwarded_to: Organis
 
 
 @transaction.atomic
-def hand_over(*, clues: list[Clue], by: Any, now: datetime | None = None) -> list[ClueHandover]:
+def hand_over(*, clues: list[Clue], by: User, now: datetime | None = None) -> list[ClueHandover]:
     """Hand clues to the group covering their unit (转交): the group may read and assess them.
 
     All or nothing: one clue that cannot move (a duplicate suggestion undecided, a stale

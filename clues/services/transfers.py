@@ -16,8 +16,7 @@ from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, R
 from clues.reminders import TRANSFERS
 from clues.services.lifecycle import locked, move
 from clues.services.numbering import next_doc_number
-from core import audit
-from core.enqueue import enqueue
+from core import audit, delivery
 from core.models import AuditLog, Organisation, User
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -40,19 +39,18 @@ _STATUS_AFTER = {
 def leads_group(user: Any, group_id: int) -> bool:
     """Whether user is the current leader of the group."""
     person_id = getattr(user, "person_id", None)
-    return (
-        bool(person_id)
-        and GroupMembership.objects.filter(
-            group_id=group_id, person_id=person_id, role=GroupMembership.Role.LEADER, end_date__isnull=True
-        ).exists()
-    )
+    if not person_id:
+        return False
+    return GroupMembership.objects.filter(
+        group_id=group_id, person_id=person_id, role=GroupMembership.Role.LEADER, end_date__isnull=True
+    ).exists()
 
 
 @transaction.atomic
 def record_assessment(
     *,
     clue: Clue,
-    by: Any,
+    by: User,
     conclusion: str,
     forum: str = ClueAssessment.Forum.GROUP_MEETING,
     recommended_receiver: str = "",
@@ -104,7 +102,7 @@ def _receiver_of(clue: Clue, receiver_type: str, chosen: Organisation | None) ->
 def approve_and_send(
     *,
     clues: list[Clue],
-    by: Any,
+    by: User,
     receiver_type: str,
     receiver: Organisation | None = None,
     approved_by_text: str = "",
@@ -158,9 +156,7 @@ def _latest_assessment_notes(clues: list[Clue]) -> dict[int, str]:
     return notes
 
 
-def _send(transfer: ClueTransfer, clues: list[Clue], *, by: Any, now: datetime) -> ClueTransfer:
-    from clues.tasks import deliver_transfer
-
+def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime) -> ClueTransfer:
     before = audit.snapshot(transfer)
     transfer.doc_number = next_doc_number(
         series=TRANSFER_SERIES, year=timezone.localdate(now).year, fmt=settings.TRANSFER_DOC_NUMBER_FORMAT
@@ -172,10 +168,10 @@ def _send(transfer: ClueTransfer, clues: list[Clue], *, by: Any, now: datetime) 
     for clue in clues:
         move(clue, Clue.Status.TRANSFERRED, by=by)
     # The group that assessed the clues follows what becomes of them (DOMAIN §5.3: R own).
-    if transfer.group_id:
+    if transfer.group is not None:
         grant("view", transfer, to=transfer.group)
         grant("view", transfer, to=scope_group(transfer.group, "leaders"))
-    enqueue(deliver_transfer, transfer.pk)
+    delivery.schedule(transfer)
     return transfer
 
 
@@ -183,48 +179,49 @@ def receiving_scope(transfer: ClueTransfer) -> Any:
     return scope_group(transfer.receiver, "receive")
 
 
-def deliver_transfer(*, transfer_id: int) -> ClueTransfer | None:
-    """Give the receiver access to the letter and its clues, tell its users, plan the reminders.
-
-    Runs once per transfer, whatever retries or concurrent workers happen: the first run
-    claims it by setting delivered_at.
-    """
-    claimed = ClueTransfer.objects.filter(
-        pk=transfer_id, delivered_at__isnull=True, transferred_at__isnull=False
-    ).update(delivered_at=timezone.now())
-    if claimed != 1:
-        return None
-    transfer = ClueTransfer.objects.select_related("receiver").get(pk=transfer_id)
+def _receives_nothing(transfer: ClueTransfer) -> bool:
     # 交办: the inspected unit's liaison officer never sees clues (DOMAIN §5.2 rule 2);
     # the office records the unit's report itself.
-    if transfer.receiver_type == Receiver.INSPECTED_UNIT:
-        return transfer
+    return transfer.receiver_type == Receiver.INSPECTED_UNIT
+
+
+def _grant_receiver(transfer: ClueTransfer) -> None:
+    if _receives_nothing(transfer):
+        return
     clues = list(Clue.objects.filter(transfer_items__transfer=transfer))
     scope = receiving_scope(transfer)
-    with transaction.atomic():
-        grant("view", transfer, to=scope)
-        grant("change", transfer, to=scope)
-        grant("view", clues, to=scope)
-        grant("dispose", clues, to=scope)
-        if transfer.include_reporter:
-            grant("reveal", clues, to=scope)
+    grant("view", transfer, to=scope)
+    grant("change", transfer, to=scope)
+    grant("view", clues, to=scope)
+    grant("dispose", clues, to=scope)
+    if transfer.include_reporter:
+        grant("reveal", clues, to=scope)
+
+
+def _plan_reminders(transfer: ClueTransfer) -> None:
+    if not _receives_nothing(transfer):
         schedule_reminders(target=transfer, plan=reminder_plan(transfer))
-        notify(
-            recipients=receiver_users(transfer),
-            title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
-            body=_("%(count)s clues; please report the disposition by %(due)s.")
-            % {"count": len(clues), "due": transfer.feedback_due.isoformat()},
-            url=f"/transfers/{transfer.pk}/",
-        )
-    return transfer
 
 
-def undelivered_transfer_ids() -> list[int]:
-    return list(
-        ClueTransfer.objects.filter(transferred_at__isnull=False, delivered_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+def _notify_receiver(transfer: ClueTransfer) -> None:
+    if _receives_nothing(transfer):
+        return
+    notify(
+        recipients=receiver_users(transfer),
+        title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
+        body=_("%(count)s clues; please report the disposition by %(due)s.")
+        % {"count": transfer.items.count(), "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""},
+        url=f"/transfers/{transfer.pk}/",
     )
+
+
+def _mark_delivered(transfer: ClueTransfer) -> None:
+    ClueTransfer.objects.filter(pk=transfer.pk).update(delivered_at=timezone.now())
+
+
+# Access for the receiver's circle, its reminders and notice: core.delivery runs these once
+# per transfer, in one transaction (registered in CluesConfig.ready). A 交办 is only marked.
+DELIVERY_STEPS = (_grant_receiver, _plan_reminders, _notify_receiver, _mark_delivered)
 
 
 def receiver_users(transfer: ClueTransfer) -> list[User]:
@@ -233,6 +230,8 @@ def receiver_users(transfer: ClueTransfer) -> list[User]:
 
 def reminder_plan(transfer: ClueTransfer) -> list[PlannedReminder]:
     """The transfer ladder (settings.TRANSFER_REMINDER_LADDER) from the feedback date."""
+    if transfer.feedback_due is None:  # a transfer without a due date has nothing to chase
+        return []
     return TRANSFERS.plan(transfer.feedback_due)
 
 
@@ -249,7 +248,7 @@ def stop_reminders_if_answered(transfer: ClueTransfer) -> None:
 
 
 @transaction.atomic
-def acknowledge_receipt(*, transfer: ClueTransfer, by: Any, now: datetime | None = None) -> ClueTransfer:
+def acknowledge_receipt(*, transfer: ClueTransfer, by: User, now: datetime | None = None) -> ClueTransfer:
     """The receiver (or, for 交办, the office on the unit's behalf) confirms it has the letter."""
     transfer = ClueTransfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.transferred_at is None or transfer.received_at is not None:
@@ -265,7 +264,7 @@ def acknowledge_receipt(*, transfer: ClueTransfer, by: Any, now: datetime | None
 
 
 @transaction.atomic
-def record_unit_done(*, clue: Clue, by: Any, summary: str = "") -> Clue:
+def record_unit_done(*, clue: Clue, by: User, summary: str = "") -> Clue:
     """交办: the inspected unit reports the clue handled; the office closes it (no disposition chain)."""
     (clue,) = locked(clue)
     item = ClueTransferItem.objects.select_related("transfer").filter(clue=clue).first()
@@ -278,7 +277,7 @@ def record_unit_done(*, clue: Clue, by: Any, summary: str = "") -> Clue:
 
 
 @transaction.atomic
-def send_back(*, clue: Clue, by: Any, note: str) -> Clue:
+def send_back(*, clue: Clue, by: User, note: str) -> Clue:
     """The office head returns a proposal to the group for more work."""
     (clue,) = locked(clue)
     if not note.strip():

@@ -22,7 +22,7 @@ def drill(count: int, stage: str, can_drill: bool, dimension: str = "", key: int
     """A funnel number, linked to the list of its clues for users who may read clues."""
     if not can_drill or not count:
         return str(count)
-    query = {"funnel": stage}
+    query: dict[str, str | int] = {"funnel": stage}
     if dimension:
         query[dimension] = "none" if key is None else key
     return format_html('<a href="{}?{}">{}</a>', reverse("clues:clue-list"), urlencode(query), count)

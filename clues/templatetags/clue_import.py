@@ -1,6 +1,7 @@
 from django import template
 
 from clues.importing import spec
+from clues.models.categories import CATEGORY_LABELS
 
 register = template.Library()
 
@@ -15,4 +16,4 @@ def column_label(key: str) -> str:
 @register.filter
 def category_label(code: str) -> str:
     """The Chinese name of a problem category code (integrity → 廉洁纪律)."""
-    return spec.CATEGORY_LABELS.get(code, code)
+    return CATEGORY_LABELS.get(code, code)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,13 +17,14 @@ from clues.services import dispositions
 from core.decorators import role_required
 from core.http import XLSX, attachment
 from core.roles import Role
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 
 FUNNEL_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN, Role.LEADING_GROUP_VIEWER)
 
 
 @role_required(*FUNNEL_ROLES)
-def funnel_page(request: HttpRequest) -> HttpResponse:
+def funnel_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts for everyone on the page; the drill-down to clue lists only for who may read clues."""
     dimension = request.GET.get("by", "round")
     if dimension not in selectors.DIMENSIONS:
@@ -49,7 +50,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("clues.view_standingcommitteemeeting"):
         raise Http404
@@ -80,7 +81,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_export(request: HttpRequest) -> HttpResponse:
+def meeting_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("clues.view_standingcommitteemeeting"):
         raise Http404
     meetings = (

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,22 +22,23 @@ from core.excel.export import write_table
 from core.http import DOCX, XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from core.workdays import working_days_from
 from inspection.models import InspectionRound
 
 
-def _round_or_404(request: HttpRequest, pk: int) -> InspectionRound:
+def _round_or_404(request: AuthenticatedHttpRequest, pk: int) -> InspectionRound:
     return get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=pk)
 
 
-def _require(request: HttpRequest, perm: str) -> None:
+def _require(request: AuthenticatedHttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise Http404
 
 
 @login_required
-def round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
+def round_letters(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.view_inforequestletter")
     overdue_only = request.GET.get("overdue") == "1"
@@ -59,7 +60,7 @@ def round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def round_letters_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+def round_letters_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     """The board as on screen (the overdue filter kept), for the office's own records."""
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.view_inforequestletter")
@@ -71,7 +72,7 @@ def round_letters_export(request: HttpRequest, round_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def create_round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
+def create_round_letters(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.add_inforequestletter")
     created = letter_services.create_round_letters(inspection_round=inspection_round, by=request.user)
@@ -82,7 +83,7 @@ def create_round_letters(request: HttpRequest, round_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def approve_all(request: HttpRequest, round_pk: int) -> HttpResponse:
+def approve_all(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.approve_inforequestletter")
     count = letter_services.approve_and_send_all(inspection_round=inspection_round, by=request.user)
@@ -91,7 +92,7 @@ def approve_all(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_list(request: HttpRequest) -> HttpResponse:
+def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every letter the user may see; for a partner user, their department's letters."""
     if not (request.user.has_perm("clues.view_inforequestletter") or request.user.has_role(Role.PARTNER_USER)):
         raise Http404
@@ -105,7 +106,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_list_export(request: HttpRequest) -> HttpResponse:
+def letter_list_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every letter the user may see (a partner: its own), as on the list."""
     if not (request.user.has_perm("clues.view_inforequestletter") or request.user.has_role(Role.PARTNER_USER)):
         raise Http404
@@ -122,7 +123,7 @@ def letter_list_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk)
     letter = letter_services.record_view(letter=letter, user=request.user)
     user = request.user
@@ -159,7 +160,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "change")
     if request.method == "POST":
         form = LetterForm(request.POST, letter=letter)
@@ -181,7 +182,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "change")
     letter_services.submit_for_approval(letter=letter, by=request.user)
     messages.success(request, _("Submitted to the office head for approval."))
@@ -191,7 +192,7 @@ def letter_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def letter_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "approve")
     letter = letter_services.approve_and_send(letter=letter, by=request.user)
     messages.success(request, _("Letter %(number)s approved and sent.") % {"number": letter.doc_number})
@@ -201,7 +202,7 @@ def letter_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "change")
     letter_services.withdraw_letter(letter=letter, by=request.user)
     messages.success(request, _("Letter withdrawn."))
@@ -211,7 +212,7 @@ def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def letter_supplementary(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_supplementary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     main = letter_or_404(request, pk, "change")
     letter = letter_services.create_supplementary_letter(main=main, by=request.user)
     messages.success(request, _("Supplementary letter drafted."))
@@ -219,7 +220,7 @@ def letter_supplementary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk)
     return attachment(
         letter_docx(letter, watermark=watermark_for(request)), f"{letter.doc_number or letter.title}.docx", DOCX
@@ -227,7 +228,7 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template_download(request: HttpRequest, pk: int) -> HttpResponse:
+def template_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk)
     units = [u.org_unit.name for u in letter.inspected_units.select_related("org_unit").order_by("group__number", "pk")]
     data = build_clue_template(

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,12 +15,13 @@ from clues.views.common import service_errors_to_messages
 from core.files import FileRejected
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
 
 
 @login_required
-def opinion_list(request: HttpRequest, round_pk: int) -> HttpResponse:
+def opinion_list(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
     can_add = request.user.has_perm("clues.add_onlineopinionitem")
     form = OpinionForm(inspection_round=inspection_round)
@@ -51,7 +52,7 @@ def opinion_list(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def opinion_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+def opinion_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
     data, _count = opinion_workbook(
         selectors.opinion_items_for(request.user, inspection_round), watermark=watermark_for(request)
@@ -62,7 +63,7 @@ def opinion_export(request: HttpRequest, round_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def opinion_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user_or_404(OnlineOpinionItem.objects.all(), request.user, "change", pk=pk)
     clue = opinion.convert_to_clue(item=item, by=request.user)
     messages.success(request, _("Clue %(code)s registered.") % {"code": clue.code})

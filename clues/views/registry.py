@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,18 +20,19 @@ from clues.views.common import service_errors_to_messages
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit
 
 PAGE_SIZE = 50
 
 
-def _clue_or_404(request: HttpRequest, pk: int, action: str = "view") -> Clue:
+def _clue_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> Clue:
     return get_for_user_or_404(Clue.objects.all(), request.user, action, pk=pk)
 
 
 @login_required
-def clue_list(request: HttpRequest) -> HttpResponse:
+def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_clue") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
     filters = ClueFilters.from_query(request.GET, request=request)
@@ -56,7 +57,7 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def clue_export(request: HttpRequest) -> HttpResponse:
+def clue_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk export is the office head's alone (DOMAIN §5.2 rule 9); logged with its filters."""
     if not request.user.has_perm("clues.export_clue"):
         raise Http404
@@ -73,11 +74,13 @@ def _registrable_units(user):
     if user.has_perm("clues.add_clue"):
         return units.for_user(user)
     person_id = getattr(user, "person_id", None)
+    if person_id is None:  # no memberships without a person
+        return units.none()
     return units.filter(group__memberships__person_id=person_id, group__memberships__end_date__isnull=True)
 
 
 @login_required
-def clue_register(request: HttpRequest) -> HttpResponse:
+def clue_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _registrable_units(request.user)
     if not units.exists():
         raise Http404
@@ -96,7 +99,7 @@ def clue_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = selectors.clue_detail(request.user, pk)
     if clue is None:
         raise Http404
@@ -144,7 +147,7 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def clue_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An htmx fragment with the reporter's identity; the reason goes into the access log."""
     clue = _clue_or_404(request, pk, "reveal")
     try:
@@ -161,7 +164,7 @@ def clue_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_screen(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_screen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = _clue_or_404(request, pk, "change")
     form = GradeForm(request.POST)
     if not form.is_valid():
@@ -174,7 +177,7 @@ def clue_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Merge into the suggested original, or dismiss the suggestion."""
     clue = _clue_or_404(request, pk, "change")
     if request.POST.get("decision") == "merge" and clue.possible_duplicate_of_id:
@@ -190,7 +193,7 @@ def clue_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_out_of_scope(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_out_of_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = _clue_or_404(request, pk, "change")
     form = OutOfScopeForm(request.POST)
     if not form.is_valid():
@@ -203,7 +206,7 @@ def clue_out_of_scope(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_hand_over(request: HttpRequest) -> HttpResponse:
+def clue_hand_over(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk action of the registry: hand the ticked clues to the groups covering their units."""
     if not request.user.has_perm("clues.change_clue"):
         raise Http404
@@ -220,7 +223,7 @@ def clue_hand_over(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = _clue_or_404(request, pk, "assess")
     form = AssessmentForm(request.POST)
     if not form.is_valid():
@@ -233,7 +236,7 @@ def clue_assess(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_send_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("clues.approve_cluetransfer"):
         raise Http404
     clue = _clue_or_404(request, pk)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,9 +14,12 @@ from clues.models import ClueImportBatch, LetterReply
 from clues.services import importing, replies
 from clues.views.common import letter_or_404, service_errors_to_messages
 from core import audit
-from core.http import XLSX, attachment, form_errors_to_messages
+from core.excel.reader import UnreadableWorkbook
+from core.http import XLSX, attachment, file_unavailable, form_errors_to_messages
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404
+from core.sealing import SealBroken
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 
 
@@ -27,7 +30,7 @@ def _back(letter_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def upload_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_workbook(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "answer")
     form = WorkbookUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -50,7 +53,7 @@ def upload_workbook(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def attach_file(request: HttpRequest, pk: int) -> HttpResponse:
+def attach_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "answer")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -71,7 +74,7 @@ def attach_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def nil_return(request: HttpRequest, pk: int) -> HttpResponse:
+def nil_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "answer")
     form = NilReturnForm(request.POST)
     if form.is_valid():
@@ -85,7 +88,7 @@ def nil_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def submit_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "answer")
     replies.submit_reply(letter=letter, by=request.user)
     messages.success(request, _("Your answer has been sent to the inspection office."))
@@ -93,7 +96,7 @@ def submit_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(
         ClueImportBatch.objects.select_related("reply__letter__partner__org_unit", "file"), request.user, pk=pk
     )
@@ -107,23 +110,28 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The uploaded workbook with every bad cell marked and commented, to correct and upload again."""
     batch = get_for_user_or_404(ClueImportBatch.objects.select_related("file"), request.user, pk=pk)
-    data = importing.error_workbook(batch, watermark=watermark_for(request))
+    try:
+        data = importing.error_workbook(batch, watermark=watermark_for(request))
+    except SealBroken:
+        return file_unavailable(request, sealed_broken=True)
+    except UnreadableWorkbook:
+        return file_unavailable(request, sealed_broken=False)
     # The partner's own rows come back in it: logged like the original workbook's download.
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=batch, request=request)
     return attachment(data, f"错误标注-{batch.file.original_name.rsplit('.', 1)[0]}.xlsx", XLSX)
 
 
-def _reply_or_404(request: HttpRequest, pk: int) -> LetterReply:
+def _reply_or_404(request: AuthenticatedHttpRequest, pk: int) -> LetterReply:
     return get_for_user_or_404(LetterReply.objects.select_related("letter"), request.user, "review", pk=pk)
 
 
 @login_required
 @require_POST
 @service_errors_to_messages
-def accept_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def accept_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reply = _reply_or_404(request, pk)
     replies.accept_reply(reply=reply, by=request.user)
     messages.success(request, _("Answer accepted; its clues are registered."))
@@ -133,7 +141,7 @@ def accept_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def return_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def return_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reply = _reply_or_404(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,11 @@ from core.http import DOCX, XLSX, attachment
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 
 
-def _transfer_or_404(request: HttpRequest, pk: int, action: str = "view") -> ClueTransfer:
+def _transfer_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> ClueTransfer:
     return get_for_user_or_404(
         ClueTransfer.objects.select_related("receiver", "group", "inspection_round", "approved_by"),
         request.user,
@@ -34,7 +35,7 @@ def _transfer_or_404(request: HttpRequest, pk: int, action: str = "view") -> Clu
 
 
 @login_required
-def transfer_proposals(request: HttpRequest) -> HttpResponse:
+def transfer_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office head's queue: clues the groups propose to transfer, to approve and send."""
     if not request.user.has_perm("clues.approve_cluetransfer"):
         raise Http404
@@ -71,7 +72,7 @@ def transfer_proposals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_cluetransfer") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
     filters = TransferFilters.from_query(request.GET, request=request)
@@ -93,7 +94,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def transfer_export(request: HttpRequest) -> HttpResponse:
+def transfer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The transfer ledger as a workbook (no clue content): for the office that keeps it."""
     if not request.user.has_perm("clues.view_cluetransfer"):
         raise Http404
@@ -110,7 +111,7 @@ def transfer_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer_or_404(request, pk)
     user = request.user
     items = list(
@@ -136,7 +137,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def transfer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer_or_404(request, pk)
     data = transfers.letter_for_reader(
         transfer=transfer, reader=request.user, watermark=watermark_for(request), request=request
@@ -149,7 +150,7 @@ def transfer_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer_or_404(request, pk)
     office_for_unit = transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT and request.user.has_perm(
         "clues.change_clue"
@@ -161,12 +162,12 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clues:transfer-detail", pk=transfer.pk)
 
 
-def _clue_to_dispose(request: HttpRequest, pk: int) -> Clue:
+def _clue_to_dispose(request: AuthenticatedHttpRequest, pk: int) -> Clue:
     return get_for_user_or_404(Clue.objects.all(), request.user, "dispose", pk=pk)
 
 
 @login_required
-def clue_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The receiver's page for one clue: the next step of the chain, or its conclusion."""
     clue = _clue_to_dispose(request, pk)
     step_form = DispositionForm(request.POST if request.POST.get("form") == "step" else None)
@@ -202,7 +203,7 @@ def clue_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def clue_unit_done(request: HttpRequest, pk: int) -> HttpResponse:
+def clue_unit_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """交办: the office records that the inspected unit has handled the clue."""
     clue = get_for_user_or_404(Clue.objects.all(), request.user, "change", pk=pk)
     transfers.record_unit_done(clue=clue, by=request.user, summary=request.POST.get("summary", "")[:200])
@@ -213,7 +214,7 @@ def clue_unit_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def case_create(request: HttpRequest, pk: int) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """File a case from clues of one transfer under preliminary verification."""
     transfer = _transfer_or_404(request, pk, "change")
     candidates = Clue.objects.for_user(request.user, "dispose").filter(
@@ -235,7 +236,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_for_user_or_404(CaseRecord.objects.select_related("receiver", "handling_office"), request.user, pk=pk)
     can_change = user_can(request.user, "change", case)
     form = CaseResultForm(request.POST or None) if can_change else None

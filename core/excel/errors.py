@@ -8,7 +8,8 @@ keep its styling but needs openpyxl's full mode, which holds the whole sheet in 
 drops what openpyxl does not understand (pictures, pivot tables) anyway. Merged ranges are kept.
 
 Columns named sealed (a reporter's identity) never come back in clear: their cells read
-SEALED, whoever downloads the workbook. The reader's watermark (core.watermark) is the first
+SEALED, whoever downloads the workbook. The same copy without marks (build_sealed_copy) is
+what a download of an original partner workbook serves. The reader's watermark (core.watermark) is the first
 line of 错误说明 and in the file's properties; the copied sheets keep the original row numbers,
 which the marks and the uploader's corrections refer to.
 """
@@ -21,10 +22,11 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.excel.export import mark_properties
 from core.excel.reader import CellValue, read_workbook
@@ -35,6 +37,10 @@ _AUTHOR = "巡察协同平台"
 _SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 _SUMMARY_SHEET = "错误说明"
 SEALED = "（已密封）"
+# Rows where a header naming a sealed column is looked for (a header sits in the first dozen).
+LABEL_ROWS = 20
+_NOTICE_SHEET = "说明"
+_NOTICE = "反映人信息已密封，原件不提供下载。本文件是报送工作簿的数值副本，不含隐藏的工作表和格式。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +74,54 @@ def build_error_workbook(
     """xlsx bytes: 错误说明 first, then every sheet of the original with the marked cells.
 
     sealed: sheet → 1-based columns whose cells are written as SEALED, except the header
-    cells that name the column (is_label).
+    cells that name the column (is_label); see _copy_sheets.
     """
     workbook = Workbook(write_only=True)
     mark_properties(workbook, watermark)
     _write_summary(workbook, marks, watermark)
-    sealed = sealed or {}
     by_cell: dict[str, dict[int, dict[int, list[Mark]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for mark in marks:
         if mark.row > 0:
             by_cell[mark.sheet][mark.row][mark.column or 1].append(mark)
+    _copy_sheets(workbook, path, kind, by_cell, sealed or {}, is_label)
+    return _save(workbook)
+
+
+def build_sealed_copy(
+    path: str,
+    *,
+    kind: str,
+    watermark: str,
+    sealed: Mapping[str, Collection[int]],
+    is_label: Callable[[CellValue], bool],
+) -> bytes:
+    """xlsx bytes: a first sheet 说明 with the reader's watermark, then every visible sheet of
+    the original with the sealed columns' cells written as SEALED: the copy of an uploaded
+    workbook that is served instead of it (core.files)."""
+    workbook = Workbook(write_only=True)
+    mark_properties(workbook, watermark)
+    notice = workbook.create_sheet(_NOTICE_SHEET)
+    notice.column_dimensions["A"].width = 90
+    line = WriteOnlyCell(notice, value=_safe(watermark))
+    line.font = Font(italic=True, color="FF808080")
+    notice.append([line])
+    notice.append([_NOTICE])
+    _copy_sheets(workbook, path, kind, {}, sealed, is_label)
+    return _save(workbook)
+
+
+def _copy_sheets(
+    workbook: Workbook,
+    path: str,
+    kind: str,
+    by_cell: Mapping[str, Mapping[int, Mapping[int, list[Mark]]]],
+    sealed: Mapping[str, Collection[int]],
+    is_label: Callable[[CellValue], bool],
+) -> None:
+    """Every visible sheet of the original (a hidden one only when it has marks), values only,
+    merged ranges kept. Besides the columns named in `sealed`, a column is sealed below a cell
+    of the first LABEL_ROWS rows that names a sealed column: a sheet whose header the caller
+    did not recognise may still hold one."""
     for sheet in read_workbook(path, kind=kind):
         if sheet.hidden and sheet.name not in by_cell:
             continue
@@ -85,28 +129,33 @@ def build_error_workbook(
         for merge in sheet.merges:
             worksheet.merged_cells.add(merge.ref)
         sheet_marks = by_cell.get(sheet.name, {})
-        sealed_columns = frozenset(sealed.get(sheet.name, ()))
+        sealed_columns = set(sealed.get(sheet.name, ()))
         expected = 1
         for row in sheet.rows:
             # Rows the reader skipped (trailing blanks are never yielded) keep their numbers.
             for _ in range(expected, row.number):
                 worksheet.append([])
             expected = row.number + 1
+            if row.number <= LABEL_ROWS:
+                sealed_columns.update(i for i, cell in enumerate(row.cells, 1) if is_label(cell.value))
             row_marks = sheet_marks.get(row.number, {})
             width = max(len(row.cells), max(row_marks, default=0))
-            out: list[WriteOnlyCell] = []
+            out: list[Cell] = []
             for column in range(1, width + 1):
                 value = row.cell(column).value
                 if column in sealed_columns and value not in (None, "") and not is_label(value):
                     value = SEALED
                 out.append(_cell(worksheet, value, row_marks.get(column)))
             worksheet.append(out)
+
+
+def _save(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _cell(worksheet: object, value: CellValue, marks: list[Mark] | None) -> WriteOnlyCell:
+def _cell(worksheet: WriteOnlyWorksheet, value: CellValue, marks: list[Mark] | None) -> Cell:
     cell = WriteOnlyCell(worksheet, value=_safe(value))
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text

@@ -47,7 +47,9 @@ def _clean(text: str) -> str:
 
 
 # Full-width letters and digits and odd spaces, but not punctuation: prose keeps its ，。
-_PROSE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()}
+_PROSE: dict[int, int | str | None] = {
+    code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()
+}
 _PROSE |= {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "} | _INVISIBLE
 
 
@@ -423,7 +425,7 @@ def parse_amount(value: object, *, bare_unit: Decimal) -> ParsedAmount:
         return ParsedAmount(None, False, "")
     text = cell_text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        amount: Decimal | None = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         return _amount(amount * bare_unit, False, text, bare=True)
     compacted = compact(text).lower().lstrip("'").replace(",", "")
     if compacted in UNKNOWN_WORDS or compacted in _NO_AMOUNT:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from xml.etree import ElementTree
 
 from core.excel.xlsx_scan import (
@@ -31,6 +31,9 @@ from core.excel.xlsx_scan import (
     scan_sheet,
     sheet_parts,
 )
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet
 
 CellValue = str | int | float | bool | datetime | None
 MAX_COLUMNS = 256  # cells styled out to column XFD would otherwise make 16,384-wide rows
@@ -189,7 +192,7 @@ def _read_xlsx_handle(handle: IO[bytes]) -> Iterator[Sheet]:
 
 
 def _xlsx_rows(
-    values: object, scan: SheetScan, comments: dict[int, dict[int, str]], styles: dict[int, StyleFlags]
+    values: "CalamineSheet", scan: SheetScan, comments: dict[int, dict[int, str]], styles: dict[int, StyleFlags]
 ) -> Iterator[Row]:
     """Cell values from python-calamine, made what openpyxl gave: empty cells None, whole
     numbers int, whole-day dates datetime; then error values, styles, formulas without a
@@ -207,7 +210,8 @@ def _xlsx_rows(
         yield _xlsx_row(number_after, [], scan, comments, styles, merges)
 
 
-def _values(source: list[object], lead: list[Cell], width: int) -> list[Cell]:
+def _values(source: list[Any], lead: list[Cell], width: int) -> list[Cell]:
+    # Any: the hot path dispatches on type(value), which mypy does not narrow.
     cells = lead.copy()
     for value in source[:width]:
         kind = type(value)
@@ -293,7 +297,7 @@ def _read_xls(path: str) -> Iterator[Sheet]:
         book.release_resources()
 
 
-def _xls_rows(book: object, sheet: object, merges: list[MergedRange]) -> Iterator[Row]:
+def _xls_rows(book: Any, sheet: Any, merges: list[MergedRange]) -> Iterator[Row]:
     import xlrd
 
     applier = _Merges(merges)
@@ -322,7 +326,7 @@ def _xls_rows(book: object, sheet: object, merges: list[MergedRange]) -> Iterato
         yield Row(r + 1, cells, bool(info and info.hidden))
 
 
-def _xls_flags(book: object, xf_index: int | None) -> tuple[str, bool, bool, bool]:
+def _xls_flags(book: Any, xf_index: int | None) -> tuple[str, bool, bool, bool]:
     if xf_index is None:
         return "General", False, False, False
     xf = book.xf_list[xf_index]

@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from xml.etree import ElementTree
 
 from openpyxl.styles.colors import COLOR_INDEX
@@ -113,14 +113,16 @@ def _scan_part(part: bytes, scan: SheetScan, hidden_columns: set[int], styled_ce
                 scan.errors.setdefault(row, {})[column] = cell[2].decode().strip()
     if styled_cell is not None:
         for cell in styled_cell.finditer(part):
-            tag = cell.group()
-            if ref := _CELL_REF.search(tag):
-                style = _STYLE_ID.search(tag)
+            cell_tag = cell.group()
+            # styled_cell only matches tags with an s="…" attribute, so style is always found.
+            if (ref := _CELL_REF.search(cell_tag)) and (style := _STYLE_ID.search(cell_tag)):
                 row, column = int(ref[2]), column_index_from_string(ref[1].decode())
                 scan.styles.setdefault(row, {})[column] = int(style[1])
     if b"<mergeCell" in part:
         for ref in _MERGE.finditer(part):
-            min_col, min_row, max_col, max_row = range_boundaries(ref[1].decode())
+            # A mergeCell ref is always a full A1:B2 range, so no bound is None.
+            bounds = cast("tuple[int, int, int, int]", range_boundaries(ref[1].decode()))
+            min_col, min_row, max_col, max_row = bounds
             scan.merges.append(MergedRange(min_row, min_col, max_row, max_col))
 
 

@@ -1,6 +1,7 @@
 from core.models.accounts import Organisation, Person, User
 from core.models.audit import AuditLog
 from core.models.calendar import CalendarDay
+from core.models.deliveries import Delivery
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
 from core.models.notifications import Notification
@@ -9,6 +10,7 @@ from core.models.reminders import Reminder
 __all__ = [
     "AuditLog",
     "CalendarDay",
+    "Delivery",
     "Heartbeat",
     "Notification",
     "Organisation",

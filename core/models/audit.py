@@ -47,4 +47,6 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.object_repr}"
+        # Not object_repr: the admin prints this in titles and breadcrumbs, and the name of a
+        # case record is case content (DOMAIN §5.2 rule 10).
+        return f"{self.get_action_display()} {self.content_type.model} #{self.object_id}"

@@ -17,6 +17,9 @@ class StoredFile(models.Model):
     content_type = models.CharField(_("MIME type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    # Encrypted on disk with the seal keys (core.sealing): a file backup holds no reporter in
+    # clear. size and sha256 stay those of the clear content.
+    sealed = models.BooleanField(_("sealed"), default=False, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )

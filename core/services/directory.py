@@ -15,7 +15,7 @@ from core.services.roles import NO_ROLES, record_role_change
 
 
 @transaction.atomic
-def ensure_organisation(*, by: Any, name: str, unit_type: str, **fields: Any) -> Organisation:
+def ensure_organisation(*, by: User | None, name: str, unit_type: str, **fields: Any) -> Organisation:
     """The organisation with this full name, created (and audited) if it does not exist yet."""
     organisation = Organisation.objects.filter(name=name).first()
     if organisation is not None:
@@ -28,7 +28,7 @@ def ensure_organisation(*, by: Any, name: str, unit_type: str, **fields: Any) ->
 
 
 @transaction.atomic
-def create_person(*, by: Any, name: str, home_unit: Organisation, **fields: Any) -> Person:
+def create_person(*, by: User | None, name: str, home_unit: Organisation, **fields: Any) -> Person:
     person = Person(name=name, home_unit=home_unit, created_by=by, **fields)
     person.full_clean()
     person.save()
@@ -36,7 +36,7 @@ def create_person(*, by: Any, name: str, home_unit: Organisation, **fields: Any)
     return person
 
 
-def receiving_scopes(organisation: Organisation) -> list[Group]:
+def receiving_scopes(organisation: Organisation | None) -> list[Group]:
     """A receiver in an internal office (案管室) receives what is transferred to its commission too."""
     scopes = []
     while organisation is not None:
@@ -60,7 +60,7 @@ def organisation_circles(organisation: Organisation, roles: list[Role]) -> list[
 @transaction.atomic
 def create_user_account(
     *,
-    by: Any,
+    by: User | None,
     username: str,
     password: str,
     roles: Iterable[str],
@@ -73,15 +73,15 @@ def create_user_account(
     The password must pass the policy (settings.AUTH_PASSWORD_VALIDATORS), checked against the
     account's own names; a ValidationError carries the reasons.
     """
-    roles = [Role(r) for r in roles]
+    role_list = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
     user.full_clean(exclude=["password"])
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+    user.groups.add(*Group.objects.filter(name__in=[r.value for r in role_list]))
     if organisation is not None:
-        user.groups.add(*organisation_circles(organisation, roles))
+        user.groups.add(*organisation_circles(organisation, role_list))
     audit.log_change(user=by, obj=user, before=None)
     if by is not None:
         # Accounts the demo seed and setup commands make (by=None) tell nobody; a person's grant does.

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
-from core.models import Organisation, Person
+from core.models import Organisation, Person, User
 from core.permissions import grant, scope_group
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 
 
 @transaction.atomic
 def create_round(
-    *, by: Any, committee_term: int, year: int, round_no: int, title: str, **fields: Any
+    *, by: User | None, committee_term: int, year: int, round_no: int, title: str, **fields: Any
 ) -> InspectionRound:
     inspection_round = InspectionRound(
         committee_term=committee_term, year=year, round_no=round_no, title=title, created_by=by, **fields
@@ -32,7 +32,7 @@ def create_round(
 
 
 @transaction.atomic
-def create_group(*, by: Any, inspection_round: InspectionRound, number: int) -> InspectionGroup:
+def create_group(*, by: User | None, inspection_round: InspectionRound, number: int) -> InspectionGroup:
     """A group of the round; its members (through its scope group) may view the round and the group."""
     group = InspectionGroup(inspection_round=inspection_round, number=number, created_by=by)
     group.full_clean()
@@ -44,7 +44,7 @@ def create_group(*, by: Any, inspection_round: InspectionRound, number: int) -> 
 
 
 @transaction.atomic
-def assign_unit(*, by: Any, group: InspectionGroup, org_unit: Organisation) -> InspectedUnit:
+def assign_unit(*, by: User | None, group: InspectionGroup, org_unit: Organisation) -> InspectedUnit:
     """Put a unit under a group; the group's members may view it (and only them)."""
     if group.memberships.filter(person__home_unit=org_unit, end_date__isnull=True).exists():
         raise ValidationError(_("A member of %(group)s comes from this unit.") % {"group": group.label})
@@ -59,7 +59,7 @@ def assign_unit(*, by: Any, group: InspectionGroup, org_unit: Organisation) -> I
 @transaction.atomic
 def add_member(
     *,
-    by: Any,
+    by: User | None,
     group: InspectionGroup,
     person: Person,
     role: str = GroupMembership.Role.MEMBER,
@@ -98,7 +98,7 @@ def add_member(
 
 
 @transaction.atomic
-def end_membership(*, by: Any, membership: GroupMembership, end_date: date) -> GroupMembership:
+def end_membership(*, by: User, membership: GroupMembership, end_date: date) -> GroupMembership:
     """Access ends with the membership (DOMAIN §5.2 rule 3)."""
     before = audit.snapshot(membership)
     membership.end_date = end_date
@@ -117,7 +117,7 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def update_round(*, inspection_round: InspectionRound, by: Any, **fields: Any) -> InspectionRound:
+def update_round(*, inspection_round: InspectionRound, by: User, **fields: Any) -> InspectionRound:
     """Change the round's plan (titles and dates); its status moves only through the workflow."""
     inspection_round = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
     before = audit.snapshot(inspection_round)
@@ -132,7 +132,7 @@ def update_round(*, inspection_round: InspectionRound, by: Any, **fields: Any) -
 
 
 @transaction.atomic
-def attach_work_plan(*, inspection_round: InspectionRound, by: Any, upload: IO[bytes], name: str) -> InspectionRound:
+def attach_work_plan(*, inspection_round: InspectionRound, by: User, upload: IO[bytes], name: str) -> InspectionRound:
     """Keep the work plan (PDF or Word) with the round; a new one replaces the old."""
     stored = store_upload(
         upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=inspection_round
@@ -140,7 +140,7 @@ def attach_work_plan(*, inspection_round: InspectionRound, by: Any, upload: IO[b
     return _set(inspection_round, by, work_plan=stored)
 
 
-def _set(inspection_round: InspectionRound, by: Any, **fields: Any) -> InspectionRound:
+def _set(inspection_round: InspectionRound, by: User, **fields: Any) -> InspectionRound:
     before = audit.snapshot(inspection_round)
     for name, value in fields.items():
         setattr(inspection_round, name, value)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import AuditLog
+from core.models import AuditLog, User
 from core.permissions import scope_group
 from inspection.models import GroupMembership, InspectionGroup, InspectionRound
 
@@ -80,7 +80,7 @@ def check_move(inspection_round: InspectionRound, to: str) -> Check:
 
 
 @transaction.atomic
-def move_round(*, inspection_round: InspectionRound, to: str, by: Any, **fields: Any) -> InspectionRound:
+def move_round(*, inspection_round: InspectionRound, to: str, by: User, **fields: Any) -> InspectionRound:
     """Move the round to `to` or refuse, naming every missing piece in one message."""
     inspection_round = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
     for name, value in fields.items():
@@ -136,7 +136,12 @@ def _exit(inspection_round: InspectionRound) -> Check:
     return Check([] if inspection_round.actual_exit_date else [_("Record the date the groups left.")], [])
 
 
-_GUARDS = {R.APPROVED: _approval, R.PREPARING: _preparation, R.ONSITE: _entry, R.REPORTING: _exit}
+_GUARDS: dict[str, Callable[[InspectionRound], Check]] = {
+    R.APPROVED: _approval,
+    R.PREPARING: _preparation,
+    R.ONSITE: _entry,
+    R.REPORTING: _exit,
+}
 
 
 def group_completeness(group: InspectionGroup) -> Check:
@@ -165,7 +170,7 @@ def _set_groups(status: str):
     return apply
 
 
-_GROUP_STATUS_AFTER = {
+_GROUP_STATUS_AFTER: dict[str, Callable[[InspectionRound], None]] = {
     R.ONSITE: _set_groups(InspectionGroup.Status.STATIONED),
     R.REPORTING: _set_groups(InspectionGroup.Status.WITHDRAWN),
     R.ARCHIVED: _set_groups(InspectionGroup.Status.ARCHIVED),

@@ -1,7 +1,6 @@
 """The contact log between a unit and the group or office, and which units have gone quiet."""
 
 from datetime import date, datetime, time
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.models import User
 from core.workdays import add_working_days, is_working_day
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.models import ContactLogEntry
@@ -30,7 +30,7 @@ OPEN_ROUND_STATUSES = (
 
 @transaction.atomic
 def record_entry(
-    *, by: Any, inspected_unit: InspectedUnit, at: datetime, channel: str, subject: str, follow_up: str = ""
+    *, by: User, inspected_unit: InspectedUnit, at: datetime, channel: str, subject: str, follow_up: str = ""
 ) -> ContactLogEntry:
     """Log one contact; the unit's officer, a member of its group or the office may write."""
     if not works_on(by, inspected_unit):

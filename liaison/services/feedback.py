@@ -5,7 +5,7 @@ reads it only once it is delivered (DOMAIN §5.3), through the grant made at del
 """
 
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
+from core.models import User
+from core.models.base import TimeStampedModel
 from core.permissions import grant, scope_group, user_can
 from inspection.models import InspectedUnit
 from liaison.models import Feedback, FeedbackProblem, RectificationReport
@@ -44,11 +46,12 @@ def openable_source_clues(user: Any, problems: list[FeedbackProblem]) -> set[int
     ids = [p.source_clue_id for p in problems if p.source_clue_id]
     if not ids or not sees_clue_links(user):
         return set()
-    clue_model = FeedbackProblem._meta.get_field("source_clue").related_model
+    # clues.Clue, reached through the field: liaison does not import clues.
+    clue_model = cast("type[TimeStampedModel]", FeedbackProblem._meta.get_field("source_clue").related_model)
     return set(clue_model.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def _require_group_side(by: Any, inspected_unit: InspectedUnit) -> None:
+def _require_group_side(by: User, inspected_unit: InspectedUnit) -> None:
     if not acts_for_group(by, inspected_unit):
         raise ValidationError(_("Only the group's leaders or the office may do this."))
 
@@ -56,7 +59,7 @@ def _require_group_side(by: Any, inspected_unit: InspectedUnit) -> None:
 @transaction.atomic
 def record_feedback(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     meeting_date: date | None,
     principal_oneonone_date: date | None = None,
@@ -88,7 +91,7 @@ def record_feedback(
 @transaction.atomic
 def add_problem(
     *,
-    by: Any,
+    by: User,
     feedback: Feedback,
     category: str,
     description: str,
@@ -119,7 +122,7 @@ def add_problem(
 
 
 @transaction.atomic
-def approve_feedback(*, by: Any, feedback: Feedback) -> Feedback:
+def approve_feedback(*, by: User, feedback: Feedback) -> Feedback:
     """Draft → approved, once the meeting date and at least one problem are recorded."""
     feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
     _require_group_side(by, feedback.inspected_unit)
@@ -136,7 +139,7 @@ def approve_feedback(*, by: Any, feedback: Feedback) -> Feedback:
 
 
 @transaction.atomic
-def deliver_feedback(*, by: Any, feedback: Feedback, now: datetime | None = None) -> Feedback:
+def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = None) -> Feedback:
     """Approved → delivered: the unit's liaison circle may now read and work on the list.
 
     Grants view and change on the feedback to the unit's liaison circle (its problems and items
@@ -146,6 +149,9 @@ def deliver_feedback(*, by: Any, feedback: Feedback, now: datetime | None = None
     _require_group_side(by, feedback.inspected_unit)
     if feedback.status != Feedback.Status.APPROVED:
         raise ValidationError(_("Only an approved feedback can be delivered."))
+    meeting_date = feedback.meeting_date
+    if meeting_date is None:  # approval asks for it; the due dates count from it
+        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": _("the meeting date")})
     feedback.delivered_at = now or timezone.now()
     feedback = _move(feedback, by, Feedback.Status.DELIVERED)
     unit = feedback.inspected_unit
@@ -159,12 +165,12 @@ def deliver_feedback(*, by: Any, feedback: Feedback, now: datetime | None = None
         RectificationReport.objects.get_or_create(
             inspected_unit=unit,
             kind=kind,
-            defaults={"due_date": feedback.meeting_date + timedelta(days=days), "created_by": by},
+            defaults={"due_date": meeting_date + timedelta(days=days), "created_by": by},
         )
     return feedback
 
 
-def _move(feedback: Feedback, by: Any, status: str) -> Feedback:
+def _move(feedback: Feedback, by: User, status: str) -> Feedback:
     before = audit.snapshot(feedback)
     feedback.status = status
     feedback.save()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, delivery
 from core.models import User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
@@ -42,7 +42,7 @@ def may_receive(user: Any, inspected_unit: InspectedUnit) -> bool:
 @transaction.atomic
 def request_materials(
     *,
-    by: Any,
+    by: User,
     inspected_unit: InspectedUnit,
     item: str,
     category: str,
@@ -65,41 +65,55 @@ def request_materials(
     handover.full_clean()
     handover.save()
     audit.log_change(user=by, obj=handover, before=None)
-    if due_at is not None:
-        schedule_reminders(target=handover, plan=reminder_plan(handover))
-    officers = officer_users(inspected_unit)
-    if officers:
-        notify(
-            recipients=officers,
-            title=_("Materials requested: %(item)s") % {"item": item},
-            body=_("Due on %(due)s.") % {"due": due_at.isoformat()} if due_at else "",
-            url=_unit_url(inspected_unit),
-        )
+    delivery.schedule(handover)
     return handover
 
 
+def _plan_reminders(handover: HandoverRecord) -> None:
+    if handover.due_at is not None and handover.status == Status.REQUESTED:
+        schedule_reminders(target=handover, plan=reminder_plan(handover))
+
+
+def _notify_officer(handover: HandoverRecord) -> None:
+    if handover.status != Status.REQUESTED:
+        return  # delivered on paper or cancelled before the request reached the officer
+    officers = officer_users(handover.inspected_unit)
+    if officers:
+        notify(
+            recipients=officers,
+            title=_("Materials requested: %(item)s") % {"item": handover.item},
+            body=_("Due on %(due)s.") % {"due": handover.due_at.isoformat()} if handover.due_at else "",
+            url=_unit_url(handover.inspected_unit),
+        )
+
+
+# The request reaching the unit's liaison officer (notice, overdue reminders): core.delivery
+# runs these once per request, in one transaction (registered in LiaisonConfig.ready).
+DELIVERY_STEPS = (_plan_reminders, _notify_officer)
+
+
 @transaction.atomic
-def deliver(*, by: Any, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
+def deliver(*, by: User, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note, now=now)
 
 
 @transaction.atomic
-def confirm_receipt(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def confirm_receipt(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive, now=now)
 
 
 @transaction.atomic
-def record_return(*, by: Any, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
+def record_return(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
     return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive, now=now)
 
 
 @transaction.atomic
-def cancel(*, by: Any, handover: HandoverRecord) -> HandoverRecord:
+def cancel(*, by: User, handover: HandoverRecord) -> HandoverRecord:
     return _move(by, handover, Status.REQUESTED, Status.CANCELLED, may_receive)
 
 
 def _move(
-    by: Any,
+    by: User,
     handover: HandoverRecord,
     source: str,
     target: str,
@@ -145,4 +159,6 @@ def _unit_url(inspected_unit: InspectedUnit) -> str:
 
 def reminder_plan(handover: HandoverRecord) -> list[PlannedReminder]:
     """Overdue reminders (settings.HANDOVER_REMINDER_LADDER) from the due date."""
+    if handover.due_at is None:  # a request without a due date has nothing to chase
+        return []
     return HANDOVERS.plan(handover.due_at)

@@ -5,6 +5,7 @@ a double click or a stale page is refused instead of applied twice. Liaison-offi
 for the unit's own officer; group/office steps for the group's leaders and the office.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.files import DOCUMENT_KINDS, store_upload
+from core.models import User
 from core.services.reminders import cancel_reminders, schedule_reminders
 from inspection.models import InspectedUnit
 from liaison import reminders as escalation
@@ -32,12 +34,12 @@ def _unit(item: RectificationItem) -> InspectedUnit:
     return item.problem.feedback.inspected_unit
 
 
-def _require_officer(by: Any, unit: InspectedUnit) -> None:
+def _require_officer(by: User, unit: InspectedUnit) -> None:
     if not is_unit_officer(by, unit):
         raise ValidationError(_("Only the unit's liaison officer may do this."))
 
 
-def _require_group_side(by: Any, unit: InspectedUnit) -> None:
+def _require_group_side(by: User, unit: InspectedUnit) -> None:
     if not acts_for_group(by, unit):
         raise ValidationError(_("Only the group's leaders or the office may do this."))
 
@@ -50,7 +52,7 @@ def _locked(item: RectificationItem) -> RectificationItem:
     )
 
 
-def _move(item: RectificationItem, by: Any, sources: tuple[str, ...], target: str, **fields: Any) -> RectificationItem:
+def _move(item: RectificationItem, by: User, sources: tuple[str, ...], target: str, **fields: Any) -> RectificationItem:
     if item.status not in sources:
         raise ValidationError(
             _("This item is %(status)s: the step no longer applies.") % {"status": item.get_status_display()}
@@ -65,7 +67,7 @@ def _move(item: RectificationItem, by: Any, sources: tuple[str, ...], target: st
 
 
 @transaction.atomic
-def add_item(*, by: Any, problem: FeedbackProblem, **plan: Any) -> RectificationItem:
+def add_item(*, by: User, problem: FeedbackProblem, **plan: Any) -> RectificationItem:
     """A new ledger row for a problem, issued; its escalation notices are scheduled from the deadline.
 
     The group or office may add items at any time (immediate fixes start on site); the officer
@@ -87,7 +89,7 @@ def add_item(*, by: Any, problem: FeedbackProblem, **plan: Any) -> Rectification
 
 
 @transaction.atomic
-def change_plan(*, by: Any, item: RectificationItem, **plan: Any) -> RectificationItem:
+def change_plan(*, by: User, item: RectificationItem, **plan: Any) -> RectificationItem:
     """Correct an item's plan while it is issued; a new deadline replaces the pending notices."""
     item = _locked(item)
     unit = _unit(item)
@@ -116,7 +118,7 @@ def _check_deadline(item: RectificationItem, feedback: Feedback) -> None:
 
 
 @transaction.atomic
-def submit_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
+def submit_plan(*, by: User, item: RectificationItem) -> RectificationItem:
     """Issued → plan submitted, by the unit's officer, with every plan field filled."""
     item = _locked(item)
     _require_officer(by, _unit(item))
@@ -129,14 +131,14 @@ def submit_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
 
 
 @transaction.atomic
-def approve_plan(*, by: Any, item: RectificationItem) -> RectificationItem:
+def approve_plan(*, by: User, item: RectificationItem) -> RectificationItem:
     item = _locked(item)
     _require_group_side(by, _unit(item))
     return _move(item, by, (Status.PLAN_SUBMITTED,), Status.PLAN_APPROVED)
 
 
 @transaction.atomic
-def start_work(*, by: Any, item: RectificationItem) -> RectificationItem:
+def start_work(*, by: User, item: RectificationItem) -> RectificationItem:
     """Plan approved (or reopened by a follow-up check) → in progress, by the officer."""
     item = _locked(item)
     _require_officer(by, _unit(item))
@@ -146,11 +148,11 @@ def start_work(*, by: Any, item: RectificationItem) -> RectificationItem:
 @transaction.atomic
 def record_progress(
     *,
-    by: Any,
+    by: User,
     item: RectificationItem,
     note: str,
     progress_pct: int,
-    files: list[tuple[IO[bytes], str]] = (),  # type: ignore[assignment]
+    files: Sequence[tuple[IO[bytes], str]] = (),
     on: date | None = None,
 ) -> Update:
     """The officer's progress entry; its files become the item's evidence. 100 % sets completed_on."""
@@ -181,7 +183,7 @@ def record_progress(
 
 
 @transaction.atomic
-def submit_for_signoff(*, by: Any, item: RectificationItem) -> RectificationItem:
+def submit_for_signoff(*, by: User, item: RectificationItem) -> RectificationItem:
     """In progress → awaiting sign-off: only with evidence, 100 % and a completion date."""
     item = _locked(item)
     _require_officer(by, _unit(item))
@@ -196,7 +198,7 @@ def submit_for_signoff(*, by: Any, item: RectificationItem) -> RectificationItem
 
 
 @transaction.atomic
-def sign_off(*, by: Any, item: RectificationItem, note: str = "", now: datetime | None = None) -> RectificationItem:
+def sign_off(*, by: User, item: RectificationItem, note: str = "", now: datetime | None = None) -> RectificationItem:
     """Awaiting sign-off → signed off (销号) by the group or office; its pending notices stop."""
     item = _locked(item)
     _require_group_side(by, _unit(item))
@@ -216,7 +218,7 @@ def sign_off(*, by: Any, item: RectificationItem, note: str = "", now: datetime 
 
 
 @transaction.atomic
-def return_item(*, by: Any, item: RectificationItem, note: str) -> RectificationItem:
+def return_item(*, by: User, item: RectificationItem, note: str) -> RectificationItem:
     """Awaiting sign-off → in progress, with the group's or office's note saying what is lacking."""
     item = _locked(item)
     _require_group_side(by, _unit(item))
@@ -226,7 +228,7 @@ def return_item(*, by: Any, item: RectificationItem, note: str) -> Rectification
 
 
 @transaction.atomic
-def keep_as_long_term(*, by: Any, item: RectificationItem, note: str = "") -> RectificationItem:
+def keep_as_long_term(*, by: User, item: RectificationItem, note: str = "") -> RectificationItem:
     """In progress → long-term, maintained: a long-term measure whose phase is done (counts as rectified)."""
     item = _locked(item)
     _require_group_side(by, _unit(item))
@@ -239,8 +241,8 @@ def keep_as_long_term(*, by: Any, item: RectificationItem, note: str = "") -> Re
 
 @transaction.atomic
 def record_follow_up_check(
-    *, by: Any, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: list[Any] = ()
-) -> FollowUpCheck:  # type: ignore[assignment]
+    *, by: User, inspected_unit: InspectedUnit, on: date, rating: str, team_text: str = "", reopen: Sequence[Any] = ()
+) -> FollowUpCheck:
     """A follow-up check (回头看) by the office; the signed-off items it names are reopened."""
     if not by.has_perm("liaison.add_followupcheck"):
         raise ValidationError(_("Only the office records follow-up checks."))
@@ -259,7 +261,7 @@ def record_follow_up_check(
 
 @transaction.atomic
 def submit_report(
-    *, by: Any, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
+    *, by: User, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
 ) -> RectificationReport:
     """The officer uploads the plan or report, recording whether the principal signed it."""
     report = RectificationReport.objects.select_for_update().select_related("inspected_unit").get(pk=report.pk)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import Person
+from core.models import Person, User
 from core.permissions import grant, scope_group
 from inspection.models import InspectedUnit
 from liaison.models import LiaisonAssignment, LiaisonOffice
@@ -20,7 +20,7 @@ def liaison_circle(inspected_unit: InspectedUnit) -> Any:
 
 
 @transaction.atomic
-def set_up_office(*, by: Any, inspected_unit: InspectedUnit, **fields: Any) -> LiaisonOffice:
+def set_up_office(*, by: User | None, inspected_unit: InspectedUnit, **fields: Any) -> LiaisonOffice:
     """Record (or update) the unit's liaison office; its circle may see the unit itself."""
     office, created = LiaisonOffice.objects.get_or_create(inspected_unit=inspected_unit, defaults={"created_by": by})
     before = None if created else audit.snapshot(office)
@@ -34,7 +34,7 @@ def set_up_office(*, by: Any, inspected_unit: InspectedUnit, **fields: Any) -> L
 
 
 @transaction.atomic
-def appoint_officer(*, by: Any, office: LiaisonOffice, person: Person, start_date: date) -> LiaisonAssignment:
+def appoint_officer(*, by: User | None, office: LiaisonOffice, person: Person, start_date: date) -> LiaisonAssignment:
     """Make person the office's liaison officer; the current one (if any) steps down that day.
 
     The officer belongs to the unit. Two appointments racing each other cannot both win: the

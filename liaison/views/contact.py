@@ -3,20 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.http import XLSX, attachment
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from liaison.exports import contact_log_workbook
-from liaison.office_forms import ContactEntryForm
+from liaison.forms.offices import ContactEntryForm
 from liaison.services import contact
 from liaison.views.offices import unit_or_404
 
 
 @login_required
-def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     form = ContactEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -29,7 +30,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_log_export(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_log_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     data, _count = contact_log_workbook(unit.contact_log.all(), watermark=watermark_for(request))
     return attachment(data, _("contact-log.xlsx"), XLSX)

@@ -6,22 +6,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.files import FileRejected
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from inspection.models import InspectedUnit
-from liaison.ledger_forms import FeedbackForm, ProblemForm
+from liaison.forms.ledger import FeedbackForm, ProblemForm
 from liaison.models import Feedback
 from liaison.selectors import ledger_problems
 from liaison.services import feedback as feedback_services
 from liaison.services.feedback import acts_for_group, sees_clue_links
 
 
-def run_service(request: HttpRequest, target: str, action: Callable[[], Any]) -> HttpResponse:
+def run_service(request: AuthenticatedHttpRequest, target: str, action: Callable[[], Any]) -> HttpResponse:
     """Call the service; a refusal becomes a message (the service wrote nothing). Then go to target."""
     try:
         action()
@@ -31,7 +32,7 @@ def run_service(request: HttpRequest, target: str, action: Callable[[], Any]) ->
     return redirect(target)
 
 
-def unit_feedback_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback | None]:
+def unit_feedback_or_404(request: AuthenticatedHttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback | None]:
     """The unit and its feedback as this user may see them.
 
     The feedback is the gate: the officer sees it only once delivered, a group member once
@@ -47,7 +48,7 @@ def unit_feedback_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedU
 
 
 @login_required
-def feedback_page(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def feedback_page(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     can_edit = acts_for_group(request.user, unit) and (feedback is None or feedback.status != Feedback.Status.DELIVERED)
     if request.method == "POST":
@@ -92,14 +93,14 @@ def feedback_page(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def problem_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def problem_add(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None or not acts_for_group(request.user, unit):
         raise Http404
     target = reverse("liaison:feedback", args=[unit.pk])
     form = ProblemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(target)
     return run_service(
         request, target, lambda: feedback_services.add_problem(by=request.user, feedback=feedback, **form.cleaned_data)
@@ -108,17 +109,17 @@ def problem_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def feedback_approve(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def feedback_approve(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     return _step(request, unit_pk, feedback_services.approve_feedback)
 
 
 @login_required
 @require_POST
-def feedback_deliver(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def feedback_deliver(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     return _step(request, unit_pk, feedback_services.deliver_feedback)
 
 
-def _step(request: HttpRequest, unit_pk: int, service: Callable[..., Feedback]) -> HttpResponse:
+def _step(request: AuthenticatedHttpRequest, unit_pk: int, service: Callable[..., Feedback]) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None or not acts_for_group(request.user, unit):
         raise Http404

@@ -1,8 +1,13 @@
 """A unit's handovers: the group asks, the officer delivers, the group receives and returns."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,15 +15,19 @@ from django.views.decorators.http import require_POST
 
 from core.http import DOCX, XLSX, attachment, service_errors_to_messages
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from liaison.documents import handover_list_docx
 from liaison.exports import handovers_workbook
+from liaison.forms.offices import HandoverRequestForm
 from liaison.models import HandoverRecord
-from liaison.office_forms import HandoverRequestForm
 from liaison.services import handovers
 from liaison.views.offices import unit_or_404
 
-_ACTIONS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_ACTIONS: dict[str, tuple[Callable[..., HandoverRecord], StrOrPromise]] = {
     "deliver": (handovers.deliver, gettext_lazy("Delivery recorded.")),
     "receive": (handovers.confirm_receipt, gettext_lazy("Receipt confirmed.")),
     "return": (handovers.record_return, gettext_lazy("Return recorded.")),
@@ -28,7 +37,7 @@ _ACTIONS = {
 
 @login_required
 @service_errors_to_messages
-def handover_list(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     may_request = handovers.may_request(request.user, unit)
     form = HandoverRequestForm(request.POST or None) if may_request else None
@@ -56,7 +65,7 @@ def handover_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def handover_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def handover_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404
     handover = get_for_user_or_404(HandoverRecord.objects.all(), request.user, pk=pk)
@@ -68,7 +77,7 @@ def handover_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     return attachment(
         handover_list_docx(unit, watermark=watermark_for(request)), f"交接清单-{unit.org_unit.name}.docx", DOCX
@@ -76,7 +85,7 @@ def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def handover_export(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     data, _count = handovers_workbook(unit.handovers.all(), watermark=watermark_for(request))
     return attachment(data, _("handovers.xlsx"), XLSX)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,13 @@ from core import audit
 from core.files import FileRejected, checked_upload
 from core.models import AuditLog, Reminder
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
-from liaison.ledger_documents import rectification_notice
-from liaison.ledger_excel import ledger_workbook
-from liaison.ledger_forms import ItemForm, LedgerUploadForm, NoteForm, ProgressForm, ReportForm
-from liaison.ledger_import import build_ledger_error_workbook, import_ledger, parse_ledger
+from liaison.documents import rectification_notice
+from liaison.exports import ledger_workbook
+from liaison.forms.ledger import ItemForm, LedgerUploadForm, NoteForm, ProgressForm, ReportForm
+from liaison.importing import build_ledger_error_workbook, import_ledger, parse_ledger
 from liaison.models import Feedback, FeedbackProblem, RectificationItem, RectificationReport
 from liaison.selectors import ledger_items, ledger_problems, unit_numbers
 from liaison.services import ledger as ledger_services
@@ -41,11 +42,13 @@ MAX_SESSION_WORKBOOK = 2 * 1024 * 1024
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:  # always, for an attachment; None is for inline without a name
+        response["Content-Disposition"] = disposition
     return response
 
 
-def _roles(request: HttpRequest, unit: InspectedUnit) -> dict[str, bool]:
+def _roles(request: AuthenticatedHttpRequest, unit: InspectedUnit) -> dict[str, bool]:
     return {"is_officer": is_unit_officer(request.user, unit), "is_group_side": acts_for_group(request.user, unit)}
 
 
@@ -55,7 +58,9 @@ def may_add_items(user: Any, unit: InspectedUnit, feedback: Feedback) -> bool:
     return officer_may or acts_for_group(user, unit)
 
 
-def _ledger_page(request: HttpRequest, unit: InspectedUnit, feedback: Feedback, **extra: Any) -> HttpResponse:
+def _ledger_page(
+    request: AuthenticatedHttpRequest, unit: InspectedUnit, feedback: Feedback, **extra: Any
+) -> HttpResponse:
     reports = RectificationReport.objects.filter(inspected_unit=unit).select_related("file").order_by("due_date")
     context = {
         "unit": unit,
@@ -74,14 +79,14 @@ def _ledger_page(request: HttpRequest, unit: InspectedUnit, feedback: Feedback, 
 
 
 @login_required
-def ledger(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None:
         raise Http404
     return _ledger_page(request, unit, feedback)
 
 
-def _importer_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback]:
+def _importer_or_404(request: AuthenticatedHttpRequest, unit_pk: int) -> tuple[InspectedUnit, Feedback]:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None or not may_add_items(request.user, unit, feedback):
         raise Http404
@@ -90,7 +95,7 @@ def _importer_or_404(request: HttpRequest, unit_pk: int) -> tuple[InspectedUnit,
 
 @login_required
 @require_POST
-def ledger_import(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger_import(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """Check a ledger workbook and, only when every row is right, add all its items at once.
 
     A workbook with problems writes nothing: the page lists every problem, and the marked
@@ -139,7 +144,7 @@ def ledger_import(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def ledger_import_errors(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger_import_errors(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """This user's last refused ledger of this unit, with every problem marked on its cell."""
     unit, _feedback = _importer_or_404(request, unit_pk)
     stored = request.session.get(ERRORS_SESSION_KEY)
@@ -152,7 +157,7 @@ def ledger_import_errors(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def ledger_export(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ledger_export(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit, feedback = unit_feedback_or_404(request, unit_pk)
     if feedback is None:
         raise Http404
@@ -163,21 +168,21 @@ def ledger_export(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, problem_pk: int) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, problem_pk: int) -> HttpResponse:
     problem = get_for_user_or_404(
         FeedbackProblem.objects.select_related("feedback__inspected_unit__group"), request.user, "change", pk=problem_pk
     )
     target = reverse("liaison:ledger", args=[problem.feedback.inspected_unit_id])
     form = ItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return run_service(request, target, lambda: None)
     return run_service(
         request, target, lambda: ledger_services.add_item(by=request.user, problem=problem, **form.cleaned_data)
     )
 
 
-def _item_or_404(request: HttpRequest, pk: int, action: str = "view") -> RectificationItem:
+def _item_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> RectificationItem:
     return get_for_user_or_404(
         RectificationItem.objects.select_related(
             "problem__feedback__inspected_unit__org_unit", "problem__feedback__inspected_unit__group", "signed_off_by"
@@ -189,7 +194,7 @@ def _item_or_404(request: HttpRequest, pk: int, action: str = "view") -> Rectifi
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
     unit = item.problem.feedback.inspected_unit
     notices = Reminder.objects.filter(
@@ -225,7 +230,7 @@ NOTED_STEPS: dict[str, Callable[..., RectificationItem]] = {
 
 @login_required
 @require_POST
-def item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def item_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     item = _item_or_404(request, pk, "change")
     target = reverse("liaison:item-detail", args=[item.pk])
     if step in ITEM_STEPS:
@@ -239,12 +244,12 @@ def item_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def item_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk, "change")
     target = reverse("liaison:item-detail", args=[item.pk])
     form = ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return run_service(request, target, lambda: None)
     data = form.cleaned_data
     files = [(data["evidence"], data["evidence"].name)] if data["evidence"] else []
@@ -258,7 +263,7 @@ def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def item_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def item_notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request, pk)
     if not acts_for_group(request.user, item.problem.feedback.inspected_unit):
         raise Http404
@@ -268,14 +273,14 @@ def item_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user_or_404(
         RectificationReport.objects.select_related("inspected_unit"), request.user, "view", pk=pk
     )
     target = reverse("liaison:ledger", args=[report.inspected_unit_id])
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return run_service(request, target, lambda: None)
     upload = form.cleaned_data["file"]
     return run_service(
@@ -292,7 +297,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's rectification overview: per round, per unit numbers."""
     if not request.user.has_perm("liaison.view_rectificationitem"):
         raise Http404

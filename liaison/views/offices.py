@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,14 +13,15 @@ from django.views.decorators.http import require_POST
 from core.excel.export import write_table
 from core.http import XLSX, attachment, form_errors_to_messages, service_errors_to_messages
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
+from liaison.forms.offices import AppointOfficerForm, OfficeForm
 from liaison.models import HandoverRecord, LiaisonAssignment
-from liaison.office_forms import AppointOfficerForm, OfficeForm
 from liaison.services import contact, offices
 
 
-def unit_or_404(request: HttpRequest, pk: int) -> InspectedUnit:
+def unit_or_404(request: AuthenticatedHttpRequest, pk: int) -> InspectedUnit:
     """The unit, for its office, its group's current members and its current officer only.
 
     Viewing a unit is wider (the clue custodian reads round plans), but its liaison records
@@ -35,13 +36,13 @@ def unit_or_404(request: HttpRequest, pk: int) -> InspectedUnit:
     return unit
 
 
-def _office_only(request: HttpRequest) -> None:
+def _office_only(request: AuthenticatedHttpRequest) -> None:
     if not request.user.has_perm("liaison.change_liaisonoffice"):
         raise Http404
 
 
 @login_required
-def office_home(request: HttpRequest) -> HttpResponse:
+def office_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's entry: open rounds, and the units whose contact has gone quiet."""
     _office_only(request)
     days = settings.LIAISON_QUIET_WORKING_DAYS
@@ -56,7 +57,7 @@ def office_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _round_units(request: HttpRequest, round_pk: int):
+def _round_units(request: AuthenticatedHttpRequest, round_pk: int):
     """A round's units with office, current officer and last contact, and which have gone quiet."""
     _office_only(request)
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
@@ -78,7 +79,7 @@ def _round_units(request: HttpRequest, round_pk: int):
 
 
 @login_required
-def round_units(request: HttpRequest, round_pk: int) -> HttpResponse:
+def round_units(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     """Each unit of a round: its office, current officer, last contact and whether it has gone quiet."""
     inspection_round, units, quiet = _round_units(request, round_pk)
     return render(
@@ -89,7 +90,7 @@ def round_units(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def round_units_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+def round_units_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     _round, units, quiet = _round_units(request, round_pk)
     headers = [
         _("Group"),
@@ -114,7 +115,7 @@ def round_units_export(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
     office = getattr(unit, "liaison_office", None)
     assignments = (
@@ -147,7 +148,7 @@ def _office_initial(office) -> dict:
 @login_required
 @require_POST
 @service_errors_to_messages
-def office_set_up(request: HttpRequest, pk: int) -> HttpResponse:
+def office_set_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     unit = unit_or_404(request, pk)
     form = OfficeForm(request.POST)
@@ -162,7 +163,7 @@ def office_set_up(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def officer_appoint(request: HttpRequest, pk: int) -> HttpResponse:
+def officer_appoint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     unit = unit_or_404(request, pk)
     office = getattr(unit, "liaison_office", None)
@@ -178,7 +179,7 @@ def officer_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_unit(request: HttpRequest) -> HttpResponse:
+def my_unit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The liaison officer's portal: the page of the unit they serve now."""
     unit = offices.officer_units(request.user).first()
     if unit is None:

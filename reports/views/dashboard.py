@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,23 +11,24 @@ from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.excel.export import write_sheets
 from core.http import DOCX, XLSX, attachment
 from core.roles import Role
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
 from inspection.selectors import first_round, share_of
-from reports import dashboard as selectors
-from reports.links import add_links
+from reports.selectors import dashboard as selectors
+from reports.selectors.links import add_links
 
 DASHBOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.LEADING_GROUP_VIEWER, Role.CLUE_CUSTODIAN)
 
 
-def _board(request: HttpRequest) -> selectors.Dashboard:
+def _board(request: AuthenticatedHttpRequest) -> selectors.Dashboard:
     wanted = request.GET.get("round", "")
     selected = InspectionRound(pk=int(wanted)) if wanted.isdigit() else None
     return selectors.dashboard(selected)
 
 
 @role_required(*DASHBOARD_ROLES)
-def dashboard_page(request: HttpRequest) -> HttpResponse:
+def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts for everyone allowed here; links to the clues counted only for who may read clues."""
     board = _board(request)
     sections = selectors.rows(board)
@@ -47,7 +48,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
-def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+def dashboard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard as a workbook, one sheet per section, the same values as the page."""
     board = _board(request)
     round_title = board.selected.title if board.selected else "—"
@@ -121,7 +122,7 @@ def _ratio(value: float | None) -> float | None:
 
 
 @role_required(*DASHBOARD_ROLES)
-def dashboard_docx(request: HttpRequest) -> HttpResponse:
+def dashboard_docx(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The source report's figures (DOMAIN §4.1) as sentences the office can paste into its report."""
     figures = selectors.figures()
     shown = {code: selectors.display(code, value) for code, value in figures.items()}

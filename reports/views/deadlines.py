@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +11,9 @@ from core import audit
 from core.excel.export import write_table
 from core.http import XLSX, attachment
 from core.models import AuditLog
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from reports.deadlines import (
+from reports.selectors.deadlines import (
     EXPORT_HEADERS,
     DeadlineFilters,
     deadline_counts,
@@ -25,7 +26,7 @@ PAGE_SIZE = 100
 
 
 @login_required
-def deadline_board(request: HttpRequest) -> HttpResponse:
+def deadline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_board(request.user):
         raise Http404
     filters = DeadlineFilters.from_query(request.GET, request=request)
@@ -46,7 +47,7 @@ def deadline_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def deadline_export(request: HttpRequest) -> HttpResponse:
+def deadline_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the board shows under the same filters, as a workbook."""
     if not may_see_board(request.user):
         raise Http404

@@ -3,30 +3,31 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.http import XLSX, attachment
 from core.models import AuditLog
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
-from reports import scorecards
+from reports.selectors import scorecards
 from talentpool.models import SecondmentRequest
 
 
-def _require_reader(request: HttpRequest) -> None:
+def _require_reader(request: AuthenticatedHttpRequest) -> None:
     if not scorecards.may_see_scorecards(request.user):
         raise Http404
 
 
-def _round_id(request: HttpRequest) -> int | None:
+def _round_id(request: AuthenticatedHttpRequest) -> int | None:
     value = request.GET.get("round", "").strip()
     return int(value) if value.isdigit() else None
 
 
-def _log_export(request: HttpRequest, what: str, count: int) -> None:
+def _log_export(request: AuthenticatedHttpRequest, what: str, count: int) -> None:
     audit.log_action(
         user=request.user,
         action=AuditLog.Action.EXPORT,
@@ -37,7 +38,7 @@ def _log_export(request: HttpRequest, what: str, count: int) -> None:
 
 
 @login_required
-def scorecard_page(request: HttpRequest) -> HttpResponse:
+def scorecard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     round_id = _round_id(request)
     context: dict[str, Any] = {
@@ -51,7 +52,7 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_scorecard_xlsx(request: HttpRequest) -> HttpResponse:
+def partner_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     data, count = scorecards.partner_scorecard_workbook(
         scorecards.partner_scorecard(_round_id(request)), watermark=watermark_for(request)
@@ -61,7 +62,7 @@ def partner_scorecard_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home_unit_scorecard_xlsx(request: HttpRequest) -> HttpResponse:
+def home_unit_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     data, count = scorecards.home_unit_scorecard_workbook(
         scorecards.home_unit_scorecard(_round_id(request)), watermark=watermark_for(request)

@@ -1,14 +1,15 @@
 """The site-wide search page: what the user may open, by name, number or text."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from reports.search import CAP, MAX_QUERY_LENGTH, clean_query, search
+from core.types import AuthenticatedHttpRequest
+from reports.selectors.search import CAP, MAX_QUERY_LENGTH, clean_query, search
 
 
 @login_required
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = clean_query(request.GET.get("q", ""))
     sections = search(request.user, q, request)
     return render(

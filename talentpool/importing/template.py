@@ -5,11 +5,14 @@ The Chinese text here is workbook content, not interface text, so it is written 
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.excel.export import mark_properties
 from talentpool.importing import spec
@@ -26,8 +29,10 @@ def build_roster_template(*, unit_names: Sequence[str], watermark: str) -> bytes
     watermark in the printed page header and the file's properties, out of the cells read back."""
     workbook = Workbook()
     mark_properties(workbook, watermark)
-    sheet = workbook.active
-    sheet.oddHeader.center.text = watermark
+    # A new workbook's active sheet is its one worksheet.
+    sheet = cast(Worksheet, workbook.active)
+    # A new sheet always has its header items (openpyxl makes them).
+    cast(HeaderFooterItem, sheet.oddHeader).center.text = watermark
     sheet.title = DATA_SHEET
     for index, column in enumerate(spec.COLUMNS, start=1):
         cell = sheet.cell(1, index, column.label)
@@ -49,7 +54,7 @@ def _letter(key: str) -> str:
     return get_column_letter(list(spec.BY_KEY).index(key) + 1)
 
 
-def _drop_downs(workbook: Workbook, sheet: object, unit_names: Sequence[str]) -> None:
+def _drop_downs(workbook: Workbook, sheet: Worksheet, unit_names: Sequence[str]) -> None:
     lists = workbook.create_sheet(LIST_SHEET)
     lists.sheet_state = "hidden"
     # (columns, values, strict): several specialties may share a cell, and a unit may be new

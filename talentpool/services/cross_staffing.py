@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import Organisation, Person
+from core.models import Organisation, Person, User
 from inspection.models import GroupMembership
 from talentpool.models import CaseWorkAssignment, CollaborationZone
 
@@ -26,7 +26,7 @@ def _membership_span(membership: GroupMembership) -> tuple[date | None, date]:
 @transaction.atomic
 def assign_case_work(
     *,
-    by: Any,
+    by: User,
     person: Person,
     batch_label: str,
     start_date: date,
@@ -67,7 +67,7 @@ def assign_case_work(
 @transaction.atomic
 def create_zone(
     *,
-    by: Any,
+    by: User,
     name: str,
     supervision_office: Organisation,
     investigation_office: Organisation,

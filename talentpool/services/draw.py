@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
-from core.models import AuditLog
+from core.models import AuditLog, User
 from inspection.models import InspectionGroup
 from talentpool.models import Draw, Specialty, TalentPoolEntry
-from talentpool.selectors import secondment_history, unit_conflicts
+from talentpool.selectors.secondments import secondment_history, unit_conflicts
 
 # Why a pool member was left out; the first three are hard rules no override can lift.
 EXCLUSION_REASONS = {
@@ -90,7 +90,7 @@ def _clean_mix(skill_mix: dict[str, int]) -> dict[str, int]:
 
 @transaction.atomic
 def draw_candidates(
-    *, group: InspectionGroup, skill_mix: dict[str, int], yearly_cap: int, by: Any, seed: int | None = None
+    *, group: InspectionGroup, skill_mix: dict[str, int], yearly_cap: int, by: User, seed: int | None = None
 ) -> Draw:
     """Propose candidates for group and record the draw with its seed, inputs and exclusions.
 
@@ -141,14 +141,14 @@ def _candidate(draw: Draw, entry_id: int, state: str = "proposed") -> dict[str, 
     raise ValidationError(_("This person is no longer an open candidate of the draw; reload the page."))
 
 
-def _record(draw: Draw, by: Any, note: str) -> Draw:
+def _record(draw: Draw, by: User, note: str) -> Draw:
     draw.save(update_fields=["candidates", "updated_at"])
     audit.log_action(user=by, action=AuditLog.Action.UPDATE, obj=draw, note=note)
     return draw
 
 
 @transaction.atomic
-def replace_candidate(*, draw: Draw, entry_id: int, by: Any) -> Draw:
+def replace_candidate(*, draw: Draw, entry_id: int, by: User) -> Draw:
     """Swap one proposed candidate for the next eligible person of the same specialty, in the draw's order."""
     draw = _locked(draw)
     old = _candidate(draw, entry_id)
@@ -163,7 +163,7 @@ def replace_candidate(*, draw: Draw, entry_id: int, by: Any) -> Draw:
 
 
 @transaction.atomic
-def override_candidate(*, draw: Draw, entry: TalentPoolEntry, by: Any, note: str, replaces: int | None = None) -> Draw:
+def override_candidate(*, draw: Draw, entry: TalentPoolEntry, by: User, note: str, replaces: int | None = None) -> Draw:
     """Put a person of the office's choosing on the proposal, optionally in place of a candidate.
 
     A soft exclusion (the yearly cap) may be overridden with a note; a hard one (home unit,
@@ -192,7 +192,7 @@ def override_candidate(*, draw: Draw, entry: TalentPoolEntry, by: Any, note: str
 
 @transaction.atomic
 def accept_proposal(
-    *, draw: Draw, by: Any, period_from: date | None = None, period_to: date | None = None
+    *, draw: Draw, by: User, period_from: date | None = None, period_to: date | None = None
 ) -> list[Any]:
     """Every open candidate becomes a draft secondment request to their home unit, linked to the draw."""
     from talentpool.services.secondments import create_request

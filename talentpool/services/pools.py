@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import AuditLog, Organisation, Person
+from core.models import AuditLog, Organisation, Person, User
 from core.services.directory import create_person
 from talentpool.importing.parser import RosterResult
 from talentpool.models import TalentPoolEntry
@@ -40,7 +40,7 @@ def available_moves(entry: TalentPoolEntry) -> list[str]:
 @transaction.atomic
 def nominate(
     *,
-    by: Any,
+    by: User,
     pool_type: str,
     specialty: str,
     person: Person | None = None,
@@ -82,7 +82,7 @@ def nominate(
     return entry
 
 
-def _move(entry: TalentPoolEntry, move: str, *, by: Any, note: str = "", **fields: Any) -> TalentPoolEntry:
+def _move(entry: TalentPoolEntry, move: str, *, by: User, note: str = "", **fields: Any) -> TalentPoolEntry:
     """Lock the entry, check the move starts from its current status, save and audit it."""
     sources, to = MOVES[move]
     # Checked on the locked row: the page the user acted on may be stale.
@@ -115,39 +115,39 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def vet(*, entry: TalentPoolEntry, by: Any, today: date | None = None) -> TalentPoolEntry:
+def vet(*, entry: TalentPoolEntry, by: User, today: date | None = None) -> TalentPoolEntry:
     """The eligibility review passed (资格审查): nominated → vetted."""
     return _move(entry, "vet", by=by, vetted_at=today or timezone.localdate())
 
 
 @transaction.atomic
-def activate(*, entry: TalentPoolEntry, by: Any, today: date | None = None) -> TalentPoolEntry:
+def activate(*, entry: TalentPoolEntry, by: User, today: date | None = None) -> TalentPoolEntry:
     """The leading group approved the vetted cadre: vetted → active (in the pool, can be drawn)."""
     return _move(entry, "activate", by=by, approved_at=today or timezone.localdate())
 
 
 @transaction.atomic
-def suspend(*, entry: TalentPoolEntry, by: Any, reason: str) -> TalentPoolEntry:
+def suspend(*, entry: TalentPoolEntry, by: User, reason: str) -> TalentPoolEntry:
     """Take an active cadre out of draws for a while (illness, a key task); the reason is kept."""
     reason = _reason(reason)
     return _move(entry, "suspend", by=by, note=reason, removal_reason=reason)
 
 
 @transaction.atomic
-def reinstate(*, entry: TalentPoolEntry, by: Any) -> TalentPoolEntry:
+def reinstate(*, entry: TalentPoolEntry, by: User) -> TalentPoolEntry:
     """A suspended cadre is active again; the suspension's reason stays in the history."""
     return _move(entry, "reinstate", by=by, removal_reason="")
 
 
 @transaction.atomic
-def remove(*, entry: TalentPoolEntry, by: Any, reason: str) -> TalentPoolEntry:
+def remove(*, entry: TalentPoolEntry, by: User, reason: str) -> TalentPoolEntry:
     """Take a cadre out of the pool for good (regular review, unfit); frees the person's place."""
     reason = _reason(reason)
     return _move(entry, "remove", by=by, note=reason, removal_reason=reason)
 
 
 @transaction.atomic
-def import_roster(*, by: Any, result: RosterResult, today: date | None = None) -> list[TalentPoolEntry]:
+def import_roster(*, by: User, result: RosterResult, today: date | None = None) -> list[TalentPoolEntry]:
     """Nominate every row of a checked roster in one transaction; a roster with any problem is
     refused whole, so that a corrected file can simply be imported again."""
     if not result.ok:

@@ -1,7 +1,6 @@
 """Recusal declarations (回避): every member declares on every unit of their group; the office decides conflicts."""
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import AuditLog, Person
+from core.models import AuditLog, Person, User
 from inspection.models import InspectedUnit
 from talentpool.models import RecusalDeclaration
 
@@ -17,7 +16,7 @@ from talentpool.models import RecusalDeclaration
 @transaction.atomic
 def declare_recusal(
     *,
-    by: Any,
+    by: User,
     person: Person,
     inspected_unit: InspectedUnit,
     has_conflict: bool,
@@ -47,7 +46,7 @@ def declare_recusal(
 
 @transaction.atomic
 def decide_recusal(
-    *, declaration: RecusalDeclaration, by: Any, decision: str, now: datetime | None = None
+    *, declaration: RecusalDeclaration, by: User, decision: str, now: datetime | None = None
 ) -> RecusalDeclaration:
     """The office decides a declared conflict: recuse (no access to the unit's clues) or allow."""
     declaration = RecusalDeclaration.objects.select_for_update().get(pk=declaration.pk)

@@ -1,9 +1,8 @@
 """Secondment requests (商调函) from draft to completion: the state machine of DOMAIN §3.5.
 
 Every status move goes through transition(), with an audit row. The office sends; delivery
-(the home unit's access, its contacts' notice, the reminder ladder) runs in a task after
-commit and is picked up by the deliver_pending_secondment_requests sweep when the broker was
-down. The home unit's contact answers; the office escalates, replaces, confirms, completes or
+(the home unit's access, its contacts' notice, the reminder ladder) runs once through
+core.delivery, after commit or from its sweep when the broker was down or a worker died. The home unit's contact answers; the office escalates, replaces, confirms, completes or
 cancels; the group leader records the report for duty and the evaluation.
 """
 
@@ -18,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.services.numbering import next_doc_number
-from core import audit
-from core.enqueue import enqueue
+from core import audit, delivery
 from core.models import AuditLog, Organisation, User
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -30,7 +28,7 @@ from inspection.models import GroupMembership, InspectionGroup
 from inspection.services import add_member, end_membership
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
 from talentpool.reminders import SECONDMENTS
-from talentpool.selectors import missing_or_conflicting_declarations, unit_conflicts
+from talentpool.selectors.secondments import missing_or_conflicting_declarations, unit_conflicts
 
 SECONDMENT_SERIES = "secondment_request"
 Status = SecondmentRequest.Status
@@ -40,7 +38,7 @@ AFTER_SITE_ROUND = ("reporting", "feedback", "rectifying", "reviewing", "archive
 AFTER_SITE_GROUP = ("withdrawn", "reported", "briefed", "feedback_given", "archived")
 
 
-def transition(request: SecondmentRequest, by: Any, to: str, **fields: Any) -> SecondmentRequest:
+def transition(request: SecondmentRequest, by: User, to: str, **fields: Any) -> SecondmentRequest:
     """Move a (locked) request to status `to`, setting fields, with an audit row. No guards: callers check."""
     before = audit.snapshot(request)
     request.status = to
@@ -95,7 +93,7 @@ def create_request(
     *,
     entry: TalentPoolEntry,
     group: InspectionGroup,
-    by: Any,
+    by: User,
     draw: Draw | None = None,
     substitute_for: SecondmentRequest | None = None,
     period_from: date | None = None,
@@ -128,14 +126,12 @@ def create_request(
 
 
 @transaction.atomic
-def send_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def send_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """draft → requested: the letter gets the year's next number and a reply deadline in working days.
 
     The pool entry must still be active and the person free in the round. Delivery runs in
-    talentpool.deliver_secondment_request after commit.
+    core.delivery after commit.
     """
-    from talentpool.tasks import deliver_secondment_request
-
     now = now or timezone.now()
     request = _locked(request)
     _require(request, Status.DRAFT)
@@ -155,7 +151,7 @@ def send_request(*, request: SecondmentRequest, by: Any, now: datetime | None = 
         sent_at=now,
         response_due=add_working_days(sent_on, settings.SECONDMENT_REPLY_WORKING_DAYS),
     )
-    enqueue(deliver_secondment_request, request.pk)
+    delivery.schedule(request)
     return request
 
 
@@ -169,48 +165,50 @@ def detail_url(request: SecondmentRequest) -> str:
     return reverse("talentpool:secondment-detail", args=[request.pk])
 
 
-def deliver_secondment_request(*, request_id: int) -> SecondmentRequest | None:
-    """Give the home unit access (view, answer), tell its contacts, plan the reminders. Runs once per request."""
-    claimed = SecondmentRequest.objects.filter(pk=request_id, delivered_at__isnull=True, sent_at__isnull=False).update(
-        delivered_at=timezone.now()
-    )
-    if claimed != 1:
-        return None  # delivered already, or never sent
-    request = SecondmentRequest.objects.select_related("home_unit", "person").get(pk=request_id)
-    with transaction.atomic():
-        circle = scope_group(request.home_unit, "home_unit")
-        grant("view", request, to=circle)
-        grant("answer", request, to=circle)
-        notify(
-            recipients=home_unit_contacts(request.home_unit),
-            title=_("Secondment request %(number)s: %(name)s")
-            % {"number": request.doc_number, "name": request.person.name},
-            body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat()},
-            url=detail_url(request),
-        )
-        schedule_reminders(target=request, plan=reminder_plan(request))
-    return request
+def _grant_home_unit(request: SecondmentRequest) -> None:
+    circle = scope_group(request.home_unit, "home_unit")
+    grant("view", request, to=circle)
+    grant("answer", request, to=circle)
 
 
-def undelivered_request_ids() -> list[int]:
-    return list(
-        SecondmentRequest.objects.filter(sent_at__isnull=False, delivered_at__isnull=True).values_list("pk", flat=True)
+def _notify_contacts(request: SecondmentRequest) -> None:
+    notify(
+        recipients=home_unit_contacts(request.home_unit),
+        title=_("Secondment request %(number)s: %(name)s")
+        % {"number": request.doc_number, "name": request.person.name},
+        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat() if request.response_due else ""},
+        url=detail_url(request),
     )
+
+
+def _plan_reminders(request: SecondmentRequest) -> None:
+    schedule_reminders(target=request, plan=reminder_plan(request))
+
+
+def _mark_delivered(request: SecondmentRequest) -> None:
+    SecondmentRequest.objects.filter(pk=request.pk).update(delivered_at=timezone.now())
+
+
+# Access for the home unit (view, answer), its contacts told, the reminders planned:
+# core.delivery runs these once per request, in one transaction (TalentpoolConfig.ready).
+DELIVERY_STEPS = (_grant_home_unit, _notify_contacts, _plan_reminders, _mark_delivered)
 
 
 def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
     """The secondment ladder (settings.SECONDMENT_REMINDER_LADDER) from the answer's due date."""
+    if request.response_due is None:  # a request without a due date has nothing to chase
+        return []
     return SECONDMENTS.plan(request.response_due, start=timezone.localdate(request.sent_at))
 
 
 def _tell_the_office(request: SecondmentRequest, title: str) -> None:
     """The office user who placed the request hears of the answer."""
-    if request.created_by_id:
+    if request.created_by is not None:
         notify(recipients=[request.created_by], title=title, url=detail_url(request))
 
 
 @transaction.atomic
-def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def accept_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """requested | escalated → accepted, by the home unit's contact; the reminders stop."""
     request = _locked(request)
     if not by.has_role(Role.HOME_UNIT_CONTACT):
@@ -226,7 +224,7 @@ def accept_request(*, request: SecondmentRequest, by: Any, now: datetime | None 
 
 @transaction.atomic
 def decline_request(
-    *, request: SecondmentRequest, by: Any, decline_code: str, decline_reason: str, now: datetime | None = None
+    *, request: SecondmentRequest, by: User, decline_code: str, decline_reason: str, now: datetime | None = None
 ) -> SecondmentRequest:
     """requested → declined, by the home unit's contact, with a coded reason and words; the reminders stop."""
     request = _locked(request)
@@ -252,7 +250,7 @@ def decline_request(
 
 
 @transaction.atomic
-def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) -> SecondmentRequest:
+def escalate_request(*, request: SecondmentRequest, by: User, escalated_to: str) -> SecondmentRequest:
     """declined → escalated, by the office head: the organisation department or the commission coordinates.
 
     The commission arranges its own cadres' secondment, the organisation department everyone
@@ -276,7 +274,7 @@ def escalate_request(*, request: SecondmentRequest, by: Any, escalated_to: str) 
 
 
 @transaction.atomic
-def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEntry) -> SecondmentRequest:
+def replace_request(*, request: SecondmentRequest, by: User, entry: TalentPoolEntry) -> SecondmentRequest:
     """declined | escalated → replaced; a new draft request for entry's person points back at it."""
     request = _locked(request)
     _require(request, Status.DECLINED, Status.ESCALATED)
@@ -297,7 +295,7 @@ def replace_request(*, request: SecondmentRequest, by: Any, entry: TalentPoolEnt
 
 
 @transaction.atomic
-def confirm_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """accepted → confirmed: the person joins the group as a seconded member.
 
     Refused while a recusal declaration is missing or not cleared for one of the group's
@@ -334,7 +332,7 @@ def is_group_leader(user: Any, group: InspectionGroup | None) -> bool:
 
 
 @transaction.atomic
-def report_for_duty(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def report_for_duty(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """confirmed → on_duty: the group leader records that the cadre reported (报到)."""
     request = _locked(request)
     if not is_group_leader(by, request.group):
@@ -350,7 +348,7 @@ def site_work_over(request: SecondmentRequest) -> bool:
 
 @transaction.atomic
 def record_evaluation(
-    *, request: SecondmentRequest, by: Any, rating: str, comments: str = "", now: datetime | None = None
+    *, request: SecondmentRequest, by: User, rating: str, comments: str = "", now: datetime | None = None
 ) -> SecondmentEvaluation:
     """The group leader's evaluation (考核鉴定) after the time on site, sent to the home unit at once.
 
@@ -386,7 +384,7 @@ def record_evaluation(
 
 
 @transaction.atomic
-def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def complete_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """on_duty → completed, by the office, once the evaluation has gone to the home unit; the membership ends."""
     request = _locked(request)
     _require(request, Status.ON_DUTY)
@@ -398,14 +396,14 @@ def complete_request(*, request: SecondmentRequest, by: Any, now: datetime | Non
     return transition(request, by, Status.COMPLETED, released_at=now)
 
 
-def _end_membership(request: SecondmentRequest, by: Any, day: date) -> None:
+def _end_membership(request: SecondmentRequest, by: User, day: date) -> None:
     membership = GroupMembership.objects.filter(secondment=request, end_date__isnull=True).first()
     if membership is not None:
         end_membership(by=by, membership=membership, end_date=day)
 
 
 @transaction.atomic
-def cancel_request(*, request: SecondmentRequest, by: Any, now: datetime | None = None) -> SecondmentRequest:
+def cancel_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
     """Any state but replaced, completed or cancelled → cancelled; reminders stop and a membership ends."""
     request = _locked(request)
     if request.status in TERMINAL:

@@ -4,20 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.http import XLSX, attachment
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from talentpool.cross_forms import CaseWorkForm, ZoneForm
 from talentpool.exports import case_work_workbook
+from talentpool.forms.cross_staffing import CaseWorkForm, ZoneForm
 from talentpool.models import CaseWorkAssignment, CollaborationZone
 from talentpool.services.cross_staffing import assign_case_work, create_zone
 
 
 @login_required
-def case_work_export(request: HttpRequest) -> HttpResponse:
+def case_work_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("talentpool.view_caseworkassignment"):
         raise Http404
     assignments = (
@@ -30,7 +31,7 @@ def case_work_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cross_staffing(request: HttpRequest) -> HttpResponse:
+def cross_staffing(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("talentpool.view_caseworkassignment"):
         raise Http404

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -23,12 +23,13 @@ from core.excel.export import write_table
 from core.files import FileRejected, checked_upload
 from core.models import AuditLog, Organisation
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from talentpool import selectors
+from talentpool.forms.pools import NominateForm, ReasonForm, RosterUploadForm
 from talentpool.importing.parser import build_roster_error_workbook, parse_roster
 from talentpool.importing.template import build_roster_template
 from talentpool.models import TalentPoolEntry
-from talentpool.pool_forms import NominateForm, ReasonForm, RosterUploadForm
+from talentpool.selectors import pools as selectors
 from talentpool.services import pools
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ def pool_permission(perm: str) -> Callable[[Callable[..., HttpResponse]], Callab
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         @login_required
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.has_perm(f"talentpool.{perm}"):
                 raise Http404
             return view(request, *args, **kwargs)
@@ -56,12 +57,14 @@ def pool_permission(perm: str) -> Callable[[Callable[..., HttpResponse]], Callab
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:  # always, for an attachment; None is for inline without a name
+        response["Content-Disposition"] = disposition
     return response
 
 
 @pool_permission("view_talentpoolentry")
-def pool_list(request: HttpRequest) -> HttpResponse:
+def pool_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = selectors.PoolFilters.from_query(request.GET, request=request)
     page = Paginator(selectors.pool_entries(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -77,7 +80,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
 
 
 @pool_permission("view_talentpoolentry")
-def pool_export(request: HttpRequest) -> HttpResponse:
+def pool_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered list as a workbook; logged with its filters."""
     filters = selectors.PoolFilters.from_query(request.GET)
     headers = [
@@ -115,14 +118,14 @@ def _export_row(entry: TalentPoolEntry) -> list[Any]:
     ]
 
 
-def _entry_or_404(request: HttpRequest, pk: int, action: str = "view") -> TalentPoolEntry:
+def _entry_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> TalentPoolEntry:
     return get_for_user_or_404(
         TalentPoolEntry.objects.select_related("person__home_unit", "nominated_by_unit"), request.user, action, pk=pk
     )
 
 
 @pool_permission("view_talentpoolentry")
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     can_change = request.user.has_perm("talentpool.change_talentpoolentry")
     moves = pools.available_moves(entry) if can_change else []
@@ -163,7 +166,7 @@ _MOVES: dict[str, Callable[..., TalentPoolEntry]] = {
 
 @require_POST
 @pool_permission("change_talentpoolentry")
-def entry_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+def entry_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> HttpResponse:
     if move not in _MOVES:
         raise Http404
     entry = _entry_or_404(request, pk, "change")
@@ -188,7 +191,7 @@ def entry_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 
 
 @pool_permission("add_talentpoolentry")
-def nominate(request: HttpRequest) -> HttpResponse:
+def nominate(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NominateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -211,7 +214,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
 
 
 @pool_permission("add_talentpoolentry")
-def roster_import(request: HttpRequest) -> HttpResponse:
+def roster_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Check a roster and, only when every row is right, nominate everyone in it at once.
 
     A roster with problems writes nothing: the page lists every problem, and the marked
@@ -248,7 +251,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 
 
 @pool_permission("add_talentpoolentry")
-def roster_errors(request: HttpRequest) -> HttpResponse:
+def roster_errors(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The last refused roster of this user, with every problem marked on its cell."""
     data = request.session.get(ERRORS_SESSION_KEY)
     if not data:
@@ -265,7 +268,7 @@ def roster_errors(request: HttpRequest) -> HttpResponse:
 
 
 @pool_permission("add_talentpoolentry")
-def roster_template(request: HttpRequest) -> HttpResponse:
+def roster_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     names = Organisation.objects.order_by("name").values_list("name", flat=True)
     return _attachment(
         build_roster_template(unit_names=list(names), watermark=watermark_for(request)), "人才库名册模板.xlsx"

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from core.excel.export import write_table
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
+from talentpool.forms.recusals import DecisionForm, DeclarationForm
 from talentpool.models import RecusalDeclaration
-from talentpool.recusal_forms import DecisionForm, DeclarationForm
-from talentpool.recusal_selectors import recusal_board
+from talentpool.selectors.recusals import recusal_board
 from talentpool.services.recusals import decide_recusal, declare_recusal
 
 
@@ -33,13 +34,13 @@ def _own_units(user) -> list[InspectedUnit]:
 
 
 @login_required
-def my_declarations(request: HttpRequest) -> HttpResponse:
+def my_declarations(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = _own_units(request.user)
-    if not units:
+    person_id = request.user.person_id
+    if not units or person_id is None:  # no units without a person
         raise Http404
     declared = {
-        d.inspected_unit_id: d
-        for d in RecusalDeclaration.objects.filter(person_id=request.user.person_id, inspected_unit__in=units)
+        d.inspected_unit_id: d for d in RecusalDeclaration.objects.filter(person_id=person_id, inspected_unit__in=units)
     }
     rows = [(unit, declared.get(unit.pk), DeclarationForm(prefix=f"u{unit.pk}")) for unit in units]
     return render(request, "talentpool/recusals/mine.html", {"rows": rows})
@@ -47,12 +48,12 @@ def my_declarations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def declare(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def declare(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     """A member declares on one of the units of their own group, for themselves."""
     unit = next((u for u in _own_units(request.user) if u.pk == unit_pk), None)
-    if unit is None:
-        raise Http404
     person = request.user.person
+    if unit is None or person is None:  # no units without a person
+        raise Http404
     form = DeclarationForm(request.POST, prefix=f"u{unit.pk}")
     try:
         if not form.is_valid():
@@ -73,7 +74,7 @@ def declare(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def board(request: HttpRequest, round_pk: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     if not request.user.has_perm("talentpool.view_recusaldeclaration"):
         raise Http404
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
@@ -85,7 +86,7 @@ def board(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @login_required
-def board_export(request: HttpRequest, round_pk: int) -> HttpResponse:
+def board_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     """The board as rows: member, group, unit, and what was declared and decided."""
     if not request.user.has_perm("talentpool.view_recusaldeclaration"):
         raise Http404
@@ -109,7 +110,7 @@ def board_export(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     declaration = get_for_user_or_404(RecusalDeclaration.objects.all(), request.user, "change", pk=pk)
     form = DecisionForm(request.POST)
     try:

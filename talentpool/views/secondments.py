@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,14 +15,15 @@ from django.views.decorators.http import require_POST
 from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
+from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionGroup
-from talentpool import secondment_forms as forms
 from talentpool.documents import secondment_letter_docx
 from talentpool.exports import secondments_workbook
-from talentpool.fairness import secondments_per_person
+from talentpool.forms import secondments as forms
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, Specialty
-from talentpool.selectors import SecondmentFilters, refusals_by_home_unit, secondment_board
+from talentpool.selectors.fairness import secondments_per_person
+from talentpool.selectors.secondments import SecondmentFilters, refusals_by_home_unit, secondment_board
 from talentpool.services import draw as draws
 from talentpool.services import secondments
 from talentpool.services.secondments import TERMINAL, is_group_leader, site_work_over
@@ -34,21 +35,21 @@ OFFICE_PERM = "talentpool.change_secondmentrequest"
 # ---------------------------------------------------------------- the draw
 
 
-def _draw_group_or_404(request: HttpRequest, group_pk: int) -> InspectionGroup:
+def _draw_group_or_404(request: AuthenticatedHttpRequest, group_pk: int) -> InspectionGroup:
     """The draw is the office's (pool managers included); anyone else gets a 404."""
     if not request.user.has_perm("talentpool.add_draw"):
         raise Http404
     return get_for_user_or_404(InspectionGroup.objects.select_related("inspection_round"), request.user, pk=group_pk)
 
 
-def _draw_or_404(request: HttpRequest, pk: int) -> Draw:
+def _draw_or_404(request: AuthenticatedHttpRequest, pk: int) -> Draw:
     if not request.user.has_perm("talentpool.add_draw"):
         raise Http404
     return get_for_user_or_404(Draw.objects.select_related("group__inspection_round"), request.user, pk=pk)
 
 
 @login_required
-def group_draw(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_draw(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     """Choose the skill mix and cap, see the proposal with the reasons for every exclusion."""
     group = _draw_group_or_404(request, group_pk)
     form = forms.DrawForm(request.POST or None)
@@ -89,7 +90,7 @@ def group_draw(request: HttpRequest, group_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def draw_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def draw_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draw = _draw_or_404(request, pk)
     form = forms.AcceptProposalForm(request.POST)
     if not form.is_valid():
@@ -102,7 +103,7 @@ def draw_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def draw_replace(request: HttpRequest, pk: int) -> HttpResponse:
+def draw_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draw = _draw_or_404(request, pk)
     form = forms.ReplaceCandidateForm(request.POST)
     if not form.is_valid():
@@ -115,7 +116,7 @@ def draw_replace(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def draw_override(request: HttpRequest, pk: int) -> HttpResponse:
+def draw_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draw = _draw_or_404(request, pk)
     form = forms.OverrideForm(request.POST, candidates=draw.candidates)
     if not form.is_valid():
@@ -128,7 +129,7 @@ def draw_override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def group_send_drafts(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_send_drafts(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     """Send the letters of every draft request of the group, one transaction each."""
     group = _draw_group_or_404(request, group_pk)
     drafts = SecondmentRequest.objects.for_user(request.user, "change").filter(group=group, status=Status.DRAFT)
@@ -140,7 +141,7 @@ def group_send_drafts(request: HttpRequest, group_pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- requests
 
 
-def _request_or_404(request: HttpRequest, pk: int, action: str = "view") -> SecondmentRequest:
+def _request_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> SecondmentRequest:
     return get_for_user_or_404(
         SecondmentRequest.objects.select_related(
             "person", "home_unit", "group__inspection_round", "inspection_round", "substitute_for__person"
@@ -158,7 +159,7 @@ def _may_list(user: Any) -> bool:
 
 
 @login_required
-def secondment_list(request: HttpRequest) -> HttpResponse:
+def secondment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's requests with the refusals per home unit; a contact's or a leader's own ones."""
     if not _may_list(request.user):
         raise Http404
@@ -178,7 +179,7 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def secondment_export(request: HttpRequest) -> HttpResponse:
+def secondment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's requests as filtered on the list."""
     if not request.user.has_perm("talentpool.view_secondmentrequest"):
         raise Http404
@@ -188,7 +189,7 @@ def secondment_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fairness(request: HttpRequest) -> HttpResponse:
+def fairness(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Secondments per person and year: whether the draw spreads the burden."""
     if not request.user.has_perm("talentpool.view_secondmentrequest"):
         raise Http404
@@ -197,7 +198,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk)
     user = request.user
     is_office = user_can(user, "change", secondment)
@@ -232,13 +233,13 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def secondment_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk)
     name = f"{secondment.doc_number or secondment.pk}.docx"
     return attachment(secondment_letter_docx(secondment, watermark=watermark_for(request)), name, DOCX)
 
 
-def _done(secondment: SecondmentRequest, request: HttpRequest, message: str) -> HttpResponse:
+def _done(secondment: SecondmentRequest, request: AuthenticatedHttpRequest, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("talentpool:secondment-detail", pk=secondment.pk)
 
@@ -246,7 +247,7 @@ def _done(secondment: SecondmentRequest, request: HttpRequest, message: str) -> 
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_send(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.send_request(request=_request_or_404(request, pk, "change"), by=request.user)
     return _done(secondment, request, _("Letter %(number)s sent.") % {"number": secondment.doc_number})
 
@@ -254,7 +255,7 @@ def secondment_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.accept_request(request=_request_or_404(request, pk, "answer"), by=request.user)
     return _done(secondment, request, _("You agreed to release %(name)s.") % {"name": secondment.person.name})
 
@@ -262,7 +263,7 @@ def secondment_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk, "answer")
     form = forms.DeclineForm(request.POST)
     if not form.is_valid():
@@ -274,7 +275,7 @@ def secondment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk, "change")
     form = forms.EscalateForm(request.POST)
     if not form.is_valid():
@@ -286,7 +287,7 @@ def secondment_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_replace(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _request_or_404(request, pk, "change")
     form = forms.ReplacePersonForm(request.POST, refused=secondment)
     if not form.is_valid():
@@ -298,7 +299,7 @@ def secondment_replace(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.confirm_request(request=_request_or_404(request, pk, "change"), by=request.user)
     return _done(secondment, request, _("%(name)s joins the group.") % {"name": secondment.person.name})
 
@@ -306,7 +307,7 @@ def secondment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.cancel_request(request=_request_or_404(request, pk, "change"), by=request.user)
     return _done(secondment, request, _("Request cancelled."))
 
@@ -314,12 +315,12 @@ def secondment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.complete_request(request=_request_or_404(request, pk, "change"), by=request.user)
     return _done(secondment, request, _("Secondment completed."))
 
 
-def _led_request_or_404(request: HttpRequest, pk: int) -> SecondmentRequest:
+def _led_request_or_404(request: AuthenticatedHttpRequest, pk: int) -> SecondmentRequest:
     """A request of a group the user leads; anyone else gets a 404."""
     secondment = _request_or_404(request, pk)
     if not is_group_leader(request.user, secondment.group):
@@ -330,7 +331,7 @@ def _led_request_or_404(request: HttpRequest, pk: int) -> SecondmentRequest:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_report(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.report_for_duty(request=_led_request_or_404(request, pk), by=request.user)
     return _done(secondment, request, _("Report for duty recorded."))
 
@@ -338,7 +339,7 @@ def secondment_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @service_errors_to_messages
-def secondment_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+def secondment_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = _led_request_or_404(request, pk)
     form = forms.EvaluationForm(request.POST)
     if not form.is_valid():

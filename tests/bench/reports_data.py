@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from clues.importing.spec import CATEGORY_LABELS
 from clues.models import Clue, ClueTransfer, ClueTransferItem
+from clues.models.categories import CATEGORY_LABELS
 from clues.services import letters
 from clues.services.partners import register_partner
 from core.bulk import insert_values

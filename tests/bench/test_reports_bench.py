@@ -24,8 +24,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from clues.exports import clues_workbook
-from clues.importing.spec import CATEGORY_LABELS
 from clues.models import Clue
+from clues.models.categories import CATEGORY_LABELS
 from clues.selectors.registry import ClueFilters, clue_registry
 from tests.bench.reports_data import build
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from clues.models import Clue, ClueTransfer, Receiver
 from clues.services import dispositions, registry, screening, transfers
+from core import delivery
 from inspection.models import InspectedUnit
 from tests.conftest import World
 
@@ -61,7 +62,7 @@ def transfer(
     (sent,) = transfers.approve_and_send(
         clues=clues, by=world.users["office_head"], receiver_type=receiver_type, now=TRANSFERRED_AT, **options
     )
-    transfers.deliver_transfer(transfer_id=sent.pk)
+    delivery.deliver_record(sent)
     return ClueTransfer.objects.get(pk=sent.pk)
 
 

@@ -1,26 +1,14 @@
 """Every clue page runs the same number of queries at 2 rows as at 10 (no query per row)."""
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clues.models import Clue, ClueTransfer
 from clues.services import transfers
 from tests.clues.lifecycle import RECEIVED_AT, handed, step, transfer
+from tests.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(user, url: str, **params) -> int:
-    client = Client()
-    client.force_login(user)
-    client.get(url, params)  # warm caches (session, content types)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _grow(world, count: int) -> list[Clue]:
@@ -43,13 +31,15 @@ def test_the_pages_do_not_grow_with_their_rows(world):
         sent = ClueTransfer.objects.first()
         clue = Clue.objects.order_by("pk").first()
         return {
-            "registry": _queries(world.users["clue_custodian"], reverse("clues:clue-list")),
-            "registry for a member": _queries(world.users["member_a"], reverse("clues:clue-list")),
-            "search": _queries(world.users["office_head"], reverse("clues:clue-list"), q="反映其"),
-            "detail": _queries(world.users["office_head"], reverse("clues:clue-detail", args=[clue.pk])),
-            "transfers": _queries(world.users["office_head"], reverse("clues:transfer-list")),
-            "transfer": _queries(world.users["commission_receiver"], reverse("clues:transfer-detail", args=[sent.pk])),
-            "funnel": _queries(world.users["office_head"], reverse("clues:funnel"), by="group"),
+            "registry": page_queries(world.users["clue_custodian"], reverse("clues:clue-list")),
+            "registry for a member": page_queries(world.users["member_a"], reverse("clues:clue-list")),
+            "search": page_queries(world.users["office_head"], reverse("clues:clue-list"), q="反映其"),
+            "detail": page_queries(world.users["office_head"], reverse("clues:clue-detail", args=[clue.pk])),
+            "transfers": page_queries(world.users["office_head"], reverse("clues:transfer-list")),
+            "transfer": page_queries(
+                world.users["commission_receiver"], reverse("clues:transfer-detail", args=[sent.pk])
+            ),
+            "funnel": page_queries(world.users["office_head"], reverse("clues:funnel"), by="group"),
         }
 
     _grow(world, 2)

@@ -11,7 +11,7 @@ from django.db import connection
 from clues.models import Clue, ClueImportBatch, ClueImportRow
 from clues.services import importing, replies
 from core.bulk import insert_values
-from core.files import stored_path
+from core.files import clear_path
 from core.models import Notification, StoredFile
 from tests.clues.test_replies import HEADERS, cover_letter, workbook
 from tests.conftest import make_user
@@ -76,7 +76,8 @@ def _stored(model: type, where: str, params: list[Any], exclude: set[str]) -> li
 
 
 def test_staged_rows_are_what_the_orm_writes(batch):
-    result = importing.parse_for_letter(path=stored_path(batch.file), kind=batch.file.kind, letter=batch.reply.letter)
+    with clear_path(batch.file) as path:
+        result = importing.parse_for_letter(path=path, kind=batch.file.kind, letter=batch.reply.letter)
     twin = ClueImportBatch.objects.create(reply=batch.reply, file=batch.file, status=batch.status)
     ClueImportRow.objects.bulk_create(
         ClueImportRow(

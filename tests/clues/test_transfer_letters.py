@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clues.models import Clue, ClueTransfer
 from clues.services import transfers
+from core import delivery
 from core.docx import document_text
 from core.models import AuditLog, Notification, Reminder
 from core.services.reminders import send_reminder, sweep_due_reminders
@@ -26,21 +27,21 @@ def test_delivery_runs_once_whatever_retries_happen(world):
     (sent,) = transfers.approve_and_send(
         clues=[clue], by=world.users["office_head"], receiver_type="discipline_commission"
     )
-    assert transfers.deliver_transfer(transfer_id=sent.pk) is not None
-    assert transfers.deliver_transfer(transfer_id=sent.pk) is None
+    assert delivery.deliver_record(sent) is True
+    assert delivery.deliver_record(sent) is False
     assert Notification.objects.filter(recipient=world.users["commission_receiver"]).count() == 1
     assert _reminders(sent).count() == 2 + 3  # before, on the day, three overdue
 
 
 def test_a_transfer_sent_while_the_broker_was_down_is_delivered_by_the_sweep(world):
-    from clues.tasks import deliver_pending_transfers
+    from core.tasks import sweep_deliveries
 
     clue = proposed(world)
     (sent,) = transfers.approve_and_send(
         clues=[clue], by=world.users["office_head"], receiver_type="discipline_commission"
     )
-    assert transfers.undelivered_transfer_ids() == [sent.pk]
-    assert deliver_pending_transfers.apply().get() == 1
+    assert [row.target_id for row in delivery.pending_for(ClueTransfer)] == [sent.pk]
+    assert sweep_deliveries.apply().get() == 1
     assert ClueTransfer.objects.get(pk=sent.pk).delivered_at is not None
 
 

@@ -22,7 +22,7 @@ ROLES_CHANGED = gettext_lazy("Roles changed")
 
 @pytest.fixture
 def sysadmin(db: Any) -> User:
-    # As the demo's "sysadmin" account (core/demo/data.py): the system_admin role, admin site access.
+    # As the demo's "sysadmin" account (demo/data.py): the system_admin role, admin site access.
     return make_user("sysadmin", "system_admin", is_staff=True)
 
 

@@ -158,7 +158,7 @@ def production_env() -> dict[str, str]:
         "DJANGO_SECURE_COOKIES",
         "DJANGO_STATIC_MANIFEST",
         "DJANGO_SECRET_KEY_FILE",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright, never in production
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it for Playwright (a shell may too); never in production
     ):
         env.pop(name, None)
     env["DJANGO_DEBUG"] = "0"
@@ -250,3 +250,8 @@ def test_a_missing_env_file_changes_nothing(tmp_path) -> None:
 
 def test_tests_run_with_debug_off_even_in_a_development_checkout(settings) -> None:
     assert settings.DEBUG is False
+
+
+def test_django_s_async_guard_is_on_outside_the_browser_tests() -> None:
+    """Only tests/e2e allow ORM calls next to an event loop (tests/e2e/conftest.py)."""
+    assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ

@@ -4,25 +4,18 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Notification
 from core.services.health import check_broker
 from core.services.notifications import notify
 from tests.conftest import assert_matrix, role_keys
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import logged_in, page_queries
 
 
 def test_the_home_page_is_in_chinese_with_the_navigation_of_the_role(world):
-    body = _client(world.users["office_staff"]).get("/").content.decode()
+    body = logged_in(world.users["office_staff"]).get("/").content.decode()
     assert '<html lang="zh-hans">' in body
     assert "工作台" in body
     assert "巡察轮次" in body
@@ -30,7 +23,7 @@ def test_the_home_page_is_in_chinese_with_the_navigation_of_the_role(world):
 
 
 def test_a_partner_user_sees_no_round_or_status_navigation(world):
-    body = _client(world.users["partner_x"]).get("/").content.decode()
+    body = logged_in(world.users["partner_x"]).get("/").content.decode()
     assert "工作台" in body
     assert reverse("inspection:round-list") not in body
     assert reverse("core:health") not in body
@@ -47,7 +40,7 @@ def test_the_status_page_is_for_office_staff_only(world):
 
 
 def test_the_status_page_reports_missing_heartbeats_and_a_working_database(world):
-    body = _client(world.users["office_staff"]).get(reverse("core:health")).content.decode()
+    body = logged_in(world.users["office_staff"]).get(reverse("core:health")).content.decode()
     assert "数据库" in body
     assert "尚无心跳" in body
 
@@ -62,7 +55,7 @@ def test_the_inbox_shows_unread_count_and_marks_read(world):
     user = world.users["member_a"]
     notify(recipients=[user], title="请及时处理")
     notify(recipients=[world.users["member_b"]], title="别人的通知")
-    client = _client(user)
+    client = logged_in(user)
     body = client.get(reverse("core:inbox")).content.decode()
     assert "请及时处理" in body
     assert "别人的通知" not in body
@@ -73,26 +66,20 @@ def test_the_inbox_shows_unread_count_and_marks_read(world):
 
 
 def test_marking_read_needs_post(world):
-    assert _client(world.users["member_a"]).get(reverse("core:inbox-mark-read")).status_code == 405
-
-
-def _count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    assert logged_in(world.users["member_a"]).get(reverse("core:inbox-mark-read")).status_code == 405
 
 
 @pytest.mark.parametrize("url_name", ["core:home", "core:inbox"])
 def test_pages_keep_a_constant_query_count_as_notifications_grow(world, url_name):
     user = world.users["office_staff"]
-    client = _client(user)
+    client = logged_in(user)
     url = reverse(url_name)
     for _ in range(2):
         notify(recipients=[user], title="通知")
-    few = _count_queries(client, url)
+    few = page_queries(client, url)
     for _ in range(30):
         notify(recipients=[user], title="通知")
-    many = _count_queries(client, url)
+    many = page_queries(client, url)
     assert few == many
 
 

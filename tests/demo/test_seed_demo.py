@@ -13,7 +13,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clues.importing import spec
 from clues.models import (
     CaseRecord,
     Clue,
@@ -25,6 +24,7 @@ from clues.models import (
     PartnerUnit,
     StandingCommitteeMeeting,
 )
+from clues.models.categories import CATEGORIES
 from core.models import AuditLog, Notification, Organisation, Person, Reminder, User
 from demo import data
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
@@ -417,7 +417,7 @@ class TestSeededDemo:
         assert set(later.values_list("created_by__username", flat=True)) == {"clue_custodian"}
         assert later.exclude(reporter_name="").exists()  # a few named reporters
         codes = {code for categories in later.values_list("categories", flat=True) for code in categories}
-        assert codes <= set(spec.CATEGORIES)
+        assert codes <= set(CATEGORIES)
         assert len(set(later.values_list("allegation_summary", flat=True))) == later.count()
         # Group 1 proposals were made by its leader's own account, group 2's by the office head.
         proposals = ClueAssessment.objects.filter(conclusion="recommend_transfer")
@@ -534,7 +534,7 @@ class TestSeededDemo:
         assert RecusalDeclaration.objects.count() == 28
 
     def test_fourteen_cadres_do_case_work_in_two_batches_between_rounds(self, seeded: str) -> None:
-        from talentpool.selectors import inspection_cadres_in_case_work
+        from talentpool.selectors.pools import inspection_cadres_in_case_work
         from talentpool.services.cross_staffing import _membership_span
 
         assignments = CaseWorkAssignment.objects.select_related("person")

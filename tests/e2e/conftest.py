@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 # Playwright's sync API keeps an asyncio loop running in the main thread, which makes
-# Django refuse ORM calls from the test body unless this is set.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
+# Django refuse ORM calls from the test body unless this is set. Only for browser tests
+# (pytest_runtest_protocol below): every other test runs with Django's guard on.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, as root in CI, on a machine whose network is closed: no sandbox (root), no
 # GPU, and none of Chromium's background connections.
@@ -51,6 +51,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     result = yield
     items[:] = [item for item in items if not _is_e2e(item)] + [item for item in items if _is_e2e(item)]
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
+    """Allow the ORM next to Playwright's loop for a browser test's setup, call and teardown.
+
+    The whole protocol, so that the session fixtures torn down after the last test (which
+    is a browser test: they run last) are covered too. This conftest's runtest hooks only
+    see the items under tests/e2e.
+    """
+    if not _is_e2e(item) or ASYNC_UNSAFE in os.environ:
+        return (yield)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        del os.environ[ASYNC_UNSAFE]
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,8 +1,5 @@
 """Round pages: who sees which round, group and unit; constant queries as rounds grow."""
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspection import services as rounds
@@ -10,14 +7,9 @@ from inspection.models import InspectionRound
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows
 from tests.factories import OrganisationFactory, PersonFactory
+from tests.helpers import logged_in, page_queries
 
 OFFICE = ("office_head", "office_staff", "clue_custodian")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_round_detail_permission_matrix(world):
@@ -27,7 +19,9 @@ def test_round_detail_permission_matrix(world):
 
 def test_a_group_member_sees_only_the_units_of_their_own_group(world):
     body = (
-        _client(world.users["member_a"]).get(reverse("inspection:round-detail", args=[world.round.pk])).content.decode()
+        logged_in(world.users["member_a"])
+        .get(reverse("inspection:round-detail", args=[world.round.pk]))
+        .content.decode()
     )
     assert world.unit_a.org_unit.name in body
     assert world.unit_b.org_unit.name not in body
@@ -35,7 +29,7 @@ def test_a_group_member_sees_only_the_units_of_their_own_group(world):
 
 def test_office_staff_see_every_group_and_unit(world):
     body = (
-        _client(world.users["office_staff"])
+        logged_in(world.users["office_staff"])
         .get(reverse("inspection:round-detail", args=[world.round.pk]))
         .content.decode()
     )
@@ -44,7 +38,7 @@ def test_office_staff_see_every_group_and_unit(world):
 
 
 def test_a_partner_user_gets_an_empty_round_list(world):
-    response = _client(world.users["partner_x"]).get(reverse("inspection:round-list"))
+    response = logged_in(world.users["partner_x"]).get(reverse("inspection:round-list"))
     assert list(response.context["page_obj"]) == []
 
 
@@ -54,7 +48,7 @@ def test_a_member_loses_access_when_the_membership_ends(world):
     membership = world.group_a.memberships.get(person__name="组员A")
     rounds.end_membership(by=None, membership=membership, end_date=date(2017, 10, 10))
     url = reverse("inspection:round-detail", args=[world.round.pk])
-    assert _client(world.users["member_a"]).get(url).status_code == 404
+    assert logged_in(world.users["member_a"]).get(url).status_code == 404
 
 
 def _add_round(n: int) -> InspectionRound:
@@ -65,39 +59,33 @@ def _add_round(n: int) -> InspectionRound:
     return r
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_round_list_queries_do_not_grow_with_rounds(world):
-    client = _client(world.users["office_staff"])
+    client = logged_in(world.users["office_staff"])
     url = reverse("inspection:round-list")
     _add_round(1)
-    few = _queries(client, url)
+    few = page_queries(client, url)
     for n in range(2, 25):
         _add_round(n)
-    assert _queries(client, url) == few
+    assert page_queries(client, url) == few
 
 
 def test_round_detail_queries_do_not_grow_with_groups_and_members(world):
-    client = _client(world.users["office_staff"])
+    client = logged_in(world.users["office_staff"])
     url = reverse("inspection:round-detail", args=[world.round.pk])
-    few = _queries(client, url)
+    few = page_queries(client, url)
     for number in range(3, 12):
         group = rounds.create_group(by=None, inspection_round=world.round, number=number)
         rounds.assign_unit(by=None, group=group, org_unit=OrganisationFactory())
         for _ in range(3):
             rounds.add_member(by=None, group=group, person=PersonFactory())
-    assert _queries(client, url) == few
+    assert page_queries(client, url) == few
 
 
 def test_the_round_list_exports_the_rounds_the_user_sees(world):
 
     _add_round(1)
     for key, count in (("office_staff", 2), ("member_b", 1)):
-        response = _client(world.users[key]).get(reverse("inspection:round-export"))
+        response = logged_in(world.users[key]).get(reverse("inspection:round-export"))
         rows = export_rows(response.content)
         assert len(rows) - 1 == count, key
 
@@ -105,9 +93,9 @@ def test_the_round_list_exports_the_rounds_the_user_sees(world):
 def test_the_workbench_lists_the_rounds_the_user_sees_through_the_registered_section(world):
     """inspection adds its section to core's workbench (core.home); core itself imports no app."""
     detail = reverse("inspection:round-detail", args=[world.round.pk])
-    member_page = _client(world.users["member_a"]).get(reverse("core:home")).content.decode()
+    member_page = logged_in(world.users["member_a"]).get(reverse("core:home")).content.decode()
     assert detail in member_page
     assert "第一轮" in member_page
-    partner_page = _client(world.users["partner_x"]).get(reverse("core:home")).content.decode()
+    partner_page = logged_in(world.users["partner_x"]).get(reverse("core:home")).content.decode()
     assert detail not in partner_page
     assert "暂无您可查看的巡察轮次。" in partner_page

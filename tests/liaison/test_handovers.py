@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core import delivery
 from core.docx import document_text
 from core.models import Notification, Reminder
 from core.services.reminders import send_reminder, sweep_due_reminders
@@ -21,9 +22,12 @@ DUE = date(2017, 9, 1)  # a Friday
 
 
 def _request(world, item: str = "2016年党委会议记录", key: str = "member_a", due: date | None = DUE) -> HandoverRecord:
-    return handovers.request_materials(
+    """Asked, and delivered to the officer as the queued task would."""
+    handover = handovers.request_materials(
         by=world.users[key], inspected_unit=world.unit_a, item=item, category="minutes", due_at=due
     )
+    assert delivery.deliver_record(handover)
+    return handover
 
 
 def _reminders(handover: HandoverRecord):

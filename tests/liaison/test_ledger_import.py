@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from liaison.models import FeedbackProblem, RectificationItem
 from liaison.services import ledger as ledger_services
 from tests.conftest import assert_matrix, role_keys
 from tests.core.test_files import encrypted_ooxml_bytes, zip_bytes
+from tests.helpers import logged_in
 from tests.liaison.ledger_fixtures import PLAN, ledger_fixture  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,6 @@ def workbook_bytes(rows, *, header=HEADER, above=()) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client, unit, data: bytes, name: str = "整改台账.xlsx"):
@@ -77,7 +71,7 @@ def test_a_clean_ledger_adds_every_item_issued_with_its_notices(ledger):
         ["", "干部档案管理不规范", "开展档案专项审核", "王部长", "组织部", "赵科长", "", "长期整改", "2017.12"],
         ["2.1", "", "建立档案管理制度", "王部长", "组织部", "赵科长", "", "立行立改", date(2017, 7, 1)],
     ]
-    response = upload(_client(ledger.officer), ledger.world.unit_a, workbook_bytes(rows))
+    response = upload(logged_in(ledger.officer), ledger.world.unit_a, workbook_bytes(rows))
     assert response.status_code == 302
     new = RectificationItem.objects.exclude(pk=ledger.item.pk).select_related("problem").order_by("pk")
     assert [(i.problem.seq, i.seq, i.rectification_type, i.deadline, i.status) for i in new] == [
@@ -109,7 +103,7 @@ def test_a_messy_ledger_imports_nothing_and_lists_every_problem(ledger):
         ["1", "", "措施庚", "张书记", "办公室", "李主任", "限期整改", "2017-10-01"],  # row 10: fine
     ]
     data = workbook_bytes(rows, header=header, above=[["某单位整改台账"]])
-    client = _client(ledger.officer)
+    client = logged_in(ledger.officer)
     reminders = Reminder.objects.count()
     response = upload(client, ledger.world.unit_a, data)
     assert response.status_code == 200
@@ -139,7 +133,7 @@ def test_a_messy_ledger_imports_nothing_and_lists_every_problem(ledger):
 
 def test_a_workbook_without_the_required_columns_is_refused(ledger):
     data = workbook_bytes([["1", "措施", "张书记"]], header=["序号", "整改措施", "责任领导"])
-    response = upload(_client(ledger.officer), ledger.world.unit_a, data)
+    response = upload(logged_in(ledger.officer), ledger.world.unit_a, data)
     assert response.status_code == 200
     assert [issue.row for issue in response.context["import_issues"]] == [1]
     assert RectificationItem.objects.count() == 1
@@ -157,7 +151,7 @@ def test_a_workbook_without_the_required_columns_is_refused(ledger):
     ids=["binary", "encrypted", "zip-bomb", "broken-zip", "empty"],
 )
 def test_a_hostile_or_broken_file_is_refused_with_a_message(ledger, data):
-    response = upload(_client(ledger.officer), ledger.world.unit_a, data)
+    response = upload(logged_in(ledger.officer), ledger.world.unit_a, data)
     assert response.status_code == 200
     assert response.context["import_form"].errors["file"]
     assert RectificationItem.objects.count() == 1
@@ -172,7 +166,7 @@ def test_an_exported_ledger_imports_back_and_again_adds_nothing(ledger):
     fields = ("measure", "responsible_leader", "lead_department", "responsible_person", "co_departments",
               "rectification_type", "deadline")  # fmt: skip
     before = sorted(RectificationItem.objects.values_list(*fields))
-    client = _client(ledger.officer)
+    client = logged_in(ledger.officer)
     exported = client.get(reverse("liaison:ledger-export", args=[ledger.world.unit_a.pk])).content
 
     response = upload(client, ledger.world.unit_a, exported)  # the same rows: all skipped
@@ -194,7 +188,7 @@ def test_reimporting_skips_rows_already_in_the_ledger_and_says_how_many(ledger):
         ["1", "", "新增措施", "张书记", "办公室", "李主任", "", "限期整改", "2017-09-01"],
         ["1", "", "新增措施", "张书记", "办公室", "李主任", "", "限期整改", "2017-09-01"],  # twice in the file
     ]
-    client = _client(ledger.officer)
+    client = logged_in(ledger.officer)
     response = upload(client, ledger.world.unit_a, workbook_bytes(rows))
     assert response.status_code == 302
     assert RectificationItem.objects.count() == 2
@@ -211,22 +205,22 @@ def test_who_may_import(ledger):
     assert_matrix(world, url, allowed, method="post")
     data = workbook_bytes([["1", "", "越权措施", "张书记", "办公室", "李主任", "", "限期整改", "2017-09-01"]])
     for key in ("liaison_b", "member_a", "member_b", "partner_x", "outsider"):
-        assert upload(_client(world.users[key]), world.unit_a, data).status_code == 404
+        assert upload(logged_in(world.users[key]), world.unit_a, data).status_code == 404
     assert RectificationItem.objects.count() == 1
-    page = _client(world.users["member_a"]).get(reverse("liaison:ledger", args=[world.unit_a.pk]))
+    page = logged_in(world.users["member_a"]).get(reverse("liaison:ledger", args=[world.unit_a.pk]))
     assert "ledger-import-form" not in page.content.decode()
-    page = _client(ledger.officer).get(reverse("liaison:ledger", args=[world.unit_a.pk]))
+    page = logged_in(ledger.officer).get(reverse("liaison:ledger", args=[world.unit_a.pk]))
     assert "ledger-import-form" in page.content.decode()
 
 
 def test_the_error_workbook_is_only_for_the_uploaders_unit(ledger):
     world = ledger.world
     bad = workbook_bytes([["9", "", "措施", "张书记", "办公室", "李主任", "", "限期整改", "2017-09-01"]])
-    leader = _client(world.users["office_staff"])
+    leader = logged_in(world.users["office_staff"])
     assert upload(leader, world.unit_a, bad).status_code == 200
     errors_a = reverse("liaison:ledger-import-errors", args=[world.unit_a.pk])
     errors_b = reverse("liaison:ledger-import-errors", args=[world.unit_b.pk])
     assert leader.get(errors_a).status_code == 200
     assert leader.get(errors_b).status_code == 404  # the session's workbook belongs to unit A
-    assert _client(ledger.officer).get(errors_a).status_code == 404  # nothing refused in their session
-    assert _client(ledger.officer_b).get(errors_a).status_code == 404
+    assert logged_in(ledger.officer).get(errors_a).status_code == 404  # nothing refused in their session
+    assert logged_in(ledger.officer_b).get(errors_a).status_code == 404

@@ -1,8 +1,5 @@
 """Pages of the ledger: the permission matrix, the clue link, export, notice and query counts."""
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.docx import document_text
@@ -10,16 +7,11 @@ from liaison.models import RectificationItem
 from liaison.services import ledger as ledger_services
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows
+from tests.helpers import logged_in, page_queries
 from tests.liaison.ledger_fixtures import PLAN, appoint, draft_feedback, evidence, ledger_fixture  # noqa: F401 - fixture
 
 OFFICE = ("office_head", "office_staff", "clue_custodian")
 GROUP_A = ("leader_a", "member_a")
-
-
-def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_ledger_pages_matrix(ledger):
@@ -35,7 +27,7 @@ def test_ledger_pages_matrix(ledger):
 
 
 def test_officer_of_unit_b_gets_404_on_unit_a(ledger):
-    client = _client(ledger.officer_b)
+    client = logged_in(ledger.officer_b)
     for url in (
         reverse("liaison:feedback", args=[ledger.world.unit_a.pk]),
         reverse("liaison:ledger", args=[ledger.world.unit_a.pk]),
@@ -53,16 +45,16 @@ def test_officer_b_gets_404_on_unit_as_evidence(ledger):
     ledger_services.record_progress(by=ledger.officer, item=item, note="x", progress_pct=10, files=[evidence()])
     stored = item.evidence_files.get()
     url = reverse("core:file-download", args=[stored.pk])
-    assert _client(ledger.officer).get(url).status_code == 200
-    assert _client(ledger.officer_b).get(url).status_code == 404
-    assert _client(ledger.world.users["member_b"]).get(url).status_code == 404
+    assert logged_in(ledger.officer).get(url).status_code == 200
+    assert logged_in(ledger.officer_b).get(url).status_code == 404
+    assert logged_in(ledger.world.users["member_b"]).get(url).status_code == 404
 
 
 def test_before_delivery_the_officer_sees_nothing(world):
     appoint(world, world.unit_a, world.users["liaison_a"])
     _feedback, problem = draft_feedback(world)
     item = ledger_services.add_item(by=world.users["leader_a"], problem=problem, **PLAN)
-    client = _client(world.users["liaison_a"])
+    client = logged_in(world.users["liaison_a"])
     for url in (
         reverse("liaison:feedback", args=[world.unit_a.pk]),
         reverse("liaison:ledger", args=[world.unit_a.pk]),
@@ -74,12 +66,12 @@ def test_before_delivery_the_officer_sees_nothing(world):
 def test_clue_column_hidden_from_officer_and_member(ledger):
     url = reverse("liaison:feedback", args=[ledger.world.unit_a.pk])
     for key in ("liaison_a", "member_a", "leader_a", "office_staff"):
-        assert b"clue-link" not in _client(ledger.world.users[key]).get(url).content
-    assert b"clue-link" in _client(ledger.world.users["office_head"]).get(url).content
+        assert b"clue-link" not in logged_in(ledger.world.users[key]).get(url).content
+    assert b"clue-link" in logged_in(ledger.world.users["office_head"]).get(url).content
 
 
 def test_officer_walks_the_item_through_the_pages(ledger):
-    officer, leader = _client(ledger.officer), _client(ledger.world.users["leader_a"])
+    officer, leader = logged_in(ledger.officer), logged_in(ledger.world.users["leader_a"])
     step = lambda name: reverse("liaison:item-step", args=[ledger.item.pk, name])  # noqa: E731
     officer.post(step("submit-plan"))
     leader.post(step("approve-plan"))
@@ -98,7 +90,7 @@ def test_officer_walks_the_item_through_the_pages(ledger):
 
 
 def test_member_cannot_sign_off_through_the_page(ledger):
-    client = _client(ledger.world.users["member_a"])
+    client = logged_in(ledger.world.users["member_a"])
     response = client.post(reverse("liaison:item-step", args=[ledger.item.pk, "approve-plan"]))
     assert response.status_code in (302, 404)
     ledger.item.refresh_from_db()
@@ -107,7 +99,7 @@ def test_member_cannot_sign_off_through_the_page(ledger):
 
 def test_export_has_one_row_per_item_in_the_customary_layout(ledger):
     ledger_services.add_item(by=ledger.officer, problem=ledger.problem, **PLAN)
-    response = _client(ledger.world.users["office_staff"]).get(
+    response = logged_in(ledger.world.users["office_staff"]).get(
         reverse("liaison:ledger-export", args=[ledger.world.unit_a.pk])
     )
     rows = export_rows(response.content)
@@ -117,31 +109,25 @@ def test_export_has_one_row_per_item_in_the_customary_layout(ledger):
 
 
 def test_notice_docx_names_unit_measure_and_deadline(ledger):
-    response = _client(ledger.world.users["leader_a"]).get(reverse("liaison:item-notice", args=[ledger.item.pk]))
+    response = logged_in(ledger.world.users["leader_a"]).get(reverse("liaison:item-notice", args=[ledger.item.pk]))
     text = document_text(response.content)
     assert ledger.world.unit_a.org_unit.name in text
     assert PLAN["measure"] in text
     assert "整改督办通知" in text
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_ledger_and_overview_queries_do_not_grow_with_rows(ledger):
-    client = _client(ledger.world.users["office_staff"])
+    client = logged_in(ledger.world.users["office_staff"])
     urls = [
         reverse("liaison:ledger", args=[ledger.world.unit_a.pk]),
         reverse("liaison:feedback", args=[ledger.world.unit_a.pk]),
         reverse("liaison:rectification-overview"),
         reverse("liaison:item-detail", args=[ledger.item.pk]),
     ]
-    before = [_count(client, url) for url in urls]
+    before = [page_queries(client, url) for url in urls]
     for _ in range(5):
         ledger_services.add_item(by=ledger.officer, problem=ledger.problem, **PLAN)
-    after = [_count(client, url) for url in urls]
+    after = [page_queries(client, url) for url in urls]
     assert before == after
 
 
@@ -158,13 +144,13 @@ def test_a_problems_source_clue_is_linked_only_for_a_reader_who_may_open_it(worl
     custodian = world.users["clue_custodian"]
     url = reverse("liaison:feedback", args=[world.unit_a.pk])
     link = reverse("clues:clue-detail", args=[clue.pk]).encode()
-    assert link in _client(custodian).get(url).content
+    assert link in logged_in(custodian).get(url).content
     custodian.person = PersonFactory(name="线索管理员")
     custodian.save(update_fields=["person"])
     declare_recusal(
         by=custodian, person=custodian.person, inspected_unit=world.unit_a, has_conflict=True, relationships=[{"k": 1}]
     )
     assert not Clue.objects.for_user(custodian).filter(pk=clue.pk).exists()
-    body = _client(custodian).get(url).content
+    body = logged_in(custodian).get(url).content
     assert link not in body
     assert clue.code.encode() not in body

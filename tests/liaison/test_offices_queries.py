@@ -3,9 +3,6 @@
 from datetime import date, datetime, time
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,19 +10,10 @@ from inspection import services as rounds
 from inspection.models import InspectionRound
 from liaison.services import contact, handovers, offices
 from tests.factories import OrganisationFactory, PersonFactory
+from tests.helpers import page_queries
 from tests.liaison.liaison_fixtures import liaison_world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(user, url: str) -> int:
-    client = Client()
-    client.force_login(user)
-    client.get(url)  # warm caches (session, content types)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _grow(world, count: int) -> None:
@@ -59,14 +47,16 @@ def test_the_pages_do_not_grow_with_their_rows(liaison_world):  # noqa: F811 - f
     def measure() -> dict[str, int]:
         users = liaison_world.users
         return {
-            "round units": _queries(
+            "round units": page_queries(
                 users["office_staff"], reverse("liaison:round-units", args=[liaison_world.round.pk])
             ),
-            "office home": _queries(users["office_head"], reverse("liaison:office-home")),
-            "unit": _queries(users["liaison_a"], reverse("liaison:unit-detail", args=[unit])),
-            "contact log": _queries(users["member_a"], reverse("liaison:contact-log", args=[unit])),
-            "handovers": _queries(users["liaison_a"], reverse("liaison:handover-list", args=[unit])),
-            "handovers for the office": _queries(users["office_staff"], reverse("liaison:handover-list", args=[unit])),
+            "office home": page_queries(users["office_head"], reverse("liaison:office-home")),
+            "unit": page_queries(users["liaison_a"], reverse("liaison:unit-detail", args=[unit])),
+            "contact log": page_queries(users["member_a"], reverse("liaison:contact-log", args=[unit])),
+            "handovers": page_queries(users["liaison_a"], reverse("liaison:handover-list", args=[unit])),
+            "handovers for the office": page_queries(
+                users["office_staff"], reverse("liaison:handover-list", args=[unit])
+            ),
         }
 
     _grow(liaison_world, 2)

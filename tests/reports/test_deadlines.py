@@ -1,4 +1,4 @@
-"""The deadline board (reports/deadlines.py): every kind with its working days left, only what the
+"""The deadline board (reports/selectors/deadlines.py): every kind with its working days left, only what the
 user may see, filters, the export and a query count that does not grow with the rows.
 
 Today is Thursday 2017-09-28. Saturday 09-30 is a make-up workday and 10-01..10-08 the National
@@ -12,21 +12,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clues.models import ClueTransfer, InfoRequestLetter, PartnerUnit
 from core.models import Organisation, Reminder
 from inspection import services as rounds
 from liaison.models import Feedback, FeedbackProblem, HandoverRecord, RectificationItem
-from reports.deadlines import DeadlineFilters, deadlines_for
+from reports.selectors.deadlines import DeadlineFilters, deadlines_for
 from talentpool.models import SecondmentRequest
 from tests.clues.lifecycle import proposed, transfer
 from tests.conftest import World, assert_matrix, make_user
 from tests.exports import export_rows
 from tests.factories import PersonFactory
+from tests.helpers import page_queries
 from tests.liaison.ledger_fixtures import appoint
 
 pytestmark = pytest.mark.django_db
@@ -255,16 +254,6 @@ def test_the_export_holds_what_the_board_shows(world, board):
     assert (handover_row[2], handover_row[3], handover_row[5]) == ("被巡察单位A", "liaison_a", -1)
 
 
-def _queries(user: Any, url: str) -> int:
-    client = Client()
-    client.force_login(user)
-    client.get(url)  # warm caches (session, content types)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _grow(world: World, count: int) -> None:
     for n in range(count):
         sent_reminders(add_letter(world, date(2017, 10, 9 + n % 3)), 1)
@@ -286,7 +275,7 @@ def test_the_board_does_not_grow_queries_with_its_rows(world, time_machine):
 
     def measure() -> dict[str, int]:
         return {
-            f"{key} {name}": _queries(world.users[key], reverse(name))
+            f"{key} {name}": page_queries(world.users[key], reverse(name))
             for key in ("office_head", "office_staff", "clue_custodian", "pool_manager")
             for name in ("reports:deadlines", "reports:deadlines-xlsx")
         }

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.models import Notification, Reminder
 from core.services.reminders import send_reminder, sweep_due_reminders
-from reports.digest import DIGEST, digest_due_at, schedule_weekly_digests
+from reports.services.digest import DIGEST, digest_due_at, schedule_weekly_digests
 from reports.tasks import schedule_weekly_digests as schedule_weekly_digests_task
 from tests.conftest import make_user
 from tests.reports.test_deadlines import NOW, make_board

@@ -5,20 +5,18 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clues.models import Clue, InfoRequestLetter, LetterReply, PartnerUnit
 from clues.services.partners import register_partner
 from inspection import services as rounds
-from reports.scorecards import home_unit_scorecard, partner_scorecard
+from reports.selectors.scorecards import home_unit_scorecard, partner_scorecard
 from talentpool.models import SecondmentRequest
 from tests.clues.lifecycle import proposed, register, transfer
 from tests.conftest import assert_matrix, make_user, role_keys, status_for
 from tests.exports import export_rows
 from tests.factories import OrganisationFactory, PersonFactory
+from tests.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -164,16 +162,6 @@ def test_scorecards_are_for_the_office_and_the_leading_group(world, history, nam
     assert status_for(make_user("admin_it", "system_admin"), url) == 404
 
 
-def _queries(user, url: str, **params) -> int:
-    client = Client()
-    client.force_login(user)
-    client.get(url, params)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _grow(world, count: int) -> None:
     """count more partners, each with an answered letter, a returned reply and a clue; count more home units."""
     for _ in range(count):
@@ -193,7 +181,7 @@ def test_the_page_and_exports_do_not_grow_with_their_rows(world):
 
     def measure() -> dict[str, int]:
         return {
-            name: _queries(head, reverse(f"reports:{name}"))
+            name: page_queries(head, reverse(f"reports:{name}"))
             for name in ("scorecards", "partner-scorecard-xlsx", "home-unit-scorecard-xlsx")
         }
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from clues.models import Clue, ClueImportBatch, ClueTransfer, InfoRequestLetter, Receiver
 from clues.services import letters, registry, replies, screening, transfers
 from clues.services.partners import register_partner
+from core import delivery
 from core.models import Organisation, User
 from inspection import services as rounds
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
@@ -243,7 +244,8 @@ def build(tmp: Path) -> SweepWorld:
             include_reporter=include,
             now=TRANSFERRED_AT,
         )
-        sent[receiver] = transfers.deliver_transfer(transfer_id=transfer.pk)
+        delivery.deliver_record(transfer)
+        sent[receiver] = ClueTransfer.objects.get(pk=transfer.pk)
 
     # Group A's member declares a tie to unit A2; the office decides recusal.
     declaration = recusals.declare_recusal(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core import delivery
 from core.models import Organisation, Person
 from inspection.models import InspectedUnit
 from talentpool.models import SecondmentRequest, TalentPoolEntry
@@ -64,7 +65,7 @@ def sent(world: World, request: SecondmentRequest | None = None, now: datetime =
     """Sent and delivered (the task runs eagerly once the on-commit callbacks run)."""
     request = request or requested(world)
     secondments.send_request(request=request, by=world.users["office_staff"], now=now)
-    secondments.deliver_secondment_request(request_id=request.pk)
+    delivery.deliver_record(request)
     return SecondmentRequest.objects.get(pk=request.pk)
 
 

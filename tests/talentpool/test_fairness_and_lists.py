@@ -3,18 +3,17 @@
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Organisation
-from talentpool.fairness import secondments_per_person
 from talentpool.models import SecondmentRequest
+from talentpool.selectors.fairness import secondments_per_person
 from talentpool.services.cross_staffing import assign_case_work
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows
 from tests.factories import OrganisationFactory, PersonFactory
+from tests.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +47,6 @@ def test_the_cross_staffing_list_does_not_grow_in_queries(world):
     client.force_login(world.users["office_staff"])
     url = reverse("talentpool:cross-staffing")
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
     def add(n: int) -> None:
         for _ in range(n):
             assign_case_work(
@@ -64,10 +58,9 @@ def test_the_cross_staffing_list_does_not_grow_in_queries(world):
             )
 
     add(2)
-    client.get(url)
-    few = queries()
+    few = page_queries(client, url)
     add(8)
-    assert queries() == few
+    assert page_queries(client, url) == few
 
 
 def test_case_work_and_secondments_export_for_the_office(world):

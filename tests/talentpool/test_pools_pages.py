@@ -1,9 +1,7 @@
 """The pool pages: who reaches them, what the list filters, the export, and the query count."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import AuditLog, Organisation
@@ -12,6 +10,7 @@ from talentpool.services import pools
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows
 from tests.factories import PersonFactory
+from tests.helpers import page_queries
 from tests.talentpool.conftest import POOL_ROLES
 
 pytestmark = pytest.mark.django_db
@@ -130,19 +129,9 @@ def test_the_export_holds_the_filtered_rows_with_formulas_neutralised_and_is_log
     assert "pool=inspection" in log.note
 
 
-def _queries(user, url: str) -> int:
-    client = Client()
-    client.force_login(user)
-    client.get(url)  # warm caches (session, content types)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_the_list_does_not_grow_with_its_rows(pool_world):
     def measure() -> int:
-        return _queries(pool_world.users["pool_manager"], reverse("talentpool:pool-list"))
+        return page_queries(pool_world.users["pool_manager"], reverse("talentpool:pool-list"))
 
     for number in range(2):
         entry(pool_world, f"少{number}", home_unit=Organisation.objects.get(name="区财政局"))

@@ -2,9 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.permissions import user_can
@@ -15,6 +13,7 @@ from tests.clues.lifecycle import handed
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows
 from tests.factories import PersonFactory
+from tests.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 TIE = [{"type": "spouse", "related_name": "钱某某", "related_position": "局长"}]
@@ -89,19 +88,12 @@ def test_the_board_does_not_grow_in_queries_with_members(world):
     client = Client()
     client.force_login(world.users["office_staff"])
     url = reverse("talentpool:recusal-board", args=[world.round.pk])
-    client.get(url)
-
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    few = queries()
+    few = page_queries(client, url)
     for _ in range(6):
         person = PersonFactory()
         rounds.add_member(by=None, group=world.group_b, person=person)
         declare_recusal(by=None, person=person, inspected_unit=world.unit_b, has_conflict=True, relationships=TIE)
-    assert queries() == few
+    assert page_queries(client, url) == few
 
 
 def test_the_board_exports_every_member_against_every_unit(world):

@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core import delivery
 from core.models import Notification, Reminder
 from core.services import reminders
 from inspection.models import GroupMembership
@@ -96,7 +97,7 @@ def test_sending_twice_is_refused(sec_world):
 def test_delivery_runs_once_grants_the_home_unit_and_tells_its_contact(sec_world):
     request = sent(sec_world)
     assert request.delivered_at is not None
-    assert secondments.deliver_secondment_request(request_id=request.pk) is None
+    assert delivery.deliver_record(request) is False
     contact = sec_world.users["contact_x"]
     assert Notification.objects.filter(recipient=contact, title__contains=request.doc_number).count() == 1
     assert list(SecondmentRequest.objects.for_user(contact, "answer")) == [request]
@@ -119,20 +120,20 @@ def test_sending_enqueues_delivery_after_commit(sec_world, django_capture_on_com
 
 
 def test_a_request_sent_while_the_broker_was_down_is_delivered_by_the_sweep(sec_world):
-    from talentpool.tasks import deliver_pending_secondment_requests
+    from core.tasks import sweep_deliveries
 
     request = requested(sec_world)
     secondments.send_request(request=request, by=sec_world.users["office_staff"], now=SENT_AT)
-    assert secondments.undelivered_request_ids() == [request.pk]
-    assert deliver_pending_secondment_requests.apply().get() == 1
+    assert [row.target_id for row in delivery.pending_for(SecondmentRequest)] == [request.pk]
+    assert sweep_deliveries.apply().get() == 1
     assert SecondmentRequest.objects.get(pk=request.pk).delivered_at is not None
-    assert deliver_pending_secondment_requests.apply().get() == 0
+    assert sweep_deliveries.apply().get() == 0
 
 
 def test_the_delivery_task_tolerates_a_vanished_request(sec_world):
-    from talentpool.tasks import deliver_secondment_request
+    from core.tasks import deliver
 
-    assert deliver_secondment_request.apply(args=[987654]).get() is None
+    assert deliver.apply(args=[987654]).get() is None
 
 
 def _run_reminders_at(moment: datetime) -> None:

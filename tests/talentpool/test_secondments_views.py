@@ -1,15 +1,14 @@
 """Secondment and draw pages: the permission matrix of every URL, the letter, the lists' query counts."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.docx import document_text
 from talentpool.models import Draw, SecondmentRequest
 from talentpool.services import draw as draws
 from tests.conftest import assert_matrix, role_keys
+from tests.helpers import page_queries
 from tests.talentpool import secondment_fixtures
 from tests.talentpool.secondment_fixtures import (
     declined,
@@ -173,15 +172,12 @@ def test_the_list_keeps_a_constant_query_count_as_requests_grow(sec_world, viewe
     url = reverse("talentpool:secondment-list")
     for _ in range(2):
         declined(sec_world)
-    with CaptureQueriesContext(connection) as few:
-        response = client.get(url)
-    assert len(response.context["page_obj"]) == 2
+    assert len(client.get(url).context["page_obj"]) == 2
+    few = page_queries(client, url)
     for _ in range(8):
         declined(sec_world)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
-    assert len(response.context["page_obj"]) == 10
-    assert len(few) == len(many)
+    assert len(client.get(url).context["page_obj"]) == 10
+    assert page_queries(client, url) == few
 
 
 def test_the_detail_page_offers_each_actor_their_next_step(sec_world):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.statistics import compute_all
 from inspection.models import InspectionRound
-from reports.dashboard import figures as dashboard_figures
+from reports.selectors.dashboard import figures as dashboard_figures
 
 
 class Command(BaseCommand):

@@ -1,0 +1,42 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Delivery(models.Model):
+    """One record owed to a party (a letter to its partner, a transfer to its receiver, ...).
+
+    Written in the same transaction as the approval that makes the record deliverable, so a
+    record is never deliverable without its row. core.delivery claims the row and does the
+    record's work (grants, notifications, reminder plan) in one transaction that also marks it
+    done: a crash anywhere rolls all of it back and leaves the row pending for the sweep.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+
+    target_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField(_("record id"))
+    target = GenericForeignKey("target_type", "target_id")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    # After a failed attempt the sweep leaves the row alone until then (backoff); None: due now.
+    retry_at = models.DateTimeField(_("retry at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery record")
+        verbose_name_plural = _("delivery records")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id"], name="delivery_once_per_record"),
+        ]
+        # The sweep's query: pending rows whose backoff has passed.
+        indexes = [models.Index(fields=["state", "retry_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.target_type.model} {self.target_id}: {self.state}"

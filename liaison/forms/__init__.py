@@ -1,0 +1,2 @@
+"""The liaison app's forms, one module per area (offices: offices, officers, contact log and
+handovers; ledger: feedback and the rectification ledger); import from the submodule."""

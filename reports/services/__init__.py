@@ -1,0 +1,1 @@
+"""Writes of the reports app: the weekly deadline digest (digest.py)."""
