@@ -3,7 +3,7 @@
 Every list keeps its GET parameter names and its answers: a value is a trimmed string cut to
 the list's max_length, and each filter decides what an unknown value means (most match
 nothing, a few are ignored) instead of a form error turning a list into an error page. The
-forms are rendered by templates/includes/filters.html.
+forms are rendered by templates/includes/_filters.html.
 """
 
 from collections.abc import Callable, Iterable

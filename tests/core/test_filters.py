@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from clues.models import Clue
 from clues.selectors.registry import ClueFilters, clue_registry
-from reports.deadlines import DeadlineFilters
+from reports.selectors.deadlines import DeadlineFilters
 from talentpool.models import SecondmentRequest
-from talentpool.selectors import SecondmentFilters
+from talentpool.selectors.secondments import SecondmentFilters
 from tests.clues.lifecycle import handed
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def _form(user, name: str, params: dict) -> str:
     client.force_login(user)
     response = client.get(reverse(name), params)
     assert response.status_code == 200
-    return re.search(r'<form method="get" class="filters".*?</form>', response.content.decode(), re.S).group(0)
+    return re.search(r'<form method="get"\s+class="filters".*?</form>', response.content.decode(), re.S).group(0)
 
 
 def test_values_are_trimmed_cut_and_given_back_as_a_query_string():

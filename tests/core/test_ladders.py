@@ -125,7 +125,7 @@ def test_the_repeats_of_a_step_are_scheduled_once_each():
 
 @pytest.mark.django_db
 def test_the_migration_renames_numbered_kinds_by_their_level_and_back():
-    migration = importlib.import_module("core.migrations.0006_reminder_kinds_named_by_step")
+    migration = importlib.import_module("core.migrations.0008_reminder_kinds_named_by_step")
     ct = ContentType.objects.get_for_model(Reminder)
     old = [
         ("letter.due_soon", "green"),
