@@ -8,9 +8,10 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
         from clues.models import LetterReply
         from clues.reminders import LETTERS, TRANSFERS
-        from clues.services import letters, transfers
+        from clues.services import letters, lifecycle, replies, transfers  # noqa: F401
         from clues.services.replies import reply_file_download
         from clues.stages import draft_letters, transfers_not_sent
         from core import delivery

@@ -17,10 +17,19 @@ from core.models import AuditLog, CalendarDay, Heartbeat, Notification, Organisa
 from core.roles import DATA_ROLES, Role
 from core.services.directory import deactivate_user
 from core.services.roles import NO_ROLES, record_role_change, role_state
+from core.transitions import status_fields
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Admin edits leave the same audit trail as the services do."""
+    """Admin edits leave the same audit trail as the services do, and never move a status.
+
+    A status changes only through its declared transitions (core.transitions: who, guards,
+    effects), so the admin shows it read-only; a new row starts in the model's first status.
+    """
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + [name for name in status_fields(self.model) if name not in fields]
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None

@@ -83,9 +83,10 @@ def deliver(delivery_id: int) -> bool:
             if model is None:  # its app is gone; recorded as a failure like any other
                 raise LookupError(f"No model for {row.target_type}")
             label = model._meta.label
-            # Locked against a concurrent status move (a cancel, an answer); only its own row:
-            # some models' managers join nullable relations, which FOR UPDATE cannot lock.
-            record = model._base_manager.select_for_update(of=("self",)).filter(pk=row.target_id).first()
+            # Locked against a concurrent status move (a cancel, an answer), FOR NO KEY UPDATE like
+            # core.transitions; only its own row: some managers join nullable relations, which
+            # FOR UPDATE cannot lock.
+            record = model._base_manager.select_for_update(no_key=True, of=("self",)).filter(pk=row.target_id).first()
             if record is not None:  # a deleted record is owed to nobody
                 for step in _STEPS[label]:
                     if before_step is not None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.files import FileRejected
 from core.http import XLSX, attachment
 from core.permissions import get_for_user_or_404
+from core.transitions import allowed_transitions
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection import services
@@ -19,7 +20,7 @@ from inspection.exports import rounds_workbook
 from inspection.forms import GroupForm, MemberForm, MoveForm, RoundEditForm, RoundForm, UnitForm, WorkPlanForm
 from inspection.models import InspectionRound
 from inspection.selectors import round_detail_for, round_warnings, rounds_for, seconded_share
-from inspection.services.workflow import NEXT, check_move, move_round
+from inspection.services.workflow import check_move, move_round
 
 
 def _round_to_change(request: AuthenticatedHttpRequest, pk: int) -> InspectionRound:
@@ -77,12 +78,11 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "warnings": round_warnings(inspection_round),
             "seconded": seconded,
             "total": total,
+            # The round's declared transitions this user may take, each with what still blocks it.
             "moves": [
-                (to, InspectionRound.Status(to).label, check_move(inspection_round, to))
-                for to in NEXT.get(inspection_round.status, ())
-            ]
-            if can_move
-            else [],
+                (move.target, InspectionRound.Status(move.target).label, check_move(inspection_round, move.target))
+                for move in allowed_transitions(inspection_round, user)
+            ],
             "group_form": GroupForm(),
             "unit_form": UnitForm(inspection_round=inspection_round),
             "member_form": MemberForm(inspection_round=inspection_round),

@@ -8,6 +8,7 @@ class LiaisonConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        # Services imported only for their workflows (feedback and ledger) declare them with core.transitions.
         from core import delivery
         from core.permissions import register_access_exclusion
         from core.services.reminders import register_ladder
@@ -15,7 +16,7 @@ class LiaisonConfig(AppConfig):
         from inspection.services.workflow import register_stage_guard
         from liaison.permissions import outside_handover_roles
         from liaison.reminders import HANDOVERS, RECTIFICATION
-        from liaison.services import handovers
+        from liaison.services import feedback, handovers, ledger  # noqa: F401
         from liaison.stages import units_without_officer
 
         register_ladder(RECTIFICATION)

@@ -243,7 +243,7 @@ def import_ledger(*, by: User, feedback: Feedback, result: LedgerResult) -> tupl
     if not result.ok:
         raise ValidationError(_("The ledger has problems; nothing was imported."))
     # One import of a ledger at a time, so two uploads of the same file cannot both add its rows.
-    Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
+    Feedback.objects.select_for_update(no_key=True).filter(pk=feedback.pk).first()
     current = RectificationItem.objects.filter(problem__feedback=feedback).values_list("problem_id", "measure")
     existing = {(problem_id, _key(measure)) for problem_id, measure in current}
     items: list[RectificationItem] = []

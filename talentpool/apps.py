@@ -8,6 +8,7 @@ class TalentpoolConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        # Services imported only for their workflows (pools and recusals) declare them with core.transitions.
         from core import delivery
         from core.permissions import register_access_exclusion
         from core.services.reminders import register_ladder
@@ -15,7 +16,7 @@ class TalentpoolConfig(AppConfig):
         from inspection.services.workflow import register_stage_guard
         from talentpool.permissions import clues_of_recused_units
         from talentpool.reminders import SECONDMENTS
-        from talentpool.services import secondments
+        from talentpool.services import pools, recusals, secondments  # noqa: F401
         from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
 
         register_ladder(SECONDMENTS)

@@ -182,7 +182,7 @@ def _grant_case(case: CaseRecord, transfer: ClueTransfer, clues: list[Clue]) -> 
 def record_case_result(
     *, case: CaseRecord, by: User, concluded_at: date, result: str, persons_sanctioned: int | None = None
 ) -> CaseRecord:
-    case = CaseRecord.objects.select_for_update().get(pk=case.pk)
+    case = CaseRecord.objects.select_for_update(no_key=True).get(pk=case.pk)
     if concluded_at < case.filed_at:
         raise ValidationError(_("A case cannot be concluded before it was filed."))
     before = audit.snapshot(case)

@@ -166,7 +166,7 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
     read and written in chunks, so memory stays flat however large the workbook.
     """
     batch = (
-        ClueImportBatch.objects.select_for_update(of=("self",))
+        ClueImportBatch.objects.select_for_update(no_key=True, of=("self",))
         .select_related("reply__letter__partner")
         .get(pk=batch.pk)
     )

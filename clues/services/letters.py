@@ -13,8 +13,8 @@ from clues import texts
 from clues.models import InfoRequestLetter, PartnerUnit
 from clues.reminders import LETTERS
 from clues.services.numbering import next_doc_number
-from core import audit, delivery
-from core.models import AuditLog, User
+from core import audit, delivery, transitions
+from core.models import User
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
@@ -26,17 +26,34 @@ LETTER_SERIES = "info_request_letter"
 EDITABLE = (InfoRequestLetter.Status.DRAFT, InfoRequestLetter.Status.PENDING_APPROVAL)
 
 
-def transition(letter: InfoRequestLetter, by: User | None, to: str, **fields: Any) -> InfoRequestLetter:
-    """Move a (locked) letter to status `to`, setting fields, with an audit row. No guards: callers check."""
-    before = audit.snapshot(letter)
-    letter.status = to
-    for name, value in fields.items():
-        setattr(letter, name, value)
-    letter.save()
-    audit.log_action(
-        user=by, action=AuditLog.Action.TRANSITION, obj=letter, changes=audit.diff(before, audit.snapshot(letter))
+def _has_items_and_units(letter: InfoRequestLetter, move: transitions.Move) -> list[str]:
+    if not letter.request_items or not letter.inspected_units.exists():
+        return [_("A letter needs at least one requested item and one unit before approval.")]
+    return []
+
+
+L = InfoRequestLetter.Status
+# DOMAIN §3.2, one transition per target status. Who acts is checked by the calling service
+# and its view (office staff submit, the head sends, a partner user views and answers).
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        InfoRequestLetter,
+        [
+            transitions.Transition(L.PENDING_APPROVAL, (L.DRAFT,), L.PENDING_APPROVAL, guards=(_has_items_and_units,)),
+            transitions.Transition(L.SENT, (L.PENDING_APPROVAL,), L.SENT),
+            transitions.Transition(L.VIEWED, (L.SENT, L.RETURNED), L.VIEWED),
+            transitions.Transition(L.ANSWERED, (L.SENT, L.VIEWED, L.RETURNED), L.ANSWERED),
+            transitions.Transition(L.ACCEPTED, (L.ANSWERED,), L.ACCEPTED),
+            transitions.Transition(L.RETURNED, (L.ANSWERED,), L.RETURNED),
+            transitions.Transition(L.WITHDRAWN, (L.DRAFT, L.PENDING_APPROVAL, L.SENT), L.WITHDRAWN),
+        ],
     )
-    return letter
+)
+
+
+def transition(letter: InfoRequestLetter, by: User | None, to: str, **fields: Any) -> InfoRequestLetter:
+    """Move a letter locked by the caller (transitions.lock) to status `to`, setting fields."""
+    return transitions.perform(letter, to, by=by, fields=fields, locked=True)
 
 
 def _default_period(inspection_round: InspectionRound) -> tuple[date, date]:
@@ -119,7 +136,7 @@ def update_letter(
     *, letter: InfoRequestLetter, by: User, units: list | None = None, **fields: Any
 ) -> InfoRequestLetter:
     """Edit a letter that has not been sent; units outside the round or the partner's own unit are refused."""
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     if letter.status not in EDITABLE:
         raise ValidationError(_("A letter that has been sent can no longer be edited."))
     before = audit.snapshot(letter)
@@ -139,11 +156,9 @@ def update_letter(
 
 @transaction.atomic
 def submit_for_approval(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter:
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     if letter.status != InfoRequestLetter.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for approval."))
-    if not letter.request_items or not letter.inspected_units.exists():
-        raise ValidationError(_("A letter needs at least one requested item and one unit before approval."))
     return transition(letter, by, InfoRequestLetter.Status.PENDING_APPROVAL, submitted_at=timezone.now())
 
 
@@ -156,7 +171,7 @@ def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | Non
     a letter whose delivery did not run is picked up by the core.delivery sweep.
     """
     now = now or timezone.now()
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     if letter.status != InfoRequestLetter.Status.PENDING_APPROVAL:
         # A double click or a stale page: the letter has already moved on.
         raise ValidationError(_("This letter is not awaiting approval."))
@@ -239,7 +254,7 @@ def record_view(*, letter: InfoRequestLetter, user: Any, now: datetime | None = 
     """A partner user opening the letter marks it viewed (sent → viewed, returned → viewed)."""
     if not user.has_role(Role.PARTNER_USER):
         return letter
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     if letter.status in (InfoRequestLetter.Status.SENT, InfoRequestLetter.Status.RETURNED):
         fields = {} if letter.first_viewed_at else {"first_viewed_at": now or timezone.now()}
         transition(letter, user, InfoRequestLetter.Status.VIEWED, **fields)
@@ -248,7 +263,7 @@ def record_view(*, letter: InfoRequestLetter, user: Any, now: datetime | None = 
 
 @transaction.atomic
 def withdraw_letter(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter:
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     if letter.status not in (*EDITABLE, InfoRequestLetter.Status.SENT):
         raise ValidationError(_("Only a letter not yet viewed by the partner can be withdrawn."))
     stop_reminders(letter)

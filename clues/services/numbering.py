@@ -7,7 +7,7 @@ from inspection.models import InspectionRound
 def next_doc_number(*, series: str, year: int, fmt: str) -> str:
     """The year's next number of series, formatted with fmt ({year}, {n}); call inside a transaction."""
     counter, _created = DocumentNumber.objects.get_or_create(series=series, year=year)
-    counter = DocumentNumber.objects.select_for_update().get(pk=counter.pk)
+    counter = DocumentNumber.objects.select_for_update(no_key=True).get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
     return fmt.format(year=year, n=counter.last)
@@ -18,7 +18,7 @@ def clue_codes(inspection_round: InspectionRound, count: int) -> list[str]:
     counter, _created = DocumentNumber.objects.get_or_create(
         series=f"clue-{inspection_round.pk}", year=inspection_round.year
     )
-    counter = DocumentNumber.objects.select_for_update().get(pk=counter.pk)
+    counter = DocumentNumber.objects.select_for_update(no_key=True).get(pk=counter.pk)
     first = counter.last + 1
     counter.last += count
     counter.save(update_fields=["last"])

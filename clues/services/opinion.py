@@ -43,7 +43,11 @@ def record_opinion_item(
 @transaction.atomic
 def convert_to_clue(*, item: OnlineOpinionItem, by: User) -> Clue:
     """Register a relevant item as a clue of source online_opinion (counted apart from partner clues)."""
-    item = OnlineOpinionItem.objects.select_for_update(of=("self",)).select_related("inspected_unit").get(pk=item.pk)
+    item = (
+        OnlineOpinionItem.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("inspected_unit")
+        .get(pk=item.pk)
+    )
     if item.converted_clue_id:
         raise ValidationError(_("This item has already been turned into a clue."))
     if item.relevance != OnlineOpinionItem.Relevance.RELEVANT or item.inspected_unit is None:

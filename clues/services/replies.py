@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clues.importing.result import ParseResult
 from clues.models import ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import importing, letters
-from core import audit
+from core import audit, transitions
 from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, Rendition, keep_checked, store_upload
 from core.http import XLSX
 from core.models import AuditLog, StoredFile, User
@@ -22,9 +22,25 @@ from core.services.notifications import notify
 from core.services.reminders import schedule_reminders
 from core.workdays import add_working_days
 
+RS = LetterReply.Status
+# An answer's way (DOMAIN §3.2): the partner submits it, the reviewer accepts or returns it; a
+# paper reply an administrator loads is accepted at once.
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        LetterReply,
+        [
+            transitions.Transition("submit", (RS.DRAFT,), RS.PENDING),
+            transitions.Transition("accept", (RS.PENDING,), RS.ACCEPTED),
+            transitions.Transition("return", (RS.PENDING,), RS.RETURNED),
+            transitions.Transition("accept_paper", (RS.DRAFT,), RS.ACCEPTED),
+        ],
+        related=("letter__partner__org_unit",),
+    )
+)
+
 
 def _locked_awaiting_letter(letter: InfoRequestLetter) -> InfoRequestLetter:
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     if letter.status not in InfoRequestLetter.AWAITING:
         raise ValidationError(_("This letter is not waiting for an answer."))
     return letter
@@ -137,10 +153,7 @@ def submit_reply(*, letter: InfoRequestLetter, by: User, now: datetime | None = 
     if any(b.status != ClueImportBatch.Status.STAGED for b in batches):
         raise ValidationError(_("Correct the workbooks with errors, or remove them, before submitting."))
     now = now or timezone.now()
-    reply.status = LetterReply.Status.PENDING
-    reply.submitted_by = by
-    reply.submitted_at = now
-    reply.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    reply = transitions.perform(reply, "submit", by=by, fields={"submitted_by": by, "submitted_at": now})
     # Answering without a recorded view is allowed: record the view at the same time.
     viewed = {} if letter.first_viewed_at else {"first_viewed_at": now}
     letters.transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now, **viewed)
@@ -151,16 +164,13 @@ def submit_reply(*, letter: InfoRequestLetter, by: User, now: datetime | None = 
 @transaction.atomic
 def accept_reply(*, reply: LetterReply, by: User, now: datetime | None = None) -> LetterReply:
     """The office accepts the answer: every clean workbook becomes clues, all or nothing."""
-    reply = LetterReply.objects.select_for_update(of=("self",)).select_related("letter").get(pk=reply.pk)
+    reply = transitions.lock(reply)
     if reply.status != LetterReply.Status.PENDING:
         raise ValidationError(_("This answer is not awaiting review."))
     for batch in usable_batches(reply):
         importing.commit_batch(batch=batch, by=by)
     now = now or timezone.now()
-    reply.status = LetterReply.Status.ACCEPTED
-    reply.reviewed_by = by
-    reply.reviewed_at = now
-    reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    reply = transitions.perform(reply, "accept", by=by, fields={"reviewed_by": by, "reviewed_at": now}, locked=True)
     letters.transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
     return reply
 
@@ -170,17 +180,12 @@ def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | Non
     """Send the answer back with a note; the partner gets LETTER_RETURN_WORKING_DAYS working days and reminders."""
     if not note.strip():
         raise ValidationError(_("Say what the partner should correct."))
-    reply = (
-        LetterReply.objects.select_for_update(of=("self",)).select_related("letter__partner__org_unit").get(pk=reply.pk)
-    )
+    reply = transitions.lock(reply)
     if reply.status != LetterReply.Status.PENDING:
         raise ValidationError(_("This answer is not awaiting review."))
     now = now or timezone.now()
-    reply.status = LetterReply.Status.RETURNED
-    reply.review_note = note.strip()
-    reply.reviewed_by = by
-    reply.reviewed_at = now
-    reply.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+    fields = {"review_note": note.strip(), "reviewed_by": by, "reviewed_at": now}
+    reply = transitions.perform(reply, "return", by=by, fields=fields, locked=True)
     letter = reply.letter
     deadline = add_working_days(timezone.localdate(now), settings.LETTER_RETURN_WORKING_DAYS)
     letters.transition(letter, by, InfoRequestLetter.Status.RETURNED, deadline=deadline, sent_at=letter.sent_at)
@@ -203,15 +208,14 @@ def import_paper_reply(
     Whatever state the letter is in, the file becomes a batch of a paper reply and is committed
     as the office would; a letter still awaiting an answer is marked answered and accepted.
     """
-    letter = InfoRequestLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = transitions.lock(letter)
     reply = draft_reply(letter=letter, by=by)
     stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply, sealed=True)
     batch = importing.stage_result(reply=reply, stored=stored, result=result)
     created = importing.commit_batch(batch=batch, by=by)
     now = timezone.now()
-    reply.status = LetterReply.Status.ACCEPTED
-    reply.submitted_by, reply.submitted_at, reply.reviewed_by, reply.reviewed_at = by, now, by, now
-    reply.save()
+    fields = {"submitted_by": by, "submitted_at": now, "reviewed_by": by, "reviewed_at": now}
+    transitions.perform(reply, "accept_paper", by=by, fields=fields)
     if letter.status in InfoRequestLetter.AWAITING:
         letters.transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now)
         letters.stop_reminders(letter)

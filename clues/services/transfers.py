@@ -250,7 +250,7 @@ def stop_reminders_if_answered(transfer: ClueTransfer) -> None:
 @transaction.atomic
 def acknowledge_receipt(*, transfer: ClueTransfer, by: User, now: datetime | None = None) -> ClueTransfer:
     """The receiver (or, for 交办, the office on the unit's behalf) confirms it has the letter."""
-    transfer = ClueTransfer.objects.select_for_update().get(pk=transfer.pk)
+    transfer = ClueTransfer.objects.select_for_update(no_key=True).get(pk=transfer.pk)
     if transfer.transferred_at is None or transfer.received_at is not None:
         raise ValidationError(_("This transfer has already been acknowledged."))
     before = audit.snapshot(transfer)

@@ -119,7 +119,7 @@ EDITABLE_FIELDS = (
 @transaction.atomic
 def update_round(*, inspection_round: InspectionRound, by: User, **fields: Any) -> InspectionRound:
     """Change the round's plan (titles and dates); its status moves only through the workflow."""
-    inspection_round = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
+    inspection_round = InspectionRound.objects.select_for_update(no_key=True).get(pk=inspection_round.pk)
     before = audit.snapshot(inspection_round)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
-from core.models import AuditLog, User
+from core import transitions
+from core.models import User
 from core.permissions import scope_group
 from inspection.models import GroupMembership, InspectionGroup, InspectionRound
 
@@ -67,7 +66,53 @@ def register_stage_action(to: str, action: StageAction) -> StageAction:
     return action
 
 
+def may_advance(user: Any, inspection_round: InspectionRound) -> bool:
+    """Only the office head moves a round (DOMAIN §3.1); None is the system (seeding, commands)."""
+    return user is None or user.has_perm("inspection.advance_inspectionround")
+
+
+def _built_in_guard(inspection_round: InspectionRound, move: transitions.Move) -> list[str]:
+    guard = _GUARDS.get(move.transition.target)
+    return guard(inspection_round).problems if guard else []
+
+
+def _registered_guards(inspection_round: InspectionRound, move: transitions.Move) -> list[str]:
+    return [problem for guard in _STAGE_GUARDS[move.transition.target] for problem in guard(inspection_round)]
+
+
+def _reached(inspection_round: InspectionRound, move: transitions.Move) -> None:
+    """What reaching a stage does: the groups follow the round, archive ends the leaders' reading, app actions."""
+    to = move.transition.target
+    _GROUP_STATUS_AFTER.get(to, lambda r: None)(inspection_round)
+    if to == R.ARCHIVED:
+        _close_leaders_access(inspection_round)
+    for action in _STAGE_ACTIONS[to]:
+        action(inspection_round, move.by)
+
+
+# One transition per target stage, named after it; the guards of other apps come through register_stage_guard.
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        InspectionRound,
+        [
+            transitions.Transition(
+                to,
+                tuple(source for source, targets in NEXT.items() if to in targets),
+                to,
+                who=may_advance,
+                guards=(_built_in_guard, _registered_guards),
+                effects=(_reached,),
+            )
+            # In the order of the stages, so a page offers the next stage before cancelling.
+            for to in R.values
+            if any(to in targets for targets in NEXT.values())
+        ],
+    )
+)
+
+
 def check_move(inspection_round: InspectionRound, to: str) -> Check:
+    """What the round page shows for a move: the same guards the move runs, and the warnings."""
     if to not in NEXT.get(inspection_round.status, ()):
         return Check(
             [_("The round is %(status)s; it cannot move there.") % {"status": inspection_round.get_status_display()}],
@@ -75,34 +120,17 @@ def check_move(inspection_round: InspectionRound, to: str) -> Check:
         )
     guard = _GUARDS.get(to)
     check = guard(inspection_round) if guard else Check([], [])
-    registered = [problem for app_guard in _STAGE_GUARDS[to] for problem in app_guard(inspection_round)]
-    return Check(check.problems + registered, check.warnings)
+    move = transitions.Move(WORKFLOW[to], None, inspection_round.status, {})
+    return Check(check.problems + _registered_guards(inspection_round, move), check.warnings)
 
 
-@transaction.atomic
-def move_round(*, inspection_round: InspectionRound, to: str, by: User, **fields: Any) -> InspectionRound:
+def move_round(*, inspection_round: InspectionRound, to: str, by: User | None, **fields: Any) -> InspectionRound:
     """Move the round to `to` or refuse, naming every missing piece in one message."""
-    inspection_round = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
-    for name, value in fields.items():
-        setattr(inspection_round, name, value)
-    check = check_move(inspection_round, to)
-    if not check.ok:
-        raise ValidationError(check.problems)
-    before = audit.snapshot(InspectionRound.objects.get(pk=inspection_round.pk))
-    inspection_round.status = to
-    inspection_round.save()
-    audit.log_action(
-        user=by,
-        action=AuditLog.Action.TRANSITION,
-        obj=inspection_round,
-        changes=audit.diff(before, audit.snapshot(inspection_round)),
-    )
-    _GROUP_STATUS_AFTER.get(to, lambda r: None)(inspection_round)
-    if to == R.ARCHIVED:
-        _close_leaders_access(inspection_round)
-    for action in _STAGE_ACTIONS[to]:
-        action(inspection_round, by)
-    return inspection_round
+    if to not in WORKFLOW.by_name:
+        raise ValidationError(
+            _("The round is %(status)s; it cannot move there.") % {"status": inspection_round.get_status_display()}
+        )
+    return transitions.perform(inspection_round, to, by=by, fields=fields)
 
 
 def _approval(inspection_round: InspectionRound) -> Check:

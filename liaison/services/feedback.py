@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, transitions
 from core.files import DOCUMENT_KINDS, store_upload
 from core.models import User
 from core.models.base import TimeStampedModel
@@ -68,7 +68,7 @@ def record_feedback(
 ) -> Feedback:
     """Record (or correct) the feedback meeting before delivery; the unit's group may then see and edit it."""
     _require_group_side(by, inspected_unit)
-    feedback, created = Feedback.objects.select_for_update().get_or_create(
+    feedback, created = Feedback.objects.select_for_update(no_key=True).get_or_create(
         inspected_unit=inspected_unit, defaults={"created_by": by}
     )
     if feedback.status == Feedback.Status.DELIVERED:
@@ -99,7 +99,7 @@ def add_problem(
     source_clue: Any = None,
 ) -> FeedbackProblem:
     """Add a problem to the list; a source clue may be linked only by someone who can open it."""
-    feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
+    feedback = transitions.lock(feedback, WORKFLOW)
     _require_group_side(by, feedback.inspected_unit)
     if feedback.status == Feedback.Status.DELIVERED:
         raise ValidationError(_("The feedback has been delivered: its problem list is closed."))
@@ -121,39 +121,23 @@ def add_problem(
     return problem
 
 
-@transaction.atomic
-def approve_feedback(*, by: User, feedback: Feedback) -> Feedback:
-    """Draft → approved, once the meeting date and at least one problem are recorded."""
-    feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
-    _require_group_side(by, feedback.inspected_unit)
-    if feedback.status != Feedback.Status.DRAFT:
-        raise ValidationError(_("Only a draft feedback can be approved."))
-    missing = []
-    if feedback.meeting_date is None:
-        missing.append(_("the meeting date"))
-    if not feedback.problems.exists():
-        missing.append(_("at least one problem"))
-    if missing:
-        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": "、".join(missing)})
-    return _move(feedback, by, Feedback.Status.APPROVED)
+def _group_side(user: Any, feedback: Feedback) -> bool:
+    return acts_for_group(user, feedback.inspected_unit)
 
 
-@transaction.atomic
-def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = None) -> Feedback:
-    """Approved → delivered: the unit's liaison circle may now read and work on the list.
+def _meeting_recorded(feedback: Feedback, move: transitions.Move) -> list[str]:
+    return [] if feedback.meeting_date else [_("Record the date of the feedback meeting.")]
 
-    Grants view and change on the feedback to the unit's liaison circle (its problems and items
-    follow), and records the plan and report with their due dates (settings, from the meeting).
-    """
-    feedback = Feedback.objects.select_for_update().select_related("inspected_unit__group").get(pk=feedback.pk)
-    _require_group_side(by, feedback.inspected_unit)
-    if feedback.status != Feedback.Status.APPROVED:
-        raise ValidationError(_("Only an approved feedback can be delivered."))
+
+def _has_problems(feedback: Feedback, move: transitions.Move) -> list[str]:
+    return [] if feedback.problems.exists() else [_("Add at least one problem.")]
+
+
+def _open_to_the_unit(feedback: Feedback, move: transitions.Move) -> None:
+    """The unit's liaison circle may read and work on the list; the plan and report fall due."""
     meeting_date = feedback.meeting_date
-    if meeting_date is None:  # approval asks for it; the due dates count from it
-        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": _("the meeting date")})
-    feedback.delivered_at = now or timezone.now()
-    feedback = _move(feedback, by, Feedback.Status.DELIVERED)
+    if meeting_date is None:  # the guards ask for it; the due dates count from it
+        raise ValidationError(_("Record the date of the feedback meeting."))
     unit = feedback.inspected_unit
     grant("view", feedback, to=liaison_circle(unit))
     grant("change", feedback, to=liaison_circle(unit))
@@ -165,14 +149,43 @@ def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = Non
         RectificationReport.objects.get_or_create(
             inspected_unit=unit,
             kind=kind,
-            defaults={"due_date": meeting_date + timedelta(days=days), "created_by": by},
+            defaults={"due_date": meeting_date + timedelta(days=days), "created_by": move.by},
         )
-    return feedback
 
 
-def _move(feedback: Feedback, by: User, status: str) -> Feedback:
-    before = audit.snapshot(feedback)
-    feedback.status = status
-    feedback.save()
-    audit.log_change(user=by, obj=feedback, before=before)
-    return feedback
+FS = Feedback.Status
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        Feedback,
+        [
+            transitions.Transition(
+                "approve", (FS.DRAFT,), FS.APPROVED, who=_group_side, guards=(_meeting_recorded, _has_problems)
+            ),
+            transitions.Transition(
+                "deliver",
+                (FS.APPROVED,),
+                FS.DELIVERED,
+                who=_group_side,
+                guards=(_meeting_recorded,),
+                effects=(_open_to_the_unit,),
+            ),
+        ],
+        related=("inspected_unit__group",),
+    )
+)
+
+
+@transaction.atomic
+def approve_feedback(*, by: User, feedback: Feedback) -> Feedback:
+    """Draft → approved, once the meeting date and at least one problem are recorded."""
+    return transitions.perform(feedback, "approve", by=by)
+
+
+@transaction.atomic
+def deliver_feedback(*, by: User, feedback: Feedback, now: datetime | None = None) -> Feedback:
+    """Approved → delivered: the unit's liaison circle may now read and work on the list.
+
+    Grants view and change on the feedback to the unit's liaison circle (its problems and items
+    follow), and records the plan and report with their due dates (settings, from the meeting).
+    """
+    return transitions.perform(feedback, "deliver", by=by, fields={"delivered_at": now or timezone.now()})

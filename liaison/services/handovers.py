@@ -1,7 +1,7 @@
 """Handovers (交接): a group member asks for materials, the officer delivers, the group receives and returns.
 
-requested → delivered → received → returned, or requested → cancelled. Each step locks the
-row and checks its status first, so a double click or a stale page changes nothing.
+requested → delivered → received → returned, or requested → cancelled: a core.transitions
+workflow, so a double click or a stale page changes nothing.
 """
 
 from datetime import date, datetime
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, delivery
+from core import audit, delivery, transitions
 from core.models import User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
@@ -92,57 +92,57 @@ def _notify_officer(handover: HandoverRecord) -> None:
 DELIVERY_STEPS = (_plan_reminders, _notify_officer)
 
 
+def _officer_side(user: Any, handover: HandoverRecord) -> bool:
+    return may_deliver(user, handover.inspected_unit)
+
+
+def _group_side(user: Any, handover: HandoverRecord) -> bool:
+    return may_receive(user, handover.inspected_unit)
+
+
+def _stop_reminders(handover: HandoverRecord, move: transitions.Move) -> None:
+    cancel_reminders(target=handover)  # nothing is owed any more
+
+
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        HandoverRecord,
+        [
+            transitions.Transition(
+                "deliver", (Status.REQUESTED,), Status.DELIVERED, who=_officer_side, effects=(_stop_reminders,)
+            ),
+            transitions.Transition("receive", (Status.DELIVERED,), Status.RECEIVED, who=_group_side),
+            transitions.Transition("return", (Status.RECEIVED,), Status.RETURNED, who=_group_side),
+            transitions.Transition(
+                "cancel", (Status.REQUESTED,), Status.CANCELLED, who=_group_side, effects=(_stop_reminders,)
+            ),
+        ],
+        related=("inspected_unit",),
+    )
+)
+
+
 @transaction.atomic
 def deliver(*, by: User, handover: HandoverRecord, note: str = "", now: datetime | None = None) -> HandoverRecord:
-    return _move(by, handover, Status.REQUESTED, Status.DELIVERED, may_deliver, note=note, now=now)
+    now = now or timezone.now()
+    fields = {"delivered_at": now, "delivered_by": by} | ({"note": note} if note else {})
+    return transitions.perform(handover, "deliver", by=by, fields=fields)
 
 
 @transaction.atomic
 def confirm_receipt(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
-    return _move(by, handover, Status.DELIVERED, Status.RECEIVED, may_receive, now=now)
+    fields = {"received_at": now or timezone.now(), "received_by": by}
+    return transitions.perform(handover, "receive", by=by, fields=fields)
 
 
 @transaction.atomic
 def record_return(*, by: User, handover: HandoverRecord, now: datetime | None = None) -> HandoverRecord:
-    return _move(by, handover, Status.RECEIVED, Status.RETURNED, may_receive, now=now)
+    return transitions.perform(handover, "return", by=by, fields={"returned_at": now or timezone.now()})
 
 
 @transaction.atomic
 def cancel(*, by: User, handover: HandoverRecord) -> HandoverRecord:
-    return _move(by, handover, Status.REQUESTED, Status.CANCELLED, may_receive)
-
-
-def _move(
-    by: User,
-    handover: HandoverRecord,
-    source: str,
-    target: str,
-    allowed: Any,
-    note: str = "",
-    now: datetime | None = None,
-) -> HandoverRecord:
-    handover = HandoverRecord.objects.select_for_update().select_related("inspected_unit").get(pk=handover.pk)
-    if not allowed(by, handover.inspected_unit):
-        raise ValidationError(_("You may not do this for this handover."))
-    if handover.status != source:
-        raise ValidationError(
-            _("This handover is %(status)s now; reload the page.") % {"status": handover.get_status_display()}
-        )
-    before = audit.snapshot(handover)
-    now = now or timezone.now()
-    handover.status = target
-    if target == Status.DELIVERED:
-        handover.delivered_at, handover.delivered_by = now, by
-        handover.note = note or handover.note
-    elif target == Status.RECEIVED:
-        handover.received_at, handover.received_by = now, by
-    elif target == Status.RETURNED:
-        handover.returned_at = now
-    handover.save()
-    audit.log_change(user=by, obj=handover, before=before)
-    if target in (Status.DELIVERED, Status.CANCELLED):
-        cancel_reminders(target=handover)  # nothing is owed any more
-    return handover
+    return transitions.perform(handover, "cancel", by=by)
 
 
 def officer_users(inspected_unit: InspectedUnit) -> list[User]:

@@ -1,7 +1,7 @@
 """The rectification ledger: items and their state machine (DOMAIN §3.4), progress and evidence.
 
-Every status move goes through `_move`, which locks the item and checks the source status, so
-a double click or a stale page is refused instead of applied twice. Liaison-officer steps are
+Every status move is a transition of WORKFLOW (core.transitions): locked, checked (who, source,
+every guard listed at once) and audited, so a double click or a stale page is refused. Liaison-officer steps are
 for the unit's own officer; group/office steps for the group's leaders and the office.
 """
 
@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, transitions
 from core.files import DOCUMENT_KINDS, store_upload
 from core.models import User
 from core.services.reminders import cancel_reminders, schedule_reminders
@@ -39,31 +39,92 @@ def _require_officer(by: User, unit: InspectedUnit) -> None:
         raise ValidationError(_("Only the unit's liaison officer may do this."))
 
 
-def _require_group_side(by: User, unit: InspectedUnit) -> None:
-    if not acts_for_group(by, unit):
-        raise ValidationError(_("Only the group's leaders or the office may do this."))
-
-
 def _locked(item: RectificationItem) -> RectificationItem:
-    return (
-        RectificationItem.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("problem__feedback__inspected_unit__group")
-        .get(pk=item.pk)
+    return transitions.lock(item, WORKFLOW)
+
+
+def _officer(user: Any, item: RectificationItem) -> bool:
+    return is_unit_officer(user, _unit(item))
+
+
+def _group_side(user: Any, item: RectificationItem) -> bool:
+    return acts_for_group(user, _unit(item))
+
+
+def _office(user: Any, item: RectificationItem) -> bool:
+    return user.has_perm("liaison.add_followupcheck")
+
+
+def _plan_complete(item: RectificationItem, move: transitions.Move) -> list[str]:
+    required = ("measure", "responsible_leader", "lead_department", "responsible_person")
+    if any(not str(getattr(item, name)).strip() for name in required) or item.deadline is None:
+        return [_("Fill in the measure, the responsible leader, department and person, and the deadline.")]
+    return []
+
+
+def _has_evidence(item: RectificationItem, move: transitions.Move) -> list[str]:
+    return [] if item.evidence_files.exists() else [_("Attach at least one evidence file.")]
+
+
+def _done(item: RectificationItem, move: transitions.Move) -> list[str]:
+    if item.progress_pct != 100 or item.completed_at is None:
+        return [_("Record progress at 100 % with a completion date.")]
+    return []
+
+
+def _note_given(item: RectificationItem, move: transitions.Move) -> list[str]:
+    return [] if item.sign_off_note.strip() else [_("Say why the item is returned.")]
+
+
+def _long_term(item: RectificationItem, move: transitions.Move) -> list[str]:
+    if item.rectification_type != RectificationItem.Type.LONG_TERM:
+        return [_("Only a long-term item can be kept as maintained.")]
+    return []
+
+
+def _stop_notices(item: RectificationItem, move: transitions.Move) -> None:
+    cancel_reminders(target=item)
+
+
+T = transitions.Transition
+# DOMAIN §3.4: "officer" is the unit's current liaison officer, "group side" the office or a
+# leader of the unit's group; a follow-up check (the office's) reopens a signed-off item.
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        RectificationItem,
+        [
+            T("submit_plan", (Status.ISSUED,), Status.PLAN_SUBMITTED, who=_officer, guards=(_plan_complete,)),
+            T("approve_plan", (Status.PLAN_SUBMITTED,), Status.PLAN_APPROVED, who=_group_side),
+            T("start_work", (Status.PLAN_APPROVED, Status.REOPENED), Status.IN_PROGRESS, who=_officer),
+            T(
+                "submit_for_signoff",
+                (Status.IN_PROGRESS,),
+                Status.PENDING_SIGNOFF,
+                who=_officer,
+                guards=(_has_evidence, _done),
+            ),
+            T(
+                "sign_off",
+                (Status.PENDING_SIGNOFF,),
+                Status.SIGNED_OFF,
+                who=_group_side,
+                guards=(_has_evidence,),
+                effects=(_stop_notices,),
+            ),
+            T("return", (Status.PENDING_SIGNOFF,), Status.IN_PROGRESS, who=_group_side, guards=(_note_given,)),
+            T(
+                "keep_as_long_term",
+                (Status.IN_PROGRESS,),
+                Status.LONG_TERM_MAINTAINED,
+                who=_group_side,
+                guards=(_long_term,),
+                effects=(_stop_notices,),
+            ),
+            T("reopen", (Status.SIGNED_OFF,), Status.REOPENED, who=_office),
+        ],
+        related=("problem__feedback__inspected_unit__group",),
     )
-
-
-def _move(item: RectificationItem, by: User, sources: tuple[str, ...], target: str, **fields: Any) -> RectificationItem:
-    if item.status not in sources:
-        raise ValidationError(
-            _("This item is %(status)s: the step no longer applies.") % {"status": item.get_status_display()}
-        )
-    before = audit.snapshot(item)
-    item.status = target
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.save()
-    audit.log_change(user=by, obj=item, before=before)
-    return item
+)
 
 
 @transaction.atomic
@@ -120,29 +181,18 @@ def _check_deadline(item: RectificationItem, feedback: Feedback) -> None:
 @transaction.atomic
 def submit_plan(*, by: User, item: RectificationItem) -> RectificationItem:
     """Issued → plan submitted, by the unit's officer, with every plan field filled."""
-    item = _locked(item)
-    _require_officer(by, _unit(item))
-    required = ("measure", "responsible_leader", "lead_department", "responsible_person")
-    if any(not str(getattr(item, name)).strip() for name in required) or item.deadline is None:
-        raise ValidationError(
-            _("Fill in the measure, the responsible leader, department and person, and the deadline.")
-        )
-    return _move(item, by, (Status.ISSUED,), Status.PLAN_SUBMITTED)
+    return transitions.perform(item, "submit_plan", by=by)
 
 
 @transaction.atomic
 def approve_plan(*, by: User, item: RectificationItem) -> RectificationItem:
-    item = _locked(item)
-    _require_group_side(by, _unit(item))
-    return _move(item, by, (Status.PLAN_SUBMITTED,), Status.PLAN_APPROVED)
+    return transitions.perform(item, "approve_plan", by=by)
 
 
 @transaction.atomic
 def start_work(*, by: User, item: RectificationItem) -> RectificationItem:
     """Plan approved (or reopened by a follow-up check) → in progress, by the officer."""
-    item = _locked(item)
-    _require_officer(by, _unit(item))
-    return _move(item, by, (Status.PLAN_APPROVED, Status.REOPENED), Status.IN_PROGRESS)
+    return transitions.perform(item, "start_work", by=by)
 
 
 @transaction.atomic
@@ -185,58 +235,26 @@ def record_progress(
 @transaction.atomic
 def submit_for_signoff(*, by: User, item: RectificationItem) -> RectificationItem:
     """In progress → awaiting sign-off: only with evidence, 100 % and a completion date."""
-    item = _locked(item)
-    _require_officer(by, _unit(item))
-    missing = []
-    if not item.evidence_files.exists():
-        missing.append(_("at least one evidence file"))
-    if item.progress_pct != 100 or item.completed_at is None:
-        missing.append(_("progress at 100 % with a completion date"))
-    if missing and item.status == Status.IN_PROGRESS:
-        raise ValidationError(_("Still missing: %(missing)s.") % {"missing": "、".join(missing)})
-    return _move(item, by, (Status.IN_PROGRESS,), Status.PENDING_SIGNOFF)
+    return transitions.perform(item, "submit_for_signoff", by=by)
 
 
 @transaction.atomic
 def sign_off(*, by: User, item: RectificationItem, note: str = "", now: datetime | None = None) -> RectificationItem:
     """Awaiting sign-off → signed off (销号) by the group or office; its pending notices stop."""
-    item = _locked(item)
-    _require_group_side(by, _unit(item))
-    if not item.evidence_files.exists():
-        raise ValidationError(_("An item without evidence cannot be signed off."))
-    item = _move(
-        item,
-        by,
-        (Status.PENDING_SIGNOFF,),
-        Status.SIGNED_OFF,
-        signed_off_at=now or timezone.now(),
-        signed_off_by=by,
-        sign_off_note=note.strip(),
-    )
-    cancel_reminders(target=item)
-    return item
+    fields = {"signed_off_at": now or timezone.now(), "signed_off_by": by, "sign_off_note": note.strip()}
+    return transitions.perform(item, "sign_off", by=by, fields=fields)
 
 
 @transaction.atomic
 def return_item(*, by: User, item: RectificationItem, note: str) -> RectificationItem:
     """Awaiting sign-off → in progress, with the group's or office's note saying what is lacking."""
-    item = _locked(item)
-    _require_group_side(by, _unit(item))
-    if not note.strip():
-        raise ValidationError(_("Say why the item is returned."))
-    return _move(item, by, (Status.PENDING_SIGNOFF,), Status.IN_PROGRESS, sign_off_note=note.strip())
+    return transitions.perform(item, "return", by=by, fields={"sign_off_note": note.strip()})
 
 
 @transaction.atomic
 def keep_as_long_term(*, by: User, item: RectificationItem, note: str = "") -> RectificationItem:
     """In progress → long-term, maintained: a long-term measure whose phase is done (counts as rectified)."""
-    item = _locked(item)
-    _require_group_side(by, _unit(item))
-    if item.rectification_type != RectificationItem.Type.LONG_TERM:
-        raise ValidationError(_("Only a long-term item can be kept as maintained."))
-    item = _move(item, by, (Status.IN_PROGRESS,), Status.LONG_TERM_MAINTAINED, sign_off_note=note.strip())
-    cancel_reminders(target=item)
-    return item
+    return transitions.perform(item, "keep_as_long_term", by=by, fields={"sign_off_note": note.strip()})
 
 
 @transaction.atomic
@@ -253,7 +271,7 @@ def record_follow_up_check(
         item = _locked(item)
         if _unit(item).pk != inspected_unit.pk:
             raise ValidationError(_("An item of another unit cannot be reopened by this check."))
-        _move(item, by, (Status.SIGNED_OFF,), Status.REOPENED, signed_off_at=None, signed_off_by=None)
+        transitions.perform(item, "reopen", by=by, fields={"signed_off_at": None, "signed_off_by": None}, locked=True)
         check.reopened_items.add(item)
     audit.log_change(user=by, obj=check, before=None)
     return check
@@ -264,7 +282,9 @@ def submit_report(
     *, by: User, report: RectificationReport, upload: IO[bytes], name: str, principal_signed: bool
 ) -> RectificationReport:
     """The officer uploads the plan or report, recording whether the principal signed it."""
-    report = RectificationReport.objects.select_for_update().select_related("inspected_unit").get(pk=report.pk)
+    report = (
+        RectificationReport.objects.select_for_update(no_key=True).select_related("inspected_unit").get(pk=report.pk)
+    )
     _require_officer(by, report.inspected_unit)
     before = audit.snapshot(report)
     report.file = store_upload(upload=upload, name=name, uploaded_by=by, allowed_kinds=DOCUMENT_KINDS, owner=report)

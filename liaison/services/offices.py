@@ -40,7 +40,7 @@ def appoint_officer(*, by: User | None, office: LiaisonOffice, person: Person, s
     The officer belongs to the unit. Two appointments racing each other cannot both win: the
     office row is locked, and the database holds one current officer per office.
     """
-    office = LiaisonOffice.objects.select_for_update().select_related("inspected_unit").get(pk=office.pk)
+    office = LiaisonOffice.objects.select_for_update(no_key=True).select_related("inspected_unit").get(pk=office.pk)
     unit = office.inspected_unit
     if person.home_unit_id != unit.org_unit_id:
         raise ValidationError(_("The liaison officer must work at %(unit)s.") % {"unit": unit.org_unit.display_name})

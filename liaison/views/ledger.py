@@ -20,6 +20,7 @@ from core import audit
 from core.files import FileRejected, checked_upload
 from core.models import AuditLog, Reminder
 from core.permissions import get_for_user_or_404
+from core.transitions import allowed_transitions
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
@@ -209,6 +210,8 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "progress_form": ProgressForm(),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
+        # The steps offered are the item's declared transitions this user may take (DOMAIN §3.4).
+        "moves": {move.name for move in allowed_transitions(item, request.user)},
         **_roles(request, unit),
     }
     return render(request, "liaison/ledger/item_detail.html", context)

@@ -131,7 +131,11 @@ def shortfall(draw: Draw) -> dict[str, int]:
 
 
 def _locked(draw: Draw) -> Draw:
-    return Draw.objects.select_for_update(of=("self",)).select_related("group__inspection_round").get(pk=draw.pk)
+    return (
+        Draw.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("group__inspection_round")
+        .get(pk=draw.pk)
+    )
 
 
 def _candidate(draw: Draw, entry_id: int, state: str = "proposed") -> dict[str, Any]:

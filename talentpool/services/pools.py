@@ -13,28 +13,34 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
-from core.models import AuditLog, Organisation, Person, User
+from core import audit, transitions
+from core.models import Organisation, Person, User
 from core.services.directory import create_person
 from talentpool.importing.parser import RosterResult
 from talentpool.models import TalentPoolEntry
 
 S = TalentPoolEntry.Status
 
-# Each move: the statuses it starts from, and the status it leads to.
-MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "vet": ((S.NOMINATED,), S.VETTED),
-    "activate": ((S.VETTED,), S.ACTIVE),
-    "suspend": ((S.ACTIVE,), S.SUSPENDED),
-    "reinstate": ((S.SUSPENDED,), S.ACTIVE),
-    "remove": ((S.NOMINATED, S.VETTED, S.ACTIVE, S.SUSPENDED), S.REMOVED),
-}
+# Each move: the statuses it starts from, and the status it leads to (in the order pages offer them).
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        TalentPoolEntry,
+        [
+            transitions.Transition("vet", (S.NOMINATED,), S.VETTED),
+            transitions.Transition("activate", (S.VETTED,), S.ACTIVE),
+            transitions.Transition("suspend", (S.ACTIVE,), S.SUSPENDED),
+            transitions.Transition("reinstate", (S.SUSPENDED,), S.ACTIVE),
+            transitions.Transition("remove", (S.NOMINATED, S.VETTED, S.ACTIVE, S.SUSPENDED), S.REMOVED),
+        ],
+        related=("person",),
+    )
+)
 NEEDS_REASON = frozenset({"suspend", "remove"})
 
 
 def available_moves(entry: TalentPoolEntry) -> list[str]:
     """The moves open to the entry in its current status, in the order the page offers them."""
-    return [move for move, (sources, _to) in MOVES.items() if entry.status in sources]
+    return [name for name, move in WORKFLOW.by_name.items() if entry.status in move.sources]
 
 
 @transaction.atomic
@@ -83,28 +89,7 @@ def nominate(
 
 
 def _move(entry: TalentPoolEntry, move: str, *, by: User, note: str = "", **fields: Any) -> TalentPoolEntry:
-    """Lock the entry, check the move starts from its current status, save and audit it."""
-    sources, to = MOVES[move]
-    # Checked on the locked row: the page the user acted on may be stale.
-    entry = TalentPoolEntry.objects.select_for_update(no_key=True).select_related("person").get(pk=entry.pk)
-    if entry.status not in sources:
-        raise ValidationError(
-            _("%(name)s is %(status)s in the pool and cannot become %(to)s.")
-            % {"name": entry.person.name, "status": entry.get_status_display(), "to": S(to).label}
-        )
-    before = audit.snapshot(entry)
-    entry.status = to
-    for name, value in fields.items():
-        setattr(entry, name, value)
-    entry.save(update_fields=["status", *fields, "updated_at"])
-    audit.log_action(
-        user=by,
-        action=AuditLog.Action.TRANSITION,
-        obj=entry,
-        changes=audit.diff(before, audit.snapshot(entry)),
-        note=note,
-    )
-    return entry
+    return transitions.perform(entry, move, by=by, note=note, fields=fields)
 
 
 def _reason(reason: str) -> str:

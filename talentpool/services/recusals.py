@@ -7,10 +7,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
-from core.models import AuditLog, Person, User
+from core import audit, transitions
+from core.models import Person, User
 from inspection.models import InspectedUnit
 from talentpool.models import RecusalDeclaration
+
+
+def _declared_a_conflict(declaration: RecusalDeclaration, move: transitions.Move) -> list[str]:
+    return [] if declaration.has_conflict else [_("Only a declared conflict needs a decision.")]
+
+
+D = RecusalDeclaration.Decision
+# The office's decision on a declared conflict is the declaration's one move: undecided → recuse | allowed.
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        RecusalDeclaration,
+        [
+            transitions.Transition(D.RECUSE, ("",), D.RECUSE, guards=(_declared_a_conflict,)),
+            transitions.Transition(D.ALLOWED, ("",), D.ALLOWED, guards=(_declared_a_conflict,)),
+        ],
+        status_field="decision",
+    )
+)
 
 
 @transaction.atomic
@@ -27,7 +45,9 @@ def declare_recusal(
     if has_conflict and not relationships:
         raise ValidationError(_("Say what the tie to the unit is."))
     declaration = (
-        RecusalDeclaration.objects.select_for_update().filter(person=person, inspected_unit=inspected_unit).first()
+        RecusalDeclaration.objects.select_for_update(no_key=True)
+        .filter(person=person, inspected_unit=inspected_unit)
+        .first()
     )
     if declaration is not None and declaration.decision:
         raise ValidationError(_("The office has decided on this declaration; it can no longer be changed."))
@@ -49,20 +69,8 @@ def decide_recusal(
     *, declaration: RecusalDeclaration, by: User, decision: str, now: datetime | None = None
 ) -> RecusalDeclaration:
     """The office decides a declared conflict: recuse (no access to the unit's clues) or allow."""
-    declaration = RecusalDeclaration.objects.select_for_update().get(pk=declaration.pk)
-    if not declaration.has_conflict:
-        raise ValidationError(_("Only a declared conflict needs a decision."))
+    declaration = transitions.lock(declaration, WORKFLOW)
     if declaration.decision:
         raise ValidationError(_("This declaration has been decided already."))
-    before = audit.snapshot(declaration)
-    declaration.decision = RecusalDeclaration.Decision(decision)
-    declaration.decided_by = by
-    declaration.decided_at = now or timezone.now()
-    declaration.save(update_fields=["decision", "decided_by", "decided_at", "updated_at"])
-    audit.log_action(
-        user=by,
-        action=AuditLog.Action.TRANSITION,
-        obj=declaration,
-        changes=audit.diff(before, audit.snapshot(declaration)),
-    )
-    return declaration
+    fields = {"decided_by": by, "decided_at": now or timezone.now()}
+    return transitions.perform(declaration, D(decision), by=by, fields=fields, locked=True)

@@ -1,6 +1,6 @@
 """Secondment requests (商调函) from draft to completion: the state machine of DOMAIN §3.5.
 
-Every status move goes through transition(), with an audit row. The office sends; delivery
+Every status move goes through transition(), a core.transitions workflow. The office sends; delivery
 (the home unit's access, its contacts' notice, the reminder ladder) runs once through
 core.delivery, after commit or from its sweep when the broker was down or a worker died. The home unit's contact answers; the office escalates, replaces, confirms, completes or
 cancels; the group leader records the report for duty and the evaluation.
@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clues.services.numbering import next_doc_number
-from core import audit, delivery
-from core.models import AuditLog, Organisation, User
+from core import audit, delivery, transitions
+from core.models import Organisation, User
 from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
@@ -38,25 +38,36 @@ AFTER_SITE_ROUND = ("reporting", "feedback", "rectifying", "reviewing", "archive
 AFTER_SITE_GROUP = ("withdrawn", "reported", "briefed", "feedback_given", "archived")
 
 
-def transition(request: SecondmentRequest, by: User, to: str, **fields: Any) -> SecondmentRequest:
-    """Move a (locked) request to status `to`, setting fields, with an audit row. No guards: callers check."""
-    before = audit.snapshot(request)
-    request.status = to
-    for name, value in fields.items():
-        setattr(request, name, value)
-    request.save()
-    audit.log_action(
-        user=by, action=AuditLog.Action.TRANSITION, obj=request, changes=audit.diff(before, audit.snapshot(request))
+# DOMAIN §3.5, one transition per target status. The services check who acts (office, head,
+# home-unit contact, group leader) and the guards that need the round's records.
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        SecondmentRequest,
+        [
+            transitions.Transition(Status.REQUESTED, (Status.DRAFT,), Status.REQUESTED),
+            transitions.Transition(Status.ACCEPTED, (Status.REQUESTED, Status.ESCALATED), Status.ACCEPTED),
+            transitions.Transition(Status.DECLINED, (Status.REQUESTED,), Status.DECLINED),
+            transitions.Transition(Status.ESCALATED, (Status.DECLINED,), Status.ESCALATED),
+            transitions.Transition(Status.REPLACED, (Status.DECLINED, Status.ESCALATED), Status.REPLACED),
+            transitions.Transition(Status.CONFIRMED, (Status.ACCEPTED,), Status.CONFIRMED),
+            transitions.Transition(Status.ON_DUTY, (Status.CONFIRMED,), Status.ON_DUTY),
+            transitions.Transition(Status.COMPLETED, (Status.ON_DUTY,), Status.COMPLETED),
+            transitions.Transition(
+                Status.CANCELLED, tuple(s for s in Status.values if s not in TERMINAL), Status.CANCELLED
+            ),
+        ],
+        related=("group__inspection_round", "person", "home_unit", "inspection_round"),
     )
-    return request
+)
+
+
+def transition(request: SecondmentRequest, by: User | None, to: str, **fields: Any) -> SecondmentRequest:
+    """Move a request locked by the caller (_locked) to status `to`, setting fields."""
+    return transitions.perform(request, to, by=by, fields=fields, locked=True)
 
 
 def _locked(request: SecondmentRequest) -> SecondmentRequest:
-    return (
-        SecondmentRequest.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("group__inspection_round", "person", "home_unit", "inspection_round")
-        .get(pk=request.pk)
-    )
+    return transitions.lock(request, WORKFLOW)
 
 
 def _require(request: SecondmentRequest, *statuses: str) -> None:

@@ -110,7 +110,7 @@ def test_an_account_with_audit_entries_cannot_be_deleted(db: Any) -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time (BEGIN IMMEDIATE)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_on_postgresql_keep_one_intact_chain() -> None:
     user = make_user("reader", "office_staff")
     organisation = Organisation.objects.create(name="示范区民政局", unit_type="gov_dept")

@@ -90,7 +90,7 @@ def test_a_broker_outage_does_not_fail_the_request(db, real_broker, django_captu
     assert publish(record_worker_heartbeat) is False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reminders_missed_during_an_outage_are_sent_by_the_next_sweep(real_broker):
     from inspection.services import create_round
 

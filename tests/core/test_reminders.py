@@ -120,7 +120,7 @@ def test_a_claimed_but_unfinished_reminder_is_shown_as_stuck_and_not_resent(targ
     assert not Notification.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_on_the_same_reminders_send_each_exactly_once(recipient):
     from inspection.services import create_round
 

@@ -1,5 +1,7 @@
 """Round pages: who sees which round, group and unit; constant queries as rounds grow."""
 
+import re
+
 from django.urls import reverse
 
 from inspection import services as rounds
@@ -99,3 +101,13 @@ def test_the_workbench_lists_the_rounds_the_user_sees_through_the_registered_sec
     partner_page = logged_in(world.users["partner_x"]).get(reverse("core:home")).content.decode()
     assert detail not in partner_page
     assert "暂无您可查看的巡察轮次。" in partner_page
+
+
+def test_the_round_page_offers_the_declared_moves_to_the_head_only(world):
+    """The moves come from the round's workflow (allowed_transitions): the next stage, then cancelling."""
+    url = reverse("inspection:round-detail", args=[world.round.pk])
+    head, staff = logged_in(world.users["office_head"]), logged_in(world.users["office_staff"])
+    html = head.get(url).content.decode()
+    offered = re.findall(r'name="to" value="(\w+)"', html)
+    assert offered == ["approved", "cancelled"]
+    assert 'name="to"' not in staff.get(url).content.decode()

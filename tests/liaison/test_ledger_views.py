@@ -154,3 +154,21 @@ def test_a_problems_source_clue_is_linked_only_for_a_reader_who_may_open_it(worl
     body = logged_in(custodian).get(url).content
     assert link not in body
     assert clue.code.encode() not in body
+
+
+def test_the_item_page_offers_exactly_the_steps_the_reader_may_take(ledger):
+    """The buttons come from the item's declared transitions (core.transitions.allowed_transitions)."""
+    page = reverse("liaison:item-detail", args=[ledger.item.pk])
+    step = lambda name: reverse("liaison:item-step", args=[ledger.item.pk, name])  # noqa: E731
+    officer, leader = logged_in(ledger.officer), logged_in(ledger.world.users["leader_a"])
+
+    def offered(client):
+        html = client.get(page).content.decode()
+        names = ("submit-plan", "approve-plan", "start", "submit", "sign-off", "return", "keep-long-term")
+        return {name for name in names if f'action="{step(name)}"' in html}
+
+    assert offered(officer) == {"submit-plan"}
+    assert offered(leader) == set()
+    officer.post(step("submit-plan"))
+    assert offered(officer) == set()
+    assert offered(leader) == {"approve-plan"}

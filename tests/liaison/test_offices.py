@@ -103,7 +103,7 @@ def _race(*jobs):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="concurrent transactions need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_appointments_racing_leave_exactly_one_current_officer(liaison_world):  # noqa: F811 - fixture
     unit = liaison_world.unit_a
     people = [PersonFactory(name=f"候选{i}", home_unit=unit.org_unit) for i in range(2)]
@@ -120,7 +120,7 @@ def test_two_appointments_racing_leave_exactly_one_current_officer(liaison_world
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="concurrent transactions need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_transactions_inserting_past_the_service_cannot_both_win(liaison_world):  # noqa: F811 - fixture
     office = liaison_world.unit_b.liaison_office
     LiaisonAssignment.objects.filter(liaison_office=office).update(end_date=date(2017, 9, 1))
