@@ -9,16 +9,19 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
-        from clues import reminders  # noqa: F401  (registers the letter and transfer reminder kinds)
         from clues.models import LetterReply
+        from clues.reminders import LETTERS, TRANSFERS
         from clues.services import letters, lifecycle, replies, transfers  # noqa: F401
         from clues.services.replies import reply_file_download
         from clues.stages import draft_letters, transfers_not_sent
         from core import delivery
         from core.files import register_rendition
+        from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard
 
+        register_ladder(LETTERS)
+        register_ladder(TRANSFERS)
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
         delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)

@@ -354,75 +354,75 @@ LETTER_DOC_NUMBER_FORMAT = env_str("LETTER_DOC_NUMBER_FORMAT", "示巡办函〔{
 LETTER_REPLY_WORKING_DAYS = env_int("LETTER_REPLY_WORKING_DAYS", 5)
 # Working days a partner gets to answer again after the office returns its answer.
 LETTER_RETURN_WORKING_DAYS = env_int("LETTER_RETURN_WORKING_DAYS", 3)
-# The reminder ladder: a reminder this many working days before the deadline, one on the day,
-# then one every LETTER_OVERDUE_EVERY_DAYS working days, LETTER_OVERDUE_REMINDERS times at most;
-# from overdue reminder number LETTER_ESCALATE_FROM on, the office head is told as well.
-LETTER_REMIND_DAYS_BEFORE = env_int("LETTER_REMIND_DAYS_BEFORE", 2)
-LETTER_OVERDUE_EVERY_DAYS = env_int("LETTER_OVERDUE_EVERY_DAYS", 2)
-LETTER_OVERDUE_REMINDERS = env_int("LETTER_OVERDUE_REMINDERS", 4)
-LETTER_ESCALATE_FROM = env_int("LETTER_ESCALATE_FROM", 2)
-# Local hour at which a day's reminders go out.
-LETTER_REMINDER_HOUR = env_int("LETTER_REMINDER_HOUR", 9)
+# Reminder ladders, one setting each: steps in days from the deadline, then options.
+#   "-2, 0, +2x4; escalate=2; hour=9" is a reminder 2 working days before the deadline, one on
+#   the day, then four 2 working days apart; from the 2nd overdue one on the escalation (red)
+#   reaches the office head too; all at 09:00 local time. "days=calendar" counts calendar
+#   days. A step may be named and given recipients: "red +1 > unit_head+office".
+# (core.services.reminders.parse_ladder reads them; a bad value stops the start-up.)
+# The letter ladder (to the partner's users):
+LETTER_REMINDER_LADDER = env_str("LETTER_REMINDER_LADDER", "-2, 0, +2x4; escalate=2; hour=9")
 
 # ---------------------------------------------------------------- clue transfers (移交)
 # Document number of a transfer letter; {year} and {n} are filled in.
 TRANSFER_DOC_NUMBER_FORMAT = env_str("TRANSFER_DOC_NUMBER_FORMAT", "示巡办移〔{year}〕{n}号")
 # Calendar days the receiver has to report its disposition back (three months in practice).
 TRANSFER_FEEDBACK_DAYS = env_int("TRANSFER_FEEDBACK_DAYS", 90)
-# Reminders to the receiver: this many days before the feedback date, on it, then every
-# TRANSFER_OVERDUE_EVERY_DAYS days, TRANSFER_OVERDUE_REMINDERS times at most, the office head
-# told from overdue reminder number TRANSFER_ESCALATE_FROM on.
-TRANSFER_REMIND_DAYS_BEFORE = env_int("TRANSFER_REMIND_DAYS_BEFORE", 10)
-TRANSFER_OVERDUE_EVERY_DAYS = env_int("TRANSFER_OVERDUE_EVERY_DAYS", 10)
-TRANSFER_OVERDUE_REMINDERS = env_int("TRANSFER_OVERDUE_REMINDERS", 3)
-TRANSFER_ESCALATE_FROM = env_int("TRANSFER_ESCALATE_FROM", 2)
+# Reminders to the receiver about the feedback date (calendar days; grammar as for letters).
+TRANSFER_REMINDER_LADDER = env_str("TRANSFER_REMINDER_LADDER", "-10, 0, +10x3; escalate=2; hour=9; days=calendar")
 
 # ---------------------------------------------------------------- secondments (抽调)
 # Document number of a secondment letter (商调函); {year} and {n} are filled in.
 SECONDMENT_DOC_NUMBER_FORMAT = env_str("SECONDMENT_DOC_NUMBER_FORMAT", "示巡办调〔{year}〕{n}号")
 # Working days a home unit has to answer, counted from the day the letter is sent.
 SECONDMENT_REPLY_WORKING_DAYS = env_int("SECONDMENT_REPLY_WORKING_DAYS", 3)
-# The reminder ladder, as for letters: this many working days before the deadline, on the day,
-# then every SECONDMENT_OVERDUE_EVERY_DAYS working days, SECONDMENT_OVERDUE_REMINDERS times at
-# most; from overdue reminder number SECONDMENT_ESCALATE_FROM on, the office head is told too.
-SECONDMENT_REMIND_DAYS_BEFORE = env_int("SECONDMENT_REMIND_DAYS_BEFORE", 1)
-SECONDMENT_OVERDUE_EVERY_DAYS = env_int("SECONDMENT_OVERDUE_EVERY_DAYS", 1)
-SECONDMENT_OVERDUE_REMINDERS = env_int("SECONDMENT_OVERDUE_REMINDERS", 3)
-SECONDMENT_ESCALATE_FROM = env_int("SECONDMENT_ESCALATE_FROM", 2)
-# Local hour at which a day's reminders go out.
-SECONDMENT_REMINDER_HOUR = env_int("SECONDMENT_REMINDER_HOUR", 9)
+# Reminders to the home unit's contacts (working days; grammar as for letters).
+SECONDMENT_REMINDER_LADDER = env_str("SECONDMENT_REMINDER_LADDER", "-1, 0, +1x3; escalate=2; hour=9")
 
 # ---------------------------------------------------------------- liaison: rectification
 # Calendar days after the feedback meeting by which the unit's rectification plan is due (one month).
 RECTIFICATION_PLAN_DUE_DAYS = env_int("RECTIFICATION_PLAN_DUE_DAYS", 30)
 # Calendar days after the feedback meeting by which the rectification report is due (two months).
 RECTIFICATION_REPORT_DUE_DAYS = env_int("RECTIFICATION_REPORT_DUE_DAYS", 60)
-# The escalation ladder of an open item: green this many days before its deadline, yellow this
-# many days before, red the day after it. Each level is sent once, to the recipients named:
-# responsible_person, responsible_leader (matched by name among the unit's people with an
-# account), liaison_officer, unit_head (the unit's people whose position is one of
-# RECTIFICATION_UNIT_HEAD_POSITIONS) and office (office head and staff).
-RECTIFICATION_GREEN_DAYS_BEFORE = env_int("RECTIFICATION_GREEN_DAYS_BEFORE", 20)
-RECTIFICATION_YELLOW_DAYS_BEFORE = env_int("RECTIFICATION_YELLOW_DAYS_BEFORE", 10)
-RECTIFICATION_GREEN_TO = env_list("RECTIFICATION_GREEN_TO", ["responsible_person"])
-RECTIFICATION_YELLOW_TO = env_list("RECTIFICATION_YELLOW_TO", ["responsible_person", "responsible_leader"])
-RECTIFICATION_RED_TO = env_list("RECTIFICATION_RED_TO", ["unit_head", "office"])
+# The escalation ladder of an open item (calendar days; grammar as for letters): green 20 days
+# before its deadline, yellow 10 days before, red the day after it. Each level is sent once, to
+# the recipients named: responsible_person, responsible_leader (matched by name among the
+# unit's people with an account), liaison_officer, unit_head (the unit's people whose position
+# is one of RECTIFICATION_UNIT_HEAD_POSITIONS) and office (office head and staff).
+RECTIFICATION_REMINDER_LADDER = env_str(
+    "RECTIFICATION_REMINDER_LADDER",
+    "green -20 > responsible_person, yellow -10 > responsible_person+responsible_leader,"
+    " red +1 > unit_head+office; hour=9; days=calendar",
+)
 RECTIFICATION_UNIT_HEAD_POSITIONS = env_list(
     "RECTIFICATION_UNIT_HEAD_POSITIONS", ["党委书记", "党组书记", "党支部书记", "书记", "主要负责人"]
 )
-# Local hour at which a day's rectification notices go out.
-RECTIFICATION_REMINDER_HOUR = env_int("RECTIFICATION_REMINDER_HOUR", 9)
 
 # ---------------------------------------------------------------- liaison: offices and handovers
 # A unit of an open round whose contact log has no entry for more than this many working
 # days is flagged to the office as quiet.
 LIAISON_QUIET_WORKING_DAYS = env_int("LIAISON_QUIET_WORKING_DAYS", 5)
 # Overdue handover requests: a reminder to the unit's liaison officer (and the requesting
-# member) every HANDOVER_REMIND_EVERY_WORKING_DAYS working days after the due date,
-# HANDOVER_REMIND_TIMES times at most, at HANDOVER_REMIND_HOUR local time.
-HANDOVER_REMIND_EVERY_WORKING_DAYS = env_int("HANDOVER_REMIND_EVERY_WORKING_DAYS", 1)
-HANDOVER_REMIND_TIMES = env_int("HANDOVER_REMIND_TIMES", 3)
-HANDOVER_REMIND_HOUR = env_int("HANDOVER_REMIND_HOUR", 9)
+# member) every working day after the due date, three times; red from the second on
+# (grammar as for letters).
+HANDOVER_REMINDER_LADDER = env_str("HANDOVER_REMINDER_LADDER", "+1x3; escalate=2; hour=9")
+# The per-step settings the ladders replaced: one left in the environment would be ignored
+# silently, so the start-up stops and names the ladder setting to use instead.
+_RETIRED_REMINDER_SETTINGS = {
+    "LETTER_REMINDER_LADDER": "LETTER_REMIND_DAYS_BEFORE LETTER_OVERDUE_EVERY_DAYS LETTER_OVERDUE_REMINDERS"
+    " LETTER_ESCALATE_FROM LETTER_REMINDER_HOUR",
+    "TRANSFER_REMINDER_LADDER": "TRANSFER_REMIND_DAYS_BEFORE TRANSFER_OVERDUE_EVERY_DAYS"
+    " TRANSFER_OVERDUE_REMINDERS TRANSFER_ESCALATE_FROM",
+    "SECONDMENT_REMINDER_LADDER": "SECONDMENT_REMIND_DAYS_BEFORE SECONDMENT_OVERDUE_EVERY_DAYS"
+    " SECONDMENT_OVERDUE_REMINDERS SECONDMENT_ESCALATE_FROM SECONDMENT_REMINDER_HOUR",
+    "RECTIFICATION_REMINDER_LADDER": "RECTIFICATION_GREEN_DAYS_BEFORE RECTIFICATION_YELLOW_DAYS_BEFORE"
+    " RECTIFICATION_GREEN_TO RECTIFICATION_YELLOW_TO RECTIFICATION_RED_TO RECTIFICATION_REMINDER_HOUR",
+    "HANDOVER_REMINDER_LADDER": "HANDOVER_REMIND_EVERY_WORKING_DAYS HANDOVER_REMIND_TIMES HANDOVER_REMIND_HOUR",
+}
+for _ladder, _retired in _RETIRED_REMINDER_SETTINGS.items():
+    for _name in _retired.split():
+        if _name in os.environ:
+            raise ImproperlyConfigured(f"{_name} is no longer read: set {_ladder} instead (see .env.example)")
 
 # ---------------------------------------------------------------- reports
 # The weekly deadline digest to each office head: weekday (0 = Monday … 6 = Sunday) and local

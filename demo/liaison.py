@@ -4,12 +4,11 @@ import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from core import delivery
-from core.models import Organisation, Person, Reminder, User
+from core.models import Organisation, Person, User
 from core.services.directory import create_person
 from core.services.reminders import cancel_reminders
 from demo import data
@@ -164,14 +163,7 @@ def _retire_past_notices(targets: list[Any]) -> None:
     """
     now = timezone.now()
     for target in targets:
-        kinds = Reminder.objects.filter(
-            target_type=ContentType.objects.get_for_model(target),
-            target_id=str(target.pk),
-            status=Reminder.Status.PENDING,
-            due_at__lt=now,
-        ).values_list("kind", flat=True)
-        if kinds:
-            cancel_reminders(target=target, kinds=list(kinds))
+        cancel_reminders(target=target, due_before=now)
 
 
 @transaction.atomic

@@ -1,48 +1,29 @@
-"""The rectification escalation ladder (green, yellow, red), plugged into the core reminder engine.
+"""The liaison ladders: rectification escalation (green, yellow, red) and overdue handovers.
 
-Each open item gets one row per level, scheduled from its deadline; the engine's claim makes
-every notice go out once. A notice whose item has been signed off (or kept as long-term)
-is dropped when it falls due, so nothing goes out after sign-off.
+Both are declared once and registered from LiaisonConfig.ready; their timing and, for
+rectification, each level's recipients are data (settings.RECTIFICATION_REMINDER_LADDER,
+settings.HANDOVER_REMINDER_LADDER). The engine's claim makes every notice go out once; a notice
+whose item has been signed off (or kept as long-term), or whose materials were handed over, is
+dropped when it falls due, so nothing goes out after that.
 """
 
-from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Reminder, User
+from core.models import User
 from core.roles import Role
-from core.services.reminders import PlannedReminder, ReminderMessage, register_kind
-from liaison.models import LiaisonAssignment, RectificationItem
+from core.services.reminders import Ladder, LadderStep, PlannedReminder
+from liaison.models import HandoverRecord, LiaisonAssignment, RectificationItem
 
-GREEN = "rectification.green"
-YELLOW = "rectification.yellow"
-RED = "rectification.red"
-LEVELS = {GREEN: "green", YELLOW: "yellow", RED: "red"}
 CLOSED = (RectificationItem.Status.SIGNED_OFF, RectificationItem.Status.LONG_TERM_MAINTAINED)
 
 
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(settings.RECTIFICATION_REMINDER_HOUR)))
-
-
-def ladder(item: RectificationItem) -> list[PlannedReminder]:
-    """Green and yellow before the deadline, red the day after it (when the item is overdue)."""
-    return [
-        PlannedReminder(GREEN, _at(item.deadline - timedelta(days=settings.RECTIFICATION_GREEN_DAYS_BEFORE)), "green"),
-        PlannedReminder(
-            YELLOW, _at(item.deadline - timedelta(days=settings.RECTIFICATION_YELLOW_DAYS_BEFORE)), "yellow"
-        ),
-        PlannedReminder(RED, _at(item.deadline + timedelta(days=1)), "red"),
-    ]
-
-
-def recipients(item: RectificationItem, roles: list[str]) -> list[User]:
-    """The accounts behind the recipient names of a level's setting (see config/settings.py)."""
+def recipients(item: RectificationItem, roles: tuple[str, ...] | list[str]) -> list[User]:
+    """The accounts behind the recipient names of a step (see RECTIFICATION_REMINDER_LADDER)."""
     unit = item.problem.feedback.inspected_unit
     people = User.objects.filter(is_active=True, person__home_unit=unit.org_unit_id)
     wanted = Q(pk__in=[])
@@ -62,32 +43,62 @@ def recipients(item: RectificationItem, roles: list[str]) -> list[User]:
     return sorted(found, key=lambda user: user.pk)
 
 
-def _render(reminder: Reminder) -> ReminderMessage | None:
-    item = cast(RectificationItem, reminder.target)  # the kinds registered here target only these
-    if item.status in CLOSED:
-        return None  # signed off since the notice was planned
-    roles = {
-        GREEN: settings.RECTIFICATION_GREEN_TO,
-        YELLOW: settings.RECTIFICATION_YELLOW_TO,
-        RED: settings.RECTIFICATION_RED_TO,
-    }[reminder.kind]
+def _item_message(item: RectificationItem, step: LadderStep) -> tuple[str, str, str]:
     unit = item.problem.feedback.inspected_unit
     values: dict[str, Any] = {
         "unit": unit.org_unit.name,
         "item": f"{item.problem.seq}.{item.seq}",
         "deadline": item.deadline.isoformat(),
     }
-    if reminder.kind == RED:
+    if step.phase == "after":
         title = _("Overdue: rectification item %(item)s of %(unit)s was due on %(deadline)s") % values
     else:
         title = _("Reminder: rectification item %(item)s of %(unit)s is due on %(deadline)s") % values
-    return ReminderMessage(
-        recipients=recipients(item, roles),
-        title=title,
-        body=item.measure,
-        url=reverse("liaison:item-detail", args=[item.pk]),
+    return title, item.measure, reverse("liaison:item-detail", args=[item.pk])
+
+
+RECTIFICATION = Ladder(
+    name="rectification",
+    setting="RECTIFICATION_REMINDER_LADDER",
+    is_open=lambda item: item.status not in CLOSED,
+    recipients=recipients,
+    message=_item_message,
+)
+GREEN, YELLOW, RED = (RECTIFICATION.kind(level) for level in ("green", "yellow", "red"))
+
+
+def ladder(item: RectificationItem) -> list[PlannedReminder]:
+    """The notices about an open item, from its deadline."""
+    return RECTIFICATION.plan(item.deadline)
+
+
+def _handover_recipients(handover: HandoverRecord, names: tuple[str, ...]) -> list[User]:
+    # Imported here: liaison.services.handovers imports this module.
+    from liaison.services.handovers import officer_users
+
+    found: list[User] = []
+    if "liaison_officer" in names:
+        found += officer_users(handover.inspected_unit)
+    requester = handover.requested_by
+    if "requester" in names and requester.is_active and requester not in found:
+        found.append(requester)  # the member waiting for the materials
+    return found
+
+
+def _handover_message(handover: HandoverRecord, step: LadderStep) -> tuple[str, str, str]:
+    values = {"item": handover.item, "due": handover.due_at.isoformat() if handover.due_at else ""}
+    return (
+        _("Overdue: materials %(item)s were due on %(due)s") % values,
+        _("Please hand over %(item)s to the inspection group.") % values,
+        reverse("liaison:unit-detail", args=[handover.inspected_unit_id]),
     )
 
 
-for _kind in LEVELS:
-    register_kind(_kind)(_render)
+HANDOVERS = Ladder(
+    name="handover",
+    setting="HANDOVER_REMINDER_LADDER",
+    is_open=lambda handover: handover.status == HandoverRecord.Status.REQUESTED,
+    recipients=_handover_recipients,
+    message=_handover_message,
+    to=("liaison_officer", "requester"),
+)

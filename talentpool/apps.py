@@ -11,13 +11,15 @@ class TalentpoolConfig(AppConfig):
         # Services imported only for their workflows (pools and recusals) declare them with core.transitions.
         from core import delivery
         from core.permissions import register_access_exclusion
+        from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
-        from talentpool import reminders  # noqa: F401  (registers the secondment reminder kinds)
         from talentpool.permissions import clues_of_recused_units
+        from talentpool.reminders import SECONDMENTS
         from talentpool.services import pools, recusals, secondments  # noqa: F401
         from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
 
+        register_ladder(SECONDMENTS)
         register_stage_guard(InspectionRound.Status.ONSITE, undeclared_conflicts_and_unreleased_secondees)
         # Named by label: talentpool and clues stay independent of each other.
         register_access_exclusion("clues.Clue", clues_of_recused_units)

@@ -1,10 +1,13 @@
 """The clue registry: what a user may see, filtered and searched in the database."""
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
+import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from clues.models import (
     CaseRecord,
@@ -15,36 +18,95 @@ from clues.models import (
     ClueTransfer,
     ClueTransferItem,
 )
+from clues.models.categories import CATEGORY_LABELS
+from core.filters import QueryFilterSet, carried, choice, flag, with_all
 from core.models import AuditLog
 from core.permissions import restrict
+from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 
-@dataclass(frozen=True)
-class ClueFilters:
+def _by_id(field: str) -> Callable[[QuerySet[Clue], str, str], QuerySet[Clue]]:
+    """A filter on a related record by id; "none" (the funnel's "other sources" row) means no such record."""
+
+    def method(clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
+        if value == "none":
+            return clues.filter(**{f"{field}__isnull": True})
+        return clues.filter(**{field: int(value)}) if value.isdigit() else clues.none()
+
+    return method
+
+
+class ClueFilters(QueryFilterSet):
     """The registry's filters, as given in the query string (unknown values simply match nothing)."""
 
-    round: str = ""
-    unit: str = ""
-    source: str = ""
-    partner: str = ""
-    category: str = ""
-    grade: str = ""
-    status: str = ""
-    group: str = ""
-    receiver: str = ""
-    funnel: str = ""
-    duplicates: str = ""
-    nodup: str = ""
-    q: str = ""
+    max_length = 100
 
-    @classmethod
-    def from_query(cls, query: Any) -> "ClueFilters":
-        return cls(**{name: query.get(name, "").strip()[:100] for name in cls.__dataclass_fields__})
+    class Meta:
+        model = Clue
+        fields: list[str] = []
 
-    def as_query(self) -> str:
-        from urllib.parse import urlencode
+    round = choice(_("Round"), method=_by_id("inspection_round"))
+    unit = choice(_("Inspected unit"), method=_by_id("inspected_unit"))
+    group = choice(_("Group"), method=_by_id("assigned_group"))
+    source = choice(_("Source"), Clue.SourceType.choices, field_name="source_type")
+    partner = choice(_("Partner unit"), method=_by_id("source_partner"))
+    category = choice(_("Category"), method="filter_category")
+    grade = choice(_("Grade"), [(value, value) for value in Clue.Grade.values], field_name="grade")
+    status = choice(_("Status"), Clue.Status.choices, field_name="status")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.SearchInput(attrs={"placeholder": _("Code, name, matter")}),
+    )
+    funnel = carried(method="filter_funnel")
+    receiver = carried(method=_by_id("transfer_items__transfer__receiver"))
+    nodup = carried(method="without_duplicates")
+    duplicates = flag(_("Duplicate suggestions only"), method="duplicate_suggestions")
 
-        return urlencode({k: v for k, v in self.__dict__.items() if v})
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.request is None:
+            return  # a selector's caller: no form to offer
+        # The drop-downs offer only the rounds, units and groups the user may see.
+        user = self.request.user
+        from clues.models import PartnerUnit
+
+        rounds = InspectionRound.objects.for_user(user)
+        units = InspectedUnit.objects.for_user(user).select_related("org_unit", "inspection_round")
+        groups = InspectionGroup.objects.for_user(user).select_related("inspection_round")
+        fields = self.form.fields
+        fields["round"].widget.choices = with_all(lambda: [(r.pk, r.title) for r in rounds])
+        fields["unit"].widget.choices = with_all(
+            lambda: [(u.pk, f"{u.org_unit.display_name}（{u.inspection_round.title}）") for u in units]
+        )
+        fields["group"].widget.choices = with_all(
+            lambda: [(g.pk, f"{g.inspection_round.title} {g.label}") for g in groups]
+        )
+        fields["category"].widget.choices = with_all(lambda: CATEGORY_LABELS.items())
+        if user.has_perm("clues.view_clue"):
+            partners = PartnerUnit.objects.select_related("org_unit")
+            fields["partner"].widget.choices = with_all(lambda: [(p.pk, p.org_unit.display_name) for p in partners])
+        else:
+            del fields["partner"]  # only the office filters by partner unit
+
+    def filter_category(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
+        # Categories are codes in a JSON list: match the quoted code, not a substring of another.
+        return clues.filter(categories__icontains=f'"{value}"')
+
+    def without_duplicates(self, clues: QuerySet[Clue], _name: str, _value: str) -> QuerySet[Clue]:
+        # The dashboard's intake figure counts clues of partner letters without duplicates (§4.1 #3).
+        return clues.exclude(status=Clue.Status.DUPLICATE)
+
+    def duplicate_suggestions(self, clues: QuerySet[Clue], _name: str, _value: str) -> QuerySet[Clue]:
+        return clues.filter(possible_duplicate_of__isnull=False, status__in=Clue.BEFORE_HANDOVER)
+
+    def filter_funnel(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
+        if value not in FUNNEL_STAGES:
+            return clues  # an unknown stage is no filter
+        return clues.filter(pk__in=transferred_clues().values("pk")).filter(FUNNEL_STAGES[value])
+
+    def search(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
+        return clues.filter(_text_search(value))
 
 
 def clues_for(user: Any) -> QuerySet[Clue]:
@@ -69,38 +131,7 @@ FUNNEL_STAGES = {
 
 
 def filter_clues(clues: QuerySet[Clue], filters: ClueFilters) -> QuerySet[Clue]:
-    f = filters
-    for field, value in (
-        ("inspection_round", f.round),
-        ("inspected_unit", f.unit),
-        ("source_partner", f.partner),
-        ("assigned_group", f.group),
-        ("transfer_items__transfer__receiver", f.receiver),
-    ):
-        if value == "none":
-            # Drill-down from the funnel's "other sources" row: clues without a partner, say.
-            clues = clues.filter(**{f"{field}__isnull": True})
-        elif value:
-            clues = clues.filter(**{field: int(value)}) if value.isdigit() else clues.none()
-    if f.source:
-        clues = clues.filter(source_type=f.source)
-    if f.grade:
-        clues = clues.filter(grade=f.grade)
-    if f.status:
-        clues = clues.filter(status=f.status)
-    if f.category:
-        # Categories are codes in a JSON list: match the quoted code, not a substring of another.
-        clues = clues.filter(categories__icontains=f'"{f.category}"')
-    if f.nodup:
-        # The dashboard's intake figure counts clues of partner letters without duplicates (§4.1 #3).
-        clues = clues.exclude(status=Clue.Status.DUPLICATE)
-    if f.duplicates:
-        clues = clues.filter(possible_duplicate_of__isnull=False, status__in=Clue.BEFORE_HANDOVER)
-    if f.funnel in FUNNEL_STAGES:
-        clues = clues.filter(pk__in=transferred_clues().values("pk")).filter(FUNNEL_STAGES[f.funnel])
-    if f.q:
-        clues = clues.filter(_text_search(f.q))
-    return clues
+    return filters.filter_queryset(clues)
 
 
 def _text_search(text: str) -> Q:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clues.models import Clue, ClueTransfer
+from core.filters import QueryFilterSet, choice, with_all
+from inspection.models import InspectionRound
 
 # Clues on which the receiver has not reported anything yet.
 NO_FEEDBACK = (Clue.Status.TRANSFERRED, Clue.Status.RECEIVED)
@@ -29,25 +31,52 @@ if TYPE_CHECKING:
     BoardTransfer = WithAnnotations[ClueTransfer, _TransferCounts]
 
 
-@dataclass(frozen=True)
-class TransferFilters:
-    round: str = ""
-    receiver_type: str = ""
-    state: str = ""
+class TransferFilters(QueryFilterSet):
+    """The transfer ledger's filters (the state needs the board's counts: see transfer_board)."""
 
-    @classmethod
-    def from_query(cls, query: Any) -> TransferFilters:
-        return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
+    round = choice(_("Round"), method="filter_round")
+    receiver_type = choice(_("Receiver type"), ClueTransfer.Receiver.choices, field_name="receiver_type")
+    state = choice(
+        _("Show"),
+        [
+            ("unreceived", _("Not yet received")),
+            ("no_feedback", _("Awaiting feedback")),
+            ("overdue", _("Feedback overdue")),
+            ("open", _("With clues not concluded")),
+        ],
+        all_label=_("All transfers"),
+        method="filter_state",
+    )
 
-    def as_query(self) -> str:
-        from urllib.parse import urlencode
+    class Meta:
+        model = ClueTransfer
+        fields: list[str] = []
 
-        return urlencode({k: v for k, v in self.__dict__.items() if v})
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        if self.request is not None:
+            rounds = InspectionRound.objects.for_user(self.request.user)
+            self.form.fields["round"].widget.choices = with_all(lambda: [(r.pk, r.title) for r in rounds])
+
+    def filter_round(self, transfers: QuerySet[ClueTransfer], _name: str, value: str) -> QuerySet[ClueTransfer]:
+        return transfers.filter(inspection_round=int(value)) if value.isdigit() else transfers
+
+    def filter_state(self, transfers: QuerySet[BoardTransfer], _name: str, value: str) -> QuerySet[BoardTransfer]:
+        if value == "unreceived":
+            return transfers.filter(received_at__isnull=True)
+        if value == "no_feedback":
+            return transfers.filter(no_feedback_count__gt=0)
+        if value == "overdue":
+            return transfers.filter(no_feedback_count__gt=0, feedback_due__lt=self.today)
+        if value == "open":
+            return transfers.filter(open_count__gt=0)
+        return transfers  # an unknown state is no filter
 
 
 def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[BoardTransfer]:
     """Sent transfers the user may see, each with its clue count, open clues and clues without feedback."""
-    today = today or timezone.localdate()
+    filters.today = today or filters.today
     transfers = (
         ClueTransfer.objects.for_user(user)
         .filter(transferred_at__isnull=False)
@@ -61,16 +90,4 @@ def transfer_board(user: Any, filters: TransferFilters, today: date | None = Non
         )
         .order_by("-transferred_at", "-pk")
     )
-    if filters.round.isdigit():
-        transfers = transfers.filter(inspection_round=int(filters.round))
-    if filters.receiver_type:
-        transfers = transfers.filter(receiver_type=filters.receiver_type)
-    if filters.state == "unreceived":
-        transfers = transfers.filter(received_at__isnull=True)
-    elif filters.state == "no_feedback":
-        transfers = transfers.filter(no_feedback_count__gt=0)
-    elif filters.state == "overdue":
-        transfers = transfers.filter(no_feedback_count__gt=0, feedback_due__lt=today)
-    elif filters.state == "open":
-        transfers = transfers.filter(open_count__gt=0)
-    return transfers
+    return filters.filter_queryset(transfers)

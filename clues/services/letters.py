@@ -1,6 +1,6 @@
 """Information request letters: drafting, approval and sending, delivery, views (DOMAIN §3.2)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clues import texts
 from clues.models import InfoRequestLetter, PartnerUnit
+from clues.reminders import LETTERS
 from core import audit, delivery, transitions
 from core.models import User
 from core.numbering import next_doc_number
@@ -237,28 +238,11 @@ def _mark_delivered(letter: InfoRequestLetter) -> None:
 DELIVERY_STEPS = (_grant_partner, _notify_partner, _plan_reminders, _mark_delivered)
 
 
-def _at_reminder_hour(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(settings.LETTER_REMINDER_HOUR)))
-
-
 def reminder_plan(letter: InfoRequestLetter) -> list[PlannedReminder]:
-    """The ladder of settings.LETTER_*: before the deadline, on it, then every few working days after."""
-    from clues.reminders import DUE_SOON, DUE_TODAY, OVERDUE
-
-    deadline = letter.deadline
-    if deadline is None:
+    """The letter ladder (settings.LETTER_REMINDER_LADDER) from the letter's deadline."""
+    if letter.deadline is None:
         return []
-    plan = []
-    before = add_working_days(deadline, -settings.LETTER_REMIND_DAYS_BEFORE)
-    if timezone.localdate(letter.sent_at) < before:
-        plan.append(PlannedReminder(DUE_SOON, _at_reminder_hour(before), "green"))
-    plan.append(PlannedReminder(DUE_TODAY, _at_reminder_hour(deadline), "yellow"))
-    day = deadline
-    for number in range(1, settings.LETTER_OVERDUE_REMINDERS + 1):
-        day = add_working_days(day, settings.LETTER_OVERDUE_EVERY_DAYS)
-        level = "red" if number >= settings.LETTER_ESCALATE_FROM else "yellow"
-        plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), level))
-    return plan
+    return LETTERS.plan(letter.deadline, start=timezone.localdate(letter.sent_at))
 
 
 def stop_reminders(letter: InfoRequestLetter) -> int:

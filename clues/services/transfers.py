@@ -1,7 +1,7 @@
 """The group's assessment (研判), the office head's approval and the transfer letter (移交, 交办)."""
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from clues.documents import transfer_docx
 from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, Receiver
+from clues.reminders import TRANSFERS
 from clues.services.lifecycle import locked, move
 from core import audit, delivery
 from core.models import AuditLog, Organisation, User
@@ -217,25 +218,11 @@ def receiver_users(transfer: ClueTransfer) -> list[User]:
     return list(User.objects.filter(is_active=True, groups=receiving_scope(transfer)).distinct())
 
 
-def _at_nine(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(settings.LETTER_REMINDER_HOUR)))
-
-
 def reminder_plan(transfer: ClueTransfer) -> list[PlannedReminder]:
-    from clues.reminders import FEEDBACK_DUE, FEEDBACK_OVERDUE, FEEDBACK_SOON
-
-    due = transfer.feedback_due
-    if due is None:  # a transfer without a due date has nothing to chase
+    """The transfer ladder (settings.TRANSFER_REMINDER_LADDER) from the feedback date."""
+    if transfer.feedback_due is None:  # a transfer without a due date has nothing to chase
         return []
-    plan = [
-        PlannedReminder(FEEDBACK_SOON, _at_nine(due - timedelta(days=settings.TRANSFER_REMIND_DAYS_BEFORE)), "green"),
-        PlannedReminder(FEEDBACK_DUE, _at_nine(due), "yellow"),
-    ]
-    for number in range(1, settings.TRANSFER_OVERDUE_REMINDERS + 1):
-        day = due + timedelta(days=number * settings.TRANSFER_OVERDUE_EVERY_DAYS)
-        level = "red" if number >= settings.TRANSFER_ESCALATE_FROM else "yellow"
-        plan.append(PlannedReminder(f"{FEEDBACK_OVERDUE}.{number}", _at_nine(day), level))
-    return plan
+    return TRANSFERS.plan(transfer.feedback_due)
 
 
 def awaiting_feedback(transfer: ClueTransfer) -> bool:

@@ -22,7 +22,7 @@ from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
+from inspection.models import InspectedUnit
 from inspection.permissions import current_memberships, is_group_leader
 
 PAGE_SIZE = 50
@@ -32,28 +32,11 @@ def _clue_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view
     return get_for_user_or_404(Clue.objects.all(), request.user, action, pk=pk)
 
 
-def _filter_choices(user) -> dict:
-    """The filter drop-downs: only rounds, units and groups the user may see."""
-    from clues.models import PartnerUnit
-    from clues.models.categories import CATEGORY_LABELS
-
-    return {
-        "rounds": InspectionRound.objects.for_user(user),
-        "units": InspectedUnit.objects.for_user(user).select_related("org_unit", "inspection_round"),
-        "groups": InspectionGroup.objects.for_user(user).select_related("inspection_round"),
-        "partners": PartnerUnit.objects.select_related("org_unit") if user.has_perm("clues.view_clue") else [],
-        "sources": Clue.SourceType.choices,
-        "statuses": Clue.Status.choices,
-        "grades": Clue.Grade.choices,
-        "categories": CATEGORY_LABELS.items(),
-    }
-
-
 @login_required
 def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_clue") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
-    filters = ClueFilters.from_query(request.GET)
+    filters = ClueFilters.from_query(request.GET, request=request)
     clues = selectors.clue_registry(request.user, filters)
     page = Paginator(clues, PAGE_SIZE).get_page(request.GET.get("page"))
     # Evaluates the page's rows once; the template reuses them.
@@ -67,7 +50,6 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "filters": filters,
             "query": filters.as_query(),
-            "choices": _filter_choices(request.user),
             "can_hand_over": can_hand_over,
             "can_export": request.user.has_perm("clues.export_clue"),
             "can_register": request.user.has_perm("clues.add_clue") or _registrable_units(request.user).exists(),

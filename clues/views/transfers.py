@@ -23,7 +23,6 @@ from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from inspection.models import InspectionRound
 
 
 def _transfer_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> ClueTransfer:
@@ -76,7 +75,7 @@ def transfer_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
 def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_cluetransfer") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
-    filters = TransferFilters.from_query(request.GET)
+    filters = TransferFilters.from_query(request.GET, request=request)
     board = transfer_board(request.user, filters)
     page = Paginator(board, 30).get_page(request.GET.get("page"))
     registry.record_list_read(
@@ -89,8 +88,6 @@ def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "filters": filters,
             "today": timezone.localdate(),
-            "rounds": InspectionRound.objects.for_user(request.user),
-            "receiver_types": ClueTransfer.Receiver.choices,
             "can_export": request.user.has_perm("clues.view_cluetransfer"),
         },
     )

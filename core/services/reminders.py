@@ -1,24 +1,30 @@
-"""The one reminder engine: letters, secondments, transfers and rectification plug in here.
+"""The one reminder engine: letters, secondments, transfers, handovers and rectification plug in here.
 
-A feature registers a *kind* with a function that, given the Reminder row, returns the
+A feature declares a *ladder* (see Ladder below: its steps are data, read from one setting)
+or registers a single *kind* with a function that, given the Reminder row, returns the
 message to send (or None when the reminder has become pointless, e.g. the letter was
 answered). Scheduling writes one row per (record, kind, due moment); a beat sweep finds due
 rows through an index and fans out one task per row; the task claims its row with a
 conditional UPDATE before sending, so nothing is ever sent twice.
 """
 
+import functools
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
 from core.models import Reminder, User
 from core.services.notifications import notify
+from core.workdays import add_working_days
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +56,187 @@ class PlannedReminder:
     level: str = "green"
 
 
+# ---------------------------------------------------------------- ladders
+#
+# A ladder is the whole reminder plan of one kind of record, as data: its steps (days from the
+# deadline, level, recipients) come from one setting per ladder, so an office changes its
+# rhythm without code, and each step name is one reminder kind ("letter.before",
+# "letter.due", "letter.overdue", "letter.escalation"). The unique key (record, kind, due
+# moment) still tells the repeats of a step apart, so each reminder goes out exactly once.
+
+LEVEL_OF_STEP = {"before": "green", "due": "yellow", "overdue": "yellow", "escalation": "red"}
+LEVELS = ("green", "yellow", "red")
+_STEP = re.compile(r"^(?:(?P<name>[a-z_]+)\s+)?(?P<offset>[+-]?\d+)(?:x(?P<times>\d+))?(?:\s*>\s*(?P<to>[a-z_+ ]+))?$")
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """One rung of a ladder. Repeated rungs count their offset from the previous repeat."""
+
+    name: str
+    offset: int
+    level: str
+    recipients: tuple[str, ...] = ()  # names the ladder's app resolves; empty: the ladder's own
+    repeat: bool = False
+
+    @property
+    def phase(self) -> str:
+        """before, due or after the deadline: what the message says."""
+        if self.name in LEVEL_OF_STEP:
+            return {"before": "before", "due": "due"}.get(self.name, "after")
+        return "before" if self.offset < 0 else "due" if self.offset == 0 else "after"
+
+
+@dataclass(frozen=True)
+class LadderTiming:
+    steps: tuple[LadderStep, ...]
+    hour: int = 9
+    working_days: bool = True
+
+
+@functools.lru_cache(maxsize=64)
+def parse_ladder(text: str) -> LadderTiming:
+    """Read a ladder setting such as "-2, 0, +2x4; escalate=2; hour=9; days=working".
+
+    Steps are days from the deadline; "+2x4" is four steps two days apart after it. Steps after
+    the deadline are "overdue", and from the escalate-th one on "escalation" (red). A step may
+    be named ("red +1") and given recipients ("... > unit_head+office"). Raises
+    ImproperlyConfigured with what is wrong, so a bad value stops the start-up.
+    """
+    steps_text, *options_text = [part.strip() for part in text.split(";")]
+    options = {}
+    for option in options_text:
+        key, _sep, value = option.partition("=")
+        options[key.strip()] = value.strip()
+    unknown = set(options) - {"escalate", "hour", "days"}
+    if unknown or options.get("days", "working") not in {"working", "calendar"}:
+        raise ImproperlyConfigured(f"Reminder ladder {text!r}: options are escalate=N, hour=H, days=working|calendar")
+    try:
+        escalate = int(options.get("escalate", "0"))
+        hour = int(options.get("hour", "9"))
+    except ValueError:
+        raise ImproperlyConfigured(f"Reminder ladder {text!r}: escalate and hour are whole numbers") from None
+    if not 0 <= hour <= 23:
+        raise ImproperlyConfigured(f"Reminder ladder {text!r}: hour is 0 to 23")
+    steps: list[LadderStep] = []
+    overdue = 0
+    for raw in filter(None, (part.strip() for part in steps_text.split(","))):
+        found = _STEP.match(raw)
+        if not found:
+            raise ImproperlyConfigured(f"Reminder ladder {text!r}: cannot read step {raw!r}")
+        offset, times = int(found["offset"]), int(found["times"] or 1)
+        to = tuple(name.strip() for name in (found["to"] or "").split("+") if name.strip())
+        if found["times"] and offset <= 0:
+            raise ImproperlyConfigured(f"Reminder ladder {text!r}: only steps after the deadline repeat")
+        for _ in range(times):
+            name = found["name"]
+            if name is None:
+                if offset > 0:
+                    overdue += 1
+                name = "before" if offset < 0 else "due" if offset == 0 else "overdue"
+                if name == "overdue" and escalate and overdue >= escalate:
+                    name = "escalation"
+            level = LEVEL_OF_STEP.get(name, name)
+            if level not in LEVELS:
+                raise ImproperlyConfigured(f"Reminder ladder {text!r}: a named step is green, yellow or red")
+            steps.append(LadderStep(name, offset, level, to, repeat=bool(found["times"])))
+    by_name: dict[str, LadderStep] = {}
+    for step in steps:
+        # The row keeps only the step's name: two steps of one name must agree on their recipients.
+        if by_name.setdefault(step.name, step).recipients != step.recipients:
+            raise ImproperlyConfigured(f"Reminder ladder {text!r}: steps named {step.name} need the same recipients")
+    return LadderTiming(tuple(steps), hour=hour, working_days=options.get("days", "working") == "working")
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """What an app declares once per ladder; the timing comes from settings.<setting>."""
+
+    name: str  # the kinds' prefix: "letter" makes "letter.before", "letter.overdue", …
+    setting: str
+    is_open: Callable[[Any], bool]  # False once the record is answered: its reminders are dropped
+    recipients: Callable[[Any, tuple[str, ...]], list[User]]  # the accounts behind recipient names
+    message: Callable[[Any, LadderStep], tuple[str, str, str]]  # title, body and url of a step
+    to: tuple[str, ...] = ()  # recipients of a step that names none
+    escalate_to: tuple[str, ...] = ()  # added for the escalation steps
+
+    def timing(self) -> LadderTiming:
+        return parse_ladder(getattr(settings, self.setting))
+
+    def kind(self, step_name: str) -> str:
+        return f"{self.name}.{step_name}"
+
+    def step(self, step_name: str) -> LadderStep | None:
+        """The step of that name; a derived name still works after the setting dropped it."""
+        for step in self.timing().steps:
+            if step.name == step_name:
+                return step
+        if step_name in LEVEL_OF_STEP:
+            return LadderStep(step_name, 0, LEVEL_OF_STEP[step_name])
+        return None
+
+    def step_recipients(self, step: LadderStep) -> tuple[str, ...]:
+        names = step.recipients or self.to
+        if step.name == "escalation":
+            names += tuple(name for name in self.escalate_to if name not in names)
+        return names
+
+    def plan(self, deadline: date, *, start: date | None = None) -> list[PlannedReminder]:
+        """The reminders about a record due on deadline; steps before the deadline that fall
+        on or before start (the day it was sent) are left out, as they would come too late."""
+        timing = self.timing()
+
+        def shift(day: date, days: int) -> date:
+            if timing.working_days:
+                return add_working_days(day, days)
+            return day + timedelta(days=days)
+
+        plan = []
+        chain = deadline
+        for step in timing.steps:
+            if step.repeat:
+                chain = shift(chain, step.offset)
+                day = chain
+            else:
+                chain = deadline  # a new group of repeats counts from the deadline again
+                day = deadline if step.offset == 0 else shift(deadline, step.offset)
+            if start is not None and step.offset < 0 and day <= start:
+                continue
+            moment = timezone.make_aware(datetime.combine(day, time(timing.hour)))
+            plan.append(PlannedReminder(self.kind(step.name), moment, step.level))
+        return plan
+
+    def render(self, reminder: Reminder) -> ReminderMessage | None:
+        step = self.step(reminder.kind.removeprefix(f"{self.name}."))
+        target = reminder.target
+        if step is None or not self.is_open(target):
+            return None  # answered (or withdrawn) since the reminder was planned
+        title, body, url = self.message(target, step)
+        return ReminderMessage(
+            recipients=self.recipients(target, self.step_recipients(step)), title=title, body=body, url=url
+        )
+
+
+_LADDERS: dict[str, Ladder] = {}
+
+
+def register_ladder(ladder: Ladder) -> Ladder:
+    """Make every step of the ladder a reminder kind. Called from the app's AppConfig.ready."""
+    parse_ladder(getattr(settings, ladder.setting))  # a bad setting stops the start-up, not a send
+    _LADDERS[ladder.name] = ladder
+    return ladder
+
+
+def _renderer(kind: str) -> ReminderRenderer | None:
+    if kind in _KINDS:
+        return _KINDS[kind]
+    prefix, _dot, step_name = kind.rpartition(".")
+    ladder = _LADDERS.get(prefix)
+    if ladder is not None and ladder.step(step_name) is not None:
+        return ladder.render
+    return None
+
+
 def schedule_reminders(*, target: models.Model, plan: Iterable[PlannedReminder]) -> int:
     """Record the reminders to send about target; rows that exist already are left alone. Returns how many are new."""
     ct = ContentType.objects.get_for_model(target)
@@ -57,7 +244,7 @@ def schedule_reminders(*, target: models.Model, plan: Iterable[PlannedReminder])
         Reminder(target_type=ct, target_id=str(target.pk), kind=p.kind, due_at=p.due_at, level=p.level) for p in plan
     ]
     for row in rows:
-        if row.kind not in _KINDS:
+        if _renderer(row.kind) is None:
             raise ValueError(f"Unknown reminder kind {row.kind!r}")
     # bulk_create with ignore_conflicts returns every row it was given: count the new ones first.
     planned = Reminder.objects.filter(target_type=ct, target_id=str(target.pk), kind__in={r.kind for r in rows})
@@ -67,15 +254,18 @@ def schedule_reminders(*, target: models.Model, plan: Iterable[PlannedReminder])
     return len(new)
 
 
-def cancel_reminders(*, target: models.Model, kinds: Iterable[str] | None = None) -> int:
-    """Stop pending reminders about target (all kinds, or only those named)."""
+def cancel_reminders(*, target: models.Model, due_before: datetime | None = None) -> int:
+    """Stop pending reminders about target (all, or only those due before a moment).
+
+    By moment, not by kind: the repeats of a ladder step share their kind.
+    """
     rows = Reminder.objects.filter(
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
         status=Reminder.Status.PENDING,
     )
-    if kinds is not None:
-        rows = rows.filter(kind__in=list(kinds))
+    if due_before is not None:
+        rows = rows.filter(due_at__lt=due_before)
     return rows.update(status=Reminder.Status.CANCELLED)
 
 
@@ -109,7 +299,7 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> Reminder 
     if claimed != 1:
         return None  # sent, cancelled, not yet due, or another worker got there first
     reminder = Reminder.objects.select_related("target_type").get(pk=reminder_id)
-    render = _KINDS.get(reminder.kind)
+    render = _renderer(reminder.kind)
     message = render(reminder) if render and reminder.target is not None else None
     with transaction.atomic():
         if message is None:

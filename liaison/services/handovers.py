@@ -4,10 +4,9 @@ requested → delivered → received → returned, or requested → cancelled: a
 workflow, so a double click or a stale page changes nothing.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +16,9 @@ from core import audit, delivery, transitions
 from core.models import User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
-from core.workdays import add_working_days
 from inspection.models import InspectedUnit
 from liaison.models import HandoverRecord
+from liaison.reminders import HANDOVERS
 from liaison.services.offices import current_assignment, is_current_member, is_current_officer
 
 Status = HandoverRecord.Status
@@ -158,19 +157,8 @@ def _unit_url(inspected_unit: InspectedUnit) -> str:
     return reverse("liaison:unit-detail", args=[inspected_unit.pk])
 
 
-def _at_reminder_hour(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(settings.HANDOVER_REMIND_HOUR)))
-
-
 def reminder_plan(handover: HandoverRecord) -> list[PlannedReminder]:
-    """Overdue reminders: every few working days after the due date, a bounded number of times."""
-    from liaison.handover_reminders import OVERDUE
-
-    plan: list[PlannedReminder] = []
-    day = handover.due_at
-    if day is None:  # a request without a due date has nothing to chase
-        return plan
-    for number in range(1, settings.HANDOVER_REMIND_TIMES + 1):
-        day = add_working_days(day, settings.HANDOVER_REMIND_EVERY_WORKING_DAYS)
-        plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), "yellow" if number == 1 else "red"))
-    return plan
+    """Overdue reminders (settings.HANDOVER_REMINDER_LADDER) from the due date."""
+    if handover.due_at is None:  # a request without a due date has nothing to chase
+        return []
+    return HANDOVERS.plan(handover.due_at)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Subquery, Value
@@ -27,9 +29,11 @@ from django.utils.translation import gettext_lazy as _
 
 from clues.models import Clue, ClueTransfer, InfoRequestLetter
 from clues.selectors.transfers import NO_FEEDBACK
+from core.filters import QueryFilterSet, choice, flag, with_all
 from core.models import Reminder
 from core.roles import Role
 from core.workdays import working_days_from
+from inspection.models import InspectionRound
 from liaison.models import HandoverRecord, LiaisonAssignment, RectificationItem
 from talentpool.models import SecondmentRequest
 
@@ -81,16 +85,25 @@ class DeadlineRow:
         return str(KINDS[self.kind])
 
 
-@dataclass(frozen=True)
-class DeadlineFilters:
-    kind: str = ""
-    overdue: str = ""
-    round: str = ""
-    within: str = ""
+class DeadlineFilters(QueryFilterSet):
+    """The board's filters. Its rows are merged from five sources in Python, not one queryset, so
+    deadlines_for reads these values itself: the kind picks the sources, the round narrows
+    them, overdue and within narrow the merged rows."""
 
-    @classmethod
-    def from_query(cls, query: Any) -> "DeadlineFilters":
-        return cls(**{name: query.get(name, "").strip()[:20] for name in cls.__dataclass_fields__})
+    max_length = 20
+
+    kind = choice(_("Kind"), KINDS.items())
+    round = choice(_("Round"))
+    within = django_filters.CharFilter(
+        label=_("Due within (working days)"), widget=forms.NumberInput(attrs={"min": 0, "max": 999})
+    )
+    overdue = flag(_("Overdue only"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.request is not None:
+            rounds = InspectionRound.objects.for_user(self.request.user)
+            self.form.fields["round"].widget.choices = with_all(lambda: [(r.pk, r.title) for r in rounds])
 
     @property
     def round_id(self) -> int | None:

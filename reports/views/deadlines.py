@@ -13,10 +13,8 @@ from core.http import XLSX, attachment
 from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from inspection.models import InspectionRound
 from reports.selectors.deadlines import (
     EXPORT_HEADERS,
-    KINDS,
     DeadlineFilters,
     deadline_counts,
     deadlines_for,
@@ -31,7 +29,7 @@ PAGE_SIZE = 100
 def deadline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_board(request.user):
         raise Http404
-    filters = DeadlineFilters.from_query(request.GET)
+    filters = DeadlineFilters.from_query(request.GET, request=request)
     rows = deadlines_for(request.user, filters)
     # A board of thousands of open items is read a page at a time; the counts and the export cover all.
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -43,8 +41,6 @@ def deadline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "counts": deadline_counts(rows),
             "filters": filters,
-            "kinds": [(kind, label) for kind, label in KINDS.items()],
-            "rounds": InspectionRound.objects.for_user(request.user),
             "today": timezone.localdate(),
         },
     )

@@ -1,48 +1,45 @@
 """The talent pools: the filtered list, the units cadres come from, the pool figures."""
 
-from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import urlencode
 
+import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from core.filters import QueryFilterSet, by_id, choice
 from core.models import Organisation, Person
 from inspection.models import GroupMembership
-from talentpool.models import TalentPoolEntry
+from talentpool.models import Specialty, TalentPoolEntry
 
 
-@dataclass(frozen=True)
-class PoolFilters:
+class PoolFilters(QueryFilterSet):
     """The pool list's filters, as read from the query string (also used by the export)."""
 
-    pool: str = ""
-    status: str = ""
-    specialty: str = ""
-    unit: str = ""
-    q: str = ""
+    pool = choice(_("Pool"), TalentPoolEntry.PoolType.choices, field_name="pool_type")
+    status = choice(_("Status"), TalentPoolEntry.Status.choices, field_name="status")
+    specialty = choice(_("Specialty"), Specialty.choices, field_name="specialty")
+    unit = choice(
+        _("Home unit"),
+        lambda: [(unit.pk, unit.display_name) for unit in home_units_in_pools()],
+        method=by_id("person__home_unit"),
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        field_name="person__name",
+        lookup_expr="contains",
+        widget=forms.SearchInput(attrs={"placeholder": _("Name")}),
+    )
 
-    @classmethod
-    def from_query(cls, query: Any) -> "PoolFilters":
-        return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
-
-    def as_query(self) -> str:
-        return urlencode({name: value for name, value in asdict(self).items() if value})
+    class Meta:
+        model = TalentPoolEntry
+        fields: list[str] = []
 
 
 def pool_entries(user: Any, filters: PoolFilters) -> QuerySet[TalentPoolEntry]:
     """Entries the user may see, filtered in the database, with what the list and export show."""
     entries = TalentPoolEntry.objects.for_user(user).select_related("person__home_unit", "nominated_by_unit")
-    if filters.pool:
-        entries = entries.filter(pool_type=filters.pool)
-    if filters.status:
-        entries = entries.filter(status=filters.status)
-    if filters.specialty:
-        entries = entries.filter(specialty=filters.specialty)
-    if filters.unit.isdigit():
-        entries = entries.filter(person__home_unit=int(filters.unit))
-    if filters.q:
-        entries = entries.filter(person__name__contains=filters.q)
-    return entries.order_by("pool_type", "person__name", "pk")
+    return filters.filter_queryset(entries).order_by("pool_type", "person__name", "pk")
 
 
 def home_units_in_pools() -> QuerySet[Organisation]:

@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from core.models import Person
+from core.filters import QueryFilterSet, by_id, choice, with_all
+from core.models import Organisation, Person
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 from talentpool.models import RecusalDeclaration, SecondmentRequest
 
@@ -96,15 +98,37 @@ def missing_or_conflicting_declarations(request: SecondmentRequest) -> list[Insp
     return [unit for unit in units if unit.pk not in clear]
 
 
-@dataclass(frozen=True)
-class SecondmentFilters:
-    round: str = ""
-    status: str = ""
-    home_unit: str = ""
+class SecondmentFilters(QueryFilterSet):
+    round = choice(_("Round"), method=by_id("inspection_round"))
+    status = choice(_("Status"), SecondmentRequest.Status.choices, method="filter_status")
+    home_unit = choice(
+        _("Home unit"),
+        lambda: [
+            (unit.pk, unit.name)
+            for unit in Organisation.objects.filter(pk__in=SecondmentRequest.objects.values("home_unit")).order_by(
+                "name"
+            )
+        ],
+        method=by_id("home_unit"),
+    )
 
-    @classmethod
-    def from_query(cls, query: Any) -> "SecondmentFilters":
-        return cls(**{name: query.get(name, "").strip()[:50] for name in cls.__dataclass_fields__})
+    class Meta:
+        model = SecondmentRequest
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.request is None:
+            return
+        user = self.request.user
+        rounds = InspectionRound.objects.for_user(user)
+        self.form.fields["round"].widget.choices = with_all(lambda: [(r.pk, r.title) for r in rounds])
+        if not user.has_perm("talentpool.view_secondmentrequest"):
+            del self.form.fields["home_unit"]  # only the office compares home units
+
+    def filter_status(self, requests: QuerySet, _name: str, value: str) -> QuerySet:
+        # An unknown status is no filter, as for the round and the home unit.
+        return requests.filter(status=value) if value in SecondmentRequest.Status.values else requests
 
 
 def secondment_board(user: Any, filters: SecondmentFilters) -> QuerySet[SecondmentRequest]:
@@ -112,13 +136,7 @@ def secondment_board(user: Any, filters: SecondmentFilters) -> QuerySet[Secondme
     requests = SecondmentRequest.objects.for_user(user).select_related(
         "person", "home_unit", "group", "inspection_round"
     )
-    if filters.round.isdigit():
-        requests = requests.filter(inspection_round=int(filters.round))
-    if filters.status in SecondmentRequest.Status.values:
-        requests = requests.filter(status=filters.status)
-    if filters.home_unit.isdigit():
-        requests = requests.filter(home_unit=int(filters.home_unit))
-    return requests.order_by("-created_at", "-pk")
+    return filters.filter_queryset(requests).order_by("-created_at", "-pk")
 
 
 @dataclass

@@ -6,7 +6,7 @@ core.delivery, after commit or from its sweep when the broker was down or a work
 cancels; the group leader records the report for duty and the evaluation.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from inspection.models import GroupMembership, InspectionGroup
 from inspection.permissions import is_group_leader
 from inspection.services import add_member, end_membership
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, TalentPoolEntry
+from talentpool.reminders import SECONDMENTS
 from talentpool.selectors.secondments import missing_or_conflicting_declarations, unit_conflicts
 
 SECONDMENT_SERIES = "secondment_request"
@@ -205,28 +206,11 @@ def _mark_delivered(request: SecondmentRequest) -> None:
 DELIVERY_STEPS = (_grant_home_unit, _notify_contacts, _plan_reminders, _mark_delivered)
 
 
-def _at_reminder_hour(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(settings.SECONDMENT_REMINDER_HOUR)))
-
-
 def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
-    """The ladder of settings.SECONDMENT_*: before the deadline, on it, then every few working days after."""
-    from talentpool.reminders import DUE_SOON, DUE_TODAY, OVERDUE
-
-    due = request.response_due
-    plan: list[PlannedReminder] = []
-    if due is None:  # a request without a due date has nothing to chase
-        return plan
-    before = add_working_days(due, -settings.SECONDMENT_REMIND_DAYS_BEFORE)
-    if timezone.localdate(request.sent_at) < before:
-        plan.append(PlannedReminder(DUE_SOON, _at_reminder_hour(before), "green"))
-    plan.append(PlannedReminder(DUE_TODAY, _at_reminder_hour(due), "yellow"))
-    day = due
-    for number in range(1, settings.SECONDMENT_OVERDUE_REMINDERS + 1):
-        day = add_working_days(day, settings.SECONDMENT_OVERDUE_EVERY_DAYS)
-        level = "red" if number >= settings.SECONDMENT_ESCALATE_FROM else "yellow"
-        plan.append(PlannedReminder(f"{OVERDUE}.{number}", _at_reminder_hour(day), level))
-    return plan
+    """The secondment ladder (settings.SECONDMENT_REMINDER_LADDER) from the answer's due date."""
+    if request.response_due is None:  # a request without a due date has nothing to chase
+        return []
+    return SECONDMENTS.plan(request.response_due, start=timezone.localdate(request.sent_at))
 
 
 def _tell_the_office(request: SecondmentRequest, title: str) -> None:

@@ -28,7 +28,7 @@ from core.watermark import watermark_for
 from talentpool.forms.pools import NominateForm, ReasonForm, RosterUploadForm
 from talentpool.importing.parser import build_roster_error_workbook, parse_roster
 from talentpool.importing.template import build_roster_template
-from talentpool.models import Specialty, TalentPoolEntry
+from talentpool.models import TalentPoolEntry
 from talentpool.selectors import pools as selectors
 from talentpool.services import pools
 
@@ -65,7 +65,7 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
 
 @pool_permission("view_talentpoolentry")
 def pool_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters = selectors.PoolFilters.from_query(request.GET)
+    filters = selectors.PoolFilters.from_query(request.GET, request=request)
     page = Paginator(selectors.pool_entries(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -74,10 +74,6 @@ def pool_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "filters": filters,
             "query": filters.as_query(),
-            "pools": TalentPoolEntry.PoolType.choices,
-            "statuses": TalentPoolEntry.Status.choices,
-            "specialties": Specialty.choices,
-            "units": selectors.home_units_in_pools(),
             "can_change": request.user.has_perm("talentpool.add_talentpoolentry"),
         },
     )

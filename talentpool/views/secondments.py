@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
-from core.models import Organisation
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from inspection.models import InspectionGroup, InspectionRound
+from inspection.models import InspectionGroup
 from inspection.permissions import is_group_leader
 from talentpool.documents import secondment_letter_docx
 from talentpool.exports import secondments_workbook
@@ -165,21 +164,16 @@ def secondment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's requests with the refusals per home unit; a contact's or a leader's own ones."""
     if not _may_list(request.user):
         raise Http404
-    filters = SecondmentFilters.from_query(request.GET)
+    filters = SecondmentFilters.from_query(request.GET, request=request)
     board = secondment_board(request.user, filters)
     is_office = request.user.has_perm("talentpool.view_secondmentrequest")
     context: dict[str, Any] = {
         "page_obj": Paginator(board, 30).get_page(request.GET.get("page")),
         "filters": filters,
-        "statuses": Status.choices,
-        "rounds": InspectionRound.objects.for_user(request.user),
         "is_office": is_office,
         "today": timezone.localdate(),
     }
     if is_office:
-        context["home_units"] = Organisation.objects.filter(
-            pk__in=SecondmentRequest.objects.values("home_unit")
-        ).order_by("name")
         context["refusals"] = refusals_by_home_unit(board)
         context["decline_reasons"] = SecondmentRequest.DeclineReason.choices
     return render(request, "talentpool/secondments/request_list.html", context)

@@ -85,8 +85,8 @@ def test_delivery_grants_the_partner_notifies_its_users_and_plans_reminders(worl
     assert get_for_user_or_404(InfoRequestLetter.objects.all(), partner_user, pk=letter.pk) == letter
     assert Notification.objects.filter(recipient=partner_user, title__contains=letter.doc_number).count() == 1
     kinds = list(Reminder.objects.filter(target_id=str(letter.pk)).order_by("due_at").values_list("kind", "level"))
-    assert kinds[:3] == [("letter.due_soon", "green"), ("letter.due_today", "yellow"), ("letter.overdue.1", "yellow")]
-    assert kinds[3] == ("letter.overdue.2", "red")
+    assert kinds[:3] == [("letter.before", "green"), ("letter.due", "yellow"), ("letter.overdue", "yellow")]
+    assert kinds[3:] == [("letter.escalation", "red")] * 3
 
 
 def test_delivering_again_is_a_no_op(world, sent):
@@ -121,7 +121,7 @@ def test_reminders_reach_the_partner_once_each_and_escalate_to_the_office_head(w
     assert sum(letter.doc_number in t and "提醒" in t for t in titles) >= 1
     assert Reminder.objects.filter(target_id=str(letter.pk), status=Reminder.Status.SENT).count() == 4
     head_notes = Notification.objects.filter(recipient=head, title__contains=letter.doc_number)
-    assert head_notes.count() == 1  # only overdue.2 (red) escalates so far
+    assert head_notes.count() == 1  # only the first escalation (red) is due so far
 
 
 def test_reminders_stop_when_the_letter_is_answered(world, sent, settings, tmp_path):

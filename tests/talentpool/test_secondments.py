@@ -104,11 +104,11 @@ def test_delivery_runs_once_grants_the_home_unit_and_tells_its_contact(sec_world
     assert not SecondmentRequest.objects.for_user(sec_world.users["contact_y"]).exists()
     kinds = list(_reminders(request).order_by("due_at").values_list("kind", "level"))
     assert kinds == [
-        ("secondment.due_soon", "green"),
-        ("secondment.due_today", "yellow"),
-        ("secondment.overdue.1", "yellow"),
-        ("secondment.overdue.2", "red"),
-        ("secondment.overdue.3", "red"),
+        ("secondment.before", "green"),
+        ("secondment.due", "yellow"),
+        ("secondment.overdue", "yellow"),
+        ("secondment.escalation", "red"),
+        ("secondment.escalation", "red"),
     ]
 
 
@@ -153,7 +153,7 @@ def test_reminders_reach_the_contact_once_each_and_escalate_to_the_office_head(s
     )
     assert contact_notes.count() == 1 + 4  # the delivery notice and four reminders
     head = Notification.objects.filter(recipient=sec_world.users["office_head"], title__contains=request.doc_number)
-    assert head.count() == 1  # only overdue.2 (red) escalates so far
+    assert head.count() == 1  # only the first escalation (red) is due so far
 
 
 def test_reminders_stop_when_the_home_unit_answers(sec_world):
