@@ -1,4 +1,4 @@
-"""The letter as the .docx an office prints and stamps (DOMAIN §2.4 fields, official layout)."""
+"""The letter as the .docx an office prints and stamps (docs/domain.md §2.4 fields, official layout)."""
 
 from collections.abc import Collection
 
@@ -53,7 +53,7 @@ def transfer_docx(
 
     The letter is made per reader (clues.services.transfers.letter_for_reader): `items` are the
     clues that reader may open, and the reporter's identity is printed only for the clues in
-    `reveal`, when the transfer includes it (DOMAIN §5.2 rule 4).
+    `reveal`, when the transfer includes it (docs/domain.md §5.2 rule 4).
     """
     sent_on = timezone.localdate(transfer.transferred_at) if transfer.transferred_at else timezone.localdate()
     group = (

@@ -10,7 +10,7 @@ from inspection.models import InspectionRound
 
 
 def draft_letters(inspection_round: InspectionRound, by: Any) -> None:
-    """approved → preparing drafts the letters to every active partner (DOMAIN §3.1)."""
+    """approved → preparing drafts the letters to every active partner (docs/domain.md §3.1)."""
     create_round_letters(inspection_round=inspection_round, by=by)
 
 

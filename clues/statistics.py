@@ -9,7 +9,7 @@ from inspection.selectors import first_round
 
 @statistic("partner_unit_count")
 def partner_unit_count(inspection_round: InspectionRound | None = None) -> int:
-    """DOMAIN §4.1 #1: active partners that received a main letter in the first round (or the given round)."""
+    """docs/domain.md §4.1 #1: active partners that received a main letter in the first round (or the given round)."""
     first = inspection_round or first_round()
     main_sent = Q(letters__inspection_round=first, letters__kind="main", letters__sent_at__isnull=False)
     return PartnerUnit.objects.filter(main_sent, active=True).distinct().count() if first else 0
@@ -17,7 +17,7 @@ def partner_unit_count(inspection_round: InspectionRound | None = None) -> int:
 
 @statistic("letters_sent")
 def letters_sent(inspection_round: InspectionRound | None = None) -> int:
-    """DOMAIN §4.1 #2: main letters of the first round (or of the given round) that have been sent."""
+    """docs/domain.md §4.1 #2: main letters of the first round (or of the given round) that have been sent."""
     first = inspection_round or first_round()
     return (
         InfoRequestLetter.objects.filter(inspection_round=first, kind="main", sent_at__isnull=False).count()
@@ -28,7 +28,7 @@ def letters_sent(inspection_round: InspectionRound | None = None) -> int:
 
 @statistic("partner_clue_count")
 def partner_clue_count(inspection_round: InspectionRound | None = None) -> int:
-    """DOMAIN §4.1 #3: clues of the first round (or of the given round) from partner letters, duplicates excluded."""
+    """docs/domain.md §4.1 #3: clues of the first round (or of the given round) from partner letters, duplicates excluded."""
     first = inspection_round or first_round()
     if first is None:
         return 0
@@ -41,7 +41,7 @@ def partner_clue_count(inspection_round: InspectionRound | None = None) -> int:
 
 @statistic("online_opinion_count")
 def online_opinion_count(inspection_round: InspectionRound | None = None) -> int:
-    """DOMAIN §4.1 #4: relevant online-opinion items of the first round (or of the given round)."""
+    """docs/domain.md §4.1 #4: relevant online-opinion items of the first round (or of the given round)."""
     first = inspection_round or first_round()
     if first is None:
         return 0
@@ -56,25 +56,25 @@ def _rate(value) -> float | None:
 
 @statistic("transferred_clue_count")
 def transferred_clue_count() -> int:
-    """DOMAIN §4.1 #9: distinct clues in a sent transfer, 交办 excluded, all rounds."""
+    """docs/domain.md §4.1 #9: distinct clues in a sent transfer, 交办 excluded, all rounds."""
     return funnel().transferred
 
 
 @statistic("concluded_clue_count")
 def concluded_clue_count() -> int:
-    """DOMAIN §4.1 #10: of those, concluded (case filed or concluded without a case; deferred is not)."""
+    """docs/domain.md §4.1 #10: of those, concluded (case filed or concluded without a case; deferred is not)."""
     return funnel().concluded
 
 
 @statistic("case_filed_count")
 def case_filed_count() -> int:
-    """DOMAIN §4.1 #11: of those, clues (not cases) with a case filed."""
+    """docs/domain.md §4.1 #11: of those, clues (not cases) with a case filed."""
     return funnel().filed
 
 
 @statistic("case_conversion_rate")
 def case_conversion_rate() -> float | None:
-    """DOMAIN §4.1 #12, 成案率: filed ÷ concluded, to four decimals (24% shown)."""
+    """docs/domain.md §4.1 #12, 成案率: filed ÷ concluded, to four decimals (24% shown)."""
     return _rate(funnel().conversion_rate)
 
 

@@ -228,7 +228,7 @@ class AuditLogAdmin(admin.ModelAdmin):
     """The trail without its content for a non-superuser: action, type and id, actor, time.
 
     What was read or changed in a case (object names, snapshots, notes) would hand the
-    system administrator the case content it is kept away from (DOMAIN §5.2 rule 10).
+    system administrator the case content it is kept away from (docs/domain.md §5.2 rule 10).
     """
 
     list_display = ["at", "username", "action", "content_type", "object_id", "ip"]

@@ -22,12 +22,12 @@ from core.models import AuditLog
 from core.sealing import SealedTextField
 
 # Never copied into the trail: a change shows as "[hidden]" before and after. Sealed fields
-# (the reporter's identity, DOMAIN §5.2) are hidden by their type, in snapshot().
+# (the reporter's identity, docs/domain.md §5.2) are hidden by their type, in snapshot().
 SECRET_FIELDS = frozenset({"password", "id_card_no"})
 HIDDEN = "[hidden]"
 
 
-# Case content (DOMAIN §5.2 rule 10): the admin shows only the action, type and id of entries
+# Case content (docs/domain.md §5.2 rule 10): the admin shows only the action, type and id of entries
 # about these models, and of every read, so the system administrator never learns what was read.
 RESTRICTED_APPS = frozenset({"clues", "talentpool", "liaison", "reports"})
 RESTRICTED_MODELS = frozenset({"core.storedfile"})

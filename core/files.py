@@ -14,7 +14,7 @@ cells sealed and the reader's watermark (clues registers it). A sealed original 
 served in part, and opening it would be a reveal outside the one place that reveals, with a
 reason, to whom may (custodian, group leader).
 
-Watermarks (DOMAIN §5.2 rule 9): every file the app generates (exports, letters, error
+Watermarks (docs/domain.md §5.2 rule 9): every file the app generates (exports, letters, error
 workbooks, templates, that sealed copy) carries its reader's watermark (core.watermark). Other
 stored originals (cover letters, attachments, evidence) are served as uploaded, their download
 logged with its reader and time, and not watermarked: they are the record of what was sent,

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN §5.1, as Django groups, and the model permissions each role holds.
+"""The roles of docs/domain.md §5.1, as Django groups, and the model permissions each role holds.
 
 A model permission here means "every row of that model in the jurisdiction". Scoped
 access (own group, own partner unit, own inspected unit) is granted per object by the
@@ -104,7 +104,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.approve_inforequestletter",
         *_OPINION,
         *_CLUES,
-        # Bulk export of clues is the office head's alone (DOMAIN §5.2 rule 9).
+        # Bulk export of clues is the office head's alone (docs/domain.md §5.2 rule 9).
         "clues.export_clue",
         "clues.approve_cluetransfer",
         "clues.view_standingcommitteemeeting",
@@ -114,7 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LIAISON,
     ],
     # Office staff run the letter workflow and see a reply's status and counts, never clue
-    # content: no clue, reply workbook or staged row (counts only, DOMAIN §5.2 rule 6).
+    # content: no clue, reply workbook or staged row (counts only, docs/domain.md §5.2 rule 6).
     Role.OFFICE_STAFF: [
         *_READ_ROUNDS,
         *_WRITE_ROUNDS,
@@ -159,7 +159,7 @@ CLUE_HOLDING_ROLES = frozenset({Role.GROUP_LEADER, Role.GROUP_MEMBER, Role.COMMI
 STAFF_PAGE_ROLES = frozenset({Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.SYSTEM_ADMIN})
 
 # Roles that open clue, reporter, disposition or case content. In the admin only a superuser
-# grants them: the system administrator administers accounts, not cases (DOMAIN §5.2 rule 10).
+# grants them: the system administrator administers accounts, not cases (docs/domain.md §5.2 rule 10).
 # Office staff see counts of clues only, so theirs is not one of them.
 DATA_ROLES = frozenset(
     {

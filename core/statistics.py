@@ -1,4 +1,4 @@
-"""The figures the office reports upward (DOMAIN §4.1), keyed by their codes.
+"""The figures the office reports upward (docs/domain.md §4.1), keyed by their codes.
 
 Each app registers its statistics in its own statistics.py, computed by its selectors,
 so the dashboard, the exports, `manage.py stats` and the tests read the same numbers.

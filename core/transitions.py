@@ -1,4 +1,4 @@
-"""The one way a stateful record changes status (DOMAIN §3, issue 13 item 1).
+"""The one way a stateful record changes status (docs/domain.md §3, issue 13 item 1).
 
 Each stateful model declares a `Workflow`: its transitions, each naming where it may start,
 where it ends, who may take it, the guards that must find nothing wrong (every problem listed

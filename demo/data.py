@@ -1,4 +1,4 @@
-"""The fixed facts of the demo: units, partners, accounts, round 1 (DOMAIN §2.4, §4.3)."""
+"""The fixed facts of the demo: units, partners, accounts, round 1 (docs/domain.md §2.4, §4.3)."""
 
 from datetime import date
 from typing import Any
@@ -7,7 +7,7 @@ OFFICE = ("中共示范区委员会巡察工作领导小组办公室", "区委�
 PARTY_COMMITTEE: tuple[str, str, list[str], str] = ("中共示范区委员会", "区委", [], "party_dept")
 CASE_MANAGEMENT_OFFICE = ("示范区纪委监委案件监督管理室", "区纪委监委案管室", ["案管室"], "commission_internal_office")
 
-# (full name, short name, aliases, unit type, partner category, request items), in the order of DOMAIN §2.4.
+# (full name, short name, aliases, unit type, partner category, request items), in the order of docs/domain.md §2.4.
 PARTNERS = [
     ("中共示范区纪律检查委员会 示范区监察委员会", "区纪委监委", ["纪委监委", "区纪委", "区监委", "纪委"], "discipline_commission", "discipline",
      ["被巡察单位领导班子及其成员的信访举报和问题线索及办理情况", "期间受到党纪政务处分的干部情况", "谈话函询情况", "违反中央八项规定精神问题情况", "派驻纪检监察组的意见"]),
@@ -58,7 +58,7 @@ ROUND_1: dict[str, Any] = {
 }
 
 # Each group: 1 leader, 1 deputy, 5 members (one is the group liaison); 3 full-time + 4 seconded,
-# so the round has 6 full-time and 8 seconded cadres: 57.1% (DOMAIN §4.3). The full-time cadres
+# so the round has 6 full-time and 8 seconded cadres: 57.1% (docs/domain.md §4.3). The full-time cadres
 # serve in every round; round 1's seconded cadres join through confirmed secondment requests
 # (talent.py), which make plain members, so each group's liaison is a full-time member.
 # (name, role, seconded from (short name) or None for full-time, group liaison)
@@ -99,7 +99,7 @@ ACCOUNTS = [
     ("orgdept_receiver", "orgdept_receiver", "许", "兰", "区委组织部", None, False),
     ("home_unit_contact", "home_unit_contact", "韩", "梅", "区财政局", None, False),
     ("pool_manager", "pool_manager", "曹", "阳", "区委巡察办", None, False),
-    # The other home units that answer round 1's secondment requests (DOMAIN §3.5).
+    # The other home units that answer round 1's secondment requests (docs/domain.md §3.5).
     ("audit_contact", "home_unit_contact", "蒋", "琳", "区审计局", None, False),
     ("commission_contact", "home_unit_contact", "沈", "涛", "区纪委监委", None, False),
     ("orgdept_contact", "home_unit_contact", "秦", "岚", "区委组织部", None, False),
@@ -107,7 +107,7 @@ ACCOUNTS = [
     ("sysadmin", "system_admin", "邓", "超", "区委巡察办", None, True),
 ]
 
-# ---------------------------------------------------------------- history (DOMAIN §4.3 "History")
+# ---------------------------------------------------------------- history (docs/domain.md §4.3 "History")
 
 # The commission's offices that verify clues and handle cases.
 COMMISSION_OFFICES = [
@@ -200,7 +200,7 @@ TRANSFER_DATES = {
     6: date(2019, 11, 29),
 }
 
-# What became of each round's transferred clues (DOMAIN §4.3): receiver → path → clues.
+# What became of each round's transferred clues (docs/domain.md §4.3): receiver → path → clues.
 #   case               preliminary verification, then a case filed (立案)
 #   talk               talk or letter inquiry (谈话函询), then concluded
 #   verified           preliminary verification (初步核实), then concluded
@@ -240,7 +240,7 @@ MEETINGS = {1: ("verification", "cases"), 2: ("verification", "cases"), 3: ("ver
             4: ("verification", "cases"), 5: ("verification",), 6: ("verification",)}  # fmt: skip
 OFFICE_HEAD_ABSENT = (4, "verification")
 
-# ---------------------------------------------------------------- talent pools (DOMAIN §4.3 "Pools", "Secondment")
+# ---------------------------------------------------------------- talent pools (docs/domain.md §4.3 "Pools", "Secondment")
 
 # The commission's other bodies the pooled discipline cadres come from: two offices (also the
 # collaboration zone's) and three stationed teams (派驻纪检监察组), all under the commission.
@@ -253,7 +253,7 @@ DISCIPLINE_BODIES = [
 ]  # fmt: skip
 
 # The inspection pool beyond round 1's eight seconded cadres, by home unit (short name) and
-# specialty: 23 discipline cadres (with 周杰 and 马骏, the 25 of DOMAIN §4.1 #14) and 44 others,
+# specialty: 23 discipline cadres (with 周杰 and 马骏, the 25 of docs/domain.md §4.1 #14) and 44 others,
 # so 75 active cadres; the first three of 区财政局, 区人社局 and 区审计局 are the people round 1's
 # refused requests name (DECLINED below).
 POOL_UNITS = [
@@ -320,7 +320,7 @@ RECUSAL_TIE = (
     {"type": "former_superior_subordinate", "related_name": "刘建新", "related_position": "区民政局副局长（原区财政局社保科科长）"},
 )  # fmt: skip
 
-# ---------------------------------------------------------------- cross-staffing (DOMAIN §4.3 "Cross-staffing")
+# ---------------------------------------------------------------- cross-staffing (docs/domain.md §4.3 "Cross-staffing")
 
 # Two batches between rounds (after round 2 left and before round 3 went in; after round 4 and
 # before round 5): (label, start, end, handling office, people). The full-time cadres, round 1's
@@ -344,7 +344,7 @@ ZONE: dict[str, Any] = {
 }
 
 
-# Each round-1 unit's liaison office and officers (DOMAIN §4.3): (unit short name, location, phone,
+# Each round-1 unit's liaison office and officers (docs/domain.md §4.3): (unit short name, location, phone,
 # officers as (name, position, start, end or None)). 区民政局 replaced its first officer.
 LIAISON_OFFICES: list[tuple[str, str, str, list[tuple[str, str, date, date | None]]]] = [
     ("区住建局", "区住建局办公楼305室", "0000-6601305", [("周敏", "办公室主任", date(2017, 8, 15), None)]),

@@ -1,4 +1,4 @@
-"""The clue-transfer history of rounds 1–6 (DOMAIN §4.3 "History"), through the product's services.
+"""The clue-transfer history of rounds 1–6 (docs/domain.md §4.3 "History"), through the product's services.
 
 Each round's clues are screened and handed to the groups by the custodian, assessed by the
 group leader (the office head for a group whose leader has no login), approved and sent by

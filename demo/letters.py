@@ -1,4 +1,4 @@
-"""Round 1's letters, answers and online opinion (DOMAIN §4.3), through the product's services.
+"""Round 1's letters, answers and online opinion (docs/domain.md §4.3), through the product's services.
 
 Each partner's clues are written into a workbook laid out like the letter's template and go
 through the same upload, review and commit path as a real answer.
@@ -21,7 +21,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 SENT = datetime(2017, 8, 3, 10, 0, tzinfo=SHANGHAI)
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
-# Partner short name → clues it reports (46 in all, DOMAIN §4.3).
+# Partner short name → clues it reports (46 in all, docs/domain.md §4.3).
 SPREAD = {
     "区纪委监委": 9, "区审计局": 6, "区委组织部": 4, "区信访局": 8, "公安分局": 3, "区人民检察院": 3,
     "区人民法院": 3, "区法制办": 2, "区人力资源和社会保障局": 3, "区编办": 2, "区财政局": 2, "区委政法委": 1,
@@ -82,7 +82,7 @@ def _clue_rows() -> dict[str, list[dict]]:
 
 
 def _workbook(letter: InfoRequestLetter, rows: list[dict]) -> io.BytesIO:
-    """The partner's filled-in statistics table, laid out as the letter's template (DOMAIN §6.1)."""
+    """The partner's filled-in statistics table, laid out as the letter's template (docs/domain.md §6.1)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("问题线索")
     keys = [column.key for column in spec.COLUMNS]

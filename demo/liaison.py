@@ -1,4 +1,4 @@
-"""Round 1's liaison offices and officers (DOMAIN §4.3) and their work (issue 6), through the liaison services."""
+"""Round 1's liaison offices and officers (docs/domain.md §4.3) and their work (issue 6), through the liaison services."""
 
 import io
 from datetime import date, datetime, time, timedelta
@@ -52,7 +52,7 @@ def seed_liaison_offices(round_1: InspectionRound, orgs: dict[str, Organisation]
 # Contact, handovers, feedback and the rectification ledger of round 1's four units, made through
 # the liaison services by the accounts that would do each step. Only 区住建局's officer (周敏) has
 # an account, and the officer's ledger steps (submit plan, start, progress, ask for sign-off) are
-# the current officer's alone, so 区住建局's ledger walks every state of DOMAIN §3.4 and the other
+# the current officer's alone, so 区住建局's ledger walks every state of docs/domain.md §3.4 and the other
 # three units' items stay issued (and, their deadlines being past, overdue).
 
 CONTACTS = {  # unit → (day, channel, subject, follow-up)
@@ -267,7 +267,7 @@ def _issued_ledger(feedback_record: Feedback, short: str, leader: User) -> None:
 
 
 def _officer_ledger(unit: InspectedUnit, feedback_record: Feedback, leader: User, officer: User, staff: User) -> None:
-    """区住建局's ledger: every state of DOMAIN §3.4, the officer (周敏) doing the unit's steps."""
+    """区住建局's ledger: every state of docs/domain.md §3.4, the officer (周敏) doing the unit's steps."""
     problems = {p.seq: p for p in feedback_record.problems.all()}
     reopen = []
     for seq, measure, kind, deadline, final, days in LEDGER:

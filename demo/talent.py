@@ -1,5 +1,5 @@
 """The talent pools, round 1's secondments and recusals, case work and the collaboration zone
-(DOMAIN §4.3 "Pools", "Secondment", "Cross-staffing"), through the product's services.
+(docs/domain.md §4.3 "Pools", "Secondment", "Cross-staffing"), through the product's services.
 
 The inspection pool holds 75 active cadres (25 of them from the discipline commission, its
 offices and stationed teams) and 7 that do not count (suspended or removed); the investigation
@@ -104,7 +104,7 @@ def seed_discipline_bodies(orgs: dict[str, Organisation]) -> dict[str, Organisat
 
 
 def _admit(by: User, person: Person, pool_type: str, specialty: str, unit: Organisation) -> TalentPoolEntry:
-    """Nominated by the home unit, vetted, approved by the leading group (DOMAIN §2.7)."""
+    """Nominated by the home unit, vetted, approved by the leading group (docs/domain.md §2.7)."""
     entry = pools.nominate(
         by=by,
         pool_type=pool_type,

@@ -125,7 +125,7 @@ class GroupMembership(TimeStampedModel):
     is_seconded = models.BooleanField(_("seconded"), default=False)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    # The confirmed request that released a seconded member (DOMAIN §2.2); checked before entry.
+    # The confirmed request that released a seconded member (docs/domain.md §2.2); checked before entry.
     secondment = models.OneToOneField(
         "talentpool.SecondmentRequest",
         verbose_name=_("secondment"),

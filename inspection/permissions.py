@@ -1,7 +1,7 @@
 """Who is in a group: the one place for "current membership", "member of the group" and "the
 group's leader" (every app asks these here, not with its own filter).
 
-Decision on ended memberships (DOMAIN §5.2 rule 3: access ends when the membership ends): a
+Decision on ended memberships (docs/domain.md §5.2 rule 3: access ends when the membership ends): a
 membership is current while its end_date is empty, and ending it (`end_membership`) is recorded
 when it happens. None of these predicates counts an ended membership, whatever its role: a leader
 whose membership ended no longer acts as the group's leader (approves, confirms, signs off).

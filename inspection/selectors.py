@@ -52,7 +52,7 @@ def round_detail_for(user: Any, inspection_round: InspectionRound) -> list[Inspe
 
 
 def seconded_share(inspection_round: InspectionRound) -> tuple[int, int]:
-    """(seconded, total) distinct persons with a membership in the round (DOMAIN §4.1 #8)."""
+    """(seconded, total) distinct persons with a membership in the round (docs/domain.md §4.1 #8)."""
     rows = GroupMembership.objects.filter(inspection_round=inspection_round)
     total = rows.values("person").distinct().count()
     seconded = rows.filter(is_seconded=True).values("person").distinct().count()
@@ -73,7 +73,7 @@ def rounds_with_shares() -> list[SharedRound]:
 
 
 def share_of(inspection_round: SharedRound) -> float | None:
-    """DOMAIN §4.1 #8 for a round of rounds_with_shares(): seconded ÷ members, 4 decimals."""
+    """docs/domain.md §4.1 #8 for a round of rounds_with_shares(): seconded ÷ members, 4 decimals."""
     total = inspection_round.n_members
     return round(inspection_round.n_seconded / total, 4) if total else None
 
@@ -84,7 +84,7 @@ def first_round() -> InspectionRound | None:
 
 
 def round_warnings(inspection_round: InspectionRound) -> list[str]:
-    """The soft rules of DOMAIN §2.2 and §4.1 #8: shown on the round, never blocking."""
+    """The soft rules of docs/domain.md §2.2 and §4.1 #8: shown on the round, never blocking."""
     from django.utils.translation import gettext as _
 
     from inspection.services.workflow import group_completeness

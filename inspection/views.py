@@ -69,7 +69,7 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "round": inspection_round,
         "groups": round_detail_for(user, inspection_round),
         "can_change": can_change,
-        # The unit's liaison pages: the office and the groups (DOMAIN §5.3 "Handover records").
+        # The unit's liaison pages: the office and the groups (docs/domain.md §5.3 "Handover records").
         "unit_links": user.has_role("office_head", "office_staff", "group_leader", "group_member"),
     }
     if can_change or can_move:

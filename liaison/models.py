@@ -1,6 +1,6 @@
 """The inspected unit's side: its liaison office and officer, contact, handovers, feedback and rectification.
 
-Access (DOMAIN §5.2 rule 2): the unit's liaison officer sees their own unit's records through
+Access (docs/domain.md §5.2 rule 2): the unit's liaison officer sees their own unit's records through
 grants to the unit's liaison circle (`scope_group(inspected_unit, "liaison")`), the group
 through its grant on the inspected unit, the office through model permissions. Child
 records follow their parent (`permission_via`). Liaison officers never see clues.
@@ -52,7 +52,7 @@ class LiaisonAssignment(TimeStampedModel):
         verbose_name_plural = _("liaison officer assignments")
         ordering = ["liaison_office", "-start_date", "-pk"]
         constraints = [
-            # Exactly one current officer per office (DOMAIN §2.3): the database holds it for every writer.
+            # Exactly one current officer per office (docs/domain.md §2.3): the database holds it for every writer.
             models.UniqueConstraint(
                 fields=["liaison_office"],
                 condition=models.Q(end_date__isnull=True),
@@ -167,7 +167,7 @@ class Feedback(TimeStampedModel):
     """The group's feedback to the unit (反馈): its problem list is the start of rectification.
 
     Granted on its own, not through the unit: the group holds it from the start, the unit's
-    liaison officer only once it is delivered (DOMAIN §5.3: "R own (after delivery)").
+    liaison officer only once it is delivered (docs/domain.md §5.3: "R own (after delivery)").
     """
 
     class Status(models.TextChoices):
@@ -227,7 +227,7 @@ class FeedbackProblem(TimeStampedModel):
 
 
 class RectificationItem(TimeStampedModel):
-    """A row of the rectification ledger (整改台账); closes only on verified evidence (DOMAIN §3.4)."""
+    """A row of the rectification ledger (整改台账); closes only on verified evidence (docs/domain.md §3.4)."""
 
     permission_via = "problem"
 

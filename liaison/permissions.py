@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q
 
-# Roles with a reason to read a unit's contact log and handovers (DOMAIN §5.3 "Handover records");
+# Roles with a reason to read a unit's contact log and handovers (docs/domain.md §5.3 "Handover records");
 # others who may view the unit itself (custodian, pool manager, leading group) may not.
 HANDOVER_ROLES = ("office_head", "office_staff", "group_leader", "group_member", "liaison_officer")
 

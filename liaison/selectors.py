@@ -37,7 +37,7 @@ RECTIFIED = (Status.SIGNED_OFF, Status.LONG_TERM_MAINTAINED)
 
 
 def overdue_q(today: date, prefix: str = "") -> Q:
-    """DOMAIN §2.6: not signed off (nor kept as long-term) and past its deadline."""
+    """docs/domain.md §2.6: not signed off (nor kept as long-term) and past its deadline."""
     return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status__in": RECTIFIED})
 
 

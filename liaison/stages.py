@@ -7,7 +7,7 @@ from liaison.models import LiaisonAssignment
 
 
 def units_without_officer(inspection_round: InspectionRound) -> list[str]:
-    """DOMAIN §2.3: the round cannot go on site until every unit has a current liaison officer."""
+    """docs/domain.md §2.3: the round cannot go on site until every unit has a current liaison officer."""
     staffed = LiaisonAssignment.objects.filter(
         liaison_office__inspected_unit__inspection_round=inspection_round, end_date__isnull=True
     ).values("liaison_office__inspected_unit")

@@ -1,4 +1,4 @@
-"""Liaison and rectification figures for `manage.py stats` (DOMAIN §4.1)."""
+"""Liaison and rectification figures for `manage.py stats` (docs/domain.md §4.1)."""
 
 from core.statistics import statistic
 from inspection.models import InspectionRound

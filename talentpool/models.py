@@ -8,7 +8,7 @@ from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 
 class RecusalDeclaration(TimeStampedModel):
-    """A cadre's declaration of ties to a unit inspected in a round (回避申请, DOMAIN §2.7).
+    """A cadre's declaration of ties to a unit inspected in a round (回避申请, docs/domain.md §2.7).
 
     A declared conflict blocks the person's access to the unit's clues from the moment it
     is declared, until the office decides to allow it.
@@ -62,7 +62,7 @@ class RecusalDeclaration(TimeStampedModel):
 
 
 class Specialty(models.TextChoices):
-    """DOMAIN §2.1: the skills a group's mix is drawn for."""
+    """docs/domain.md §2.1: the skills a group's mix is drawn for."""
 
     DISCIPLINE = "discipline", _("Discipline inspection")
     ORGANIZATION_PERSONNEL = "organization_personnel", _("Organisation and personnel")
@@ -134,7 +134,7 @@ class Draw(TimeStampedModel):
 
 
 class SecondmentRequest(TimeStampedModel):
-    """A request to a home unit to release a cadre for a round (商调函), DOMAIN §2.7, §3.5."""
+    """A request to a home unit to release a cadre for a round (商调函), docs/domain.md §2.7, §3.5."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -246,7 +246,7 @@ class SecondmentEvaluation(TimeStampedModel):
 
 
 class CaseWorkAssignment(TimeStampedModel):
-    """An inspection cadre lent to case work between rounds (巡察干部参与办案), DOMAIN §2.7."""
+    """An inspection cadre lent to case work between rounds (巡察干部参与办案), docs/domain.md §2.7."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="case_work")
     case = models.ForeignKey(

@@ -14,7 +14,7 @@ RELEASED = (
 
 def undeclared_conflicts_and_unreleased_secondees(inspection_round: InspectionRound) -> list[str]:
     """Before entry: every current member declared on every unit of the group with no undecided
-    conflict, every seconded member released by a confirmed request (DOMAIN §2.2)."""
+    conflict, every seconded member released by a confirmed request (docs/domain.md §2.2)."""
     problems: list[str] = []
     groups = inspection_round.groups.prefetch_related("inspected_units__org_unit", "memberships__person").order_by(
         "number"

@@ -1,5 +1,5 @@
 """Finding the header row (one or two levels, anywhere in the first rows) and reading the
-metadata line above it (DOMAIN §6.1, §6.3 quirks 1, 2, 8)."""
+metadata line above it (docs/domain.md §6.1, §6.3 quirks 1, 2, 8)."""
 
 import re
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Entry point of the partner clue-workbook import: file in, staged rows out (DOMAIN §6).
+"""Entry point of the partner clue-workbook import: file in, staged rows out (docs/domain.md §6).
 
 The parser never writes to the database and never fails a whole file because of bad rows:
 every row comes back with its kind, raw cells, normalised values and issues, and the caller

@@ -12,7 +12,7 @@ ROW_KINDS = ("data", "blank", "subtotal", "note", "section_heading", "repeated_h
 @dataclass(frozen=True, slots=True)
 class Issue:
     row: int  # 1-based row in its sheet; 0 for the whole file
-    column: str  # a column key of DOMAIN §6.2; "" for the whole row or file
+    column: str  # a column key of docs/domain.md §6.2; "" for the whole row or file
     severity: str  # "error" | "warning"
     message: str
     sheet: str = ""
@@ -27,7 +27,7 @@ class ParsedRow:
     values: dict[str, JSON]  # normalised values by key (data rows; unit_id on section headings)
     issues: list[Issue] = field(default_factory=list)
     # The reporter cell (normalised on data rows): never in raw or values, which are stored in
-    # clear; the staging keeps it in a sealed column (DOMAIN §5.2, issue 11).
+    # clear; the staging keeps it in a sealed column (docs/domain.md §5.2, issue 11).
     reporter: str = ""
 
     @property

@@ -1,5 +1,5 @@
 """Reading one sheet's rows below the header: what kind each row is, and for data rows the
-normalised values and every problem found (DOMAIN §6.2 row rules, §6.3 quirks 3-7, 13-30)."""
+normalised values and every problem found (docs/domain.md §6.2 row rules, §6.3 quirks 3-7, 13-30)."""
 
 import re
 from datetime import date

@@ -1,4 +1,4 @@
-"""The partner clue workbook's columns (DOMAIN §6.2): keys, headers, header aliases, and the
+"""The partner clue workbook's columns (docs/domain.md §6.2): keys, headers, header aliases, and the
 synonym tables that map freely written enumerations to codes."""
 
 import re
@@ -92,7 +92,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED = tuple(column.key for column in COLUMNS if column.required)
-# Only these are copied down a vertically merged range (DOMAIN §6.3 quirk 3).
+# Only these are copied down a vertically merged range (docs/domain.md §6.3 quirk 3).
 FORWARD_FILL = frozenset({"inspected_unit", "source_channel", "category"})
 # A lone dash means "same as above" only where an empty cell would make no sense.
 DASH_IS_DITTO = frozenset({"inspected_unit", "category", "source_channel", "received_date", "reported_rank"})

@@ -1,4 +1,4 @@
-"""The clue workbook sent with each letter (DOMAIN §6.1), prefilled for one partner and letter.
+"""The clue workbook sent with each letter (docs/domain.md §6.1), prefilled for one partner and letter.
 
 The Chinese text here is document content for the partner, not interface text, so it is
 written directly rather than translated.

@@ -1,4 +1,4 @@
-"""The problem categories a clue is filed under (问题类别, DOMAIN §6.2 column 7).
+"""The problem categories a clue is filed under (问题类别, docs/domain.md §6.2 column 7).
 
 `Clue.categories` holds a list of these codes. Each code maps to the names it goes by, the
 official name first (the label that pages, exports and the workbook template show); the

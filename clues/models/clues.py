@@ -55,7 +55,7 @@ class Clue(TimeStampedModel):
 
     # Statuses before the group has it: the custodian screens and hands over from here.
     BEFORE_HANDOVER = (Status.REGISTERED, Status.SCREENED)
-    # Statuses in which the receiver is still working on it (DOMAIN §3.3: deferred is not concluded).
+    # Statuses in which the receiver is still working on it (docs/domain.md §3.3: deferred is not concluded).
     WITH_RECEIVER = (
         Status.RECEIVED,
         Status.TALK_OR_LETTER_INQUIRY,
@@ -114,7 +114,7 @@ class Clue(TimeStampedModel):
     handling_status = models.CharField(_("handling by the partner"), max_length=30, blank=True)
     handling_result = models.TextField(_("partner's handling result"), blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
-    # Restricted (DOMAIN §5): reporter identity, sealed at rest (core.sealing); opened only by
+    # Restricted (docs/domain.md §5): reporter identity, sealed at rest (core.sealing); opened only by
     # clues.services.registry.reveal_reporter, for the custodian, the group's leaders and a
     # receiver whose transfer included it.
     reporter_name = SealedTextField(_("reporter"))

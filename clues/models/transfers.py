@@ -1,4 +1,4 @@
-"""A clue's way from the office to a group and on to the receiver (DOMAIN §2.5, §3.3)."""
+"""A clue's way from the office to a group and on to the receiver (docs/domain.md §2.5, §3.3)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""The conversion funnel of transferred clues (DOMAIN §4.1 #9–12 and the secondary metrics).
+"""The conversion funnel of transferred clues (docs/domain.md §4.1 #9–12 and the secondary metrics).
 
 Every figure is a count of clue records under one definition, so a number on the page,
 in `stats --json` and in the drill-down list of clues is always the same number.

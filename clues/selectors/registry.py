@@ -114,7 +114,7 @@ def clues_for(user: Any) -> QuerySet[Clue]:
 
 
 def transferred_clues() -> QuerySet[Clue]:
-    """DOMAIN §4.1 #9: clues in a sent transfer to anyone but the inspected unit itself (交办)."""
+    """docs/domain.md §4.1 #9: clues in a sent transfer to anyone but the inspected unit itself (交办)."""
     sent = ClueTransferItem.objects.filter(clue=OuterRef("pk"), transfer__transferred_at__isnull=False).exclude(
         transfer__receiver_type=ClueTransfer.Receiver.INSPECTED_UNIT
     )

@@ -62,7 +62,7 @@ def record_disposition(
     handling_office: Organisation | None = None,
     summary: str = "",
 ) -> ClueDisposition:
-    """The next step of the receiver's handling; the status follows (DOMAIN §3.3)."""
+    """The next step of the receiver's handling; the status follows (docs/domain.md §3.3)."""
     (clue,) = locked(clue)
     item = _transfer_item(clue)
     received_on = timezone.localdate(item.transfer.received_at)

@@ -1,4 +1,4 @@
-"""Information request letters: drafting, approval and sending, delivery, views (DOMAIN §3.2)."""
+"""Information request letters: drafting, approval and sending, delivery, views (docs/domain.md §3.2)."""
 
 from datetime import date, datetime
 from typing import Any
@@ -33,7 +33,7 @@ def _has_items_and_units(letter: InfoRequestLetter, move: transitions.Move) -> l
 
 
 L = InfoRequestLetter.Status
-# DOMAIN §3.2, one transition per target status. Who acts is checked by the calling service
+# docs/domain.md §3.2, one transition per target status. Who acts is checked by the calling service
 # and its view (office staff submit, the head sends, a partner user views and answers).
 WORKFLOW = transitions.register(
     transitions.Workflow(
@@ -66,7 +66,7 @@ def _default_period(inspection_round: InspectionRound) -> tuple[date, date]:
 def create_round_letters(*, inspection_round: InspectionRound, by: User) -> list[InfoRequestLetter]:
     """One draft main letter to every active partner that has none yet in this round.
 
-    Each lists the round's inspected units except the partner's own unit (DOMAIN §2.4).
+    Each lists the round's inspected units except the partner's own unit (docs/domain.md §2.4).
     """
     have = set(
         InfoRequestLetter.objects.filter(inspection_round=inspection_round, kind=InfoRequestLetter.Kind.MAIN)

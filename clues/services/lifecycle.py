@@ -1,4 +1,4 @@
-"""The clue state machine of DOMAIN §3.3: which status may follow which, and the one way to move.
+"""The clue state machine of docs/domain.md §3.3: which status may follow which, and the one way to move.
 
 Every service that changes a clue's status goes through move(), declared as a workflow of
 core.transitions, so a guard cannot be forgotten and every move leaves the same audit row.
@@ -60,7 +60,7 @@ def can_move(clue: Clue, to: str) -> bool:
 def move(clue: Clue, to: str, *, by: User, **fields: Any) -> Clue:
     """Move a clue (locked by the caller, see locked()) to status `to`, or refuse with a message in Chinese.
 
-    Who may move it the calling service has checked (its own rule per step, DOMAIN §3.3).
+    Who may move it the calling service has checked (its own rule per step, docs/domain.md §3.3).
     """
     if not can_move(clue, to):
         raise ValidationError(

@@ -29,7 +29,7 @@ def record_opinion_item(
     item.full_clean()
     item.save()
     if item.inspected_unit is not None:
-        # The group inspecting the unit may read what the office found about it (DOMAIN §5.3).
+        # The group inspecting the unit may read what the office found about it (docs/domain.md §5.3).
         grant("view", item, to=item.inspected_unit.group)
     if snapshot is not None:
         item.snapshot = store_upload(

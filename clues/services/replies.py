@@ -1,4 +1,4 @@
-"""A partner's answer to a letter, and the office's review of it (DOMAIN §3.2)."""
+"""A partner's answer to a letter, and the office's review of it (docs/domain.md §3.2)."""
 
 from datetime import datetime
 from pathlib import PurePath
@@ -23,7 +23,7 @@ from core.services.reminders import schedule_reminders
 from core.workdays import add_working_days
 
 RS = LetterReply.Status
-# An answer's way (DOMAIN §3.2): the partner submits it, the reviewer accepts or returns it; a
+# An answer's way (docs/domain.md §3.2): the partner submits it, the reviewer accepts or returns it; a
 # paper reply an administrator loads is accepted at once.
 WORKFLOW = transitions.register(
     transitions.Workflow(

@@ -157,7 +157,7 @@ def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime)
     audit.log_change(user=by, obj=transfer, before=before)
     for clue in clues:
         move(clue, Clue.Status.TRANSFERRED, by=by)
-    # The group that assessed the clues follows what becomes of them (DOMAIN §5.3: R own).
+    # The group that assessed the clues follows what becomes of them (docs/domain.md §5.3: R own).
     if transfer.group is not None:
         grant("view", transfer, to=transfer.group)
         grant("view", transfer, to=scope_group(transfer.group, "leaders"))
@@ -170,7 +170,7 @@ def receiving_scope(transfer: ClueTransfer) -> Any:
 
 
 def _receives_nothing(transfer: ClueTransfer) -> bool:
-    # 交办: the inspected unit's liaison officer never sees clues (DOMAIN §5.2 rule 2);
+    # 交办: the inspected unit's liaison officer never sees clues (docs/domain.md §5.2 rule 2);
     # the office records the unit's report itself.
     return transfer.receiver_type == Receiver.INSPECTED_UNIT
 

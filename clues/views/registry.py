@@ -59,7 +59,7 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def clue_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Bulk export is the office head's alone (DOMAIN §5.2 rule 9); logged with its filters."""
+    """Bulk export is the office head's alone (docs/domain.md §5.2 rule 9); logged with its filters."""
     if not request.user.has_perm("clues.export_clue"):
         raise Http404
     filters = ClueFilters.from_query(request.GET)

@@ -256,7 +256,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "clues": case.clues.for_user(request.user).order_by("code"),
             "form": form,
-            # Group leaders follow the outcome of their clues, not the case file (DOMAIN §5.3).
+            # Group leaders follow the outcome of their clues, not the case file (docs/domain.md §5.3).
             "outcome_only": not (can_change or request.user.has_perm("clues.view_caserecord")),
         },
     )

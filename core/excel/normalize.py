@@ -354,7 +354,7 @@ def _from_number(number: float, text: str) -> tuple[int, int | None, int | None]
 
 
 def parse_date(value: object, *, default_year: int, today: date) -> ParsedDate:
-    """A received date in any of the forms partners write (DOMAIN §6.3 quirks 24-26), with its
+    """A received date in any of the forms partners write (docs/domain.md §6.3 quirks 24-26), with its
     precision. Impossible, future and pre-1990 dates are errors: never guessed or corrected."""
     if value is None or value == "":
         return ParsedDate(None, None, "")

@@ -48,5 +48,5 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         # Not object_repr: the admin prints this in titles and breadcrumbs, and the name of a
-        # case record is case content (DOMAIN §5.2 rule 10).
+        # case record is case content (docs/domain.md §5.2 rule 10).
         return f"{self.get_action_display()} {self.content_type.model} #{self.object_id}"

@@ -46,7 +46,7 @@ def receiving_scopes(organisation: Organisation | None) -> list[Group]:
 
 
 # The circle of its organisation a login joins by role: a grant to a unit's partner circle
-# reaches its partner users and nobody else of that unit (need to know, DOMAIN §5.2).
+# reaches its partner users and nobody else of that unit (need to know, docs/domain.md §5.2).
 ORGANISATION_CIRCLES = {Role.PARTNER_USER: "partner", Role.HOME_UNIT_CONTACT: "home_unit"}
 
 

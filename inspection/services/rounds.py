@@ -1,6 +1,6 @@
 """Writes for rounds, groups, units and memberships; each grants the access its reason creates.
 
-The workflow with its guards (DOMAIN §3.1) comes with the rounds issue; these are the
+The workflow with its guards (docs/domain.md §3.1) comes with the rounds issue; these are the
 building blocks every other app and the demo data use.
 """
 
@@ -69,10 +69,10 @@ def add_member(
 ) -> GroupMembership:
     """Add a person to a group; their login (if any) joins the group's scope and sees its units.
 
-    Nobody inspects their own home unit (DOMAIN §2.7, hard rule).
+    Nobody inspects their own home unit (docs/domain.md §2.7, hard rule).
 
     A leader also joins the group's leaders circle, which keeps read access to the group's
-    clues after the membership ends (DOMAIN §5.2 rule 3) and may reveal reporter identity.
+    clues after the membership ends (docs/domain.md §5.2 rule 3) and may reveal reporter identity.
     """
     if group.inspected_units.filter(org_unit_id=person.home_unit_id).exists():
         raise ValidationError(_("%(person)s cannot inspect their own home unit.") % {"person": person.name})
@@ -99,7 +99,7 @@ def add_member(
 
 @transaction.atomic
 def end_membership(*, by: User, membership: GroupMembership, end_date: date) -> GroupMembership:
-    """Access ends with the membership (DOMAIN §5.2 rule 3)."""
+    """Access ends with the membership (docs/domain.md §5.2 rule 3)."""
     before = audit.snapshot(membership)
     membership.end_date = end_date
     membership.save(update_fields=["end_date", "updated_at"])

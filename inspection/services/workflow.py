@@ -1,4 +1,4 @@
-"""A round's way from draft to archive (DOMAIN §3.1): each move checked, and refused with the list of what is missing.
+"""A round's way from draft to archive (docs/domain.md §3.1): each move checked, and refused with the list of what is missing.
 
 What depends on records other apps keep (declarations and secondments, liaison officers,
 transfers still to send) those apps register here from their AppConfig.ready, as stage guards;
@@ -67,7 +67,7 @@ def register_stage_action(to: str, action: StageAction) -> StageAction:
 
 
 def may_advance(user: Any, inspection_round: InspectionRound) -> bool:
-    """Only the office head moves a round (DOMAIN §3.1); None is the system (seeding, commands)."""
+    """Only the office head moves a round (docs/domain.md §3.1); None is the system (seeding, commands)."""
     return user is None or user.has_perm("inspection.advance_inspectionround")
 
 
@@ -173,7 +173,7 @@ _GUARDS: dict[str, Callable[[InspectionRound], Check]] = {
 
 
 def group_completeness(group: InspectionGroup) -> Check:
-    """DOMAIN §2.2: one leader and one or two deputies are required; 5-7 members is the norm."""
+    """docs/domain.md §2.2: one leader and one or two deputies are required; 5-7 members is the norm."""
     members = [m for m in group.memberships.all() if m.end_date is None]
     leaders = sum(m.role == GroupMembership.Role.LEADER for m in members)
     deputies = sum(m.role == GroupMembership.Role.DEPUTY_LEADER for m in members)
@@ -206,6 +206,6 @@ _GROUP_STATUS_AFTER: dict[str, Callable[[InspectionRound], None]] = {
 
 
 def _close_leaders_access(inspection_round: InspectionRound) -> None:
-    """Leaders read their group's clues until the round is archived (DOMAIN §5.2 rule 3)."""
+    """Leaders read their group's clues until the round is archived (docs/domain.md §5.2 rule 3)."""
     for group in inspection_round.groups.all():
         scope_group(group, "leaders").user_set.clear()

@@ -25,7 +25,7 @@ class AppointOfficerForm(forms.Form):
 
     def __init__(self, *args, inspected_unit: InspectedUnit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # The officer belongs to the unit (DOMAIN §2.3): only its people are offered.
+        # The officer belongs to the unit (docs/domain.md §2.3): only its people are offered.
         cast(forms.ModelChoiceField, self.fields["person"]).queryset = Person.objects.filter(
             home_unit=inspected_unit.org_unit
         ).order_by("name")

@@ -1,7 +1,7 @@
-"""The group's feedback to the unit and its problem list (DOMAIN §2.6), up to delivery.
+"""The group's feedback to the unit and its problem list (docs/domain.md §2.6), up to delivery.
 
 Who acts: the group's leaders and the office write the feedback; the unit's liaison officer
-reads it only once it is delivered (DOMAIN §5.3), through the grant made at delivery.
+reads it only once it is delivered (docs/domain.md §5.3), through the grant made at delivery.
 """
 
 from datetime import date, datetime, timedelta

@@ -1,4 +1,4 @@
-"""The rectification ledger: items and their state machine (DOMAIN §3.4), progress and evidence.
+"""The rectification ledger: items and their state machine (docs/domain.md §3.4), progress and evidence.
 
 Every status move is a transition of WORKFLOW (core.transitions): locked, checked (who, source,
 every guard listed at once) and audited, so a double click or a stale page is refused. Liaison-officer steps are
@@ -87,7 +87,7 @@ def _stop_notices(item: RectificationItem, move: transitions.Move) -> None:
 
 
 T = transitions.Transition
-# DOMAIN §3.4: "officer" is the unit's current liaison officer, "group side" the office or a
+# docs/domain.md §3.4: "officer" is the unit's current liaison officer, "group side" the office or a
 # leader of the unit's group; a follow-up check (the office's) reopens a signed-off item.
 WORKFLOW = transitions.register(
     transitions.Workflow(

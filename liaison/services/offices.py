@@ -1,4 +1,4 @@
-"""The unit's liaison office and its one current officer (DOMAIN §2.3)."""
+"""The unit's liaison office and its one current officer (docs/domain.md §2.3)."""
 
 from datetime import date
 from typing import Any
@@ -90,7 +90,7 @@ def works_on(user: Any, inspected_unit: InspectedUnit) -> bool:
     """Whether user is one of the three sides of the unit's liaison work: office, group, officer.
 
     Viewing the unit is wider than this (the clue custodian reads round plans), but contact
-    logs and handovers are the office's, the group's and the officer's only (DOMAIN §5.3).
+    logs and handovers are the office's, the group's and the officer's only (docs/domain.md §5.3).
     """
     return (
         user.has_perm("liaison.view_handoverrecord")

@@ -210,7 +210,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "progress_form": ProgressForm(),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
-        # The steps offered are the item's declared transitions this user may take (DOMAIN §3.4).
+        # The steps offered are the item's declared transitions this user may take (docs/domain.md §3.4).
         "moves": {move.name for move in allowed_transitions(item, request.user)},
         **_roles(request, unit),
     }

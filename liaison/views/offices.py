@@ -25,7 +25,7 @@ def unit_or_404(request: AuthenticatedHttpRequest, pk: int) -> InspectedUnit:
     """The unit, for its office, its group's current members and its current officer only.
 
     Viewing a unit is wider (the clue custodian reads round plans), but its liaison records
-    belong to those three sides (DOMAIN §5.3); anyone else gets the same 404 as for a
+    belong to those three sides (docs/domain.md §5.3); anyone else gets the same 404 as for a
     foreign unit.
     """
     unit = get_for_user_or_404(

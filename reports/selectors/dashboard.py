@@ -1,4 +1,4 @@
-"""The dashboard's figures: every statistic of DOMAIN §4.1 for one round and overall.
+"""The dashboard's figures: every statistic of docs/domain.md §4.1 for one round and overall.
 
 `figures()` is what `manage.py stats --json` prints (it equals the registry's
 `compute_all()`), and `figures(inspection_round)` is `stats --round N`: the same statistic

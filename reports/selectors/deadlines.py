@@ -50,7 +50,7 @@ KINDS = {
     RECTIFICATION: _("Rectification item"),
 }
 
-# Who may open the board. Each sees only the parts their role reads anyway (DOMAIN §5.3): the head
+# Who may open the board. Each sees only the parts their role reads anyway (docs/domain.md §5.3): the head
 # everything; office staff letters, secondments, handovers and rectification (transfers are counts
 # only for them); the custodian letters, transfers and rectification; the pool manager secondments.
 # Scoped roles (groups, partners, liaison officers, receivers) have their own lists and get a 404.

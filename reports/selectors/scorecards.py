@@ -3,7 +3,7 @@
 Every figure comes from one aggregate query per kind of record (letters, replies, clues,
 secondment requests), so a page costs the same number of queries at 2 rows as at 200.
 Counts only: no clue content leaves these selectors, so office staff may read them
-(DOMAIN §5.2 rule 6).
+(docs/domain.md §5.2 rule 6).
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from clues.selectors.registry import transferred_clues
 from core.excel.export import write_table
 from talentpool.models import SecondmentRequest
 
-# The roles that read the scorecards (the statistics side of DOMAIN §5.3); everyone else gets 404.
+# The roles that read the scorecards (the statistics side of docs/domain.md §5.3); everyone else gets 404.
 SCORECARD_ROLES = ("office_head", "office_staff", "leading_group_viewer")
 
 
@@ -60,7 +60,7 @@ def partner_scorecard(round_id: int | None = None, today: date | None = None) ->
 
     A letter counts once it is sent and not withdrawn. It is on time when answered (the partner
     submitted) on or before its deadline, in the office's time zone, the rule of
-    InfoRequestLetter.answered_late. Clues supplied follow DOMAIN §4.1 #3 (partner-letter clues,
+    InfoRequestLetter.answered_late. Clues supplied follow docs/domain.md §4.1 #3 (partner-letter clues,
     duplicates excluded); transferred and filed follow #9 and #11 among those clues.
     """
     today = today or timezone.localdate()

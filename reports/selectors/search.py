@@ -12,7 +12,7 @@ Who finds what, beyond the models' own rules:
 - units: link to the unit's liaison page for the office, the group's current members and
   the unit's current officer (liaison.services.offices.works_on), else to the round page
   when the user may open the round; a unit with neither is left out;
-- clues: the clues shown are written to the access log as one read, with the query (DOMAIN §5.2 rule 9).
+- clues: the clues shown are written to the access log as one read, with the query (docs/domain.md §5.2 rule 9).
 """
 
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""The office's statistics dashboard (DOMAIN §4.1) and its two exports."""
+"""The office's statistics dashboard (docs/domain.md §4.1) and its two exports."""
 
 from typing import Any
 
@@ -123,7 +123,7 @@ def _ratio(value: float | None) -> float | None:
 
 @role_required(*DASHBOARD_ROLES)
 def dashboard_docx(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The source report's figures (DOMAIN §4.1) as sentences the office can paste into its report."""
+    """The source report's figures (docs/domain.md §4.1) as sentences the office can paste into its report."""
     figures = selectors.figures()
     shown = {code: selectors.display(code, value) for code, value in figures.items()}
     shares = [v for v in figures["seconded_share"].values() if v is not None]

@@ -86,7 +86,7 @@ class AcceptProposalForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    """A refusal is recorded with a coded reason and the unit's words (DOMAIN §2.7)."""
+    """A refusal is recorded with a coded reason and the unit's words (docs/domain.md §2.7)."""
 
     decline_code = forms.ChoiceField(label=_("Reason"), choices=SecondmentRequest.DeclineReason.choices)
     decline_reason = forms.CharField(label=_("Explanation"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,4 +1,4 @@
-"""Draw fairness (DOMAIN §2.7): how often each cadre was actually seconded, year by year."""
+"""Draw fairness (docs/domain.md §2.7): how often each cadre was actually seconded, year by year."""
 
 from collections import defaultdict
 from dataclasses import dataclass

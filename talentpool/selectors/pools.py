@@ -48,14 +48,14 @@ def home_units_in_pools() -> QuerySet[Organisation]:
 
 
 def talent_pool_size() -> int:
-    """DOMAIN §4.1 #7: active entries of the inspection pool."""
+    """docs/domain.md §4.1 #7: active entries of the inspection pool."""
     return TalentPoolEntry.objects.filter(
         pool_type=TalentPoolEntry.PoolType.INSPECTION, status=TalentPoolEntry.Status.ACTIVE
     ).count()
 
 
 def pool_types_in_use() -> int:
-    """DOMAIN §4.1 #15: pools with at least one active entry."""
+    """docs/domain.md §4.1 #15: pools with at least one active entry."""
     return TalentPoolEntry.objects.filter(status=TalentPoolEntry.Status.ACTIVE).values("pool_type").distinct().count()
 
 

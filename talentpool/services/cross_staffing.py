@@ -35,7 +35,7 @@ def assign_case_work(
     case: Any = None,
     role: str = "",
 ) -> CaseWorkAssignment:
-    """Lend an inspection cadre to case work between rounds: never while they sit in a group (DOMAIN §2.7)."""
+    """Lend an inspection cadre to case work between rounds: never while they sit in a group (docs/domain.md §2.7)."""
     if case is None and handling_office is None:
         raise ValidationError(_("Name the case or the handling office."))
     if end_date is not None and end_date < start_date:

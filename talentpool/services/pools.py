@@ -1,4 +1,4 @@
-"""The two talent pools (巡察人才库, 办案人才库, DOMAIN §2.7): nomination and every status move.
+"""The two talent pools (巡察人才库, 办案人才库, docs/domain.md §2.7): nomination and every status move.
 
 An entry goes nominated → vetted → active; an active entry may be suspended and reinstated;
 any live entry may be removed. A removed entry is final: the person is nominated again as a

@@ -1,4 +1,4 @@
-"""Secondment requests (商调函) from draft to completion: the state machine of DOMAIN §3.5.
+"""Secondment requests (商调函) from draft to completion: the state machine of docs/domain.md §3.5.
 
 Every status move goes through transition(), a core.transitions workflow. The office sends; delivery
 (the home unit's access, its contacts' notice, the reminder ladder) runs once through
@@ -39,7 +39,7 @@ AFTER_SITE_ROUND = ("reporting", "feedback", "rectifying", "reviewing", "archive
 AFTER_SITE_GROUP = ("withdrawn", "reported", "briefed", "feedback_given", "archived")
 
 
-# DOMAIN §3.5, one transition per target status. The services check who acts (office, head,
+# docs/domain.md §3.5, one transition per target status. The services check who acts (office, head,
 # home-unit contact, group leader) and the guards that need the round's records.
 WORKFLOW = transitions.register(
     transitions.Workflow(
@@ -266,7 +266,7 @@ def escalate_request(*, request: SecondmentRequest, by: User, escalated_to: str)
     """declined → escalated, by the office head: the organisation department or the commission coordinates.
 
     The commission arranges its own cadres' secondment, the organisation department everyone
-    else's (DOMAIN §2.7); the home unit may then accept after all.
+    else's (docs/domain.md §2.7); the home unit may then accept after all.
     """
     request = _locked(request)
     if not by.has_role(Role.OFFICE_HEAD):

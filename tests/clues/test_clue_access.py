@@ -1,4 +1,4 @@
-"""Who may open what of the clue lifecycle: role × object matrices (DOMAIN §5.2, §5.3).
+"""Who may open what of the clue lifecycle: role × object matrices (docs/domain.md §5.2, §5.3).
 
 Every user the matrix does not name must get a 404: a foreign clue never leaks, whether
 through a page, an htmx fragment, an export, a letter download or a search result.

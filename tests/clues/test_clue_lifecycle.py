@@ -1,4 +1,4 @@
-"""The clue state machine (DOMAIN §3.3) as the services drive it, with every guard."""
+"""The clue state machine (docs/domain.md §3.3) as the services drive it, with every guard."""
 
 from datetime import date
 

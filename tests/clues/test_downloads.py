@@ -1,4 +1,4 @@
-"""Every download carries its reader's watermark (DOMAIN §5.2 rule 9), and a file that lists
+"""Every download carries its reader's watermark (docs/domain.md §5.2 rule 9), and a file that lists
 clues is made per reader (issue 11)."""
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""The conversion funnel (DOMAIN §4.1 #9–12): definitions, breakdowns, drill-down, meeting flags."""
+"""The conversion funnel (docs/domain.md §4.1 #9–12): definitions, breakdowns, drill-down, meeting flags."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The partner clue-workbook parser against every messy-input quirk of DOMAIN §6.3, one test each,
+"""The partner clue-workbook parser against every messy-input quirk of docs/domain.md §6.3, one test each,
 plus nil returns, rejected files and the error workbook."""
 
 import io

@@ -222,7 +222,7 @@ def test_staged_rows_and_files_are_private_to_the_partner_the_custodian_and_the_
     batch = replies.upload_workbook(
         letter=sent["x"], by=world.users["partner_x"], upload=workbook(good_rows(1)), name="a.xlsx"
     )
-    # Office staff run the letter workflow but see no reply content (issue 11, DOMAIN §5.2 rule 6).
+    # Office staff run the letter workflow but see no reply content (issue 11, docs/domain.md §5.2 rule 6).
     expected = role_keys("office_head", "clue_custodian", "partner_x")
     assert_matrix(world, reverse("clues:batch-detail", args=[batch.pk]), expected)
     assert_matrix(world, reverse("clues:batch-errors", args=[batch.pk]), expected)

@@ -1,5 +1,5 @@
 """Builders for the partner workbooks the importer tests read: the template's layout by default,
-with every messy variation of DOMAIN §6.3 available through arguments."""
+with every messy variation of docs/domain.md §6.3 available through arguments."""
 
 import csv
 from collections.abc import Iterable, Sequence

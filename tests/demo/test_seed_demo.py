@@ -86,7 +86,7 @@ COUNTED = [
     FollowUpCheck,
 ]
 
-# DOMAIN §2.4, in order.
+# docs/domain.md §2.4, in order.
 PARTNER_ORDER = [
     "区纪委监委",
     "区审计局",
@@ -143,7 +143,7 @@ def seeded(demo: str, db: Any) -> str:
 
 
 def transferred() -> Any:
-    """DOMAIN §4.1 #9: the clues the transfer statistics count."""
+    """docs/domain.md §4.1 #9: the clues the transfer statistics count."""
     from clues.selectors.registry import transferred_clues
 
     return transferred_clues()
@@ -239,26 +239,26 @@ class TestSeededDemo:
         figures = json.loads(out.getvalue())
         assert figures["partner_unit_count"] == 12
         assert figures["inspected_unit_count"] == 4
-        # Every one of the six rounds: 8 seconded of 14 (DOMAIN §4.3).
+        # Every one of the six rounds: 8 seconded of 14 (docs/domain.md §4.3).
         assert list(figures["seconded_share"].values()) == [0.5714] * 6
         assert figures["letters_sent"] == 12
         assert figures["partner_clue_count"] == 46
         assert figures["online_opinion_count"] == 12
-        # DOMAIN §4.1 #9–12 and the secondary figures, from the transfer history of §4.3.
+        # docs/domain.md §4.1 #9–12 and the secondary figures, from the transfer history of §4.3.
         assert figures["transferred_clue_count"] == 173
         assert figures["concluded_clue_count"] == 152
         assert figures["case_filed_count"] == 37
         assert figures["case_conversion_rate"] == 0.2434
         assert figures["unconcluded_transferred"] == 21
         assert figures["concluded_without_case"] == 115
-        # DOMAIN §4.1 #7, #13–15, from the pools and cross-staffing of §4.3.
+        # docs/domain.md §4.1 #7, #13–15, from the pools and cross-staffing of §4.3.
         assert figures["talent_pool_size"] == 75
         assert figures["pool_count"] == 2
         assert figures["inspection_cadres_in_case_work"] == 14
         assert figures["discipline_cadres_in_inspection"] == 25
 
     def test_round_one_letters_follow_the_recipe(self, seeded: str) -> None:
-        """DOMAIN §4.3: 12 numbered letters, 46 clues spread 14/12/11/9, two duplicates flagged and
+        """docs/domain.md §4.3: 12 numbered letters, 46 clues spread 14/12/11/9, two duplicates flagged and
         closed, two late answers, one answer returned then answered again."""
         from django.db.models import Count
 
@@ -277,7 +277,7 @@ class TestSeededDemo:
         assert all(d.source_partner.org_unit.short_name == "区信访局" for d in duplicates)
         assert Clue.objects.filter(source_type=Clue.SourceType.ONLINE_OPINION).count() == 1
 
-    # ------------------------------------------------------------ the transfer history (DOMAIN §4.3)
+    # ------------------------------------------------------------ the transfer history (docs/domain.md §4.3)
 
     def test_six_rounds_each_with_fourteen_cadres_eight_seconded(self, seeded: str) -> None:
         from inspection.selectors import seconded_share
@@ -445,7 +445,7 @@ class TestSeededDemo:
         for meeting in meetings:
             assert inspection_sourced_agenda().filter(meeting=meeting).exists(), meeting
 
-    # ------------------------------------------------------------ pools, secondment, cross-staffing (DOMAIN §4.3)
+    # ------------------------------------------------------------ pools, secondment, cross-staffing (docs/domain.md §4.3)
 
     def test_the_pools_hold_seventy_five_active_cadres_and_some_that_do_not_count(self, seeded: str) -> None:
         inspection = TalentPoolEntry.objects.filter(pool_type=TalentPoolEntry.PoolType.INSPECTION)
@@ -609,7 +609,7 @@ def test_if_empty_seeds_an_empty_database(db: Any) -> None:
 
 
 class TestSeededLiaison:
-    """Round 1's liaison offices (DOMAIN §4.3): one current officer per unit, one replaced."""
+    """Round 1's liaison offices (docs/domain.md §4.3): one current officer per unit, one replaced."""
 
     def test_every_round_one_unit_has_one_current_officer_and_one_was_replaced(self, seeded: str) -> None:
         first = InspectionRound.objects.order_by("year", "round_no").first()
@@ -654,7 +654,7 @@ class TestSeededLiaison:
         assert delivered.count() == 4
         for feedback in delivered:
             assert feedback.problems.count() == 3
-            assert all(problem.items.exists() for problem in feedback.problems.all())  # DOMAIN §2.6
+            assert all(problem.items.exists() for problem in feedback.problems.all())  # docs/domain.md §2.6
             assert feedback.meeting_date.isoformat().startswith("2017-11")
             assert feedback.document_id is not None
             kinds = set(

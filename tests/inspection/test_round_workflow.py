@@ -1,4 +1,4 @@
-"""A round's stages (DOMAIN §3.1): every guard names what is missing; the effects of each move."""
+"""A round's stages (docs/domain.md §3.1): every guard names what is missing; the effects of each move."""
 
 import io
 from datetime import date

@@ -1,4 +1,4 @@
-"""Every rectification transition of DOMAIN §3.4, with who may take it and its guards."""
+"""Every rectification transition of docs/domain.md §3.4, with who may take it and its guards."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The dashboard (issue 7): every DOMAIN §4.1 figure on the page, in `stats --json`, in the
+"""The dashboard (issue 7): every docs/domain.md §4.1 figure on the page, in `stats --json`, in the
 workbook and in the .docx summary is the same number; access; drill-down; query counts."""
 
 import json
@@ -50,7 +50,7 @@ def page_values(html: str) -> dict[str, tuple[str, str]]:
     return values
 
 
-# --- on the demo data (DOMAIN §4.3) -----------------------------------------------------
+# --- on the demo data (docs/domain.md §4.3) -----------------------------------------------------
 
 
 @pytest.fixture(scope="class")
@@ -233,7 +233,7 @@ class TestOnTheDemo:
         assert data["seconded"]["values"] == [57.1] * 6
         by_source = {d["name"]: d["value"] for d in data["sources"]}
         assert by_source[str(Clue.SourceType.PARTNER_LETTER.label)] == 46
-        # Round one's 12 main letters: two answered late (DOMAIN §4.3), none still owed.
+        # Round one's 12 main letters: two answered late (docs/domain.md §4.3), none still owed.
         letters = [d["value"] for d in data["letters"]]
         assert sum(letters) == 12
         assert letters[1] == 2

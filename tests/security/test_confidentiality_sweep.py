@@ -32,7 +32,7 @@ from tests.security.sweep_world import (
     content_markers,
 )
 
-# ---------------------------------------------------------------- who may read what (DOMAIN §5.2, issue 11)
+# ---------------------------------------------------------------- who may read what (docs/domain.md §5.2, issue 11)
 
 # A clue's content (names, positions, matters, source refs, the partner's handling notes), per role.
 # Roles not named read no clue content anywhere: office staff (counts only, rule 6), the leading

@@ -1,5 +1,5 @@
 """Two roles in one organisation do not share each other's records: a unit's partner user and its
-home-unit contact each see only what was sent to their own role (need to know, DOMAIN §5.2)."""
+home-unit contact each see only what was sent to their own role (need to know, docs/domain.md §5.2)."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Secondment requests: every transition and guard of DOMAIN §3.5, delivery, reminders, the constraint."""
+"""Secondment requests: every transition and guard of docs/domain.md §3.5, delivery, reminders, the constraint."""
 
 from datetime import date, datetime
 

@@ -9,7 +9,7 @@ from reports.selectors.dashboard import figures as dashboard_figures
 
 
 class Command(BaseCommand):
-    help = "Print the statistics the office reports (DOMAIN §4.1), computed from the records."
+    help = "Print the statistics the office reports (docs/domain.md §4.1), computed from the records."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON object keyed by statistic code")
