@@ -123,10 +123,6 @@ def workflow_for(model: type[models.Model] | models.Model) -> Workflow:
     return _WORKFLOWS[_concrete(model_class)]
 
 
-def workflow_models() -> list[type[models.Model]]:
-    return list(_WORKFLOWS)
-
-
 def status_fields(model: type[models.Model]) -> list[str]:
     """The fields of model that only transitions write: its workflow's, and any field named status.
 
