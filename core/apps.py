@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core.services.roles import sync_role_permissions
+        from core.services.roles import sync_role_permissions  # it loads models: only once the registry is ready
 
         # Configuration sync, not domain flow: permissions of every app exist only after migrate.
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

@@ -45,6 +45,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from xlrd.compdoc import CompDoc, CompDocError
 
 from core.models import StoredFile
 from core.sealing import SealBroken, open_bytes, resealed_bytes, seal_bytes
@@ -122,8 +123,6 @@ def _is_macro_enabled(archive: zipfile.ZipFile) -> bool:
 
 def _sniff_ole(path: str) -> str:
     """Tell legacy .xls and .doc from encrypted .xlsx/.docx by the container's stream names."""
-    from xlrd.compdoc import CompDoc, CompDocError
-
     with open(path, "rb") as fh:  # noqa: PTH123 - a temp path string
         data = fh.read()
     try:
