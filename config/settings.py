@@ -36,6 +36,8 @@ PRIVATE_MEDIA_ROOT = env_path("DJANGO_PRIVATE_MEDIA_ROOT", DATA_DIR / "private")
 
 # ---------------------------------------------------------------- core
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# With DEBUG on, show Django's technical 404/403/500 pages instead of the product's (core.middleware).
+TECHNICAL_ERROR_PAGES = env_bool("XC_TECHNICAL_ERROR_PAGES", False)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.product_error_pages",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
