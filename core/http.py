@@ -95,3 +95,24 @@ def file_unavailable(request: HttpRequest, *, sealed_broken: bool) -> HttpRespon
         "original is never downloaded. Nothing was downloaded."
     )
     return render(request, "core/file_unavailable.html", {"message": message}, status=422)
+
+
+def file_changed(request: HttpRequest, stored: Any) -> HttpResponse:
+    """The page a download answers when the stored file no longer matches the SHA-256 recorded
+    when it was kept (core.files.FileChanged): nothing is served, and the log says which file.
+
+    409, not 500: the request was fine and the server did not fail; the stored state conflicts
+    with its record. Not audited: the audit trail has no action for a refused read, and a
+    "download" entry would say that the reader got the file. The nightly `verify_files`
+    reports the same file to the office heads and administrators."""
+    logger.error(
+        "Stored file %s no longer matches its SHA-256; its download by user %s was refused",
+        stored.pk,
+        getattr(request.user, "pk", None),
+    )
+    message = _(
+        "This file has been changed since it was stored: its content no longer matches the "
+        "fingerprint (SHA-256) recorded at upload, so it was not downloaded. Please tell the "
+        "system administrator, who can restore it from a backup."
+    )
+    return render(request, "core/file_unavailable.html", {"message": message}, status=409)
