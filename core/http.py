@@ -84,10 +84,12 @@ def file_unavailable(request: HttpRequest, *, sealed_broken: bool) -> HttpRespon
     if sealed_broken:
         # A configuration fault (a wrong or missing key): said plainly here, loudly in the log.
         logger.error("A sealed file does not open with the seal keys (XC_SEAL_KEYS): %s", request.path)
+        # Fernet cannot tell a wrong key from a changed ciphertext; verify_files can (a wrong key
+        # leaves every sealed file unopened, a changed file only itself).
         message = _(
             "This file is stored sealed and does not open with the system's seal key. Nothing was "
             "downloaded. Please tell the system administrator: the seal key configured on the server "
-            "is wrong or incomplete."
+            "is wrong or incomplete, or the stored file has been changed (verify_files tells which)."
         )
         return render(request, "core/file_unavailable.html", {"message": message}, status=503)
     message = _(

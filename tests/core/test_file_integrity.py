@@ -213,7 +213,7 @@ def test_a_changed_sealed_file_is_refused_without_a_server_error(storage_dir, up
     change_a_byte(on_disk(storage_dir, stored))
     response = logged_in(uploader).get(reverse("core:file-download", args=[stored.pk]))
     assert response.status_code == 503  # Fernet cannot tell a changed byte from a wrong key
-    assert "未下载" in response.content.decode()
+    assert "或者该文件已被改动" in response.content.decode()
 
 
 # ---------------------------------------------------------------- deleted rows
