@@ -100,23 +100,25 @@ def create_backup(output: Path) -> BackupResult:
         dumped = database.dump(Path(scratch))
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                with dumped.path.open("rb") as fh:
-                    members[f"database/{dumped.path.name}"] = _add(tar, f"database/{dumped.path.name}", fh)
-                missing = _add_files(tar, dumped.storage_names, members)
-                manifest = {
-                    "format": FORMAT,
-                    "created_at": timezone.now().isoformat(),
-                    "vendor": connection.vendor,
-                    "database": f"database/{dumped.path.name}",
-                    "tables": dumped.tables,
-                    "stored_files": dumped.storage_names,
-                    "missing_files": missing,
-                    "seal_keys": "not included: keep XC_SEAL_KEYS apart from every backup (README)",
-                    "members": members,
-                }
-                data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
-                _add_bytes(tar, MANIFEST, data)
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                    with dumped.path.open("rb") as fh:
+                        members[f"database/{dumped.path.name}"] = _add(tar, f"database/{dumped.path.name}", fh)
+                    missing = _add_files(tar, dumped.storage_names, members)
+                    manifest = {
+                        "format": FORMAT,
+                        "created_at": timezone.now().isoformat(),
+                        "vendor": connection.vendor,
+                        "database": f"database/{dumped.path.name}",
+                        "tables": dumped.tables,
+                        "stored_files": dumped.storage_names,
+                        "missing_files": missing,
+                        "seal_keys": "not included: keep XC_SEAL_KEYS apart from every backup (README)",
+                        "members": members,
+                    }
+                    data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+                    _add_bytes(tar, MANIFEST, data)
+                # On disk, end-of-archive blocks included, before it takes its final name.
                 raw.flush()
                 os.fsync(raw.fileno())
         except BaseException:

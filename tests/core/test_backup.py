@@ -8,6 +8,7 @@ what the restore command reports about itself.
 """
 
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -199,3 +200,20 @@ def test_restore_checks_every_member_against_the_manifest_before_touching_anythi
     assert records[0].storage_name in refused.stderr
     assert restored_counts(target) == {}  # the target database was never touched
     assert files_in(target["files"]) == {}
+
+
+def test_a_file_missing_at_backup_time_is_listed_and_fails_the_backup_but_the_archive_is_written(
+    records, storage_dir, tmp_path
+):
+    (storage_dir / records[0].storage_name).unlink()
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("backup", "--output", str(tmp_path / "backups"), stdout=out, stderr=err)
+    assert exit_.value.code == 1
+    archive = Path(out.getvalue().strip().splitlines()[-1])
+    assert records[0].storage_name in err.getvalue()
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["missing_files"] == [records[0].storage_name]
+    assert f"files/{records[1].storage_name}" in manifest["members"]
+    assert manifest["tables"]["core_storedfile"] == 2
