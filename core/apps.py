@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # Imported for their workflows (core.transitions): stuck reminders and deliveries are resolved by moves.
+        from core import delivery  # noqa: F401
+        from core.services import reminders, stuck  # noqa: F401
         from core.services.roles import sync_role_permissions
 
         # Configuration sync, not domain flow: permissions of every app exist only after migrate.
