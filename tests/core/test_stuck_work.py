@@ -86,10 +86,13 @@ def test_others_get_a_404_and_change_nothing(admin_world, key):
     assert reminder.status == Reminder.Status.SENDING
 
 
-def test_the_status_page_links_to_stuck_work_for_resolvers_only(admin_world):
+def test_the_status_page_and_the_navigation_link_to_stuck_work_for_resolvers_only(admin_world):
     url = reverse("core:stuck-work")
-    assert url in logged_in(admin_world.users["office_head"]).get(reverse("core:health")).content.decode()
+    for key in ("office_head", "sysadmin"):
+        assert url in logged_in(admin_world.users[key]).get(reverse("core:health")).content.decode()
+        assert url in logged_in(admin_world.users[key]).get(reverse("core:home")).content.decode()
     assert url not in logged_in(admin_world.users["office_staff"]).get(reverse("core:health")).content.decode()
+    assert url not in logged_in(admin_world.users["office_staff"]).get(reverse("core:home")).content.decode()
 
 
 # ------------------------------------------------------------------ what the page shows
