@@ -32,7 +32,7 @@ class CluesConfig(AppConfig):
         register_search_source("clue", _("Clues"), find_clues, order=50)
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
-        delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)
-        delivery.register("clues.ClueTransfer", transfers.DELIVERY_STEPS)
+        delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS, owners=lambda r: [r.approved_by])
+        delivery.register("clues.ClueTransfer", transfers.DELIVERY_STEPS, owners=lambda r: [r.approved_by])
         # A reply's workbook downloads as its sealed copy, never as the original (issue 11).
         register_rendition(LetterReply, reply_file_download)

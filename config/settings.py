@@ -206,6 +206,8 @@ REMINDER_STUCK_AFTER = timedelta(minutes=env_int("REMINDER_STUCK_MINUTES", 15))
 # A failed delivery waits this long before the sweep retries it, doubling per failure up to the max.
 DELIVERY_RETRY_SECONDS = env_int("DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
+# A delivery still pending this long (or failed once) is shown to the office as stuck.
+DELIVERY_STUCK_AFTER = timedelta(minutes=env_int("DELIVERY_STUCK_MINUTES", 15))
 
 # ---------------------------------------------------------------- auth and login safety
 AUTHENTICATION_BACKENDS = [

@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
         # Imported here: these modules load models, which exist only once the app registry is ready.
         from core.files import delete_bytes_on_commit
         from core.models import StoredFile
+        from core import delivery  # noqa: F401 - its workflow (core.transitions): stuck deliveries are resolved by moves
+        from core.services import reminders, stuck  # noqa: F401 - their workflows, as above
         from core.services.roles import sync_role_permissions
 
         # Configuration sync, not domain flow: permissions of every app exist only after migrate.

@@ -32,4 +32,4 @@ class LiaisonConfig(AppConfig):
         register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)
         register_access_exclusion("liaison.ContactLogEntry", outside_handover_roles)
         register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)
-        delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS)
+        delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS, owners=lambda r: [r.requested_by])

@@ -29,4 +29,4 @@ class TalentpoolConfig(AppConfig):
         register_stage_guard(InspectionRound.Status.ONSITE, undeclared_conflicts_and_unreleased_secondees)
         # Named by label: talentpool and clues stay independent of each other.
         register_access_exclusion("clues.Clue", clues_of_recused_units)
-        delivery.register("talentpool.SecondmentRequest", secondments.DELIVERY_STEPS)
+        delivery.register("talentpool.SecondmentRequest", secondments.DELIVERY_STEPS, owners=lambda r: [r.created_by])
