@@ -9,9 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
+        from core import delivery  # noqa: F401 - its workflow (core.transitions): stuck deliveries are resolved by moves
         from core.files import delete_bytes_on_commit
         from core.models import StoredFile
-        from core import delivery  # noqa: F401 - its workflow (core.transitions): stuck deliveries are resolved by moves
         from core.services import reminders, stuck  # noqa: F401 - their workflows, as above
         from core.services.roles import sync_role_permissions
 

@@ -345,7 +345,7 @@ def _may_resolve(user: Any, reminder: Reminder) -> bool:
 
 
 def _publish_again(reminder: Reminder, move: transitions.Move) -> None:
-    from core.tasks import send_reminder as send_reminder_task
+    from core.tasks import send_reminder as send_reminder_task  # core.tasks imports this module
 
     enqueue(send_reminder_task, reminder.pk)
 
