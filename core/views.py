@@ -51,7 +51,7 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_PAGE_ROLES)
 def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
+    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats(), health.check_calendar()]
     stuck = stuck_reminders().select_related("target_type")[:50]
     return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
 

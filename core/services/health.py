@@ -1,6 +1,6 @@
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Heartbeat
+from core.models import CalendarYear, Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +72,31 @@ def check_heartbeats() -> list[Check]:
             ok = now - hb.beat_at <= stale_after
             checks.append(Check(label, ok, _("Last heartbeat %(seconds)s seconds ago") % {"seconds": age}, hb.beat_at))
     return checks
+
+
+def check_calendar(*, today: date | None = None) -> Check:
+    """Whether the holiday calendar still covers the deadlines being counted.
+
+    A problem once a count has reached past the table's end (the office was warned then), or
+    once today itself is past it; dates past the end are counted in natural days meanwhile.
+    """
+    label = _("Holiday calendar")
+    today = today or timezone.localdate()
+    last = CalendarYear.objects.order_by("-year").first()
+    if last is None:
+        return Check(label, False, _("No complete year in the calendar: every date is counted in natural days."))
+    end = last.last_day.isoformat()
+    if last.reached_past_date is not None:
+        detail = _(
+            "Complete through %(end)s. A deadline was counted to %(day)s, past the end: dates after %(end)s "
+            "are counted in natural days until the next year is loaded (manage.py load_holidays) or entered "
+            "in the administration."
+        ) % {"end": end, "day": last.reached_past_date.isoformat()}
+        return Check(label, False, detail, last.reached_past_at)
+    if today > last.last_day:
+        detail = _(
+            "Complete through %(end)s, which has passed: dates after it are counted in natural days until the "
+            "next year is loaded (manage.py load_holidays) or entered in the administration."
+        ) % {"end": end}
+        return Check(label, False, detail)
+    return Check(label, True, _("Complete through %(end)s.") % {"end": end})
