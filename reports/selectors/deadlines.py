@@ -32,7 +32,7 @@ from clues.selectors.transfers import NO_FEEDBACK
 from core.filters import QueryFilterSet, choice, flag, with_all
 from core.models import Reminder
 from core.roles import Role
-from core.workdays import working_days_from
+from core.workdays import is_past_table, table_end, working_days_from
 from inspection.models import InspectionRound
 from liaison.models import HandoverRecord, LiaisonAssignment, RectificationItem
 from talentpool.models import SecondmentRequest
@@ -79,6 +79,12 @@ class DeadlineRow:
     days_left: int  # working days from today; negative once overdue
     overdue: bool  # the due date has passed (a Saturday after a Friday deadline is 0 days but overdue)
     reminders_sent: int
+    natural_days: bool = False  # due past the holiday calendar's end: counted in natural days
+
+    @property
+    def overdue_days(self) -> int:
+        """Working days overdue, never negative (0 while not overdue)."""
+        return max(-self.days_left, 0)
 
     @property
     def kind_label(self) -> str:
@@ -263,6 +269,7 @@ def deadlines_for(user: Any, filters: DeadlineFilters | None = None, today: date
     kinds = [filters.kind] if filters.kind in _SOURCES else list(_SOURCES)
     raw = [(kind, row) for kind in kinds for row in _SOURCES[kind](user, filters.round_id)]
     left = working_days_from(today, [row[5] for _kind, row in raw])
+    end = table_end()
     rows = [
         DeadlineRow(
             kind=kind,
@@ -275,6 +282,7 @@ def deadlines_for(user: Any, filters: DeadlineFilters | None = None, today: date
             days_left=left[due],
             overdue=due < today,
             reminders_sent=sent,
+            natural_days=is_past_table(due, end),
         )
         for kind, (pk, title, url, concerns, responsible, due, sent) in raw
     ]
