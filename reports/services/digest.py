@@ -54,13 +54,13 @@ def schedule_weekly_digests(*, now: datetime | None = None) -> int:
 def _days(row: DeadlineRow) -> str:
     """How the row stands, never as a negative count: overdue N working days, due today, N left."""
     if row.days_left < 0:
-        text = ngettext("overdue %(n)s working day", "overdue %(n)s working days", row.overdue_days) % {
+        text = ngettext("%(n)s working day overdue", "%(n)s working days overdue", row.overdue_days) % {
             "n": row.overdue_days
         }
     elif row.overdue:  # the deadline was the last working day; today is a day off after it
-        text = _("overdue")
+        text = _("Overdue")
     elif row.days_left == 0:
-        text = _("due today")
+        text = _("Due today")
     else:
         text = ngettext("%(n)s working day left", "%(n)s working days left", row.days_left) % {"n": row.days_left}
     if row.natural_days:
