@@ -10,6 +10,7 @@ complete there.
 
 from dataclasses import dataclass
 from datetime import date
+from importlib.metadata import version
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -35,9 +36,7 @@ HOLIDAY_NAMES = {
 
 
 def package_version() -> str:
-    import chinese_calendar  # only the loading paths need the package
-
-    return str(getattr(chinese_calendar, "__version__", "?"))
+    return version("chinesecalendar")
 
 
 def package_days() -> dict[date, tuple[str, str]]:

@@ -56,7 +56,8 @@ def test_a_deadline_on_the_last_working_day_before_a_weekend_is_overdue_not_due_
     letter = add_letter(world, date(2017, 8, 11))
     due_today = add_letter(world, date(2017, 8, 14))
     rows = {row.pk: row for row in deadlines_for(world.users["office_head"])}
-    assert rows[letter.pk].days_left == 0 and rows[letter.pk].overdue
+    assert rows[letter.pk].days_left == 0
+    assert rows[letter.pk].overdue
     assert rows[letter.pk].overdue_days == 0
     body = digest_body(world.users["office_head"])
     assert any(str(letter) in line and "已逾期" in line for line in body.splitlines())
@@ -76,7 +77,8 @@ def test_the_board_shows_overdue_days_and_marks_dates_past_the_table(world, time
     # The table ends with 2016 here: every 2017 due date was counted in natural days.
     CalendarYear.objects.filter(year__gte=2017).delete()
     rows = deadlines_for(world.users["office_head"])
-    assert rows and all(row.natural_days for row in rows)
+    assert rows
+    assert all(row.natural_days for row in rows)
     page = client.get(reverse("reports:deadlines")).content.decode()
     assert page.count(MARK) == len(rows)
     body = Notification.objects.filter(recipient=world.users["office_head"])
