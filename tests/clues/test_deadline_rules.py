@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from clues.models import InfoRequestLetter
 from clues.services import replies, transfers
-from core.models import CalendarYear, Reminder
+from core.models import CalendarYear, Notification, Reminder
 from core.services.reminders import send_reminder
 from tests.clues.conftest import SHANGHAI
 from tests.clues.lifecycle import proposed
@@ -70,8 +70,6 @@ def test_a_return_after_the_deadline_gives_the_working_days_from_the_return(worl
 
 
 def test_the_returned_partner_is_told_the_new_deadline(world, sent):
-    from core.models import Notification
-
     reply = answer_with_nil_return(sent["x"], world.users["partner_x"])
     replies.return_reply(
         reply=reply,
