@@ -17,6 +17,7 @@ from core import audit
 from core.models import (
     AuditLog,
     CalendarDay,
+    CalendarYear,
     Delivery,
     DocumentNumber,
     Heartbeat,
@@ -28,6 +29,7 @@ from core.models import (
     User,
 )
 from core.roles import DATA_ROLES, Role
+from core.services.calendar import load_holidays, package_version
 from core.services.directory import deactivate_user
 from core.services.roles import NO_ROLES, record_role_change, role_state
 from core.transitions import status_fields
@@ -294,10 +296,72 @@ class PersonAdmin(AuditedModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AuditedModelAdmin):
+    """Holidays and make-up workdays, one row per date. A year counts only once it is listed
+    under the complete calendar years (CalendarYearAdmin): enter all its days first."""
+
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not CalendarYear.objects.filter(year=obj.date.year).exists():
+            self.message_user(
+                request,
+                _(
+                    "%(year)s is not yet a complete calendar year: dates in it are counted in natural days. "
+                    "Once every holiday and make-up workday of %(year)s is entered, add %(year)s to the "
+                    "complete calendar years."
+                )
+                % {"year": obj.date.year},
+                messages.WARNING,
+            )
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedModelAdmin):
+    """The years whose days are all in the calendar: the table ends with the last of them.
+
+    Adding a year here says its holidays and make-up workdays are all entered; the action
+    loads years from the chinese-calendar package (as `manage.py load_holidays` does)."""
+
+    list_display = ["year", "source", "holidays", "workdays", "loaded_at", "reached_past_date", "reached_past_at"]
+    fields = ["year", "source", "loaded_at", "reached_past_date", "reached_past_at"]
+    readonly_fields = ["loaded_at", "reached_past_date", "reached_past_at"]
+    actions = ["reload_from_package"]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "year", "source"] if obj is not None else fields
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # a year is added (complete) or deleted (incomplete again), never edited
+
+    @admin.display(description=_("holidays"))
+    def holidays(self, obj: CalendarYear) -> int:
+        return CalendarDay.objects.filter(date__year=obj.year, kind=CalendarDay.Kind.HOLIDAY).count()
+
+    @admin.display(description=_("make-up workdays"))
+    def workdays(self, obj: CalendarYear) -> int:
+        return CalendarDay.objects.filter(date__year=obj.year, kind=CalendarDay.Kind.WORKDAY).count()
+
+    @admin.action(description=_("Reload the selected years from the chinese-calendar package"))
+    def reload_from_package(self, request: Any, queryset: Any) -> None:
+        result = load_holidays(years=[row.year for row in queryset])
+        if result.loaded:
+            self.message_user(
+                request,
+                _("Loaded %(years)s: %(days)s days added or changed.")
+                % {"years": ", ".join(map(str, result.loaded)), "days": result.days},
+            )
+        if result.missing:
+            self.message_user(
+                request,
+                _("The chinese-calendar package %(version)s has no data for %(years)s: enter them by hand.")
+                % {"version": package_version(), "years": ", ".join(map(str, result.missing))},
+                messages.WARNING,
+            )
 
 
 @admin.register(Reminder)

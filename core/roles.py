@@ -87,6 +87,7 @@ _ADMIN = [
     "core.view_organisation", "core.add_organisation", "core.change_organisation",
     "core.view_person", "core.add_person", "core.change_person",
     "core.view_calendarday", "core.add_calendarday", "core.change_calendarday", "core.delete_calendarday",
+    "core.view_calendaryear", "core.add_calendaryear", "core.delete_calendaryear",
     "core.view_reminder", "core.view_auditlog", "core.view_heartbeat", *_STUCK_WORK,
     "auth.view_group",
     # Unlocking a login is deleting its failed attempts (README).

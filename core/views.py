@@ -55,7 +55,13 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_PAGE_ROLES)
 def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats(), health.check_files()]
+    checks = [
+        health.check_database(),
+        health.check_broker(),
+        *health.check_heartbeats(),
+        health.check_files(),
+        health.check_calendar(),
+    ]
     stuck = stuck_reminders().select_related("target_type")[:50]
     return render(
         request,

@@ -1,6 +1,6 @@
 """A partner's answer to a letter, and the office's review of it (docs/domain.md §3.2)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -19,7 +19,7 @@ from core.http import XLSX
 from core.models import AuditLog, StoredFile, User
 from core.roles import Role
 from core.services.notifications import notify
-from core.services.reminders import schedule_reminders
+from core.services.reminders import replan_reminders
 from core.workdays import add_working_days
 
 RS = LetterReply.Status
@@ -175,9 +175,17 @@ def accept_reply(*, reply: LetterReply, by: User, now: datetime | None = None) -
     return reply
 
 
+def deadline_after_return(letter: InfoRequestLetter, now: datetime) -> date:
+    """A return never shortens the partner's time: the later of the letter's deadline and
+    LETTER_RETURN_WORKING_DAYS working days from the day of the return (docs/domain.md §3.2)."""
+    fresh = add_working_days(timezone.localdate(now), settings.LETTER_RETURN_WORKING_DAYS)
+    return max(letter.deadline, fresh) if letter.deadline else fresh
+
+
 @transaction.atomic
 def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | None = None) -> LetterReply:
-    """Send the answer back with a note; the partner gets LETTER_RETURN_WORKING_DAYS working days and reminders."""
+    """Send the answer back with a note; the partner gets at least LETTER_RETURN_WORKING_DAYS working
+    days more (deadline_after_return) and the reminders are planned again from the deadline."""
     if not note.strip():
         raise ValidationError(_("Say what the partner should correct."))
     reply = transitions.lock(reply)
@@ -186,13 +194,18 @@ def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | Non
     now = now or timezone.now()
     fields = {"review_note": note.strip(), "reviewed_by": by, "reviewed_at": now}
     reply = transitions.perform(reply, "return", by=by, fields=fields, locked=True)
-    letter = reply.letter
-    deadline = add_working_days(timezone.localdate(now), settings.LETTER_RETURN_WORKING_DAYS)
-    letters.transition(letter, by, InfoRequestLetter.Status.RETURNED, deadline=deadline, sent_at=letter.sent_at)
-    schedule_reminders(target=letter, plan=[p for p in letters.reminder_plan(letter) if p.due_at > now])
+    letter = letters.transition(
+        reply.letter,
+        by,
+        InfoRequestLetter.Status.RETURNED,
+        deadline=deadline_after_return(reply.letter, now),
+        sent_at=reply.letter.sent_at,
+    )
+    replan_reminders(target=letter, plan=letters.reminder_plan(letter), now=now)
     notify(
         recipients=letters.partner_users(letter.partner),
-        title=_("Letter %(number)s: your answer was returned") % {"number": letter.doc_number},
+        title=_("Letter %(number)s: your answer was returned, answer again by %(deadline)s")
+        % {"number": letter.doc_number, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
         body=note.strip(),
         url=f"/letters/{letter.pk}/",
     )

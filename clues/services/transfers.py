@@ -1,7 +1,7 @@
 """The group's assessment (研判), the office head's approval and the transfer letter (移交, 交办)."""
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.workdays import add_natural_days
 from inspection.permissions import is_group_leader
 
 TRANSFER_SERIES = "clue_transfer"
@@ -152,7 +153,8 @@ def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime)
         series=TRANSFER_SERIES, year=timezone.localdate(now).year, fmt=settings.TRANSFER_DOC_NUMBER_FORMAT
     )
     transfer.transferred_at = now
-    transfer.feedback_due = timezone.localdate(now) + timedelta(days=settings.TRANSFER_FEEDBACK_DAYS)
+    # TRANSFER_FEEDBACK_DAYS natural days, ending on a working day (docs/domain.md §3.3).
+    transfer.feedback_due = add_natural_days(timezone.localdate(now), settings.TRANSFER_FEEDBACK_DAYS)
     transfer.save()
     audit.log_change(user=by, obj=transfer, before=before)
     for clue in clues:

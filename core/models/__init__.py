@@ -1,6 +1,6 @@
 from core.models.accounts import Organisation, Person, User
 from core.models.audit import AuditLog
-from core.models.calendar import CalendarDay
+from core.models.calendar import CalendarDay, CalendarYear
 from core.models.deliveries import Delivery
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
@@ -11,6 +11,7 @@ from core.models.reminders import Reminder
 __all__ = [
     "AuditLog",
     "CalendarDay",
+    "CalendarYear",
     "Delivery",
     "DocumentNumber",
     "Heartbeat",

@@ -1,7 +1,7 @@
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.integrity import HEARTBEAT_NAME
-from core.models import Heartbeat
+from core.models import CalendarYear, Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +98,31 @@ def check_files() -> Check:
             label, False, _("The nightly check has not run since: %(detail)s") % {"detail": detail}, last.beat_at
         )
     return Check(label, problems == 0, detail, last.beat_at)
+
+
+def check_calendar(*, today: date | None = None) -> Check:
+    """Whether the holiday calendar still covers the deadlines being counted.
+
+    A problem once a count has reached past the table's end (the office was warned then), or
+    once today itself is past it; dates past the end are counted in natural days meanwhile.
+    """
+    label = _("Holiday calendar")
+    today = today or timezone.localdate()
+    last = CalendarYear.objects.order_by("-year").first()
+    if last is None:
+        return Check(label, False, _("No complete year in the calendar: every date is counted in natural days."))
+    end = last.last_day.isoformat()
+    if last.reached_past_date is not None:
+        detail = _(
+            "Complete through %(end)s. A deadline was counted to %(day)s, past the end: dates after %(end)s "
+            "are counted in natural days until the next year is loaded (manage.py load_holidays) or entered "
+            "in the administration."
+        ) % {"end": end, "day": last.reached_past_date.isoformat()}
+        return Check(label, False, detail, last.reached_past_at)
+    if today > last.last_day:
+        detail = _(
+            "Complete through %(end)s, which has passed: dates after it are counted in natural days until the "
+            "next year is loaded (manage.py load_holidays) or entered in the administration."
+        ) % {"end": end}
+        return Check(label, False, detail)
+    return Check(label, True, _("Complete through %(end)s.") % {"end": end})

@@ -272,6 +272,29 @@ def cancel_reminders(*, target: models.Model, due_before: datetime | None = None
     return rows.update(status=Reminder.Status.CANCELLED)
 
 
+def replan_reminders(*, target: models.Model, plan: Iterable[PlannedReminder], now: datetime | None = None) -> int:
+    """Make target's pending reminders the plan's moments still ahead, after its deadline moved.
+
+    Pending rows the plan no longer has are cancelled; planned moments cancelled earlier (an
+    answer stopped the ladder, a return restarts it) are pending again, since the unique key
+    keeps their rows; the others are added. Sent rows stay as they are. Returns how many are pending.
+    """
+    now = now or timezone.now()
+    ahead = [p for p in plan if p.due_at > now]
+    wanted = {(p.kind, p.due_at) for p in ahead}
+    rows = Reminder.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
+    stale, revive = [], []
+    for pk, kind, due_at, status in rows.values_list("pk", "kind", "due_at", "status"):
+        if status == Reminder.Status.PENDING and (kind, due_at) not in wanted:
+            stale.append(pk)
+        elif status == Reminder.Status.CANCELLED and (kind, due_at) in wanted:
+            revive.append(pk)
+    rows.filter(pk__in=stale, status=Reminder.Status.PENDING).update(status=Reminder.Status.CANCELLED)
+    rows.filter(pk__in=revive, status=Reminder.Status.CANCELLED).update(status=Reminder.Status.PENDING)
+    schedule_reminders(target=target, plan=ahead)
+    return rows.filter(status=Reminder.Status.PENDING).count()
+
+
 def due_reminder_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     now = now or timezone.now()
     return list(

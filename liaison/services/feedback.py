@@ -4,7 +4,7 @@ Who acts: the group's leaders and the office write the feedback; the unit's liai
 reads it only once it is delivered (docs/domain.md §5.3), through the grant made at delivery.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import IO, Any, cast
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from core.files import DOCUMENT_KINDS, store_upload
 from core.models import User
 from core.models.base import TimeStampedModel
 from core.permissions import grant, user_can
+from core.workdays import add_natural_days
 from inspection.models import InspectedUnit
 from inspection.permissions import is_group_leader
 from liaison.models import Feedback, FeedbackProblem, RectificationReport
@@ -148,7 +149,7 @@ def _open_to_the_unit(feedback: Feedback, move: transitions.Move) -> None:
         RectificationReport.objects.get_or_create(
             inspected_unit=unit,
             kind=kind,
-            defaults={"due_date": meeting_date + timedelta(days=days), "created_by": move.by},
+            defaults={"due_date": add_natural_days(meeting_date, days), "created_by": move.by},
         )
 
 

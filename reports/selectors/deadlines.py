@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from core.deadlines import Due, deadline_sources
 from core.filters import QueryFilterSet, choice, flag, with_all
 from core.roles import Role
-from core.workdays import working_days_from
+from core.workdays import is_past_table, table_end, working_days_from
 from inspection.models import InspectionRound
 
 # Who may open the board. Each sees only the parts their role reads anyway (docs/domain.md §5.3): the head
@@ -42,6 +42,12 @@ class DeadlineRow(Due):
     kind_label: str
     days_left: int  # working days from today; negative once overdue
     overdue: bool  # the due date has passed (a Saturday after a Friday deadline is 0 days but overdue)
+    natural_days: bool = False  # due past the holiday calendar's end: counted in natural days
+
+    @property
+    def overdue_days(self) -> int:
+        """Working days overdue, never negative (0 while not overdue)."""
+        return max(-self.days_left, 0)
 
 
 class DeadlineFilters(QueryFilterSet):
@@ -84,6 +90,7 @@ def deadlines_for(user: Any, filters: DeadlineFilters | None = None, today: date
         sources = [source for source in sources if source.kind == filters.kind]
     raw = [(source, due) for source in sources for due in source.rows(user, filters.round_id)]
     left = working_days_from(today, [due.due for _source, due in raw])
+    end = table_end()
     rows = [
         DeadlineRow(
             kind=source.kind,
@@ -97,6 +104,7 @@ def deadlines_for(user: Any, filters: DeadlineFilters | None = None, today: date
             days_left=left[due.due],
             overdue=due.due < today,
             reminders_sent=due.reminders_sent,
+            natural_days=is_past_table(due.due, end),
         )
         for source, due in raw
     ]

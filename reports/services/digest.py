@@ -12,11 +12,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import Reminder, User
 from core.roles import Role
 from core.services.reminders import PlannedReminder, ReminderMessage, register_kind, schedule_reminders
-from reports.selectors.deadlines import deadline_counts, deadlines_for
+from reports.selectors.deadlines import DeadlineRow, deadline_counts, deadlines_for
 
 DIGEST = "digest.weekly"
 # Rows listed by name in the digest; the board has the rest.
@@ -50,14 +51,31 @@ def schedule_weekly_digests(*, now: datetime | None = None) -> int:
     return len(heads)
 
 
-def _line(row) -> str:
-    return _("%(kind)s | %(title)s | %(concerns)s | %(responsible)s | due %(due)s (%(left)s working days)") % {
+def _days(row: DeadlineRow) -> str:
+    """How the row stands, never as a negative count: overdue N working days, due today, N left."""
+    if row.days_left < 0:
+        text = ngettext("%(n)s working day overdue", "%(n)s working days overdue", row.overdue_days) % {
+            "n": row.overdue_days
+        }
+    elif row.overdue:  # the deadline was the last working day; today is a day off after it
+        text = _("Overdue")
+    elif row.days_left == 0:
+        text = _("Due today")
+    else:
+        text = ngettext("%(n)s working day left", "%(n)s working days left", row.days_left) % {"n": row.days_left}
+    if row.natural_days:
+        text += _(", counted in natural days until the calendar is updated")
+    return text
+
+
+def _line(row: DeadlineRow) -> str:
+    return _("%(kind)s | %(title)s | %(concerns)s | %(responsible)s | due %(due)s (%(days)s)") % {
         "kind": row.kind_label,
         "title": row.title,
         "concerns": row.concerns,
         "responsible": row.responsible,
         "due": row.due.isoformat(),
-        "left": row.days_left,
+        "days": _days(row),
     }
 
 

@@ -1,5 +1,7 @@
 """Feedback up to delivery: who records it, its guards, the grants and the reports it schedules."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -34,8 +36,9 @@ def test_delivery_opens_feedback_to_the_officer_and_schedules_reports(world):
     feedback_services.deliver_feedback(by=world.users["leader_a"], feedback=feedback)
     assert list(Feedback.objects.for_user(world.users["liaison_a"])) == [feedback]
     due = dict(RectificationReport.objects.values_list("kind", "due_date"))
-    assert (due["plan"] - MEETING).days == 30
-    assert (due["final"] - MEETING).days == 60
+    # 30 natural days after 2017-06-01 is Saturday 07-01: the plan is due the next working day.
+    assert due["plan"] == date(2017, 7, 3)
+    assert (due["final"] - MEETING).days == 60  # 07-31, a Monday
 
 
 def test_problem_list_closes_at_delivery(ledger):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0009_reminder_kinds_named_by_step"),
+        ("core", "0011_extend_holiday_table"),
     ]
 
     operations = [
