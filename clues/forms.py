@@ -245,7 +245,7 @@ class ProposalRow:
     @property
     def changed(self) -> bool:
         """The head sends this proposal elsewhere than the group recommended."""
-        return bool(self.proposal) and _parse_receiver(self.selected)[0] != self.proposal.receiver_type  # type: ignore[union-attr]
+        return self.proposal is not None and _parse_receiver(self.selected)[0] != self.proposal.receiver_type
 
 
 def _recommended_option(proposal: transfers.Proposal | None, options: list[tuple[str, str]]) -> str:

@@ -82,7 +82,10 @@ def receiver_candidates(receiver_type: str) -> QuerySet[Organisation]:
     return Organisation.objects.none()
 
 
-def _receiver_of(clue: Clue, receiver_type: str, chosen: Organisation | None) -> Organisation:
+def _receiver_of(
+    clue: Clue, receiver_type: str, chosen: Organisation | None, checked: dict[tuple[str, int | None], Organisation]
+) -> Organisation:
+    """The organisation the clue goes to; `checked` remembers the answers for the other clues."""
     if receiver_type == Receiver.INSPECTED_UNIT:
         return clue.inspected_unit.org_unit
     if receiver_type == Receiver.OTHER_DEPT and chosen is None:
@@ -90,10 +93,13 @@ def _receiver_of(clue: Clue, receiver_type: str, chosen: Organisation | None) ->
         raise ValidationError(
             _("Clue %(code)s goes to another department: choose the receiving organisation.") % {"code": clue.code}
         )
-    receiver = chosen or receiver_candidates(receiver_type).order_by("pk").first()
-    if receiver is None or not receiver_candidates(receiver_type).filter(pk=receiver.pk).exists():
-        raise ValidationError(_("Choose the receiving organisation."))
-    return receiver
+    key = (receiver_type, chosen.pk if chosen else None)
+    if key not in checked:
+        receiver = chosen or receiver_candidates(receiver_type).order_by("pk").first()
+        if receiver is None or not receiver_candidates(receiver_type).filter(pk=receiver.pk).exists():
+            raise ValidationError(_("Choose the receiving organisation."))
+        checked[key] = receiver
+    return checked[key]
 
 
 @dataclass(frozen=True)
@@ -194,13 +200,14 @@ def plan_transfers(choices: Sequence[Choice], proposals: dict[int, Proposal]) ->
     confirms is what is numbered and sent.
     """
     letters: dict[tuple[int, int | None, str, int], PlannedTransfer] = {}
+    receivers: dict[tuple[str, int | None], Organisation] = {}
     for choice in choices:
         clue = choice.clue
         proposal = proposals.get(clue.pk)
         receiver_type = choice.receiver_type or (proposal.receiver_type if proposal else "")
         if receiver_type not in Receiver.values:
             raise ValidationError(_("Say to whom clue %(code)s is transferred.") % {"code": clue.code})
-        receiver = _receiver_of(clue, receiver_type, choice.receiver)
+        receiver = _receiver_of(clue, receiver_type, choice.receiver, receivers)
         key = (clue.inspection_round_id, clue.assigned_group_id, receiver_type, receiver.pk)
         letter = letters.setdefault(key, PlannedTransfer(key[0], key[1], receiver_type, receiver))
         letter.clues.append(clue)

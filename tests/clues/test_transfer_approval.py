@@ -3,13 +3,17 @@ to its group's recommended receiver unless changed, the approving meeting requir
 page that lists what is sent, and a stale or repeated confirmation that sends nothing more."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clues.models import Clue, ClueTransfer, Receiver
 from clues.services import transfers
@@ -266,4 +270,34 @@ def test_only_the_office_head_approves(world):
     assert_matrix(world, PROPOSALS, role_keys("office_head"))
     assert_matrix(world, PROPOSALS, role_keys("office_head"), method="post")
     assert_matrix(world, SEND, role_keys("office_head", status=302), method="post")
+    assert not ClueTransfer.objects.exists()
+
+
+def test_the_approval_and_confirmation_pages_do_not_grow_with_their_rows(world):
+    client = _head(world)
+
+    def measure() -> tuple[int, int]:
+        clues = list(Clue.objects.filter(status=Clue.Status.PROPOSED_FOR_TRANSFER))
+        with CaptureQueriesContext(connection) as queue:
+            client.get(PROPOSALS)
+        with CaptureQueriesContext(connection) as confirmation:
+            _review(client, clues)
+        return len(queue), len(confirmation)
+
+    for receiver in (Receiver.DISCIPLINE_COMMISSION, Receiver.ORGANIZATION_DEPT):
+        proposed(world, receiver)
+    few = measure()
+    for _ in range(4):
+        for receiver in (Receiver.DISCIPLINE_COMMISSION, Receiver.ORGANIZATION_DEPT):
+            proposed(world, receiver)
+    assert measure() == few
+
+
+def test_a_confirmation_left_open_too_long_sends_nothing(world):
+    clue = proposed(world)
+    client = _head(world)
+    token = _token(_review(client, [clue]))
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        response = client.post(SEND, {"token": token}, follow=True)
+    assert _messages(response) == ["确认页已过期。未发送任何移交函，请重新核对拟移交线索。"]
     assert not ClueTransfer.objects.exists()
