@@ -3,13 +3,14 @@ to its group's recommended receiver unless changed, the approving meeting requir
 page that lists what is sent, and a stale or repeated confirmation that sends nothing more."""
 
 import re
+import threading
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -301,3 +302,37 @@ def test_a_confirmation_left_open_too_long_sends_nothing(world):
         response = client.post(SEND, {"token": token}, follow=True)
     assert _messages(response) == ["确认页已过期。未发送任何移交函，请重新核对拟移交线索。"]
     assert not ClueTransfer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_posts_of_one_confirmation_racing_send_one_letter(world):
+    clue = proposed(world)
+    version = transfers.proposals_of([clue])[clue.pk].version
+    start = threading.Barrier(2)
+    sent: list[list[int]] = []
+    errors: list[Exception] = []
+
+    def post() -> None:
+        try:
+            start.wait()
+            letters = transfers.approve_and_send(
+                choices=[transfers.Choice(clue, proposal=version)],
+                by=world.users["office_head"],
+                meeting=MEETING,
+                key="one-confirmation-page",
+            )
+            sent.append([letter.pk for letter in letters])
+        except Exception as exc:  # a thread cannot raise into the test: kept and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (letter,) = ClueTransfer.objects.all()
+    assert sent == [[letter.pk], [letter.pk]]  # the second post found the first one's letter
+    assert letter.doc_number.endswith("〕1号")
