@@ -1,6 +1,13 @@
-from typing import cast
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.core import signing
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clues.models import (
@@ -13,6 +20,7 @@ from clues.models import (
     Receiver,
 )
 from clues.models.categories import CATEGORY_LABELS
+from clues.services import transfers
 from clues.services.registry import HAND_SOURCES
 from core.models import Organisation
 from inspection.models import InspectedUnit
@@ -192,22 +200,220 @@ class SendBackForm(forms.Form):
     note = forms.CharField(label=_("What should the group look at again?"), max_length=500)
 
 
+def receiver_options() -> list[tuple[str, str]]:
+    """The receivers one proposal may go to, as (value, label): each commission and organisation
+    department by name (value "type:pk"), 交办 to the clue's own unit, or another department
+    named once for the page (the approval form's other_receiver)."""
+    options: list[tuple[str, str]] = []
+    for receiver_type in (Receiver.DISCIPLINE_COMMISSION, Receiver.ORGANIZATION_DEPT):
+        candidates = list(transfers.receiver_candidates(receiver_type).order_by("pk"))
+        for org in candidates:
+            options.append((f"{receiver_type}:{org.pk}", f"{receiver_type.label}：{org.display_name}"))
+        if not candidates:  # kept as a choice: sending it says that no such organisation is registered
+            options.append((str(receiver_type), str(receiver_type.label)))
+    options.append((str(Receiver.INSPECTED_UNIT), str(Receiver.INSPECTED_UNIT.label)))
+    options.append((str(Receiver.OTHER_DEPT), str(_("Other department (chosen below)"))))
+    return options
+
+
+def _parse_receiver(value: str) -> tuple[str, int | None]:
+    receiver_type, _sep, pk = value.partition(":")
+    return receiver_type, int(pk) if pk.isdigit() else None
+
+
+@dataclass
+class ProposalRow:
+    """One proposal on the approval page: the clue, the group's proposal and the head's choice."""
+
+    clue: Clue
+    proposal: transfers.Proposal | None
+    selected: str = ""
+    ticked: bool = False
+
+    @property
+    def field_name(self) -> str:
+        return f"receiver-{self.clue.pk}"
+
+    @property
+    def recommended_label(self) -> str:
+        if self.proposal is None or self.proposal.receiver_type not in Receiver.values:
+            return ""
+        return str(Receiver(self.proposal.receiver_type).label)
+
+    @property
+    def changed(self) -> bool:
+        """The head sends this proposal elsewhere than the group recommended."""
+        return self.proposal is not None and _parse_receiver(self.selected)[0] != self.proposal.receiver_type
+
+
+def _recommended_option(proposal: transfers.Proposal | None, options: list[tuple[str, str]]) -> str:
+    wanted = proposal.receiver_type if proposal else ""
+    return next((value for value, _label in options if _parse_receiver(value)[0] == wanted), "")
+
+
 class ApproveTransferForm(forms.Form):
-    receiver_type = forms.ChoiceField(label=_("Transfer to"), choices=Receiver.choices)
-    receiver = forms.ModelChoiceField(
-        label=_("Receiving organisation"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        help_text=_("Leave empty for the commission or department of the jurisdiction; 交办 goes to each clue's unit."),
-    )
+    """The office head's approval: the ticked proposals, each one's receiver, and the meeting.
+
+    Nothing is ticked until the head ticks it, and each proposal goes to its group's
+    recommended receiver unless the head changes that row (its select, `receiver-<clue pk>`).
+    """
+
     approved_by_text = forms.CharField(
-        label=_("Approved at"), max_length=100, required=False, help_text=_("For example: 书记专题会 2017-10-12.")
+        label=_("Approving meeting"), max_length=100, help_text=_("For example: 区委书记专题会.")
+    )
+    approval_meeting_date = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
+    approval_minutes = forms.CharField(
+        label=_("Minutes reference"), max_length=100, help_text=_("For example: 专题会议纪要〔2017〕12号.")
     )
     include_reporter = forms.BooleanField(label=_("Include the reporter's identity"), required=False)
+    other_receiver = forms.ModelChoiceField(
+        label=_("Receiving organisation for “other department”"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Only for proposals sent to another department."),
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, clues: list[Clue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["receiver"]).queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["other_receiver"]).queryset = Organisation.objects.order_by("name")
+        if not settings.TRANSFER_APPROVAL_REQUIRES_MEETING:
+            for name in ("approved_by_text", "approval_meeting_date", "approval_minutes"):
+                self.fields[name].required = False
+        self.options = receiver_options()
+        allowed = {value for value, _label in self.options}
+        self.proposals = proposals = transfers.proposals_of(clues)
+        ticked = self._ticked()
+        self.rows = []
+        for clue in clues:
+            row = ProposalRow(clue, proposals.get(clue.pk))
+            posted = self.data.get(row.field_name, "") if self.is_bound else ""
+            row.selected = posted if posted in allowed else _recommended_option(row.proposal, self.options)
+            row.ticked = str(clue.pk) in ticked
+            self.rows.append(row)
+
+    def _ticked(self) -> set[str]:
+        # Bound to request.POST: a QueryDict, whose ticked checkboxes share one name.
+        return set(cast(QueryDict, self.data).getlist("clue")) if self.is_bound else set()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        known = {str(row.clue.pk) for row in self.rows}
+        ticked = self._ticked()
+        if ticked - known:
+            raise forms.ValidationError(
+                _("Some ticked proposals were approved or sent back meanwhile; reload the page and check again.")
+            )
+        if not ticked:
+            raise forms.ValidationError(_("Tick the proposals to approve."))
+        allowed = {value for value, _label in self.options}
+        for row in self.rows:
+            if row.ticked and self.data.get(row.field_name, row.selected) not in allowed:
+                raise forms.ValidationError(_("Choose where clue %(code)s is transferred.") % {"code": row.clue.code})
+        other = [row for row in self.rows if row.ticked and row.selected == Receiver.OTHER_DEPT]
+        if other and data.get("other_receiver") is None:
+            self.add_error("other_receiver", _("Choose the department for the proposals sent to another department."))
+        if not any(name in self.errors for name in ("approved_by_text", "approval_meeting_date", "approval_minutes")):
+            for problem in transfers.meeting_problems(self.meeting(), today=timezone.localdate()):
+                self.add_error(None, problem)
+        return data
+
+    def meeting(self) -> transfers.Meeting:
+        data = self.cleaned_data  # while clean() runs too: the fields are cleaned by then
+        return transfers.Meeting(
+            name=data.get("approved_by_text") or "",
+            held_on=data.get("approval_meeting_date"),
+            minutes=data.get("approval_minutes") or "",
+        )
+
+    def choices(self) -> list[transfers.Choice]:
+        """The ticked proposals as the service takes them, each with the version the page showed."""
+        chosen = []
+        other: Organisation | None = self.cleaned_data.get("other_receiver")
+        receivers = Organisation.objects.in_bulk(
+            [pk for row in self.rows if row.ticked for pk in [_parse_receiver(row.selected)[1]] if pk]
+        )
+        for row in self.rows:
+            if not row.ticked:
+                continue
+            receiver_type, pk = _parse_receiver(row.selected)
+            receiver = other if receiver_type == Receiver.OTHER_DEPT else receivers.get(pk) if pk else None
+            version = row.proposal.version if row.proposal else None
+            chosen.append(transfers.Choice(row.clue, receiver_type, receiver, version))
+        return chosen
+
+    def token(self, user: Any) -> str:
+        """The signed content of the confirmation page: what it lists is what its button sends."""
+        meeting = self.meeting()
+        return signing.dumps(
+            {
+                "by": user.pk,
+                "key": uuid.uuid4().hex,
+                "rows": [
+                    [c.clue.pk, c.receiver_type, c.receiver.pk if c.receiver else None, c.proposal]
+                    for c in self.choices()
+                ],
+                "meeting": [meeting.name, meeting.held_on.isoformat() if meeting.held_on else None, meeting.minutes],
+                "reporter": bool(self.cleaned_data.get("include_reporter")),
+            },
+            salt=APPROVAL_SALT,
+            compress=True,
+        )
+
+
+APPROVAL_SALT = "clues.transfer-approval"
+# How long a confirmation page may wait for its button: long enough to read it, short enough
+# that a page left open overnight is drawn again.
+APPROVAL_MAX_AGE = 60 * 60
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A confirmation page's content, read back from its signed token."""
+
+    key: str
+    rows: list[tuple[int, str, int | None, int | None]]
+    meeting: transfers.Meeting
+    include_reporter: bool
+
+    def choices(self, clues: dict[int, Clue]) -> list[transfers.Choice]:
+        receivers = Organisation.objects.in_bulk([pk for _c, _t, pk, _v in self.rows if pk])
+        return [
+            transfers.Choice(clues[clue], receiver_type, receivers.get(pk) if pk else None, version)
+            for clue, receiver_type, pk, version in self.rows
+        ]
+
+
+class ConfirmTransferForm(forms.Form):
+    """The confirmation page's button: the signed token of what the page listed."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_token(self) -> Approval:
+        try:
+            payload = signing.loads(self.cleaned_data["token"], salt=APPROVAL_SALT, max_age=APPROVAL_MAX_AGE)
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                _("The confirmation page expired. Nothing was sent; check the proposals again.")
+            ) from None
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The confirmation page was not recognised. Nothing was sent; check the proposals again.")
+            ) from None
+        if payload.get("by") != self.user.pk:
+            raise forms.ValidationError(
+                _("The confirmation page was not recognised. Nothing was sent; check the proposals again.")
+            )
+        name, day, minutes = payload["meeting"]
+        return Approval(
+            key=payload["key"],
+            rows=[tuple(row) for row in payload["rows"]],
+            meeting=transfers.Meeting(name=name, held_on=date.fromisoformat(day) if day else None, minutes=minutes),
+            include_reporter=payload["reporter"],
+        )
 
 
 class DispositionForm(forms.Form):

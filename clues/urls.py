@@ -45,6 +45,7 @@ urlpatterns = [
     path("transfers/", transfers.transfer_list, name="transfer-list"),
     path("transfers/export.xlsx", transfers.transfer_export, name="transfer-export"),
     path("transfers/proposals/", transfers.transfer_proposals, name="transfer-proposals"),
+    path("transfers/proposals/send/", transfers.transfer_send, name="transfer-send"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer-detail"),
     path("transfers/<int:pk>/letter.docx", transfers.transfer_letter, name="transfer-docx"),
     path("transfers/<int:pk>/receive/", transfers.transfer_receive, name="transfer-receive"),

@@ -379,6 +379,9 @@ LETTER_REMINDER_LADDER = env_str("LETTER_REMINDER_LADDER", "-2, 0, +2x4; escalat
 TRANSFER_DOC_NUMBER_FORMAT = env_str("TRANSFER_DOC_NUMBER_FORMAT", "示巡办移〔{year}〕{n}号")
 # Calendar days the receiver has to report its disposition back (three months in practice).
 TRANSFER_FEEDBACK_DAYS = env_int("TRANSFER_FEEDBACK_DAYS", 90)
+# The office head approves transfers at a meeting (书记专题会 etc.): its name, date and minutes
+# reference are required on the approval page and by the service unless this is off.
+TRANSFER_APPROVAL_REQUIRES_MEETING = env_bool("TRANSFER_APPROVAL_REQUIRES_MEETING", True)
 # Reminders to the receiver about the feedback date (calendar days; grammar as for letters).
 TRANSFER_REMINDER_LADDER = env_str("TRANSFER_REMINDER_LADDER", "-10, 0, +10x3; escalate=2; hour=9; days=calendar")
 

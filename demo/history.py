@@ -448,15 +448,17 @@ def _transfer_and_handle(ctx: _Round, planned: list[Planned], *, assessed: date)
             notes=NOTES["panel" if joint else item.receiver],
             now=_at(assessed, 15),
         )
-    approval = f"区委书记专题会（{_workday(ctx.sent - timedelta(days=3)).isoformat()}）"
+    met = _workday(ctx.sent - timedelta(days=3))
+    meeting = transfers.Meeting(
+        name="区委书记专题会", held_on=met, minutes=f"区委书记专题会议纪要〔{met.year}〕{ctx.no}号"
+    )
     for receiver in ("commission", "org", "unit"):
         clues = [item.registered for item in planned if item.receiver == receiver]
+        organisation = ctx.orgs.get(_RECEIVER_ORG[receiver])
         sent = transfers.approve_and_send(
-            clues=clues,
+            choices=[transfers.Choice(clue, _RECEIVER[receiver], organisation) for clue in clues],
             by=ctx.head,
-            receiver_type=_RECEIVER[receiver],
-            receiver=ctx.orgs.get(_RECEIVER_ORG[receiver]),
-            approved_by_text=approval,
+            meeting=meeting,
             now=_at(ctx.sent),
         )
         for transfer in sent:

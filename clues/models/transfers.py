@@ -117,6 +117,11 @@ class ClueTransfer(TimeStampedModel):
         related_name="+",
     )
     approved_by_text = models.CharField(_("approving meeting"), max_length=100, blank=True)
+    # The approving meeting (TRANSFER_APPROVAL_REQUIRES_MEETING): its date and the minutes that record it.
+    approval_meeting_date = models.DateField(_("approving meeting date"), null=True, blank=True)
+    approval_minutes = models.CharField(_("minutes reference"), max_length=100, blank=True)
+    # The confirmation page that sent this letter: a second post of the same page sends nothing more.
+    approval_key = models.CharField(_("approval key"), max_length=40, blank=True, db_index=True, editable=False)
     transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
     # Set by the delivery task (access for the receiver, notice, reminders): once per transfer.
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)

@@ -1,12 +1,14 @@
 """The group's assessment (研判), the office head's approval and the transfer letter (移交, 交办)."""
 
-from collections import defaultdict
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
 from core.workdays import add_natural_days
+from inspection.models import InspectionGroup, InspectionRound
 from inspection.permissions import is_group_leader
 
 TRANSFER_SERIES = "clue_transfer"
@@ -69,7 +72,7 @@ def record_assessment(
     return assessment
 
 
-def receiver_candidates(receiver_type: str):
+def receiver_candidates(receiver_type: str) -> QuerySet[Organisation]:
     """Organisations a transfer of this type may go to (交办 goes to each clue's own unit)."""
     if receiver_type == Receiver.DISCIPLINE_COMMISSION:
         return Organisation.objects.filter(unit_type=Organisation.UnitType.DISCIPLINE_COMMISSION)
@@ -80,71 +83,232 @@ def receiver_candidates(receiver_type: str):
     return Organisation.objects.none()
 
 
-def _receiver_of(clue: Clue, receiver_type: str, chosen: Organisation | None) -> Organisation:
+def _receiver_of(
+    clue: Clue, receiver_type: str, chosen: Organisation | None, checked: dict[tuple[str, int | None], Organisation]
+) -> Organisation:
+    """The organisation the clue goes to; `checked` remembers the answers for the other clues."""
     if receiver_type == Receiver.INSPECTED_UNIT:
         return clue.inspected_unit.org_unit
-    receiver = chosen or receiver_candidates(receiver_type).order_by("pk").first()
-    if receiver is None or not receiver_candidates(receiver_type).filter(pk=receiver.pk).exists():
-        raise ValidationError(_("Choose the receiving organisation."))
-    return receiver
+    if receiver_type == Receiver.OTHER_DEPT and chosen is None:
+        # No default here: "another department" names none (the jurisdiction's first would be a guess).
+        raise ValidationError(
+            _("Clue %(code)s goes to another department: choose the receiving organisation.") % {"code": clue.code}
+        )
+    key = (receiver_type, chosen.pk if chosen else None)
+    if key not in checked:
+        receiver = chosen or receiver_candidates(receiver_type).order_by("pk").first()
+        if receiver is None or not receiver_candidates(receiver_type).filter(pk=receiver.pk).exists():
+            raise ValidationError(_("Choose the receiving organisation."))
+        checked[key] = receiver
+    return checked[key]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting at which the transfers were approved (书记专题会): its name, date and minutes."""
+
+    name: str = ""
+    held_on: date | None = None
+    minutes: str = ""
+
+    def __str__(self) -> str:
+        day = self.held_on.isoformat() if self.held_on else ""
+        return " ".join(part for part in (self.name, day, self.minutes) if part)
+
+
+def meeting_problems(meeting: Meeting, *, today: date) -> list[str]:
+    """What is missing or wrong in the approving meeting; settings.TRANSFER_APPROVAL_REQUIRES_MEETING
+    makes its name, date and minutes reference required."""
+    problems = []
+    if settings.TRANSFER_APPROVAL_REQUIRES_MEETING:
+        if not meeting.name.strip():
+            problems.append(_("Name the meeting that approved the transfers."))
+        if meeting.held_on is None:
+            problems.append(_("Give the date of the approving meeting."))
+        if not meeting.minutes.strip():
+            problems.append(_("Give the minutes reference of the approving meeting."))
+    if meeting.held_on is not None and meeting.held_on > today:
+        problems.append(_("The approving meeting cannot be later than today."))
+    return problems
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A group's standing proposal to transfer a clue: its recommended receiver, its notes, and its
+    version (the clue's latest assessment), which changes whenever the proposal is sent back or redone."""
+
+    version: int
+    receiver_type: str
+    notes: str
+
+
+def proposals_of(clues: Iterable[Clue]) -> dict[int, Proposal]:
+    """The current proposal of each clue, in one query."""
+    versions: dict[int, int] = {}
+    latest: dict[int, tuple[str, str]] = {}
+    rows = ClueAssessment.objects.filter(clue__in=list(clues)).order_by("assessed_at", "pk")
+    for clue_id, pk, conclusion, receiver_type, notes in rows.values_list(
+        "clue_id", "pk", "conclusion", "recommended_receiver", "notes"
+    ):
+        versions[clue_id] = max(pk, versions.get(clue_id, 0))
+        if conclusion == C.RECOMMEND_TRANSFER:
+            latest[clue_id] = (receiver_type, notes)
+    return {clue_id: Proposal(version, *latest.get(clue_id, ("", ""))) for clue_id, version in versions.items()}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One proposal the office head approves, and where it goes.
+
+    An empty `receiver_type` keeps the group's recommendation; `receiver` None is the
+    jurisdiction's commission or organisation department (交办: the clue's own unit). `proposal`
+    is the version the page showed (Proposal.version): a proposal changed since refuses the page.
+    """
+
+    clue: Clue
+    receiver_type: str = ""
+    receiver: Organisation | None = None
+    proposal: int | None = None
+
+
+@dataclass
+class PlannedTransfer:
+    """One letter an approval numbers and sends: clues of one group to one receiver."""
+
+    inspection_round_id: int
+    group_id: int | None
+    receiver_type: str
+    receiver: Organisation
+    clues: list[Clue] = field(default_factory=list)
+
+    @property
+    def receiver_type_label(self) -> str:
+        return str(Receiver(self.receiver_type).label)
+
+    @property
+    def group(self) -> InspectionGroup | None:
+        return self.clues[0].assigned_group if self.clues else None
+
+    @property
+    def inspection_round(self) -> InspectionRound:
+        return self.clues[0].inspection_round
+
+
+def plan_transfers(choices: Sequence[Choice], proposals: dict[int, Proposal]) -> list[PlannedTransfer]:
+    """The letters the choices make: one per round, group and receiver, clues in code order.
+
+    The confirmation page shows this plan and approve_and_send sends it, so what the head
+    confirms is what is numbered and sent.
+    """
+    letters: dict[tuple[int, int | None, str, int], PlannedTransfer] = {}
+    receivers: dict[tuple[str, int | None], Organisation] = {}
+    for choice in choices:
+        clue = choice.clue
+        proposal = proposals.get(clue.pk)
+        receiver_type = choice.receiver_type or (proposal.receiver_type if proposal else "")
+        if receiver_type not in Receiver.values:
+            raise ValidationError(_("Say to whom clue %(code)s is transferred.") % {"code": clue.code})
+        receiver = _receiver_of(clue, receiver_type, choice.receiver, receivers)
+        key = (clue.inspection_round_id, clue.assigned_group_id, receiver_type, receiver.pk)
+        letter = letters.setdefault(key, PlannedTransfer(key[0], key[1], receiver_type, receiver))
+        letter.clues.append(clue)
+    for letter in letters.values():
+        letter.clues.sort(key=lambda clue: clue.code)
+    return list(letters.values())
+
+
+def _check_current(clue: Clue, choice: Choice, proposals: dict[int, Proposal]) -> None:
+    """Refuse a page drawn before the proposal was approved, sent back or redone by someone else."""
+    if clue.status != Clue.Status.PROPOSED_FOR_TRANSFER:
+        raise ValidationError(
+            _(
+                "Clue %(code)s is no longer awaiting approval (approved or sent back meanwhile). "
+                "Nothing was sent; reload the proposals and check them again."
+            )
+            % {"code": clue.code}
+        )
+    proposal = proposals.get(clue.pk)
+    if choice.proposal is not None and (proposal is None or proposal.version != choice.proposal):
+        raise ValidationError(
+            _(
+                "The group's proposal for clue %(code)s changed meanwhile. "
+                "Nothing was sent; reload the proposals and check them again."
+            )
+            % {"code": clue.code}
+        )
 
 
 @transaction.atomic
 def approve_and_send(
     *,
-    clues: list[Clue],
+    choices: Sequence[Choice],
     by: User,
-    receiver_type: str,
-    receiver: Organisation | None = None,
-    approved_by_text: str = "",
+    meeting: Meeting,
     include_reporter: bool = False,
+    key: str = "",
     now: datetime | None = None,
 ) -> list[ClueTransfer]:
-    """The office head approves proposed clues and sends them: one letter per group and receiver.
+    """The office head approves proposed clues at a meeting and sends them: one numbered letter
+    per group and receiver, each clue to its group's recommended receiver unless its choice says
+    otherwise.
 
-    All or nothing: if one clue is no longer awaiting approval (a double click, a stale page),
-    nothing is approved.
+    Refuses without the approving meeting when settings.TRANSFER_APPROVAL_REQUIRES_MEETING is on.
+    All or nothing: if one clue is no longer awaiting approval, or its proposal changed since the
+    page was drawn, nothing is approved. `key` names the confirmation page: posted again (a double
+    click), it returns the letters it sent the first time and sends nothing. The approval (who,
+    when, meeting) is recorded on each letter and audited; delivery is scheduled (DELIVERY_STEPS).
     """
     now = now or timezone.now()
-    rows = locked(clues)
+    problems = meeting_problems(meeting, today=timezone.localdate(now))
+    if problems:
+        raise ValidationError(problems)
+    if len({choice.clue.pk for choice in choices}) != len(choices):
+        raise ValidationError(_("A clue was chosen twice; reload the page."))
+    rows = {clue.pk: clue for clue in locked([choice.clue for choice in choices])}
     if not rows:
         raise ValidationError(_("Choose at least one clue."))
-    batches: dict[tuple[int, int, int], list[Clue]] = defaultdict(list)
-    for clue in rows:
-        if clue.status != Clue.Status.PROPOSED_FOR_TRANSFER:
-            raise ValidationError(_("Clue %(code)s is not awaiting approval.") % {"code": clue.code})
-        to = _receiver_of(clue, receiver_type, receiver)
-        batches[(clue.inspection_round_id, clue.assigned_group_id, to.pk)].append(clue)
-    notes = _latest_assessment_notes(rows)
+    if key:
+        # Locked behind the first post's clues, so a double click finds its letters committed.
+        sent_before = list(ClueTransfer.objects.filter(approval_key=key).order_by("pk"))
+        if sent_before:
+            return sent_before
+    proposals = proposals_of(rows.values())
+    current = [replace(choice, clue=rows[choice.clue.pk]) for choice in choices]
+    for choice in current:
+        _check_current(choice.clue, choice, proposals)
     transfers = []
-    for (round_id, group_id, receiver_id), batch in batches.items():
+    for letter in plan_transfers(current, proposals):
         transfer = ClueTransfer.objects.create(
-            inspection_round_id=round_id,
-            group_id=group_id,
-            receiver_type=receiver_type,
-            receiver_id=receiver_id,
+            inspection_round_id=letter.inspection_round_id,
+            group_id=letter.group_id,
+            receiver_type=letter.receiver_type,
+            receiver=letter.receiver,
             approved_at=now,
             approved_by=by,
-            approved_by_text=approved_by_text,
+            approved_by_text=meeting.name.strip(),
+            approval_meeting_date=meeting.held_on,
+            approval_minutes=meeting.minutes.strip(),
+            approval_key=key,
             include_reporter=include_reporter,
             created_by=by,
         )
-        ClueTransferItem.objects.bulk_create(
-            ClueTransferItem(transfer=transfer, clue=clue, materials_note=notes.get(clue.pk, "")) for clue in batch
+        audit.log_action(
+            user=by,
+            action=AuditLog.Action.CREATE,
+            obj=transfer,
+            changes=audit.diff({}, audit.snapshot(transfer)),
+            note=(_("Approved: %(meeting)s") % {"meeting": meeting})[:200],
         )
-        for clue in batch:
+        ClueTransferItem.objects.bulk_create(
+            ClueTransferItem(
+                transfer=transfer, clue=clue, materials_note=proposals[clue.pk].notes if clue.pk in proposals else ""
+            )
+            for clue in letter.clues
+        )
+        for clue in letter.clues:
             move(clue, Clue.Status.TRANSFER_APPROVED, by=by)
-        transfers.append(_send(transfer, batch, by=by, now=now))
+        transfers.append(_send(transfer, letter.clues, by=by, now=now))
     return transfers
-
-
-def _latest_assessment_notes(clues: list[Clue]) -> dict[int, str]:
-    notes: dict[int, str] = {}
-    for clue_id, text in (
-        ClueAssessment.objects.filter(clue__in=clues).order_by("assessed_at", "pk").values_list("clue_id", "notes")
-    ):
-        notes[clue_id] = text
-    return notes
 
 
 def _send(transfer: ClueTransfer, clues: list[Clue], *, by: User, now: datetime) -> ClueTransfer:

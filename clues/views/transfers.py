@@ -11,13 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clues.exports import transfers_workbook
-from clues.forms import ApproveTransferForm, CaseForm, CaseResultForm, ConcludeForm, DispositionForm
+from clues.forms import (
+    ApproveTransferForm,
+    CaseForm,
+    CaseResultForm,
+    ConcludeForm,
+    ConfirmTransferForm,
+    DispositionForm,
+)
 from clues.models import CaseRecord, Clue, ClueTransfer
 from clues.selectors.transfers import TransferFilters, transfer_board
 from clues.services import dispositions, registry, transfers
 from clues.views.common import service_errors_to_messages
-from core import audit
-from core.http import DOCX, XLSX, attachment
+from core import audit, http
+from core.http import DOCX, XLSX, attachment, form_errors
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
@@ -34,41 +41,93 @@ def _transfer_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "
     )
 
 
-@login_required
-def transfer_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The office head's queue: clues the groups propose to transfer, to approve and send."""
+# A refused approval goes back to the proposals, redrawn as they are now.
+back_to_proposals = http.service_errors_to_messages(fallback="clues:transfer-proposals")
+
+
+def _proposed(request: AuthenticatedHttpRequest) -> list[Clue]:
     if not request.user.has_perm("clues.approve_cluetransfer"):
         raise Http404
-    proposed = (
+    return list(
         Clue.objects.for_user(request.user)
         .filter(status=Clue.Status.PROPOSED_FOR_TRANSFER)
         .select_related("inspected_unit__org_unit", "assigned_group", "inspection_round")
-        .prefetch_related("assessments")
         .order_by("inspection_round", "assigned_group__number", "code")
     )
-    form = ApproveTransferForm(request.POST or None)
-    if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("clue") if i.isdigit()]
-        chosen = list(proposed.filter(pk__in=ids))
-        if form.is_valid():
-            try:
-                if not chosen or len(chosen) != len(set(ids)):
-                    raise ValidationError(
-                        _("Tick the clues to transfer; reload the page if some were handled meanwhile.")
-                    )
-                sent = transfers.approve_and_send(clues=chosen, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(
-                    request,
-                    _("%(count)s transfer letters sent: %(numbers)s")
-                    % {"count": len(sent), "numbers": "、".join(t.doc_number for t in sent)},
-                )
-                return redirect("clues:transfer-list")
-    registry.record_list_read(user=request.user, rows=proposed, filters="status=proposed_for_transfer", request=request)
-    return render(request, "clues/transfer_proposals.html", {"clues": proposed, "form": form})
+
+
+@login_required
+def transfer_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The office head's queue: the proposals to approve, none ticked, each going to its group's
+    recommended receiver unless the head changes that row, and the approving meeting.
+
+    A valid post shows the confirmation page (what will be numbered and sent, per letter); nothing
+    is sent from here. A post with `revise` (the confirmation page's "Change") redraws the queue
+    with the head's choices.
+    """
+    clues = _proposed(request)
+    form = ApproveTransferForm(request.POST if request.method == "POST" else None, clues=clues)
+    if form.is_bound and "revise" not in request.POST and form.is_valid():
+        try:
+            plan = transfers.plan_transfers(form.choices(), form.proposals)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            chosen = [clue for letter in plan for clue in letter.clues]
+            registry.record_list_read(user=request.user, rows=chosen, filters="transfer approval", request=request)
+            return render(
+                request,
+                "clues/transfer_confirm.html",
+                {
+                    "plan": plan,
+                    "meeting": form.meeting(),
+                    "include_reporter": form.cleaned_data["include_reporter"],
+                    "token": form.token(request.user),
+                    "resubmit": [
+                        (name, value)
+                        for name in request.POST
+                        if name != "csrfmiddlewaretoken"
+                        for value in request.POST.getlist(name)
+                    ],
+                },
+            )
+    registry.record_list_read(user=request.user, rows=clues, filters="status=proposed_for_transfer", request=request)
+    return render(request, "clues/transfer_proposals.html", {"form": form, "rows": form.rows})
+
+
+@login_required
+@require_POST
+@back_to_proposals
+def transfer_send(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The confirmation page's button: number and send exactly what the page listed, once.
+
+    A proposal approved, sent back or changed since the page was drawn refuses the whole page
+    (nothing is sent); the same page posted twice (a double click) sends once.
+    """
+    if not request.user.has_perm("clues.approve_cluetransfer"):
+        raise Http404
+    form = ConfirmTransferForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise form_errors(form)
+    approval = form.cleaned_data["token"]
+    clues = Clue.objects.for_user(request.user).in_bulk([row[0] for row in approval.rows])
+    if len(clues) != len(approval.rows):
+        raise ValidationError(
+            _("A clue on the confirmation page is no longer available. Nothing was sent; check the proposals again.")
+        )
+    sent = transfers.approve_and_send(
+        choices=approval.choices(clues),
+        by=request.user,
+        meeting=approval.meeting,
+        include_reporter=approval.include_reporter,
+        key=approval.key,
+    )
+    messages.success(
+        request,
+        _("%(count)s transfer letters sent: %(numbers)s")
+        % {"count": len(sent), "numbers": "、".join(t.doc_number for t in sent)},
+    )
+    return redirect("clues:transfer-list")
 
 
 @login_required

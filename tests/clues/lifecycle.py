@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from clues.models import Clue, ClueTransfer, Receiver
 from clues.services import dispositions, registry, screening, transfers
 from core import delivery
+from core.models import Organisation
 from inspection.models import InspectedUnit
 from tests.conftest import World
 
@@ -55,13 +56,32 @@ def proposed(world: World, receiver: str = Receiver.DISCIPLINE_COMMISSION) -> Cl
     return Clue.objects.get(pk=clue.pk)
 
 
+# The meeting that approves the tests' transfers (TRANSFER_APPROVAL_REQUIRES_MEETING).
+MEETING = transfers.Meeting(name="区委书记专题会", held_on=date(2017, 10, 18), minutes="专题会议纪要〔2017〕12号")
+
+
+def approve(
+    world: World,
+    clues: list[Clue],
+    receiver_type: str = Receiver.DISCIPLINE_COMMISSION,
+    receiver: Organisation | None = None,
+    **options,
+) -> list[ClueTransfer]:
+    """The office head approves the clues at MEETING, all to one receiver, and sends them."""
+    options.setdefault("meeting", MEETING)
+    options.setdefault("now", TRANSFERRED_AT)
+    return transfers.approve_and_send(
+        choices=[transfers.Choice(clue, receiver_type, receiver) for clue in clues],
+        by=world.users["office_head"],
+        **options,
+    )
+
+
 def transfer(
     world: World, clues: list[Clue], receiver_type: str = Receiver.DISCIPLINE_COMMISSION, **options
 ) -> ClueTransfer:
     """Approve and send, then run the delivery the task would run."""
-    (sent,) = transfers.approve_and_send(
-        clues=clues, by=world.users["office_head"], receiver_type=receiver_type, now=TRANSFERRED_AT, **options
-    )
+    (sent,) = approve(world, clues, receiver_type, **options)
     delivery.deliver_record(sent)
     return ClueTransfer.objects.get(pk=sent.pk)
 

@@ -16,7 +16,7 @@ from clues.services import replies, transfers
 from core.models import CalendarYear, Notification, Reminder
 from core.services.reminders import send_reminder
 from tests.clues.conftest import SHANGHAI
-from tests.clues.lifecycle import proposed
+from tests.clues.lifecycle import approve, proposed
 from tests.clues.test_replies import answer_with_nil_return
 
 pytestmark = pytest.mark.django_db
@@ -83,12 +83,8 @@ def test_the_returned_partner_is_told_the_new_deadline(world, sent):
 
 def test_the_90_day_feedback_date_moves_off_a_sunday_and_the_national_day_week(world):
     # Monday 2017-07-03 + 90 days is Sunday 10-01, the first day of the National Day holiday (10-01..10-08).
-    (sent,) = transfers.approve_and_send(
-        clues=[proposed(world)],
-        by=world.users["office_head"],
-        receiver_type="discipline_commission",
-        now=datetime(2017, 7, 3, 10, 0, tzinfo=SHANGHAI),
-    )
+    meeting = transfers.Meeting(name="区委书记专题会", held_on=date(2017, 6, 30), minutes="专题会议纪要〔2017〕9号")
+    (sent,) = approve(world, [proposed(world)], meeting=meeting, now=datetime(2017, 7, 3, 10, 0, tzinfo=SHANGHAI))
     assert sent.feedback_due == date(2017, 10, 9)
 
 

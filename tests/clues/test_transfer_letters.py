@@ -7,12 +7,11 @@ from django.test import Client
 from django.urls import reverse
 
 from clues.models import Clue, ClueTransfer
-from clues.services import transfers
 from core import delivery
 from core.docx import document_text
 from core.models import AuditLog, Notification, Reminder
 from core.services.reminders import send_reminder, sweep_due_reminders
-from tests.clues.lifecycle import SHANGHAI, handed, proposed, received, step, transfer
+from tests.clues.lifecycle import SHANGHAI, approve, handed, proposed, received, step, transfer
 from tests.exports import export_rows
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +23,7 @@ def _reminders(sent: ClueTransfer):
 
 def test_delivery_runs_once_whatever_retries_happen(world):
     clue = proposed(world)
-    (sent,) = transfers.approve_and_send(
-        clues=[clue], by=world.users["office_head"], receiver_type="discipline_commission"
-    )
+    (sent,) = approve(world, [clue], now=None)
     assert delivery.deliver_record(sent) is True
     assert delivery.deliver_record(sent) is False
     assert Notification.objects.filter(recipient=world.users["commission_receiver"]).count() == 1
@@ -37,9 +34,7 @@ def test_a_transfer_sent_while_the_broker_was_down_is_delivered_by_the_sweep(wor
     from core.tasks import sweep_deliveries
 
     clue = proposed(world)
-    (sent,) = transfers.approve_and_send(
-        clues=[clue], by=world.users["office_head"], receiver_type="discipline_commission"
-    )
+    (sent,) = approve(world, [clue], now=None)
     assert [row.target_id for row in delivery.pending_for(ClueTransfer)] == [sent.pk]
     assert sweep_deliveries.apply().get() == 1
     assert ClueTransfer.objects.get(pk=sent.pk).delivered_at is not None
@@ -71,7 +66,7 @@ def test_reminders_stop_once_every_clue_has_its_disposition(world):
 
 def test_the_transfer_letter_lists_the_clues_and_keeps_the_reporter_sealed(world):
     clue = proposed(world)
-    sent = transfer(world, [clue], approved_by_text="区委书记专题会")
+    sent = transfer(world, [clue])
     client = Client()
     client.force_login(world.users["commission_receiver"])
     response = client.get(reverse("clues:transfer-docx", args=[sent.pk]))

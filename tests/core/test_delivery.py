@@ -30,7 +30,7 @@ from liaison.models import HandoverRecord
 from liaison.services import handovers
 from talentpool.models import SecondmentRequest
 from talentpool.services import secondments
-from tests.clues.lifecycle import proposed
+from tests.clues.lifecycle import approve, proposed
 from tests.conftest import World
 from tests.liaison.liaison_fixtures import liaison_world  # noqa: F401
 from tests.talentpool.secondment_fixtures import SENT_AT, requested, sec_world  # noqa: F401
@@ -64,9 +64,7 @@ def _letter(world: World) -> InfoRequestLetter:
 
 
 def _transfer(world: World) -> ClueTransfer:
-    (sent,) = transfers.approve_and_send(
-        clues=[proposed(world)], by=world.users["office_head"], receiver_type="discipline_commission"
-    )
+    (sent,) = approve(world, [proposed(world)], now=None)
     return sent
 
 

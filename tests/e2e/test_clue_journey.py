@@ -45,8 +45,13 @@ def test_custodian_group_head_and_commission_take_a_clue_to_a_case(
     # The office head approves and sends it to the commission.
     log_in(page, base, "head")
     page.goto(f"{base}/transfers/proposals/")
+    page.check(f"#proposal-{clue.pk} input[name=clue]")
     page.fill("#approve-form input[name=approved_by_text]", "书记专题会")
-    page.click("#approve-transfer")
+    page.fill("#approve-form input[name=approval_meeting_date]", timezone.localdate().isoformat())
+    page.fill("#approve-form input[name=approval_minutes]", "专题会议纪要〔2017〕12号")
+    page.click("#review-transfers")
+    expect(page.locator(".confirm-clue")).to_have_count(1)
+    page.click("#confirm-send")
     expect(page.locator("#messages")).to_contain_text("示巡办移〔")
     page.screenshot(path=str(artifacts_dir / "transfers.png"), full_page=True)
 

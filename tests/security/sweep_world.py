@@ -238,9 +238,9 @@ def build(tmp: Path) -> SweepWorld:
                 clue=clue, by=leader, conclusion="recommend_transfer", recommended_receiver=receiver_type
             )
         (transfer,) = transfers.approve_and_send(
-            clues=[Clue.objects.get(pk=c.pk) for c in batch_clues],
+            choices=[transfers.Choice(Clue.objects.get(pk=c.pk)) for c in batch_clues],
             by=users["office_head"],
-            receiver_type=receiver_type,
+            meeting=transfers.Meeting(name="区委书记专题会", held_on=date(2017, 10, 18), minutes="纪要〔2017〕12号"),
             include_reporter=include,
             now=TRANSFERRED_AT,
         )

@@ -372,6 +372,9 @@ POST_ENDPOINTS: dict[str, Post] = {
     "clues:transfer-proposals": Post(
         lambda world: proposed(world) and [], may="office_head", refused=("member_a", "partner_x", "outsider")
     ),
+    "clues:transfer-send": Post(
+        lambda world: proposed(world) and [], may="office_head", refused=("member_a", "partner_x", "outsider")
+    ),
     "clues:transfer-receive": Post(
         lambda world: [transfer(world, [proposed(world)]).pk],
         may="commission_receiver",
