@@ -164,18 +164,15 @@ def queue() -> Iterator[str]:
 
 
 def _forget_queue(name: str) -> None:
-    """Drop what the killed worker left in Redis for this queue: its messages, unacked ones
-    (kombu would restore them after the visibility timeout into a queue nobody reads) and the binding."""
+    """Drop what the test left in Redis for its queue: messages, the killed worker's unacked ones
+    (kombu would restore them after the visibility timeout into a queue nobody reads), bindings."""
     client = redis.Redis.from_url(celery_app.conf.broker_url)
     try:
-        client.delete(name)
+        client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
         for tag, payload in client.hscan_iter("unacked"):
             if name.encode() in payload:
                 client.hdel("unacked", tag)
                 client.zrem("unacked_index", tag)
-        for member in client.smembers("_kombu.binding.celery"):
-            if member.endswith(name.encode()):
-                client.srem("_kombu.binding.celery", member)
     finally:
         client.close()
 
