@@ -25,7 +25,7 @@ DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	XC_SEAL_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 
-.PHONY: help venv run test check e2e bench messages lock clean
+.PHONY: help venv run test check e2e bench loadtest messages lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -57,6 +57,9 @@ e2e: venv ## browser tests only (Playwright on Debian's Chromium)
 
 bench: venv ## benchmarks under tests/bench (not part of `make test`)
 	$(PY) -m pytest tests/bench -m bench -p no:cacheprovider $(PYTEST_ARGS)
+
+loadtest: venv ## locust, 20 then 100 users for 60 s against gunicorn + PostgreSQL + Redis + worker + beat (scripts/loadtest)
+	VENV=$(VENV) bash scripts/loadtest
 
 check: venv ## lint, format check, types, layer contracts, templates (djLint), missing migrations, deploy checks
 	$(VENV)/bin/ruff check .
