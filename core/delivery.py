@@ -94,7 +94,9 @@ def deliver(delivery_id: int) -> bool:
     try:
         with transaction.atomic():
             row = (
-                Delivery.objects.select_for_update(skip_locked=True)
+                # OF self: without it PostgreSQL locks the joined content type row too, and every
+                # other worker would skip every other record of the same kind meanwhile.
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("target_type")
                 .filter(pk=delivery_id, state=Delivery.State.PENDING)
                 .first()

@@ -1,12 +1,11 @@
 """Two workers delivering two different records of one kind at once: neither is skipped.
 
 Found by tests/core/test_worker_killed.py (a real worker, concurrency 2): core.delivery.deliver
-claims its row with select_for_update(skip_locked=True).select_related("target_type"), and on
-PostgreSQL that locks the joined django_content_type row as well (Django locks every
-select_related table unless of=("self",) is given). While one worker is inside a letter's
-delivery, every other worker's claim of ANY letter's row skips it ("another worker holds it"),
-returns False, and the task is acknowledged: the letter stays pending until the next
-core.sweep_deliveries, where the same collisions happen again.
+claimed its row with select_for_update(skip_locked=True).select_related("target_type"), and on
+PostgreSQL that locked the joined django_content_type row as well (Django locks every
+select_related table unless of=("self",) is given). While one worker was inside a letter's
+delivery, every other worker's claim of ANY letter's row skipped it, and the letter waited for
+the next core.sweep_deliveries. The claim now locks its own row only.
 """
 
 import threading
@@ -30,11 +29,6 @@ def everyone(sec_world, liaison_world):  # noqa: F811 - fixtures
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="SQLite lets one writer at a time in (IMMEDIATE transactions): two workers cannot overlap",
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="core.delivery.deliver's FOR UPDATE SKIP LOCKED also locks the joined content type row "
-    "(select_related without of=('self',)): a second worker skips every other record of the same kind",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_delivery_in_progress_does_not_make_another_worker_skip_a_different_record(everyone):
