@@ -25,6 +25,7 @@ from config.env import (
     env_str,
     load_env_file,
     parse_database_url,
+    parse_site_url,
 )
 
 # ---------------------------------------------------------------- paths
@@ -44,6 +45,13 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0000000000"  # noqa: S105
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The address users open the site at; links in e-mails are this origin joined with a page's path
+# (a worker has no request to take the host from). Required in production, as a wrong default
+# would send every recipient to a machine that is not the office's.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is off: links in e-mails start with it.")
+SITE_URL = parse_site_url(SITE_URL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -80,3 +80,8 @@ def test_state_lives_in_named_volumes(services):
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_app_services_get_the_seal_key_and_refuse_to_start_without_it(services, name):
     assert services[name]["environment"]["XC_SEAL_KEYS"].startswith("${XC_SEAL_KEYS:?")
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_get_the_site_url_and_refuse_to_start_without_it(services, name):
+    assert services[name]["environment"]["SITE_URL"].startswith("${SITE_URL:?")
