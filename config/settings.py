@@ -164,9 +164,9 @@ else:
     # Redis redelivers unacknowledged messages after this; it must exceed any countdown.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 6 * 3600,
-        # Publishing during an outage fails fast instead of retrying for seconds inside a
-        # user's request; the sweep re-publishes what was missed. Workers reconnect on
-        # their own (broker_connection_retry).
+        # Celery's own publishing (beat's schedule, a task's retry) gives up after one retry
+        # during an outage; a sweep re-publishes what was missed. Workers reconnect on their
+        # own (broker_connection_retry). core.enqueue publishes with tighter bounds still.
         "max_retries": 1,
         "interval_start": 0,
         "interval_step": 0.2,
@@ -184,8 +184,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker outage must not hold a user's request: publishing gives up quickly.
-CELERY_PUBLISH_TIMEOUT_SECONDS = env_int("CELERY_PUBLISH_TIMEOUT_SECONDS", 2)
+# A broker outage must not hold a user's request: core.enqueue gives up connecting to, or
+# waiting on, the broker after this many seconds, without retrying (a sweep publishes later).
+CELERY_PUBLISH_TIMEOUT_SECONDS = env_int("CELERY_PUBLISH_TIMEOUT_SECONDS", 1)
+# After a publish failed, a process skips publishing for this many seconds, so a request that
+# publishes many tasks (approve all) waits for the broker once, not once per task.
+CELERY_PUBLISH_PAUSE_SECONDS = env_int("CELERY_PUBLISH_PAUSE_SECONDS", 10)
 # Beat records its own heartbeat on every tick, for the health page.
 CELERY_BEAT_SCHEDULER = "core.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.enqueue import broker_connection
 from core.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def check_broker() -> Check:
     url = app.conf.broker_url or ""
     shown = url.split("@")[-1]  # never show credentials
     try:
-        with app.connection_for_write() as conn:
+        with broker_connection() as conn:  # bounded like a publish: the page never hangs on it
             conn.ensure_connection(max_retries=1, timeout=settings.CELERY_PUBLISH_TIMEOUT_SECONDS)
         return Check(_("Message broker"), True, shown)
     except Exception as exc:
