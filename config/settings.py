@@ -200,6 +200,9 @@ CELERY_BEAT_SCHEDULE = {
     # Letters, transfers, secondment requests, handover requests: see core/delivery.py.
     "sweep-deliveries": {"task": "core.sweep_deliveries", "schedule": crontab(minute="*/5")},
     # Every minute: https://crontab.guru/#*_*_*_*_*
+    # E-mails not sent yet (broker down when written, SMTP failing): see core/outbox.py.
+    "sweep-outbox": {"task": "core.sweep_outbox", "schedule": crontab()},
+    # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
     # Hourly at :05, https://crontab.guru/#5_*_*_*_* : makes sure this week's digest row exists
     # for every office head (idempotent); the reminder sweep sends it once at DIGEST_WEEKDAY/HOUR.
@@ -351,6 +354,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xuncha@localhost")
+# An e-mail that failed waits this long before the sweep sends it again, doubling per failure up
+# to the max; after EMAIL_MAX_ATTEMPTS tries it is marked failed and shown on the status page.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 
 # ---------------------------------------------------------------- the office
 INSPECTION_JURISDICTION_NAME = env_str("INSPECTION_JURISDICTION_NAME", "示范区")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit
+from core import audit, outbox
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
 from core.files import open_stored, rendition_for, visible_to
@@ -51,9 +51,10 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_PAGE_ROLES)
 def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
+    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats(), health.check_outbox()]
     stuck = stuck_reminders().select_related("target_type")[:50]
-    return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
+    failed_emails = outbox.failed()[:50]
+    return render(request, "core/health.html", {"checks": checks, "stuck": stuck, "failed_emails": failed_emails})
 
 
 @require_GET

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.enqueue import broker_connection
-from core.models import Heartbeat
+from core.models import Heartbeat, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +74,15 @@ def check_heartbeats() -> list[Check]:
             ok = now - hb.beat_at <= stale_after
             checks.append(Check(label, ok, _("Last heartbeat %(seconds)s seconds ago") % {"seconds": age}, hb.beat_at))
     return checks
+
+
+def check_outbox() -> Check:
+    """E-mails the outbox gave up on, or still holds after an hour (the sweep is not draining it)."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    counts = OutboundEmail.objects.aggregate(
+        failed=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
+        waiting=Count("pk", filter=Q(status=OutboundEmail.Status.PENDING)),
+        late=Count("pk", filter=Q(status=OutboundEmail.Status.PENDING, created_at__lt=hour_ago)),
+    )
+    detail = _("%(waiting)s waiting (%(late)s for over an hour), %(failed)s failed") % counts
+    return Check(_("E-mail outbox"), counts["failed"] == 0 and counts["late"] == 0, detail)
