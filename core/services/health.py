@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, Error, connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,18 +15,33 @@ from core.models import Heartbeat, OutboundEmail
 logger = logging.getLogger(__name__)
 
 
-def record_heartbeat(*, name: str, at_most_every: int = 0) -> None:
-    """Record that process `name` is alive; skip the write if one is younger than at_most_every seconds."""
+def record_heartbeat(*, name: str, at_most_every: int = 0) -> bool:
+    """Record that process `name` is alive; skip the write if one is younger than at_most_every seconds.
+
+    Never raises for the database: beat calls it on every tick and must keep scheduling while
+    the database is away. False when the database could not be reached.
+    """
     now = timezone.now()
     try:
         if at_most_every:
             fresh = Heartbeat.objects.filter(name=name, beat_at__gt=now - timedelta(seconds=at_most_every))
             if fresh.exists():
-                return
+                return True
         Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": now})
-    except DatabaseError:
-        # Beat must keep scheduling even while the database is away.
+    except Error:  # django.db.Error: a closed connection (InterfaceError) as well as DatabaseError
         logger.warning("Could not record %s heartbeat", name, exc_info=True)
+        _drop_connection()
+        return False
+    return True
+
+
+def _drop_connection() -> None:
+    # Whatever state the failed connection is in, the next use opens a new one. Closing a
+    # broken connection can fail in turn; it is gone either way.
+    try:
+        connection.close()
+    except Error:
+        logger.debug("Closing the failed database connection failed too", exc_info=True)
 
 
 @dataclass(frozen=True)
