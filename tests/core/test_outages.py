@@ -7,7 +7,8 @@
   connection the server ends mid-task finishes the task);
 - requests: publishing to a broker that accepts and never answers, or whose port never
   completes a connection, returns False instead of hanging, tries the broker once per failure
-  (no retry loop) and then pauses, so a request with many tasks waits once.
+  (no retry loop) and then pauses, so a request with many tasks waits once ("approve all"
+  succeeds, and the sweep delivers every letter once the broker is back).
 
 No wall-clock assertion: pytest-timeout turns a hang into a failure.
 """
@@ -24,8 +25,12 @@ from celery.contrib.testing.worker import start_worker
 from celery.fixups.django import DjangoFixup
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections
+from django.urls import reverse
 from django.utils import timezone
 
+from clues.models import InfoRequestLetter
+from clues.services import letters
+from clues.services.partners import register_partner
 from config.celery import app as celery_app
 from core import delivery, enqueue
 from core.beat import HeartbeatScheduler
@@ -34,6 +39,7 @@ from core.services import health
 from core.tasks import record_worker_heartbeat, sweep_deliveries
 from core.worker import Task as WorkerTask
 from tests.core.test_enqueue import _use_broker, _wait_for, real_broker  # noqa: F401
+from tests.helpers import logged_in
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 PROJECT = ("core", "inspection", "clues", "talentpool", "liaison", "reports", "demo")
@@ -245,3 +251,32 @@ def test_every_wait_of_a_publish_is_bounded_by_one_setting_of_at_most_a_second()
 def test_the_sweeps_that_find_what_was_not_published_are_scheduled():
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"core.sweep_deliveries", "core.sweep_outbox", "core.sweep_due_reminders"} <= schedule
+
+
+@pytest.mark.timeout(120)
+def test_approving_all_letters_while_the_broker_hangs_waits_once_and_the_sweep_delivers_them(
+    world,
+    real_broker,  # noqa: F811
+    silent_broker,
+    django_capture_on_commit_callbacks,
+):
+    register_partner(by=None, org_unit=world.partner_x, category="audit", sort_order=1, request_items=["审计情况"])
+    register_partner(by=None, org_unit=world.partner_y, category="petition", sort_order=2, request_items=["信访情况"])
+    for letter in letters.create_round_letters(inspection_round=world.round, by=world.users["office_staff"]):
+        letters.submit_for_approval(letter=letter, by=world.users["office_staff"])
+    _use_broker(silent_broker.url, {})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(world.users["office_head"]).post(
+            reverse("clues:round-letters-approve", args=[world.round.pk])
+        )
+    assert response.status_code == 302
+    assert set(InfoRequestLetter.objects.values_list("status", flat=True)) == {InfoRequestLetter.Status.SENT}
+    assert len(silent_broker.accepted) == 1  # two deliveries to publish, one wait for the request
+    assert delivery.pending_for(InfoRequestLetter).count() == 2
+
+    # The broker is back (here: tasks run in-process): the sweep delivers both, once.
+    celery_app.conf.task_always_eager = True
+    assert delivery.sweep() == 2
+    assert not delivery.pending_for(InfoRequestLetter).exists()
+    assert InfoRequestLetter.objects.filter(delivered_at__isnull=True).count() == 0
