@@ -9,19 +9,27 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
+        from clues.deadlines import letters_due, transfers_due
         from clues.models import LetterReply
         from clues.reminders import LETTERS, TRANSFERS
+        from clues.search import find_clues, find_letters
         from clues.services import letters, lifecycle, replies, transfers  # noqa: F401
         from clues.services.replies import reply_file_download
         from clues.stages import draft_letters, transfers_not_sent
         from core import delivery
+        from core.deadlines import register_deadline_source
         from core.files import register_rendition
+        from core.search import register_search_source
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_action, register_stage_guard
 
         register_ladder(LETTERS)
         register_ladder(TRANSFERS)
+        register_deadline_source("letter", _("Letter reply"), letters_due, order=10)
+        register_deadline_source("transfer", _("Transfer feedback"), transfers_due, order=40)
+        register_search_source("letter", _("Information request letters"), find_letters, order=40)
+        register_search_source("clue", _("Clues"), find_clues, order=50)
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
         delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 class HeartbeatScheduler(PersistentScheduler):
     def tick(self, *args: Any, **kwargs: Any) -> float:
-        from core.services.health import record_heartbeat
+        from core.services.health import record_heartbeat  # celery imports the scheduler before Django is set up
 
         try:
             close_old_connections()

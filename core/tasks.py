@@ -5,7 +5,7 @@ Every task retries on database connection errors (the app's task class, core.wor
 
 from celery import shared_task
 
-from core import delivery, outbox
+from core import delivery, integrity, outbox
 from core.services import health, reminders
 
 
@@ -45,3 +45,10 @@ def sweep_outbox() -> int:
 @shared_task(name="core.record_worker_heartbeat", acks_late=True)
 def record_worker_heartbeat() -> None:
     health.record_heartbeat(name="worker")
+
+
+# Hashing every stored file takes longer than the default limits allow on a large store.
+@shared_task(name="core.verify_files", acks_late=True, time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)
+def verify_files() -> bool:
+    """Nightly: every stored file against its SHA-256, and orphans; problems are reported."""
+    return integrity.verify_and_report().ok

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from core import audit, outbox
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
-from core.files import open_stored, rendition_for, visible_to
+from core.files import FileChanged, open_verified, rendition_for, visible_to
 from core.home import home_sections_for
-from core.http import attachment, file_unavailable
+from core.http import attachment, file_changed, file_unavailable
 from core.models import AuditLog, StoredFile
 from core.roles import STAFF_PAGE_ROLES
 from core.sealing import SealBroken
@@ -51,7 +51,13 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_PAGE_ROLES)
 def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats(), health.check_outbox()]
+    checks = [
+        health.check_database(),
+        health.check_broker(),
+        *health.check_heartbeats(),
+        health.check_files(),
+        health.check_outbox(),
+    ]
     stuck = stuck_reminders().select_related("target_type")[:50]
     failed_emails = outbox.failed()[:50]
     return render(request, "core/health.html", {"checks": checks, "stuck": stuck, "failed_emails": failed_emails})
@@ -75,17 +81,23 @@ def file_download(request: AuthenticatedHttpRequest, file_id: str) -> HttpRespon
     if not visible_to(stored, request.user):
         raise Http404
     try:
-        rendition = rendition_for(stored, watermark=watermark_for(request))
-        handle = open_stored(stored) if rendition is None else None
+        # Checked first: a changed file is refused, and so is anything made from it (a rendition).
+        handle = open_verified(stored)
     except FileNotFoundError as exc:
         logger.error("Stored file %s is missing from private storage", stored.pk)
         raise Http404 from exc
+    except FileChanged:
+        return file_changed(request, stored)
     except SealBroken:
         return file_unavailable(request, sealed_broken=True)
-    except UnreadableWorkbook:
-        return file_unavailable(request, sealed_broken=False)
+    try:
+        rendition = rendition_for(stored, watermark=watermark_for(request))
+    except (SealBroken, UnreadableWorkbook) as exc:
+        handle.close()
+        return file_unavailable(request, sealed_broken=isinstance(exc, SealBroken))
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=stored, request=request)
     if rendition is not None:
+        handle.close()
         return attachment(rendition.content, rendition.filename, rendition.content_type)
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name)
     response["Content-Type"] = stored.content_type

@@ -85,3 +85,12 @@ def test_app_services_get_the_seal_key_and_refuse_to_start_without_it(services, 
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_app_services_get_the_site_url_and_refuse_to_start_without_it(services, name):
     assert services[name]["environment"]["SITE_URL"].startswith("${SITE_URL:?")
+
+
+def test_the_image_can_back_up_the_composed_database(services):
+    # `manage.py backup` runs pg_dump inside the app image: its client must be of the server's
+    # major version or newer (bookworm's postgresql-client is 15).
+    dockerfile = (COMPOSE_FILE.parent / "Dockerfile").read_text(encoding="utf-8")
+    assert "slim-bookworm" in dockerfile
+    assert "postgresql-client" in dockerfile
+    assert services["postgres"]["image"] == "postgres:15"

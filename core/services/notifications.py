@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from core import outbox
 from core.models import Notification, User
@@ -27,8 +28,6 @@ def notify(
 
 def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications (all unread ones when no ids are given) as read."""
-    from django.utils import timezone
-
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         rows = rows.filter(pk__in=list(notification_ids))

@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.enqueue import publish
 from core.models import Reminder, User
 from core.services.notifications import notify
 from core.workdays import add_working_days
@@ -280,8 +281,7 @@ def due_reminder_ids(*, now: datetime | None = None, limit: int = 500) -> list[i
 
 def sweep_due_reminders(*, now: datetime | None = None) -> int:
     """Fan out one send task per due reminder. Safe to run any number of times at once."""
-    from core.enqueue import publish
-    from core.tasks import send_reminder as send_reminder_task
+    from core.tasks import send_reminder as send_reminder_task  # core.tasks imports this module
 
     ids = due_reminder_ids(now=now)
     for reminder_id in ids:
