@@ -35,6 +35,7 @@ COPY . .
 # compiled .mo catalogues are committed, so compilemessages is not needed here.
 RUN DJANGO_SECRET_KEY=build-time-only-collectstatic-not-a-secret-0123456789abcdef \
     XC_SEAL_KEYS=YnVpbGQtdGltZS1vbmx5LWNvbGxlY3RzdGF0aWMtMDA= \
+    SITE_URL=http://build-time-only.invalid \
     DJANGO_DEBUG=0 \
     python manage.py collectstatic --noinput \
     && mkdir -p /data/private \

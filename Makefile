@@ -21,7 +21,7 @@ STAMP := $(VENV)/.installed-$(LOCK_SHA)
 # Developer commands run with DEBUG on: the embedded default needs no secret or services.
 DEV_ENV := DJANGO_DEBUG=1
 # `check --deploy` runs on a production-like environment; the keys are random per run.
-DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn \
+DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn SITE_URL=https://xc.example.gov.cn \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	XC_SEAL_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 

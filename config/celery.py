@@ -4,7 +4,9 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-# DjangoTask gives every task delay_on_commit(), so enqueues wait for the transaction.
-app = Celery("config", task_cls="celery.contrib.django.task:DjangoTask")
+# core.worker.Task: DjangoTask (delay_on_commit) that retries on database connection errors.
+# Because DJANGO_SETTINGS_MODULE is set before the app is made, Celery installs its Django
+# fix-up, which closes the worker's database connections before and after each task.
+app = Celery("config", task_cls="core.worker:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

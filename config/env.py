@@ -78,6 +78,20 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).resolve() if raw else default
 
 
+def parse_site_url(url: str) -> str:
+    """https://xc.example.gov.cn -> the site's origin, without a trailing slash.
+
+    Links in e-mails are this origin joined with a path (/clues/1/); a path, query or
+    fragment here would be silently dropped or doubled, so they are refused.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"SITE_URL must be http(s)://host[:port], got {url!r}")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
+        raise ImproperlyConfigured(f"SITE_URL must be the site's origin only (no path, query or user), got {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def parse_database_url(url: str) -> dict:
     """postgres://user:password@host:port/name -> a Django DATABASES entry."""
     parts = urlsplit(url)

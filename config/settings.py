@@ -25,6 +25,7 @@ from config.env import (
     env_str,
     load_env_file,
     parse_database_url,
+    parse_site_url,
 )
 
 # ---------------------------------------------------------------- paths
@@ -46,6 +47,13 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0000000000"  # noqa: S105
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The address users open the site at; links in e-mails are this origin joined with a page's path
+# (a worker has no request to take the host from). Required in production, as a wrong default
+# would send every recipient to a machine that is not the office's.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL is required when DJANGO_DEBUG is off: links in e-mails start with it.")
+SITE_URL = parse_site_url(SITE_URL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,9 +167,9 @@ else:
     # Redis redelivers unacknowledged messages after this; it must exceed any countdown.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 6 * 3600,
-        # Publishing during an outage fails fast instead of retrying for seconds inside a
-        # user's request; the sweep re-publishes what was missed. Workers reconnect on
-        # their own (broker_connection_retry).
+        # Celery's own publishing (beat's schedule, a task's retry) gives up after one retry
+        # during an outage; a sweep re-publishes what was missed. Workers reconnect on their
+        # own (broker_connection_retry). core.enqueue publishes with tighter bounds still.
         "max_retries": 1,
         "interval_start": 0,
         "interval_step": 0.2,
@@ -179,8 +187,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker outage must not hold a user's request: publishing gives up quickly.
-CELERY_PUBLISH_TIMEOUT_SECONDS = env_int("CELERY_PUBLISH_TIMEOUT_SECONDS", 2)
+# A broker outage must not hold a user's request: core.enqueue gives up connecting to, or
+# waiting on, the broker after this many seconds, without retrying (a sweep publishes later).
+CELERY_PUBLISH_TIMEOUT_SECONDS = env_int("CELERY_PUBLISH_TIMEOUT_SECONDS", 1)
+# After a publish failed, a process skips publishing for this many seconds, so a request that
+# publishes many tasks (approve all) waits for the broker once, not once per task.
+CELERY_PUBLISH_PAUSE_SECONDS = env_int("CELERY_PUBLISH_PAUSE_SECONDS", 10)
 # Beat records its own heartbeat on every tick, for the health page.
 CELERY_BEAT_SCHEDULER = "core.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
@@ -190,6 +202,9 @@ CELERY_BEAT_SCHEDULE = {
     # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
     # Letters, transfers, secondment requests, handover requests: see core/delivery.py.
     "sweep-deliveries": {"task": "core.sweep_deliveries", "schedule": crontab(minute="*/5")},
+    # Every minute: https://crontab.guru/#*_*_*_*_*
+    # E-mails not sent yet (broker down when written, SMTP failing): see core/outbox.py.
+    "sweep-outbox": {"task": "core.sweep_outbox", "schedule": crontab()},
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
     # Hourly at :05, https://crontab.guru/#5_*_*_*_* : makes sure this week's digest row exists
@@ -350,6 +365,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xuncha@localhost")
+# An e-mail that failed waits this long before the sweep sends it again, doubling per failure up
+# to the max; after EMAIL_MAX_ATTEMPTS tries it is marked failed and shown on the status page.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 
 # ---------------------------------------------------------------- the office
 INSPECTION_JURISDICTION_NAME = env_str("INSPECTION_JURISDICTION_NAME", "示范区")

@@ -23,6 +23,7 @@ from core.models import (
     Heartbeat,
     Notification,
     Organisation,
+    OutboundEmail,
     Person,
     Reminder,
     StoredFile,
@@ -145,6 +146,14 @@ def _is_foreign_key(model: type[models.Model], name: Any) -> bool:
 class DeliveryAdmin(OperatorViewAdmin):
     list_display = ["target_type", "target_id", "state", "attempts", "retry_at", "created_at", "done_at", "last_error"]
     list_filter = ["state", "target_type"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(OperatorViewAdmin):
+    # Address and delivery state only: the subject and body may name case records.
+    list_display = ["recipient", "status", "attempts", "next_attempt_at", "created_at", "sent_at", "last_error"]
+    list_filter = ["status"]
     date_hierarchy = "created_at"
 
 

@@ -21,17 +21,18 @@ of WORKFLOW below, so they are locked, checked against a stale page and audited 
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, models, transaction
+from django.db import Error, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import transitions
+from core.backoff import retry_delay
 from core.enqueue import enqueue, publish
 from core.models import Delivery, User
 from core.permissions import PermissionQuerySet
@@ -141,11 +142,13 @@ def _record_failure(delivery_id: int, error: Exception) -> None:
     now = timezone.now()
     try:
         attempts = Delivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).first() or 0
-        backoff = min(settings.DELIVERY_RETRY_SECONDS * 2**attempts, settings.DELIVERY_RETRY_MAX_SECONDS)
-        Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING).update(
-            attempts=attempts + 1, retry_at=now + timedelta(seconds=backoff), last_error=repr(error)[:2000]
+        wait = retry_delay(
+            attempts + 1, first=settings.DELIVERY_RETRY_SECONDS, most=settings.DELIVERY_RETRY_MAX_SECONDS
         )
-    except DatabaseError:
+        Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING).update(
+            attempts=attempts + 1, retry_at=now + wait, last_error=repr(error)[:2000]
+        )
+    except Error:  # django.db.Error: InterfaceError (a closed connection) too, not only DatabaseError
         # The connection that failed the delivery may be gone too: the row stays due and
         # the next sweep retries it without backoff, which is only slower, never wrong.
         logger.warning("Could not record the failure of delivery %s.", delivery_id, exc_info=True)

@@ -1,12 +1,12 @@
-"""Thin Celery wrappers around core services: load by id, call one service, retry only the transient."""
+"""Thin Celery wrappers around core services: load by id, call one service, retry only the transient.
 
-from smtplib import SMTPException
+Every task retries on database connection errors (the app's task class, core.worker.Task).
+"""
 
 from celery import shared_task
 
-from core import delivery, integrity
-from core.models import Notification
-from core.services import health, notifications, reminders
+from core import delivery, integrity, outbox
+from core.services import health, reminders
 
 
 @shared_task(name="core.sweep_due_reminders", acks_late=True)
@@ -30,19 +30,16 @@ def send_reminder(reminder_id: int) -> None:
     reminders.send_reminder(reminder_id=reminder_id)
 
 
-@shared_task(
-    name="core.send_notification_email",
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
-def send_notification_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None:
-        return  # deleted meanwhile: nothing to send
-    notifications.send_notification_email(notification=notification)
+@shared_task(name="core.send_email", acks_late=True)
+def send_email(email_id: int) -> None:
+    """SMTP failures are the outbox's to retry (backoff, then failed): none is raised here."""
+    outbox.send(email_id)
+
+
+@shared_task(name="core.sweep_outbox", acks_late=True)
+def sweep_outbox() -> int:
+    """E-mails not sent yet (broker down when written, a failed try, a sender that died) go out now."""
+    return outbox.sweep()
 
 
 @shared_task(name="core.record_worker_heartbeat", acks_late=True)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit
+from core import audit, outbox
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
 from core.files import FileChanged, open_verified, rendition_for, visible_to
@@ -61,12 +61,19 @@ def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         *health.check_heartbeats(),
         health.check_files(),
         health.check_calendar(),
+        health.check_outbox(),
     ]
     stuck = stuck_reminders().select_related("target_type")[:50]
+    failed_emails = outbox.failed()[:50]
     return render(
         request,
         "core/health.html",
-        {"checks": checks, "stuck": stuck, "may_resolve_stuck": may_resolve_stuck_work(request.user)},
+        {
+            "checks": checks,
+            "stuck": stuck,
+            "failed_emails": failed_emails,
+            "may_resolve_stuck": may_resolve_stuck_work(request.user),
+        },
     )
 
 

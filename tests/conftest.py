@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from clues.models import PartnerUnit
+from core.enqueue import resume_publishing
 from core.models import Organisation, User
 from core.services.directory import create_user_account
 from inspection import services as rounds
@@ -135,6 +136,14 @@ def ids(rows: Iterable[Any]) -> set[Any]:
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness costs seconds per fixture user; tests check logic, not cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused() -> Any:
+    # A test with a dead broker pauses publishing in this process (core.enqueue); the next
+    # test starts with the broker it is configured with.
+    yield
+    resume_publishing()
 
 
 @pytest.fixture(autouse=True)

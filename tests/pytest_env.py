@@ -16,6 +16,8 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# Links in e-mails start with it; required with DEBUG off, as in production.
+os.environ.setdefault("SITE_URL", "http://testserver")
 # A fixed seal key (a Fernet key), for tests only: real ones live outside the repository.
 os.environ.setdefault("XC_SEAL_KEYS", "dGVzdC1vbmx5LXNlYWwta2V5LW5vdC1mb3ItdXNlLTA=")
 

@@ -82,6 +82,11 @@ def test_app_services_get_the_seal_key_and_refuse_to_start_without_it(services, 
     assert services[name]["environment"]["XC_SEAL_KEYS"].startswith("${XC_SEAL_KEYS:?")
 
 
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_get_the_site_url_and_refuse_to_start_without_it(services, name):
+    assert services[name]["environment"]["SITE_URL"].startswith("${SITE_URL:?")
+
+
 def test_the_image_can_back_up_the_composed_database(services):
     # `manage.py backup` runs pg_dump inside the app image: its client must be of the server's
     # major version or newer (bookworm's postgresql-client is 15).

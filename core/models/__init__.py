@@ -6,6 +6,7 @@ from core.models.files import StoredFile
 from core.models.health import Heartbeat
 from core.models.notifications import Notification
 from core.models.numbering import DocumentNumber
+from core.models.outbox import OutboundEmail
 from core.models.reminders import Reminder
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Heartbeat",
     "Notification",
     "Organisation",
+    "OutboundEmail",
     "Person",
     "Reminder",
     "StoredFile",

@@ -5,28 +5,45 @@ from datetime import date, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, Error, connection
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.enqueue import broker_connection
 from core.integrity import HEARTBEAT_NAME
-from core.models import CalendarYear, Heartbeat
+from core.models import CalendarYear, Heartbeat, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 
-def record_heartbeat(*, name: str, at_most_every: int = 0) -> None:
-    """Record that process `name` is alive; skip the write if one is younger than at_most_every seconds."""
+def record_heartbeat(*, name: str, at_most_every: int = 0) -> bool:
+    """Record that process `name` is alive; skip the write if one is younger than at_most_every seconds.
+
+    Never raises for the database: beat calls it on every tick and must keep scheduling while
+    the database is away. False when the database could not be reached.
+    """
     now = timezone.now()
     try:
         if at_most_every:
             fresh = Heartbeat.objects.filter(name=name, beat_at__gt=now - timedelta(seconds=at_most_every))
             if fresh.exists():
-                return
+                return True
         Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": now})
-    except DatabaseError:
-        # Beat must keep scheduling even while the database is away.
+    except Error:  # django.db.Error: a closed connection (InterfaceError) as well as DatabaseError
         logger.warning("Could not record %s heartbeat", name, exc_info=True)
+        _drop_connection()
+        return False
+    return True
+
+
+def _drop_connection() -> None:
+    # Whatever state the failed connection is in, the next use opens a new one. Closing a
+    # broken connection can fail in turn; it is gone either way.
+    try:
+        connection.close()
+    except Error:
+        logger.debug("Closing the failed database connection failed too", exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -52,7 +69,7 @@ def check_broker() -> Check:
     url = app.conf.broker_url or ""
     shown = url.split("@")[-1]  # never show credentials
     try:
-        with app.connection_for_write() as conn:
+        with broker_connection() as conn:  # bounded like a publish: the page never hangs on it
             conn.ensure_connection(max_retries=1, timeout=settings.CELERY_PUBLISH_TIMEOUT_SECONDS)
         return Check(_("Message broker"), True, shown)
     except Exception as exc:
@@ -126,3 +143,15 @@ def check_calendar(*, today: date | None = None) -> Check:
         ) % {"end": end}
         return Check(label, False, detail)
     return Check(label, True, _("Complete through %(end)s.") % {"end": end})
+
+
+def check_outbox() -> Check:
+    """E-mails the outbox gave up on, or still holds after an hour (the sweep is not draining it)."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    counts = OutboundEmail.objects.aggregate(
+        failed=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
+        waiting=Count("pk", filter=Q(status=OutboundEmail.Status.PENDING)),
+        late=Count("pk", filter=Q(status=OutboundEmail.Status.PENDING, created_at__lt=hour_ago)),
+    )
+    detail = _("%(waiting)s waiting (%(late)s for over an hour), %(failed)s failed") % counts
+    return Check(_("E-mail outbox"), counts["failed"] == 0 and counts["late"] == 0, detail)

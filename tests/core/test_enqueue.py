@@ -14,7 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from core.enqueue import enqueue, publish
+from core.enqueue import enqueue, publish, resume_publishing
 from core.models import Notification, Reminder
 from core.services import reminders
 from core.services.notifications import notify
@@ -35,6 +35,7 @@ def _use_broker(url: str | None, options: dict) -> None:
     # Celery caches the connection and producer pools per app; drop them with the URL.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    resume_publishing()  # a pause after a failure belongs to the broker before
 
 
 @pytest.fixture

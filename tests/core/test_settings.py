@@ -10,7 +10,17 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_path, env_secret, env_str, load_env_file, parse_database_url
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    load_env_file,
+    parse_database_url,
+    parse_site_url,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NAME = "XUNCHA_TEST_VARIABLE"
@@ -136,6 +146,27 @@ def test_parse_database_url_rejects_other_schemes_and_missing_names(url: str) ->
         parse_database_url(url)
 
 
+@pytest.mark.parametrize(
+    ("raw", "origin"),
+    [
+        ("https://xc.example.gov.cn", "https://xc.example.gov.cn"),
+        ("https://xc.example.gov.cn/", "https://xc.example.gov.cn"),
+        (" http://10.1.2.3:8000 ", "http://10.1.2.3:8000"),
+    ],
+)
+def test_parse_site_url_keeps_the_origin(raw: str, origin: str) -> None:
+    assert parse_site_url(raw) == origin
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["xc.example.gov.cn", "ftp://xc.example.gov.cn", "https://", "https://xc.example.gov.cn/xuncha", "https://h/?a=1"],
+)
+def test_parse_site_url_refuses_anything_but_an_origin(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+        parse_site_url(raw)
+
+
 # ---------------------------------------------------------------- the settings module in a subprocess
 
 
@@ -164,6 +195,7 @@ def production_env() -> dict[str, str]:
     env["DJANGO_DEBUG"] = "0"
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(48)
     env["DJANGO_ALLOWED_HOSTS"] = "xc.example.gov.cn"
+    env["SITE_URL"] = "https://xc.example.gov.cn"
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return env
 
@@ -174,6 +206,14 @@ def test_production_without_a_secret_key_refuses_to_start() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_without_a_site_url_refuses_to_start() -> None:
+    env = production_env()
+    env.pop("SITE_URL", None)
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
 
 
 def test_a_production_like_environment_passes_the_deploy_checks() -> None:
@@ -192,6 +232,25 @@ def test_an_invalid_boolean_in_the_environment_stops_the_start() -> None:
 
 
 # ---------------------------------------------------------------- defaults
+
+
+def test_links_default_to_the_development_server_only_in_debug() -> None:
+    env = dict(os.environ, DJANGO_DEBUG="1")
+    env.pop("SITE_URL", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000", result.stderr
 
 
 def test_language_and_time_zone_defaults() -> None:
