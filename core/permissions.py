@@ -111,6 +111,11 @@ def user_can(user: User | AnonymousUser | None, action: str, obj: models.Model) 
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
+def scope_group_name(obj: models.Model, purpose: str = "") -> str:
+    """The name of obj's scope group, for reads that must not create it (a page's preview)."""
+    return f"scope:{obj._meta.label_lower}:{obj.pk}" + (f":{purpose}" if purpose else "")
+
+
 def scope_group(obj: models.Model, purpose: str = "") -> Group:
     """The auth group standing for an organisation or inspection group, made on first use.
 
@@ -119,8 +124,7 @@ def scope_group(obj: models.Model, purpose: str = "") -> Group:
     """
     from django.contrib.auth.models import Group
 
-    name = f"scope:{obj._meta.label_lower}:{obj.pk}" + (f":{purpose}" if purpose else "")
-    group, _ = Group.objects.get_or_create(name=name)
+    group, _ = Group.objects.get_or_create(name=scope_group_name(obj, purpose))
     return group
 
 
