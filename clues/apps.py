@@ -13,17 +13,29 @@ class CluesConfig(AppConfig):
         from clues.reminders import LETTERS, TRANSFERS
         from clues.services import letters, lifecycle, replies, transfers  # noqa: F401
         from clues.services.replies import reply_file_download
-        from clues.stages import draft_letters, transfers_not_sent
+        from clues.stages import (
+            archive_preview,
+            close_groups_reading,
+            draft_letters,
+            letters_preview,
+            transfers_not_sent,
+            unscreened_or_unsent,
+        )
         from core import delivery
         from core.files import register_rendition
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
-        from inspection.services.workflow import register_stage_action, register_stage_guard
+        from inspection.services.workflow import register_stage_action, register_stage_guard, register_stage_preview
 
         register_ladder(LETTERS)
         register_ladder(TRANSFERS)
         register_stage_action(InspectionRound.Status.PREPARING, draft_letters)
+        register_stage_preview(InspectionRound.Status.PREPARING, letters_preview)
+        register_stage_guard(InspectionRound.Status.REPORTING, unscreened_or_unsent)
         register_stage_guard(InspectionRound.Status.ARCHIVED, transfers_not_sent)
+        # Archive ends the groups' reading of the round's clues (docs/domain.md §5.2 rule 3).
+        register_stage_action(InspectionRound.Status.ARCHIVED, close_groups_reading)
+        register_stage_preview(InspectionRound.Status.ARCHIVED, archive_preview)
         delivery.register("clues.InfoRequestLetter", letters.DELIVERY_STEPS)
         delivery.register("clues.ClueTransfer", transfers.DELIVERY_STEPS)
         # A reply's workbook downloads as its sealed copy, never as the original (issue 11).
