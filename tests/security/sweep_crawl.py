@@ -65,6 +65,7 @@ ARG_WORDS: dict[str, list[str]] = {
     "move": ["vet"],
     "action": ["deliver"],
     "step": ["sign-off"],
+    "to": ["archived"],
 }
 # Objects per model tried for each pattern (every clue: they are what the sweep is about).
 PER_PATTERN = 3
