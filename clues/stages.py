@@ -93,18 +93,22 @@ def _clue_grants(inspection_round: InspectionRound) -> Any:
     )
 
 
-def _group_labels(inspection_round: InspectionRound) -> str:
-    return "、".join(group.label for group in inspection_round.groups.order_by("number"))
+def _group_labels(inspection_round: InspectionRound, clue_grants: Any) -> str:
+    """The groups whose circles hold the grants, as the page names them (第1巡察组、第2巡察组)."""
+    clues = Clue.objects.filter(pk__in=clue_grants.values("content_object"))
+    groups = inspection_round.groups.filter(pk__in=clues.values("assigned_group")).order_by("number")
+    return "、".join(group.label for group in groups)
 
 
 def archive_preview(inspection_round: InspectionRound) -> list[str]:
     """What archiving will take from the groups, for the page that confirms it."""
-    count = _clue_grants(inspection_round).values("content_object").distinct().count()
+    clue_grants = _clue_grants(inspection_round)
+    count = clue_grants.values("content_object").distinct().count()
     if not count:
         return []
     return [
         _("%(count)s clues will no longer be readable by the members and leaders of %(groups)s; the office keeps them.")
-        % {"count": count, "groups": _group_labels(inspection_round)}
+        % {"count": count, "groups": _group_labels(inspection_round, clue_grants)}
     ]
 
 
@@ -116,6 +120,7 @@ def close_groups_reading(inspection_round: InspectionRound, by: Any) -> None:
     circles = _circles(inspection_round)
     clue_grants = _clue_grants(inspection_round)
     clues = clue_grants.values("content_object").distinct().count()
+    groups = _group_labels(inspection_round, clue_grants)
     removed = clue_grants.delete()[0]
     removed += TransferGroupObjectPermission.objects.filter(
         group__name__in=circles, content_object__inspection_round=inspection_round
@@ -130,6 +135,5 @@ def close_groups_reading(inspection_round: InspectionRound, by: Any) -> None:
             action=AuditLog.Action.UPDATE,
             obj=inspection_round,
             changes={"group_clue_access": [clues, 0]},
-            note=_("Archived: %(count)s clues closed to %(groups)s.")
-            % {"count": clues, "groups": _group_labels(inspection_round)},
+            note=_("Archived: %(count)s clues closed to %(groups)s.") % {"count": clues, "groups": groups},
         )
