@@ -17,6 +17,12 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
+# pg_dump and pg_restore for `manage.py backup` and `restore`: bookworm's client is major 15,
+# the PostgreSQL of docker-compose.yml.
+RUN apt-get update \
+    && apt-get install --no-install-recommends -y postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them; every file is checked against
 # the sha256 in the lock (make lock).
 COPY requirements.lock ./

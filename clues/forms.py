@@ -12,6 +12,8 @@ from clues.models import (
     OnlineOpinionItem,
     Receiver,
 )
+from clues.models.categories import CATEGORY_LABELS
+from clues.services.registry import HAND_SOURCES
 from core.models import Organisation
 from inspection.models import InspectedUnit
 
@@ -112,8 +114,6 @@ class OpinionForm(forms.ModelForm):
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    from clues.models.categories import CATEGORY_LABELS
-
     return list(CATEGORY_LABELS.items())
 
 
@@ -143,8 +143,6 @@ class ClueRegisterForm(forms.Form):
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
 
     def __init__(self, *args, units, **kwargs) -> None:
-        from clues.services.registry import HAND_SOURCES
-
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["inspected_unit"]).queryset = units
         cast(forms.ChoiceField, self.fields["source_type"]).choices = [(s.value, s.label) for s in HAND_SOURCES]

@@ -54,13 +54,13 @@ LETTERS = Ladder(
 
 
 def _transfer_is_open(transfer: ClueTransfer) -> bool:
-    from clues.services.transfers import awaiting_feedback
+    from clues.services.transfers import awaiting_feedback  # services.transfers imports TRANSFERS from here
 
     return awaiting_feedback(transfer)  # False once every clue has its disposition
 
 
 def _transfer_recipients(transfer: ClueTransfer, names: tuple[str, ...]) -> list[User]:
-    from clues.services.transfers import receiver_users
+    from clues.services.transfers import receiver_users  # services.transfers imports TRANSFERS from here
 
     found: list[User] = []
     if "receiver" in names:

@@ -36,6 +36,8 @@ PRIVATE_MEDIA_ROOT = env_path("DJANGO_PRIVATE_MEDIA_ROOT", DATA_DIR / "private")
 
 # ---------------------------------------------------------------- core
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# With DEBUG on, show Django's technical 404/403/500 pages instead of the product's (core.middleware).
+TECHNICAL_ERROR_PAGES = env_bool("XC_TECHNICAL_ERROR_PAGES", False)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.product_error_pages",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,6 +195,9 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly at :05, https://crontab.guru/#5_*_*_*_* : makes sure this week's digest row exists
     # for every office head (idempotent); the reminder sweep sends it once at DIGEST_WEEKDAY/HOUR.
     "schedule-weekly-digests": {"task": "reports.schedule_weekly_digests", "schedule": crontab(minute=5)},
+    # Nightly at 03:30, https://crontab.guru/#30_3_*_*_* : every stored file against its SHA-256,
+    # and orphan files; problems go to the office heads and administrators (core/integrity.py).
+    "verify-files": {"task": "core.verify_files", "schedule": crontab(hour=3, minute=30)},
 }
 # Seconds after which a worker or beat heartbeat counts as stale on the health page.
 HEARTBEAT_STALE_AFTER = env_int("HEARTBEAT_STALE_AFTER", 180)
@@ -200,6 +206,8 @@ REMINDER_STUCK_AFTER = timedelta(minutes=env_int("REMINDER_STUCK_MINUTES", 15))
 # A failed delivery waits this long before the sweep retries it, doubling per failure up to the max.
 DELIVERY_RETRY_SECONDS = env_int("DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
+# A delivery still pending this long (or failed once) is shown to the office as stuck.
+DELIVERY_STUCK_AFTER = timedelta(minutes=env_int("DELIVERY_STUCK_MINUTES", 15))
 
 # ---------------------------------------------------------------- auth and login safety
 AUTHENTICATION_BACKENDS = [
@@ -319,6 +327,9 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# A stored file younger than this is never called an orphan: an upload's bytes are on disk
+# before its row commits, and an import may still be running (core/integrity.py).
+ORPHAN_GRACE_MINUTES = env_int("ORPHAN_GRACE_MINUTES", 60)
 # Zip-based uploads (xlsx, docx) are refused when unpacked size or ratio is abnormal.
 UPLOAD_MAX_UNPACKED_BYTES = env_int("UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 UPLOAD_MAX_COMPRESSION_RATIO = env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)

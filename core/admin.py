@@ -7,13 +7,26 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
-from core.models import AuditLog, CalendarDay, Heartbeat, Notification, Organisation, Person, Reminder, StoredFile, User
+from core.models import (
+    AuditLog,
+    CalendarDay,
+    Delivery,
+    DocumentNumber,
+    Heartbeat,
+    Notification,
+    Organisation,
+    Person,
+    Reminder,
+    StoredFile,
+    User,
+)
 from core.roles import DATA_ROLES, Role
 from core.services.directory import deactivate_user
 from core.services.roles import NO_ROLES, record_role_change, role_state
@@ -66,6 +79,78 @@ class AuditedModelAdmin(admin.ModelAdmin):
             user=request.user, action=AuditLog.Action.DELETE, obj=obj, changes=audit.snapshot(obj), request=request
         )
         super().delete_model(request, obj)
+
+
+class OperatorViewAdmin(admin.ModelAdmin):
+    """A read-only list, for the operator, of rows the product's own workflows write.
+
+    The system administrator answers "was the letter delivered, which number comes next, which
+    delivery is stuck" here, from metadata only: the columns name no content field, there is
+    no detail page (its form would print every field) and nothing can be added, changed or
+    deleted, by a superuser either: rows are written by the services, statuses move only
+    through their transitions. A model whose rows are case content even as metadata (a clue,
+    its handling, a case, a recusal) sets `content = True` and is listed to superusers only
+    (docs/domain.md §5.2 rule 10). tests/core/test_admin_models.py checks the columns.
+    """
+
+    content = False
+    list_display_links = None
+
+    def may_view(self, request: Any) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or (not self.content and user.has_role(Role.SYSTEM_ADMIN)))
+
+    def has_module_permission(self, request: Any) -> bool:
+        return self.may_view(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return obj is None and self.may_view(request)
+
+    def has_add_permission(self, request: Any, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: Any, extra_context: Any = None) -> Any:
+        if not self.may_view(request):
+            raise Http404  # as everywhere in the product: not yours, not there
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, *args: Any, **kwargs: Any) -> Any:
+        raise Http404  # no detail page, for anyone (see above)
+
+    def get_list_select_related(self, request: Any) -> Any:
+        if self.list_select_related:
+            return self.list_select_related  # set where a name reads further (a partner's organisation)
+        # The foreign keys shown, read in the list's one query.
+        return [name for name in self.get_list_display(request) if _is_foreign_key(self.model, name)]
+
+
+def _is_foreign_key(model: type[models.Model], name: Any) -> bool:
+    """A column showing a related row (not its bare key, "problem_id", nor a method)."""
+    try:
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, TypeError):
+        return False
+    return isinstance(field, models.ForeignKey) and field.name == name
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(OperatorViewAdmin):
+    list_display = ["target_type", "target_id", "state", "attempts", "retry_at", "created_at", "done_at", "last_error"]
+    list_filter = ["state", "target_type"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DocumentNumber)
+class DocumentNumberAdmin(OperatorViewAdmin):
+    list_display = ["series", "year", "last"]
+    list_filter = ["year"]
+    search_fields = ["series"]
 
 
 @admin.register(User)

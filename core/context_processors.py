@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.navigation import nav_items_for
 from core.selectors import unread_count
+from core.wording import office_name
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -13,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     base = {
         "platform_name": _("Inspection coordination platform"),
         "jurisdiction_name": settings.INSPECTION_JURISDICTION_NAME,
+        "office_name": office_name(),
     }
     if user is None or not user.is_authenticated:
         return base

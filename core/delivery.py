@@ -13,6 +13,10 @@ rolls all of it back: the row stays pending and sweep() publishes it again. Noth
 outside the transaction, so nothing is done twice.
 
 Apps register their steps by model label from AppConfig.ready; core imports no app.
+
+A row that keeps failing, or stays pending because nothing runs it, is stuck: the office sees it
+on the stuck-work page (core.services.stuck) and re-queues or cancels it. Both are transitions
+of WORKFLOW below, so they are locked, checked against a stale page and audited like any move.
 """
 
 import logging
@@ -25,15 +29,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core import transitions
 from core.enqueue import enqueue, publish
-from core.models import Delivery
+from core.models import Delivery, User
+from core.permissions import PermissionQuerySet
+from core.roles import Role
+from core.selectors import record_reference
+from core.services.notifications import notify
 
 logger = logging.getLogger(__name__)
 
 # A step gets a record of the model it is registered for (register keys them by its label).
 Step = Callable[[Any], None]
 _STEPS: dict[str, tuple[Step, ...]] = {}
+# Who answers for a record of that model (its approver, its requester): told when its delivery is cancelled.
+Owners = Callable[[Any], Sequence[User | None]]
+_OWNERS: dict[str, Owners] = {}
 _M = TypeVar("_M", bound=models.Model)
 
 # Test-only: called with (model label, step name) before each step inside the claimed
@@ -41,13 +54,19 @@ _M = TypeVar("_M", bound=models.Model)
 before_step: Callable[[str, str], None] | None = None
 
 
-def register(label: str, steps: Sequence[Callable[[_M], None]]) -> None:
+def register(
+    label: str, steps: Sequence[Callable[[_M], None]], *, owners: Callable[[_M], Sequence[User | None]] | None = None
+) -> None:
     """The steps that deliver a record of model `label` ("clues.InfoRequestLetter"), in order.
 
     Each step gets the record, locked, and runs inside the claimed transaction. A step that
     finds there is nothing left to do (the record was withdrawn meanwhile) just returns.
+    `owners` names who answers for the record (its approver, its requester): they are told,
+    with the office heads, when the office cancels its delivery.
     """
     _STEPS[label] = tuple(steps)
+    if owners is not None:
+        _OWNERS[label] = owners
 
 
 def schedule(record: models.Model) -> Delivery:
@@ -59,6 +78,9 @@ def schedule(record: models.Model) -> Delivery:
     row, _created = Delivery.objects.get_or_create(
         target_type=ContentType.objects.get_for_model(record), target_id=record.pk
     )
+    if row.state == Delivery.State.CANCELLED:
+        # Deliverable again (its service made it so anew): the earlier cancel does not hold it back.
+        row = transitions.perform(row, "reopen", by=None, fields={"attempts": 0, "retry_at": None, "cancel_reason": ""})
     enqueue(deliver_task, row.pk)
     return row
 
@@ -150,3 +172,80 @@ def sweep(*, now: datetime | None = None) -> int:
 
 def pending_for(model: type[models.Model]) -> models.QuerySet[Delivery]:
     return Delivery.objects.filter(target_type=ContentType.objects.get_for_model(model), state=Delivery.State.PENDING)
+
+
+# ---------------------------------------------------------------- stuck deliveries
+
+
+def stuck_q(*, now: datetime | None = None) -> Q:
+    """Pending rows that failed at least once, or that nothing has delivered for DELIVERY_STUCK_AFTER
+    (the broker was down and the sweep is not running): counted from a re-queue when there was one."""
+    cutoff = (now or timezone.now()) - settings.DELIVERY_STUCK_AFTER
+    waited = Q(requeued_at__lt=cutoff) | Q(requeued_at__isnull=True, created_at__lt=cutoff)
+    return Q(state=Delivery.State.PENDING) & (Q(attempts__gt=0) | waited)
+
+
+def stuck_deliveries(*, now: datetime | None = None) -> PermissionQuerySet[Delivery]:
+    return Delivery.objects.filter(stuck_q(now=now)).order_by("created_at", "pk")
+
+
+def is_stuck(row: Delivery, *, now: datetime | None = None) -> bool:
+    """stuck_q for one row in hand (locked by the caller)."""
+    cutoff = (now or timezone.now()) - settings.DELIVERY_STUCK_AFTER
+    waiting_since = row.requeued_at or row.created_at
+    return row.state == Delivery.State.PENDING and (row.attempts > 0 or waiting_since < cutoff)
+
+
+def _may_resolve(user: Any, row: Delivery) -> bool:
+    return bool(user is not None and user.has_perm("core.resolve_delivery"))
+
+
+def _publish_again(row: Delivery, move: transitions.Move) -> None:
+    from core.tasks import deliver as deliver_task  # here: core.tasks imports this module (cycle)
+
+    enqueue(deliver_task, row.pk)
+
+
+def _tell_owners(row: Delivery, move: transitions.Move) -> None:
+    """Cancelling leaves the record as its own service left it (a letter stays "sent"): core cannot
+    move an app's record, and whether to withdraw it or reach the party another way is the
+    owner's call. So its owners and the office heads are told that it never arrived."""
+    model = row.target_type.model_class()
+    record = row.target
+    owners = _OWNERS.get(model._meta.label) if model is not None else None
+    heads = User.objects.filter(is_active=True, groups__name=Role.OFFICE_HEAD).distinct()
+    recipients = [*heads, *(user for user in (owners(record) if owners and record is not None else ()) if user)]
+    name = record_reference(row.target_type, row.target_id, record)
+    notify(
+        recipients=recipients,
+        title=_("Delivery of %(record)s cancelled: it never reached its recipients") % {"record": name},
+        body="\n".join(
+            [
+                _("Cancelled by: %(username)s") % {"username": move.by.get_username()},
+                _("Reason: %(reason)s") % {"reason": row.cancel_reason},
+                _(
+                    "The record keeps its status, but its recipients got no access, no notice and no "
+                    "reminders. Withdraw it or reach them another way."
+                ),
+            ]
+        ),
+        level="warning",
+    )
+
+
+P = Delivery.State.PENDING
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        Delivery,
+        [
+            # Due now with a clean slate: the sweep and the task published after commit take it.
+            transitions.Transition("requeue", (P,), P, who=_may_resolve, effects=(_publish_again,)),
+            # Never attempted again; the reason is kept on the row and in the audit entry.
+            transitions.Transition("cancel", (P,), Delivery.State.CANCELLED, who=_may_resolve, effects=(_tell_owners,)),
+            # schedule() of a record whose earlier delivery was cancelled.
+            transitions.Transition("reopen", (Delivery.State.CANCELLED,), P),
+        ],
+        status_field="state",
+        related=("target_type",),
+    )
+)

@@ -6,9 +6,10 @@ these files in Word or WPS.
 """
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -108,9 +109,6 @@ def build_docx(paragraphs: list[Paragraph], *, watermark: str) -> bytes:
 def document_text(data: bytes, *, margins: bool = False) -> str:
     """The plain text of a .docx written by build_docx, one paragraph a line (for checks and
     tests); with margins, the page header first and the footer last."""
-    import re
-    from xml.sax.saxutils import unescape
-
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = ["word/document.xml"]
         if margins:

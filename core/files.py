@@ -7,6 +7,12 @@ in the database: a workbook holds reporter names, and a file backup must not hol
 clear. size and sha256 stay those of the clear content (integrity checks, dedupe); every read
 here (open_stored, clear_path) decrypts, and a wrong key raises SealBroken.
 
+Integrity (issue 12): a download checks the file against its SHA-256 before a byte goes out
+(open_verified, check_intact) and is refused when it no longer matches; `verify_files` checks
+every file at night (core.integrity). Deleting a StoredFile row removes its bytes on commit.
+A sealed file is checked by its clear content, the only hash kept: a changed byte in the
+ciphertext already stops it opening (Fernet authenticates), which SealBroken reports.
+
 Downloads: an app may register a rendition for the files of its records (register_rendition),
 served instead of the stored bytes. The original partner workbook is never served, not even to
 the partner (it wrote it and keeps its own copy): its download is a copy with the reporter's
@@ -42,9 +48,10 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import models
+from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from xlrd.compdoc import CompDoc, CompDocError
 
 from core.models import StoredFile
 from core.sealing import SealBroken, open_bytes, resealed_bytes, seal_bytes
@@ -122,8 +129,6 @@ def _is_macro_enabled(archive: zipfile.ZipFile) -> bool:
 
 def _sniff_ole(path: str) -> str:
     """Tell legacy .xls and .doc from encrypted .xlsx/.docx by the container's stream names."""
-    from xlrd.compdoc import CompDoc, CompDocError
-
     with open(path, "rb") as fh:  # noqa: PTH123 - a temp path string
         data = fh.read()
     try:
@@ -299,6 +304,53 @@ def open_stored(stored: StoredFile) -> IO[bytes]:
     if stored.sealed:
         return io.BytesIO(_clear_bytes(stored))
     return private_storage().open(stored.storage_name, "rb")
+
+
+class FileChanged(Exception):
+    """A stored file's clear content no longer matches the SHA-256 recorded when it was kept."""
+
+
+def sha256_of(handle: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(_CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_verified(stored: StoredFile) -> IO[bytes]:
+    """open_stored, after checking the content against the recorded SHA-256; raises FileChanged
+    (and FileNotFoundError, SealBroken like open_stored).
+
+    The hash is taken on the very handle that is then served, rewound, so no byte goes out
+    before the whole file has been checked: files are bounded (UPLOAD_MAX_BYTES), and a changed
+    file must be refused, not cut off halfway through a download."""
+    handle = open_stored(stored)
+    try:
+        if sha256_of(handle) != stored.sha256:
+            raise FileChanged(stored.pk)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def check_intact(stored: StoredFile) -> None:
+    """Raise FileChanged unless the file's content matches its SHA-256: for a download that
+    serves something made from the file (a rendition) rather than the file itself."""
+    with open_verified(stored):
+        pass
+
+
+def delete_bytes_on_commit(sender: type[StoredFile], instance: StoredFile, **kwargs: Any) -> None:
+    """post_delete of a StoredFile row: remove its bytes once the deletion commits.
+
+    Connected in CoreConfig.ready: storage bookkeeping, not domain flow, and a signal is the one
+    hook that also sees cascades and queryset deletes. After commit, so a rolled-back deletion
+    keeps its file; robust, so a storage error after the commit does not fail the caller (the
+    file is then an orphan that `cleanup_files` finds)."""
+    name = instance.storage_name
+    transaction.on_commit(lambda: private_storage().delete(name), robust=True)
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -84,10 +84,12 @@ def file_unavailable(request: HttpRequest, *, sealed_broken: bool) -> HttpRespon
     if sealed_broken:
         # A configuration fault (a wrong or missing key): said plainly here, loudly in the log.
         logger.error("A sealed file does not open with the seal keys (XC_SEAL_KEYS): %s", request.path)
+        # Fernet cannot tell a wrong key from a changed ciphertext; verify_files can (a wrong key
+        # leaves every sealed file unopened, a changed file only itself).
         message = _(
             "This file is stored sealed and does not open with the system's seal key. Nothing was "
             "downloaded. Please tell the system administrator: the seal key configured on the server "
-            "is wrong or incomplete."
+            "is wrong or incomplete, or the stored file has been changed (verify_files tells which)."
         )
         return render(request, "core/file_unavailable.html", {"message": message}, status=503)
     message = _(
@@ -95,3 +97,24 @@ def file_unavailable(request: HttpRequest, *, sealed_broken: bool) -> HttpRespon
         "original is never downloaded. Nothing was downloaded."
     )
     return render(request, "core/file_unavailable.html", {"message": message}, status=422)
+
+
+def file_changed(request: HttpRequest, stored: Any) -> HttpResponse:
+    """The page a download answers when the stored file no longer matches the SHA-256 recorded
+    when it was kept (core.files.FileChanged): nothing is served, and the log says which file.
+
+    409, not 500: the request was fine and the server did not fail; the stored state conflicts
+    with its record. Not audited: the audit trail has no action for a refused read, and a
+    "download" entry would say that the reader got the file. The nightly `verify_files`
+    reports the same file to the office heads and administrators."""
+    logger.error(
+        "Stored file %s no longer matches its SHA-256; its download by user %s was refused",
+        stored.pk,
+        getattr(request.user, "pk", None),
+    )
+    message = _(
+        "This file has been changed since it was stored: its content no longer matches the "
+        "fingerprint (SHA-256) recorded at upload, so it was not downloaded. Please tell the "
+        "system administrator, who can restore it from a backup."
+    )
+    return render(request, "core/file_unavailable.html", {"message": message}, status=409)

@@ -81,7 +81,10 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
     codename = f"{action}_{opts.model_name}"
     if user.has_perm(f"{opts.app_label}.{codename}"):
         return queryset
-    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+    from guardian.utils import (  # core.models imports this module: auth's and guardian's models are not loaded yet
+        get_group_obj_perms_model,
+        get_user_obj_perms_model,
+    )
 
     model = queryset.model
     # guardian annotates its argument as an instance; it takes the model class as well.
@@ -122,7 +125,9 @@ def scope_group(obj: models.Model, purpose: str = "") -> Group:
     A purpose names a narrower circle of the same unit: the leaders of a group ("leaders"),
     the receiving office of an organisation ("receive").
     """
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import (
+        Group,  # core.models imports this module: auth's and guardian's models are not loaded yet
+    )
 
     group, _ = Group.objects.get_or_create(name=scope_group_name(obj, purpose))
     return group
@@ -133,7 +138,9 @@ def grant(action: str, obj: _M | list[_M], *, to: Any) -> None:
 
     obj may be a list of rows of one model: the grants are then written in one statement.
     """
-    from guardian.shortcuts import assign_perm
+    from guardian.shortcuts import (
+        assign_perm,  # core.models imports this module: auth's and guardian's models are not loaded yet
+    )
 
     holder = to if _is_user_or_group(to) else scope_group(to)
     if isinstance(obj, list):
@@ -145,14 +152,20 @@ def grant(action: str, obj: _M | list[_M], *, to: Any) -> None:
 
 
 def revoke(action: str, obj: models.Model, *, from_: Any) -> None:
-    from guardian.shortcuts import remove_perm
+    from guardian.shortcuts import (
+        remove_perm,  # core.models imports this module: auth's and guardian's models are not loaded yet
+    )
 
     holder = from_ if _is_user_or_group(from_) else scope_group(from_)
     remove_perm(f"{action}_{obj._meta.model_name}", holder, obj)
 
 
 def _is_user_or_group(value: Any) -> bool:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+    from django.contrib.auth import (
+        get_user_model,  # core.models imports this module: auth's and guardian's models are not loaded yet
+    )
+    from django.contrib.auth.models import (
+        Group,  # core.models imports this module: auth's and guardian's models are not loaded yet
+    )
 
     return isinstance(value, Group | get_user_model())

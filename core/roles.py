@@ -79,12 +79,15 @@ _LIAISON_MODELS = (
 )  # fmt: skip
 _LIAISON = [f"liaison.{action}_{model}" for model in _LIAISON_MODELS for action in ("view", "add", "change")]
 _LEDGER_READ = ["liaison.view_feedback", "liaison.view_feedbackproblem", "liaison.view_rectificationitem"]
+# Re-queue or cancel stuck reminders and deliveries (issue 12 item 5): the office head and the
+# system administrator; the page shows a record's type and document number, never its content.
+_STUCK_WORK = ["core.resolve_reminder", "core.resolve_delivery"]
 _ADMIN = [
     "core.view_user", "core.add_user", "core.change_user",
     "core.view_organisation", "core.add_organisation", "core.change_organisation",
     "core.view_person", "core.add_person", "core.change_person",
     "core.view_calendarday", "core.add_calendarday", "core.change_calendarday", "core.delete_calendarday",
-    "core.view_reminder", "core.view_auditlog", "core.view_heartbeat",
+    "core.view_reminder", "core.view_auditlog", "core.view_heartbeat", *_STUCK_WORK,
     "auth.view_group",
     # Unlocking a login is deleting its failed attempts (README).
     "axes.view_accessattempt", "axes.delete_accessattempt",
@@ -98,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WRITE_ROUNDS,
         *_DIRECTORY,
         "core.view_reminder",
+        *_STUCK_WORK,
         *_LETTERS_READ,
         *_LETTERS_WRITE,
         *_REPLIES,

@@ -4,7 +4,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from core import delivery
+from core import delivery, integrity
 from core.models import Notification
 from core.services import health, notifications, reminders
 
@@ -48,3 +48,10 @@ def send_notification_email(notification_id: int) -> None:
 @shared_task(name="core.record_worker_heartbeat", acks_late=True)
 def record_worker_heartbeat() -> None:
     health.record_heartbeat(name="worker")
+
+
+# Hashing every stored file takes longer than the default limits allow on a large store.
+@shared_task(name="core.verify_files", acks_late=True, time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)
+def verify_files() -> bool:
+    """Nightly: every stored file against its SHA-256, and orphans; problems are reported."""
+    return integrity.verify_and_report().ok

@@ -8,5 +8,19 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox-mark-read"),
     path("status/", views.health_page, name="health"),
+    path("status/stuck/", views.stuck_work, name="stuck-work"),
+    path("status/stuck/requeue-all/", views.stuck_requeue_all, name="stuck-requeue-all"),
+    path(
+        "status/stuck/reminders/<int:pk>/<slug:action>/",
+        views.stuck_resolve,
+        {"kind": "reminder"},
+        name="stuck-reminder",
+    ),
+    path(
+        "status/stuck/deliveries/<int:pk>/<slug:action>/",
+        views.stuck_resolve,
+        {"kind": "delivery"},
+        name="stuck-delivery",
+    ),
     path("files/<uuid:file_id>/", views.file_download, name="file-download"),
 ]

@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,19 +8,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
-from core.files import open_stored, rendition_for, visible_to
+from core.files import FileChanged, open_verified, rendition_for, visible_to
+from core.forms import CancelStuckForm
 from core.home import home_sections_for
-from core.http import attachment, file_unavailable
-from core.models import AuditLog, StoredFile
+from core.http import attachment, file_changed, file_unavailable, service_errors_to_messages
+from core.models import AuditLog, Delivery, Reminder, StoredFile
+from core.permissions import get_for_user_or_404
 from core.roles import STAFF_PAGE_ROLES
 from core.sealing import SealBroken
 from core.selectors import inbox_for
 from core.services import health
+from core.services import stuck as stuck_work_services
 from core.services.notifications import mark_read
 from core.services.reminders import stuck_reminders
 from core.types import AuthenticatedHttpRequest
@@ -51,9 +55,105 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_PAGE_ROLES)
 def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
+    checks = [health.check_database(), health.check_broker(), *health.check_heartbeats(), health.check_files()]
     stuck = stuck_reminders().select_related("target_type")[:50]
-    return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
+    return render(
+        request,
+        "core/health.html",
+        {"checks": checks, "stuck": stuck, "may_resolve_stuck": may_resolve_stuck_work(request.user)},
+    )
+
+
+# ---------------------------------------------------------------- stuck work (issue 12 item 5)
+
+
+def may_resolve_stuck_work(user: Any) -> bool:
+    return bool(user.has_perm("core.resolve_reminder") or user.has_perm("core.resolve_delivery"))
+
+
+@login_required
+@require_GET
+def stuck_work(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Stuck reminders and failed or overdue deliveries, each with re-queue and cancel."""
+    if not may_resolve_stuck_work(request.user):
+        raise Http404
+    return render(
+        request,
+        "core/stuck_work.html",
+        {
+            "reminders": stuck_work_services.stuck_reminder_rows(request.user),
+            "deliveries": stuck_work_services.stuck_delivery_rows(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@service_errors_to_messages(fallback="core:stuck-work")
+def stuck_resolve(request: AuthenticatedHttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
+    """GET: what re-queueing or cancelling this row does, to confirm (with the reason to cancel); POST: do it."""
+    if action not in ("requeue", "cancel"):
+        raise Http404
+    row: Reminder | Delivery
+    if kind == "reminder":
+        row = get_for_user_or_404(Reminder.objects.select_related("target_type"), request.user, "resolve", pk=pk)
+    else:
+        row = get_for_user_or_404(Delivery.objects.select_related("target_type"), request.user, "resolve", pk=pk)
+    refusal = stuck_work_services.refusal(row, action)
+    if refusal:
+        # Resolved meanwhile (by someone else, or sent by a worker): say so instead of offering it.
+        messages.info(request, refusal)
+        return redirect("core:stuck-work")
+    form = CancelStuckForm(request.POST or None) if action == "cancel" else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        about = stuck_work_services.about(row)
+        if action == "requeue":
+            if isinstance(row, Reminder):
+                stuck_work_services.requeue_reminder(reminder=row, by=request.user)
+            else:
+                stuck_work_services.requeue_delivery(row=row, by=request.user)
+            messages.success(request, _("Re-queued: %(record)s.") % {"record": about})
+        elif form is not None:  # cancel: its form holds the reason
+            reason = form.cleaned_data["reason"]
+            if isinstance(row, Reminder):
+                stuck_work_services.cancel_reminder(reminder=row, by=request.user, reason=reason)
+                messages.success(
+                    request, _("Cancelled: %(record)s. The reminder will not be sent.") % {"record": about}
+                )
+            else:
+                stuck_work_services.cancel_delivery(row=row, by=request.user, reason=reason)
+                messages.success(
+                    request,
+                    _("Cancelled: %(record)s. It will not be delivered; its owners and the office heads were told.")
+                    % {"record": about},
+                )
+        return redirect("core:stuck-work")
+    return render(
+        request,
+        "core/stuck_confirm.html",
+        {"kind": kind, "row": row, "about": stuck_work_services.about(row), "action": action, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stuck_requeue_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """GET: how many rows a bulk re-queue would take, to confirm; POST: re-queue them all."""
+    if not may_resolve_stuck_work(request.user):
+        raise Http404
+    if request.method == "POST":
+        done = stuck_work_services.requeue_all(by=request.user)
+        messages.success(
+            request,
+            _("Re-queued %(reminders)s reminders and %(deliveries)s deliveries.")
+            % {"reminders": done.reminders, "deliveries": done.deliveries},
+        )
+        if done.skipped:
+            messages.info(request, _("%(count)s were resolved meanwhile and left alone.") % {"count": done.skipped})
+        return redirect("core:stuck-work")
+    return render(
+        request, "core/stuck_confirm.html", {"action": "requeue-all", **stuck_work_services.counts(request.user)}
+    )
 
 
 @require_GET
@@ -74,17 +174,23 @@ def file_download(request: AuthenticatedHttpRequest, file_id: str) -> HttpRespon
     if not visible_to(stored, request.user):
         raise Http404
     try:
-        rendition = rendition_for(stored, watermark=watermark_for(request))
-        handle = open_stored(stored) if rendition is None else None
+        # Checked first: a changed file is refused, and so is anything made from it (a rendition).
+        handle = open_verified(stored)
     except FileNotFoundError as exc:
         logger.error("Stored file %s is missing from private storage", stored.pk)
         raise Http404 from exc
+    except FileChanged:
+        return file_changed(request, stored)
     except SealBroken:
         return file_unavailable(request, sealed_broken=True)
-    except UnreadableWorkbook:
-        return file_unavailable(request, sealed_broken=False)
+    try:
+        rendition = rendition_for(stored, watermark=watermark_for(request))
+    except (SealBroken, UnreadableWorkbook) as exc:
+        handle.close()
+        return file_unavailable(request, sealed_broken=isinstance(exc, SealBroken))
     audit.log_action(user=request.user, action=AuditLog.Action.DOWNLOAD, obj=stored, request=request)
     if rendition is not None:
+        handle.close()
         return attachment(rendition.content, rendition.filename, rendition.content_type)
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name)
     response["Content-Type"] = stored.content_type

@@ -5,6 +5,7 @@ from django.db import transaction
 from clues.models import PartnerUnit
 from clues.services.partners import register_partner
 from core.models import Organisation, Person, User
+from core.roles import Role
 from core.services.directory import create_person, create_user_account, ensure_organisation
 from demo import data, liaison, talent
 from demo.history import seed_history
@@ -97,6 +98,4 @@ def seed_demo() -> None:
 
 
 def account_rows() -> list[tuple[Any, ...]]:
-    from core.roles import Role
-
     return [(username, str(Role(role).label), data.DEMO_PASSWORD) for username, role, *_ in data.ACCOUNTS]

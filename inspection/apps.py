@@ -9,6 +9,9 @@ class InspectionConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         from core.home import register_home_section
+        from core.search import register_search_source
+        from inspection.search import find_rounds
         from inspection.selectors import home_rounds
 
         register_home_section("inspection/_home_rounds.html", home_rounds, order=10)
+        register_search_source("round", _("Rounds"), find_rounds, order=10)

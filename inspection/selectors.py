@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from core.models import Organisation, Person
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
+from inspection.services.workflow import group_completeness
 
 
 class _RoundCounts(TypedDict):
@@ -85,10 +88,6 @@ def first_round() -> InspectionRound | None:
 
 def round_warnings(inspection_round: InspectionRound) -> list[str]:
     """The soft rules of docs/domain.md §2.2 and §4.1 #8: shown on the round, never blocking."""
-    from django.utils.translation import gettext as _
-
-    from inspection.services.workflow import group_completeness
-
     warnings: list[str] = []
     # Group sizes matter while groups are formed; afterwards memberships end one by one.
     planning = (InspectionRound.Status.DRAFT, InspectionRound.Status.APPROVED, InspectionRound.Status.PREPARING)
@@ -106,8 +105,6 @@ def round_warnings(inspection_round: InspectionRound) -> list[str]:
 
 def _same_leader_on_same_unit(inspection_round: InspectionRound) -> list[str]:
     """The "not fixed" rule: nobody leads the inspection of a unit they led it for the round before."""
-    from django.utils.translation import gettext as _
-
     previous = (
         InspectionRound.objects.filter(
             committee_term=inspection_round.committee_term, round_no__lt=inspection_round.round_no
@@ -130,7 +127,6 @@ def _same_leader_on_same_unit(inspection_round: InspectionRound) -> list[str]:
     repeated = leaders(inspection_round) & leaders(previous)
     if not repeated:
         return []
-    from core.models import Organisation, Person
 
     units = dict(Organisation.objects.filter(pk__in={u for u, _p in repeated}).values_list("pk", "short_name"))
     people = dict(Person.objects.filter(pk__in={p for _u, p in repeated}).values_list("pk", "name"))

@@ -10,21 +10,29 @@ class LiaisonConfig(AppConfig):
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # Services imported only for their workflows (feedback and ledger) declare them with core.transitions.
         from core import delivery
+        from core.deadlines import register_deadline_source
         from core.permissions import register_access_exclusion
+        from core.search import register_search_source
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
+        from liaison.deadlines import handovers_due, rectification_due
         from liaison.permissions import outside_handover_roles
         from liaison.reminders import HANDOVERS, RECTIFICATION
+        from liaison.search import find_rectification_items, find_units
         from liaison.services import feedback, handovers, ledger  # noqa: F401
         from liaison.stages import feedback_not_delivered, ledger_not_closed, units_without_officer
 
         register_ladder(RECTIFICATION)
         register_ladder(HANDOVERS)
+        register_deadline_source("handover", _("Handover"), handovers_due, order=30)
+        register_deadline_source("rectification", _("Rectification item"), rectification_due, order=50)
+        register_search_source("unit", _("Inspected units"), find_units, order=20)
+        register_search_source("rectification", _("Rectification items"), find_rectification_items, order=60)
         register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)
         register_stage_guard(InspectionRound.Status.RECTIFYING, feedback_not_delivered)
         register_stage_guard(InspectionRound.Status.REVIEWING, ledger_not_closed)
         register_stage_guard(InspectionRound.Status.ARCHIVED, ledger_not_closed)
         register_access_exclusion("liaison.ContactLogEntry", outside_handover_roles)
         register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)
-        delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS)
+        delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS, owners=lambda r: [r.requested_by])

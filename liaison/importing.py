@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from core.excel import normalize as norm
 from core.excel.columns import Column, header_text, lookup
 from core.excel.errors import build_error_workbook
-from core.excel.reader import Cell, Row, UnreadableWorkbook
-from core.excel.table import TableResult, find_header, first_visible_sheet
+from core.excel.reader import Cell, Row
+from core.excel.table import Issue, TableResult, body_rows, locate_columns, read_table
 from core.models import User
 from liaison.models import Feedback, FeedbackProblem, RectificationItem
 from liaison.services import ledger as ledger_services
@@ -60,15 +60,8 @@ def column_key(text: str) -> str | None:
     return _HEADERS.get(header_text(text)) if text else None
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    row: int  # 1-based row of the sheet; 0 for the whole file
-    column: str  # a key of COLUMNS; "" for the whole row or file
-    message: str
-
-    @property
-    def column_label(self) -> str:
-        return BY_KEY[self.column].label if self.column else ""
+def column_issue(row: int, key: str, message: str) -> Issue:
+    return Issue(row, key, message, BY_KEY[key].label)
 
 
 @dataclass
@@ -85,16 +78,13 @@ class LedgerResult(TableResult):
 
 def parse_ledger(path: str, *, kind: str, feedback: Feedback) -> LedgerResult:
     result = LedgerResult()
-    try:
-        found = first_visible_sheet(path, kind=kind)
-    except UnreadableWorkbook:
-        result.issues.append(Issue(0, "", _("The file cannot be read as a spreadsheet.")))
-        return result
-    if found is not None:
-        result.sheet, rows = found
-        _read_sheet(rows, result, feedback)
-    if not result.issues and not result.rows:
-        result.issues.append(Issue(0, "", _("The ledger lists no item.")))
+    read_table(
+        path,
+        result,
+        kind=kind,
+        read_sheet=lambda rows: _read_sheet(rows, result, feedback),
+        nothing_found=_("The ledger lists no item."),
+    )
     return result
 
 
@@ -104,23 +94,19 @@ def build_ledger_error_workbook(path: str, *, kind: str, result: LedgerResult, w
 
 
 def _read_sheet(rows: list[Row], result: LedgerResult, feedback: Feedback) -> None:
-    found = find_header(rows, column_key)
-    if found is None:
-        message = _("No header row was found: the first rows must name the ledger's columns (序号, 整改措施, …).")
-        result.issues.append(Issue(0, "", message))
-        return
-    header, result.columns = found
-    missing = [BY_KEY[key].label for key in REQUIRED if key not in result.columns]
-    if "seq" not in result.columns and "problem" not in result.columns:
-        missing.insert(0, f"{BY_KEY['seq'].label}/{BY_KEY['problem'].label}")
-    if missing:
-        message = _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
-        result.issues.append(Issue(header.number, "", message))
+    header = locate_columns(
+        rows,
+        result,
+        column_key=column_key,
+        labels={key: column.label for key, column in BY_KEY.items()},
+        required=("seq/problem", *REQUIRED),
+        no_header=_("No header row was found: the first rows must name the ledger's columns (序号, 整改措施, …)."),
+    )
+    if header is None:
         return
     reader = _RowReader(result.columns, feedback)
-    for row in rows:
-        if row.number <= header.number or not any(reader.text(row, key) for key in result.columns):
-            continue  # a blank row (a merged problem cell alone does not make a row)
+    # A merged problem cell alone does not make a row.
+    for row in body_rows(rows, header, lambda row: any(reader.text(row, key) for key in result.columns)):
         problem, plan, issues = reader.read(row)
         result.issues.extend(issues)
         if not issues and problem is not None:  # a row without issues has its problem
@@ -157,7 +143,7 @@ class _RowReader:
         issues: list[Issue] = []
 
         def problem(key: str, message: str) -> None:
-            issues.append(Issue(row.number, key, message))
+            issues.append(column_issue(row.number, key, message))
 
         found = self._problem(row, problem)
         plan: dict[str, Any] = {"measure": self.text(row, "measure")}

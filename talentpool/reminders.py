@@ -24,7 +24,7 @@ def _recipients(request: SecondmentRequest, names: tuple[str, ...]) -> list[User
 
 
 def _message(request: SecondmentRequest, step: LadderStep) -> tuple[str, str, str]:
-    from talentpool.services.secondments import detail_url
+    from talentpool.services.secondments import detail_url  # services.secondments imports SECONDMENTS from here
 
     values = {"number": request.doc_number, "due": request.response_due.isoformat() if request.response_due else ""}
     title = {

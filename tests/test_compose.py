@@ -80,3 +80,12 @@ def test_state_lives_in_named_volumes(services):
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_app_services_get_the_seal_key_and_refuse_to_start_without_it(services, name):
     assert services[name]["environment"]["XC_SEAL_KEYS"].startswith("${XC_SEAL_KEYS:?")
+
+
+def test_the_image_can_back_up_the_composed_database(services):
+    # `manage.py backup` runs pg_dump inside the app image: its client must be of the server's
+    # major version or newer (bookworm's postgresql-client is 15).
+    dockerfile = (COMPOSE_FILE.parent / "Dockerfile").read_text(encoding="utf-8")
+    assert "slim-bookworm" in dockerfile
+    assert "postgresql-client" in dockerfile
+    assert services["postgres"]["image"] == "postgres:15"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from clues.models import Clue, MeetingAgendaItem, StandingCommitteeMeeting
 from clues.selectors.registry import transferred_clues
@@ -94,8 +95,6 @@ def funnel_by(dimension: str) -> list[FunnelRow]:
 
 
 def _label(dimension: str, row: dict, label: str) -> str:
-    from django.utils.translation import gettext as _
-
     if dimension == "group":
         return _("%(round)s, group %(number)s") % {"round": row["inspection_round__title"], "number": row[label]}
     if row[label] is None:

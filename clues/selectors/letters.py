@@ -3,13 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from clues.models import ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply, OnlineOpinionItem, PartnerUnit
-from core.models import Reminder
+from core.deadlines import reminders_sent
 from core.workdays import working_days_from
 from inspection.models import InspectionRound
 
@@ -30,21 +28,6 @@ def letters_for(user: Any) -> QuerySet[InfoRequestLetter]:
     return InfoRequestLetter.objects.for_user(user).select_related("partner__org_unit", "inspection_round")
 
 
-def _reminders_sent() -> Coalesce:
-    sent = (
-        Reminder.objects.filter(
-            target_type=ContentType.objects.get_for_model(InfoRequestLetter),
-            target_id=Cast(OuterRef("pk"), CharField()),
-            status=Reminder.Status.SENT,
-        )
-        .order_by()
-        .values("target_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(sent, output_field=IntegerField()), Value(0))
-
-
 def letter_board(user: Any, inspection_round: InspectionRound, *, overdue_only: bool = False) -> list[BoardLetter]:
     """The round's letters the user may see, each with reminders sent and working days left."""
     letters = cast(
@@ -52,7 +35,7 @@ def letter_board(user: Any, inspection_round: InspectionRound, *, overdue_only: 
         list(
             letters_for(user)
             .filter(inspection_round=inspection_round)
-            .annotate(reminders_sent=_reminders_sent())
+            .annotate(reminders_sent=reminders_sent(InfoRequestLetter))
             .order_by("partner__sort_order", "kind", "pk")
         ),
     )

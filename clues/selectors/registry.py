@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from clues.models import (
     ClueHandover,
     ClueTransfer,
     ClueTransferItem,
+    PartnerUnit,
 )
 from clues.models.categories import CATEGORY_LABELS
 from core.filters import QueryFilterSet, carried, choice, flag, with_all
@@ -69,7 +71,6 @@ class ClueFilters(QueryFilterSet):
             return  # a selector's caller: no form to offer
         # The drop-downs offer only the rounds, units and groups the user may see.
         user = self.request.user
-        from clues.models import PartnerUnit
 
         rounds = InspectionRound.objects.for_user(user)
         units = InspectedUnit.objects.for_user(user).select_related("org_unit", "inspection_round")
@@ -198,8 +199,6 @@ def cases_of(user: Any, clue: Clue) -> list[CaseRecord]:
 
 def readers_of(clue: Clue) -> QuerySet[AuditLog]:
     """Who opened, revealed or exported this clue, newest first (for the office head)."""
-    from django.contrib.contenttypes.models import ContentType
-
     return AuditLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Clue),
         object_id=str(clue.pk),

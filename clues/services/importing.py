@@ -15,13 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clues.importing.parser import parse_clue_workbook
+from clues.importing import spec
+from clues.importing.parser import names_restricted_column, parse_clue_workbook, sealed_columns
 from clues.importing.result import ParsedRow, ParseResult
 from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
 from clues.services.numbering import clue_codes
 from core import audit
 from core.bulk import insert_values
+from core.excel.errors import Mark, build_error_workbook, build_sealed_copy
 from core.excel.units import UnitRef
 from core.files import clear_path
 from core.models import AuditLog, StoredFile, User
@@ -106,9 +108,6 @@ def _issue(issue: Any) -> dict[str, Any]:
 def error_workbook(batch: ClueImportBatch, *, watermark: str) -> bytes:
     """The uploaded workbook with every staged problem marked on its cell and commented, the
     reporter's cells sealed."""
-    from clues.importing import spec
-    from clues.importing.parser import names_restricted_column, sealed_columns
-    from core.excel.errors import Mark, build_error_workbook
 
     def mark(sheet: str, row: int, issue: dict[str, Any]) -> Mark:
         key = issue["column"]
@@ -136,9 +135,6 @@ def sealed_copy(stored: StoredFile, *, watermark: str) -> bytes:
     cells sealed (header kept) and the reader's watermark, as .xlsx whatever the original kind.
     The columns are those the parser found when the workbook was staged; in a sheet it ignored,
     a column is sealed below any cell naming the reporter."""
-    from clues.importing.parser import names_restricted_column, sealed_columns
-    from core.excel.errors import build_sealed_copy
-
     batch = ClueImportBatch.objects.filter(file=stored).only("columns").first()
     with clear_path(stored) as path:
         return build_sealed_copy(

@@ -19,7 +19,7 @@ from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
-from core.workdays import add_working_days
+from core.workdays import add_working_days, working_days_between
 from inspection.models import InspectionRound
 
 LETTER_SERIES = "info_request_letter"
@@ -272,8 +272,6 @@ def withdraw_letter(*, letter: InfoRequestLetter, by: User) -> InfoRequestLetter
 
 def working_days_left(letter: InfoRequestLetter, today: date | None = None) -> int | None:
     """Working days from today to the deadline: negative when overdue."""
-    from core.workdays import working_days_between
-
     if letter.deadline is None:
         return None
     return working_days_between(today or timezone.localdate(), letter.deadline)

@@ -226,7 +226,5 @@ def import_paper_reply(
 
 def _system_user() -> Any:
     """The account recorded as uploader of files loaded from the command line."""
-    from core.models import User
-
     user, _created = User.objects.get_or_create(username="system", defaults={"is_active": False, "last_name": "系统"})
     return user

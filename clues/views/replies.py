@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,8 @@ from clues.services import importing, replies
 from clues.views.common import letter_or_404, service_errors_to_messages
 from core import audit
 from core.excel.reader import UnreadableWorkbook
-from core.http import XLSX, attachment, file_unavailable, form_errors_to_messages
+from core.files import FileChanged, check_intact
+from core.http import XLSX, attachment, file_changed, file_unavailable, form_errors_to_messages
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404
 from core.sealing import SealBroken
@@ -114,7 +115,13 @@ def batch_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The uploaded workbook with every bad cell marked and commented, to correct and upload again."""
     batch = get_for_user_or_404(ClueImportBatch.objects.select_related("file"), request.user, pk=pk)
     try:
+        # Made from the stored workbook: refused, like the workbook itself, when it was changed.
+        check_intact(batch.file)
         data = importing.error_workbook(batch, watermark=watermark_for(request))
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    except FileChanged:
+        return file_changed(request, batch.file)
     except SealBroken:
         return file_unavailable(request, sealed_broken=True)
     except UnreadableWorkbook:

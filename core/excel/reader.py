@@ -15,12 +15,16 @@ format is kept for those cells only (dates arrive as dates); other cells read as
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from xml.etree import ElementTree
+
+import python_calamine
+import xlrd
 
 from core.excel.xlsx_scan import (
     MergedRange,
@@ -153,10 +157,6 @@ def _read_xlsx(path: str) -> Iterator[Sheet]:
 
 
 def _read_xlsx_handle(handle: IO[bytes]) -> Iterator[Sheet]:
-    import zipfile
-
-    import python_calamine
-
     try:
         archive = zipfile.ZipFile(handle)
         parts = sheet_parts(archive)
@@ -273,8 +273,6 @@ def _ensure(cells: list[Cell], column: int) -> None:
 
 
 def _read_xls(path: str) -> Iterator[Sheet]:
-    import xlrd
-
     try:
         book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError) as exc:
@@ -298,8 +296,6 @@ def _read_xls(path: str) -> Iterator[Sheet]:
 
 
 def _xls_rows(book: Any, sheet: Any, merges: list[MergedRange]) -> Iterator[Row]:
-    import xlrd
-
     applier = _Merges(merges)
     notes = {key: note.text for key, note in getattr(sheet, "cell_note_map", {}).items()}
     for r in range(sheet.nrows):

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 _CHUNK = 1 << 20
@@ -47,8 +48,6 @@ class MergedRange:
 
     @property
     def ref(self) -> str:
-        from openpyxl.utils import get_column_letter
-
         return f"{get_column_letter(self.min_col)}{self.min_row}:{get_column_letter(self.max_col)}{self.max_row}"
 
 

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import PermissionQuerySet
+
 
 class Delivery(models.Model):
     """One record owed to a party (a letter to its partner, a transfer to its receiver, ...).
@@ -16,6 +18,8 @@ class Delivery(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
         DONE = "done", _("Done")
+        # Given up by the office (the stuck-work page, core.services.stuck): never attempted again.
+        CANCELLED = "cancelled", _("Cancelled")
 
     target_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField(_("record id"))
@@ -27,11 +31,18 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # Set when the office re-queues the row by hand: it leaves the stuck list until it fails again.
+    requeued_at = models.DateTimeField(_("re-queued at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = PermissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery record")
         verbose_name_plural = _("delivery records")
         ordering = ["pk"]
+        # Model-wide only (core.roles): Delivery.objects.for_user(user, "resolve").
+        permissions = [("resolve_delivery", _("Can re-queue or cancel a stuck delivery"))]
         constraints = [
             models.UniqueConstraint(fields=["target_type", "target_id"], name="delivery_once_per_record"),
         ]

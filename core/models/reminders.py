@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import PermissionQuerySet
+
 
 class Reminder(models.Model):
     """One reminder to send about one record at one moment.
@@ -29,12 +31,17 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients_count = models.PositiveIntegerField(_("recipients"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PermissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["due_at", "pk"]
+        # Model-wide only (core.roles): Reminder.objects.for_user(user, "resolve").
+        permissions = [("resolve_reminder", _("Can re-queue or cancel a stuck reminder"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["target_type", "target_id", "kind", "due_at"], name="reminder_once_per_target_kind_moment"

@@ -1,3 +1,4 @@
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,6 +9,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.integrity import HEARTBEAT_NAME
 from core.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -72,3 +74,27 @@ def check_heartbeats() -> list[Check]:
             ok = now - hb.beat_at <= stale_after
             checks.append(Check(label, ok, _("Last heartbeat %(seconds)s seconds ago") % {"seconds": age}, hb.beat_at))
     return checks
+
+
+# The nightly file check runs once a day; a result older than this means it stopped running.
+FILE_CHECK_STALE_AFTER = timedelta(hours=36)
+
+
+def check_files() -> Check:
+    """The last nightly check of the stored files (core.integrity), kept in a Heartbeat row."""
+    label = _("Stored files")
+    last = Heartbeat.objects.filter(name=HEARTBEAT_NAME).first()
+    if last is None:
+        # Not a fault: a new installation has not reached its first night yet.
+        return Check(label, True, _("Not checked yet: the check runs every night"))
+    counts = json.loads(last.detail or "{}")
+    problems = sum(counts.get(key, 0) for key in ("missing", "changed", "unopened", "orphans"))
+    detail = _(
+        "%(checked)s checked: %(missing)s missing, %(changed)s changed, %(unopened)s do not open "
+        "with the seal keys, %(orphans)s orphans"
+    ) % {key: counts.get(key, 0) for key in ("checked", "missing", "changed", "unopened", "orphans")}
+    if timezone.now() - last.beat_at > FILE_CHECK_STALE_AFTER:
+        return Check(
+            label, False, _("The nightly check has not run since: %(detail)s") % {"detail": detail}, last.beat_at
+        )
+    return Check(label, problems == 0, detail, last.beat_at)

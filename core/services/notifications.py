@@ -1,6 +1,9 @@
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from core.enqueue import enqueue
 from core.models import Notification, User
@@ -15,7 +18,7 @@ def notify(
     Emails go out from a task after commit, so a mail server outage never undoes the
     in-app message and a retried email never duplicates it.
     """
-    from core.tasks import send_notification_email
+    from core.tasks import send_notification_email  # core.tasks imports this module
 
     people = {user.pk: user for user in recipients if user.is_active}
     notes = Notification.objects.bulk_create(
@@ -28,9 +31,6 @@ def notify(
 
 
 def send_notification_email(*, notification: Notification) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-
     body = notification.body
     if notification.url:
         body = f"{body}\n\n{notification.url}"
@@ -44,8 +44,6 @@ def send_notification_email(*, notification: Notification) -> None:
 
 def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications (all unread ones when no ids are given) as read."""
-    from django.utils import timezone
-
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         rows = rows.filter(pk__in=list(notification_ids))

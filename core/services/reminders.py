@@ -22,7 +22,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import transitions
+from core.enqueue import enqueue, publish
 from core.models import Reminder, User
+from core.permissions import PermissionQuerySet
 from core.services.notifications import notify
 from core.workdays import add_working_days
 
@@ -280,8 +283,7 @@ def due_reminder_ids(*, now: datetime | None = None, limit: int = 500) -> list[i
 
 def sweep_due_reminders(*, now: datetime | None = None) -> int:
     """Fan out one send task per due reminder. Safe to run any number of times at once."""
-    from core.enqueue import publish
-    from core.tasks import send_reminder as send_reminder_task
+    from core.tasks import send_reminder as send_reminder_task  # core.tasks imports this module
 
     ids = due_reminder_ids(now=now)
     for reminder_id in ids:
@@ -301,22 +303,64 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> Reminder 
     reminder = Reminder.objects.select_related("target_type").get(pk=reminder_id)
     render = _renderer(reminder.kind)
     message = render(reminder) if render and reminder.target is not None else None
+    # Finished only while this claim still holds: a stuck reminder the office re-queued or
+    # cancelled meanwhile (core.services.stuck) is not this worker's any more.
+    ours = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now)
     with transaction.atomic():
         if message is None:
-            reminder.status = Reminder.Status.CANCELLED
-            reminder.save(update_fields=["status"])
+            ours.update(status=Reminder.Status.CANCELLED)
             return None
         notify(
             recipients=message.recipients, title=message.title, body=message.body, url=message.url, level=reminder.level
         )
-        reminder.status = Reminder.Status.SENT
-        reminder.sent_at = timezone.now()
+        reminder.status, reminder.sent_at = Reminder.Status.SENT, timezone.now()
         reminder.recipients_count = len(message.recipients)
-        reminder.save(update_fields=["status", "sent_at", "recipients_count"])
+        if (
+            ours.update(status=reminder.status, sent_at=reminder.sent_at, recipients_count=reminder.recipients_count)
+            != 1
+        ):
+            transaction.set_rollback(True)  # its notices (and their e-mails) go with the lost claim
+            return None
     return reminder
 
 
-def stuck_reminders() -> models.QuerySet[Reminder]:
-    """Reminders a worker claimed but never finished: shown to staff, never resent blindly."""
+def stuck_reminders() -> PermissionQuerySet[Reminder]:
+    """Reminders a worker claimed but never finished: shown to staff, never resent blindly.
+
+    The office head or the system administrator re-queues or cancels them (core.services.stuck).
+    """
     cutoff = timezone.now() - settings.REMINDER_STUCK_AFTER
     return Reminder.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=cutoff)
+
+
+def is_stuck(reminder: Reminder, *, now: datetime | None = None) -> bool:
+    """stuck_reminders() for one row in hand (locked by the caller)."""
+    cutoff = (now or timezone.now()) - settings.REMINDER_STUCK_AFTER
+    claimed_at = reminder.claimed_at
+    return reminder.status == Reminder.Status.SENDING and claimed_at is not None and claimed_at < cutoff
+
+
+def _may_resolve(user: Any, reminder: Reminder) -> bool:
+    return bool(user is not None and user.has_perm("core.resolve_reminder"))
+
+
+def _publish_again(reminder: Reminder, move: transitions.Move) -> None:
+    from core.tasks import send_reminder as send_reminder_task  # core.tasks imports this module
+
+    enqueue(send_reminder_task, reminder.pk)
+
+
+# The moves the office makes on a stuck reminder. The engine's own claim (pending -> sending ->
+# sent) stays a conditional UPDATE: a claim must not wait for a lock (docs in STYLE §3).
+S = Reminder.Status
+WORKFLOW = transitions.register(
+    transitions.Workflow(
+        Reminder,
+        [
+            # A worker died holding it; in-app notices and the row commit together, so none went out.
+            transitions.Transition("requeue", (S.SENDING,), S.PENDING, who=_may_resolve, effects=(_publish_again,)),
+            # Never sent: the sweep and send_reminder take pending rows only.
+            transitions.Transition("cancel", (S.SENDING,), S.CANCELLED, who=_may_resolve),
+        ],
+    )
+)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.models import AuditLog, User
 from core.roles import ROLE_PERMISSIONS, Role
+from core.services.notifications import notify
 
 
 def sync_role_permissions(**_: Any) -> None:
@@ -72,8 +73,6 @@ def record_role_change(
 
     Every path that grants or takes away a role calls this: the admin and create_user_account.
     """
-    from core.services.notifications import notify
-
     changes = role_changes(before, role_state(user))
     if not changes:
         return None

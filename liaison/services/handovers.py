@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,8 +153,6 @@ def officer_users(inspected_unit: InspectedUnit) -> list[User]:
 
 
 def _unit_url(inspected_unit: InspectedUnit) -> str:
-    from django.urls import reverse
-
     return reverse("liaison:unit-detail", args=[inspected_unit.pk])
 
 

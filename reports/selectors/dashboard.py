@@ -20,6 +20,7 @@ from clues.models import Clue, InfoRequestLetter
 from clues.models.categories import CATEGORY_LABELS
 from clues.selectors.funnel import Funnel, funnel
 from clues.selectors.registry import transferred_clues
+from clues.templatetags.clue_funnel import percent
 from inspection import statistics as round_statistics
 from inspection.models import InspectedUnit, InspectionRound
 from inspection.selectors import rounds_with_shares, share_of
@@ -317,8 +318,6 @@ def dashboard(selected: InspectionRound | None = None) -> Dashboard:
 
 def display(code: str, value: Any) -> str:
     """A figure as the office writes it: rates as whole percents (half up), shares per round."""
-    from clues.templatetags.clue_funnel import percent
-
     if value is None:
         return "—"
     if code == "seconded_share":

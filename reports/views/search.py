@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from core.search import CAP
 from core.types import AuthenticatedHttpRequest
-from reports.selectors.search import CAP, MAX_QUERY_LENGTH, clean_query, search
+from reports.selectors.search import MAX_QUERY_LENGTH, clean_query, search
 
 
 @login_required

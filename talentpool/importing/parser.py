@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from core.excel import normalize as norm
 from core.excel.columns import SPLIT_VALUES, lookup
 from core.excel.errors import build_error_workbook
-from core.excel.reader import Row, UnreadableWorkbook
-from core.excel.table import TableResult, find_header, first_visible_sheet
+from core.excel.reader import Row
+from core.excel.table import Issue, TableResult, body_rows, locate_columns, read_table
 from core.excel.units import UnitMatcher, UnitRef
 from core.models import Organisation, Person
 from talentpool.importing import spec
@@ -28,15 +28,8 @@ OLDEST_YEAR = 1940
 YOUNGEST_AGE = 18
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    row: int  # 1-based row of the sheet; 0 for the whole file
-    column: str  # a column key of spec.COLUMNS; "" for the whole row or file
-    message: str
-
-    @property
-    def column_label(self) -> str:
-        return spec.BY_KEY[self.column].label if self.column else ""
+def column_issue(row: int, key: str, message: str) -> Issue:
+    return Issue(row, key, message, spec.BY_KEY[key].label)
 
 
 @dataclass
@@ -54,16 +47,13 @@ class RosterResult(TableResult):
 
 def parse_roster(path: str, *, kind: str, today: date) -> RosterResult:
     result = RosterResult()
-    try:
-        found = first_visible_sheet(path, kind=kind)
-    except UnreadableWorkbook:
-        result.issues.append(Issue(0, "", _("The file cannot be read as a spreadsheet.")))
-        return result
-    if found is not None:
-        result.sheet, rows = found
-        _read_sheet(rows, result, today)
-    if not result.issues and not result.rows:
-        result.issues.append(Issue(0, "", _("The roster lists nobody.")))
+    read_table(
+        path,
+        result,
+        kind=kind,
+        read_sheet=lambda rows: _read_sheet(rows, result, today),
+        nothing_found=_("The roster lists nobody."),
+    )
     return result
 
 
@@ -73,21 +63,18 @@ def build_roster_error_workbook(path: str, *, kind: str, result: RosterResult, w
 
 
 def _read_sheet(rows: list[Row], result: RosterResult, today: date) -> None:
-    found = find_header(rows, spec.column_key)
-    if found is None:
-        message = _("No header row was found: the first rows must name the template's columns (姓名, 原单位, …).")
-        result.issues.append(Issue(0, "", message))
-        return
-    header, result.columns = found
-    missing = [spec.BY_KEY[key].label for key in spec.REQUIRED if key not in result.columns]
-    if missing:
-        message = _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
-        result.issues.append(Issue(header.number, "", message))
+    header = locate_columns(
+        rows,
+        result,
+        column_key=spec.column_key,
+        labels={key: column.label for key, column in spec.BY_KEY.items()},
+        required=spec.REQUIRED,
+        no_header=_("No header row was found: the first rows must name the template's columns (姓名, 原单位, …)."),
+    )
+    if header is None:
         return
     reader = _RowReader(result.columns, today)
-    for row in rows:
-        if row.number <= header.number or not any(reader.text(row, key) for key in result.columns):
-            continue
+    for row in body_rows(rows, header, lambda row: any(reader.text(row, key) for key in result.columns)):
         values, issues = reader.read(row)
         result.issues.extend(issues)
         if not issues:
@@ -118,7 +105,7 @@ class _RowReader:
         issues: list[Issue] = []
 
         def problem(key: str, message: str) -> None:
-            issues.append(Issue(row.number, key, message))
+            issues.append(column_issue(row.number, key, message))
 
         name = norm.compact(self.text(row, "name"))
         if not name:
@@ -235,9 +222,9 @@ def _match_people(result: RosterResult) -> None:
         key = (values["name"], values["home_unit_id"], year, values["pool_type"])
         if key in seen:
             message = _("This person is listed twice for the same pool (also in row %(row)s).") % {"row": seen[key]}
-            result.issues.append(Issue(row.row, "name", message))
+            result.issues.append(column_issue(row.row, "name", message))
         seen.setdefault(key, row.row)
         if (row.person_id, values["pool_type"]) in live:
             message = _("%(name)s is already in this pool.") % {"name": values["name"]}
-            result.issues.append(Issue(row.row, "pool", message))
+            result.issues.append(column_issue(row.row, "pool", message))
     result.issues.sort(key=lambda issue: (issue.row, list(spec.BY_KEY).index(issue.column) if issue.column else -1))

@@ -21,6 +21,7 @@ from core.models import AuditLog, User
 from inspection.models import InspectionGroup
 from talentpool.models import Draw, Specialty, TalentPoolEntry
 from talentpool.selectors.secondments import secondment_history, unit_conflicts
+from talentpool.services.secondments import create_request
 
 # Why a pool member was left out; the first three are hard rules no override can lift.
 EXCLUSION_REASONS = {
@@ -199,8 +200,6 @@ def accept_proposal(
     *, draw: Draw, by: User, period_from: date | None = None, period_to: date | None = None
 ) -> list[Any]:
     """Every open candidate becomes a draft secondment request to their home unit, linked to the draw."""
-    from talentpool.services.secondments import create_request
-
     draw = _locked(draw)
     open_rows = [row for row in draw.candidates if row["state"] == "proposed"]
     if not open_rows:

@@ -4,12 +4,15 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.http import HttpResponseServerError
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from core.middleware import product_error_pages
 from core.models import Notification
 from core.services.health import check_broker
 from core.services.notifications import notify
+from core.wording import office_name
 from tests.conftest import assert_matrix, role_keys
 from tests.helpers import logged_in, page_queries
 
@@ -93,3 +96,33 @@ def test_the_broker_check_asks_the_projects_celery_app_in_any_thread(db):
     (check,) = checks
     assert check.ok, check.detail
     assert check.detail == settings.CELERY_BROKER_URL.split("@")[-1]
+
+
+def test_the_login_page_names_the_system_and_the_office_and_warns_of_confidentiality(db):
+    body = Client().get("/accounts/login/").content.decode()
+    assert "巡察协同平台" in body
+    assert office_name() in body
+    assert "保密提示" in body
+    assert "所有访问均被记录" in body
+
+
+@pytest.mark.parametrize("technical", [False, True])
+def test_development_shows_the_chinese_404_page_unless_asked_for_djangos(world, settings, technical):
+    settings.DEBUG = True
+    settings.TECHNICAL_ERROR_PAGES = technical
+    client = logged_in(world.users["office_head"])
+    for url in ("/no-such-page/", reverse("clues:clue-detail", args=[999_999])):
+        response = client.get(url)
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert ("页面不存在" in body) is not technical
+        assert ("Using the URLconf" in body or "Page not found" in body) is technical
+
+
+def test_development_shows_the_chinese_500_page_for_a_crash(db, settings):
+    settings.DEBUG = True
+    crash = product_error_pages(lambda request: HttpResponseServerError("Traceback (most recent call last)"))
+    response = crash(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Traceback" not in response.content.decode()
+    assert "系统出现错误" in response.content.decode()

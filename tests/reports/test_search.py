@@ -12,7 +12,8 @@ from clues.models import Clue
 from clues.services import letters as letter_services
 from clues.services.partners import register_partner
 from core.models import AuditLog
-from reports.selectors.search import CAP, search
+from core.search import CAP
+from reports.selectors.search import search
 from tests.clues.lifecycle import handed, received, register
 from tests.conftest import status_for
 from tests.liaison.ledger_fixtures import ledger_fixture  # noqa: F401 - fixture

@@ -26,7 +26,7 @@ from clues.models import (
     LetterReply,
     OnlineOpinionItem,
 )
-from core.models import StoredFile
+from core.models import Delivery, Reminder, StoredFile
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 from liaison.models import FeedbackProblem, HandoverRecord, RectificationItem, RectificationReport
 from talentpool.models import Draw, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
@@ -50,6 +50,8 @@ PK_MODELS: dict[str, type[Model]] = {
     "clues/": Clue,
     "transfers/": ClueTransfer,
     "cases/": CaseRecord,
+    "status/stuck/reminders/": Reminder,
+    "status/stuck/deliveries/": Delivery,
 }
 # Other arguments, by name.
 ARG_MODELS: dict[str, type[Model]] = {
@@ -63,7 +65,7 @@ ARG_MODELS: dict[str, type[Model]] = {
 ARG_WORDS: dict[str, list[str]] = {
     "what": ["unit", "member"],
     "move": ["vet"],
-    "action": ["deliver"],
+    "action": ["deliver", "requeue"],
     "step": ["sign-off"],
     "to": ["archived"],
 }

@@ -34,6 +34,7 @@ from talentpool.services.recusals import declare_recusal
 from tests.clues.conftest import send
 from tests.clues.lifecycle import handed, proposed, received, register, step, transfer
 from tests.conftest import World, make_user
+from tests.core.stuck_fixtures import stuck_letter_delivery, stuck_reminder
 from tests.helpers import logged_in
 from tests.liaison.ledger_fixtures import PLAN, appoint, draft_feedback, evidence
 from tests.talentpool.secondment_fixtures import pooled, requested, sent
@@ -210,6 +211,23 @@ POST_ENDPOINTS: dict[str, Post] = {
     "login": Post(may="outsider", refused=(), anonymous=200),
     "logout": Post(may="outsider", refused=(), logs_out=True),
     "password_change": Post(may="outsider", refused=()),
+    # Stuck work: the office head and the system administrator only (office staff too get a 404).
+    "core:stuck-reminder": Post(
+        lambda world: [stuck_reminder(world).pk, "requeue"],
+        may="office_head",
+        refused=("office_staff", "partner_x", "liaison_a", "member_a", "outsider"),
+    ),
+    "core:stuck-delivery": Post(
+        lambda world: [stuck_letter_delivery(world).pk, "cancel"],
+        may="office_head",
+        refused=("office_staff", "partner_x", "liaison_a", "member_a", "outsider"),
+        data={"reason": "已纸质送达"},
+    ),
+    "core:stuck-requeue-all": Post(
+        lambda world: stuck_reminder(world) and [],
+        may="office_head",
+        refused=("office_staff", "clue_custodian", "partner_x", "member_a", "outsider"),
+    ),
     # Marks the reader's own notifications only.
     "core:inbox-mark-read": Post(_notification, may="member_a", refused=()),
     "inspection:round-create": Post(refused=OFFICE_ONLY),

@@ -1,0 +1,71 @@
+"""The deadline board's sources: each app registers what is owed to the office from its
+AppConfig.ready, so the board (reports) reads every app's deadlines without importing them.
+
+A source reads its rows through its model's `for_user()`, so a user sees only the deadlines of
+rows they may see anyway, and costs a fixed number of queries whatever its size.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils.functional import Promise
+
+from core.models import Reminder, User
+
+
+@dataclass(frozen=True)
+class Due:
+    """One thing due, as its source sees it: what, about whom, who must act, when, how often chased."""
+
+    pk: int
+    title: str
+    url: str
+    concerns: str
+    responsible: str
+    due: date
+    reminders_sent: int
+
+
+# (user, round id or None) -> the rows due; the round narrows them when given.
+DueRows = Callable[[User, int | None], Iterable[Due]]
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    kind: str
+    label: str | Promise
+    rows: DueRows
+    order: int
+
+
+_SOURCES: dict[str, DeadlineSource] = {}
+
+
+def register_deadline_source(kind: str, label: str | Promise, rows: DueRows, *, order: int) -> None:
+    """Put `rows` on the board under `kind`; lower order first where two rows fall due the same day."""
+    _SOURCES[kind] = DeadlineSource(kind, label, rows, order)
+
+
+def deadline_sources() -> list[DeadlineSource]:
+    return sorted(_SOURCES.values(), key=lambda source: source.order)
+
+
+def reminders_sent(model: type[models.Model]) -> Coalesce:
+    """Reminders sent about each row of `model` (one correlated subquery, no query per row)."""
+    sent = (
+        Reminder.objects.filter(
+            target_type=ContentType.objects.get_for_model(model),
+            target_id=Cast(OuterRef("pk"), CharField()),
+            status=Reminder.Status.SENT,
+        )
+        .order_by()
+        .values("target_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sent, output_field=IntegerField()), Value(0))
