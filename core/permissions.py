@@ -114,6 +114,11 @@ def user_can(user: User | AnonymousUser | None, action: str, obj: models.Model) 
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
+def scope_group_name(obj: models.Model, purpose: str = "") -> str:
+    """The name of obj's scope group, for reads that must not create it (a page's preview)."""
+    return f"scope:{obj._meta.label_lower}:{obj.pk}" + (f":{purpose}" if purpose else "")
+
+
 def scope_group(obj: models.Model, purpose: str = "") -> Group:
     """The auth group standing for an organisation or inspection group, made on first use.
 
@@ -124,8 +129,7 @@ def scope_group(obj: models.Model, purpose: str = "") -> Group:
         Group,  # core.models imports this module: auth's and guardian's models are not loaded yet
     )
 
-    name = f"scope:{obj._meta.label_lower}:{obj.pk}" + (f":{purpose}" if purpose else "")
-    group, _ = Group.objects.get_or_create(name=name)
+    group, _ = Group.objects.get_or_create(name=scope_group_name(obj, purpose))
     return group
 
 

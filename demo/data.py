@@ -115,6 +115,8 @@ COMMISSION_OFFICES = [
     ("示范区纪委监委第二纪检监察室", "区纪委监委第二纪检监察室", ["第二纪检监察室", "纪检监察二室"], "commission_internal_office"),
 ]  # fmt: skip
 
+# Round 6 waits for its feedback: no feedback is recorded for its units, so it cannot be rectifying
+# (the feedback stage's exit needs the feedback delivered to every unit).
 # Rounds 2–6 of the 13th term (2017-2 … 2019-2): the same 6 full-time cadres in the same places
 # and 8 seconded cadres from the pool (LATER_SEATS; 8 of 14 in every round), four new units each; (full name, short name, aliases, unit type, group).
 LATER_ROUNDS = [
@@ -176,7 +178,7 @@ LATER_ROUNDS = [
     },
     {
         "round": {
-            "committee_term": 13, "year": 2019, "round_no": 6, "title": "十三届区委第六轮巡察", "status": "rectifying",
+            "committee_term": 13, "year": 2019, "round_no": 6, "title": "十三届区委第六轮巡察", "status": "feedback",
             "kickoff_date": date(2019, 8, 26), "planned_entry_date": date(2019, 9, 9),
             "planned_exit_date": date(2019, 11, 8), "actual_entry_date": date(2019, 9, 9),
             "actual_exit_date": date(2019, 11, 8), "approved_by_text": "区委书记专题会",

@@ -26,6 +26,7 @@ from demo import data, talent
 from demo.rounds import build_round
 from inspection import services as rounds
 from inspection.models import GroupMembership, InspectedUnit, InspectionRound
+from inspection.services.workflow import move_round
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = ClueDisposition.Type
@@ -328,7 +329,12 @@ def _seed_later_round(
         )
         for name, short, aliases, unit_type, group_no in spec["units"]
     ]
-    inspection_round = build_round(facts, units, talent.round_staffing(facts["round_no"], people), by=head)
+    # An archived round is built in evaluation and archived through the workflow once its work is
+    # recorded, so the archive's guards pass on its records and its effects run (the groups stop
+    # reading its clues, docs/domain.md §5.2 rule 3).
+    archived = facts["status"] == InspectionRound.Status.ARCHIVED
+    staged = {**facts, "status": InspectionRound.Status.REVIEWING} if archived else facts
+    inspection_round = build_round(staged, units, talent.round_staffing(facts["round_no"], people), by=head)
     ctx = _Round(inspection_round, orgs, offices)
     round_units = list(
         InspectedUnit.objects.filter(inspection_round=inspection_round)
@@ -339,9 +345,11 @@ def _seed_later_round(
     planned.append(Planned("unit", "", 0))
     _register(ctx, planned, round_units)
     _transfer_and_handle(ctx, planned, assessed=_workday(facts["actual_exit_date"] + timedelta(days=7)))
-    # The groups' work is over: access ends with the membership (the leaders keep reading their clues).
+    # The groups' work is over: access ends with the membership (the leaders read their clues until the archive).
     for membership in GroupMembership.objects.filter(inspection_round=inspection_round).select_related("person"):
         rounds.end_membership(by=head, membership=membership, end_date=ctx.sent)
+    if archived:
+        move_round(inspection_round=inspection_round, to=InspectionRound.Status.ARCHIVED, by=head)
 
 
 # ---------------------------------------------------------------- registration (rounds 2–6)

@@ -297,7 +297,9 @@ def _officer_ledger(unit: InspectedUnit, feedback_record: Feedback, leader: User
             on=done,
         )
         if final == "long_term_maintained":
-            ledger.keep_as_long_term(by=staff, item=item, note="阶段任务完成，转入长效机制。")
+            ledger.keep_as_long_term(
+                by=staff, item=item, note="阶段任务完成，转入长效机制。", follow_up_on=done + timedelta(days=180)
+            )
             continue
         ledger.submit_for_signoff(by=officer, item=item)
         if final == "returned":

@@ -64,3 +64,5 @@ class MemberForm(forms.Form):
 
 class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=InspectionRound.Status.choices)
+    # The stage the confirmation page showed (core.transitions refuses a page drawn before a move).
+    seen = forms.ChoiceField(choices=InspectionRound.Status.choices, required=False)

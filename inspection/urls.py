@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round-detail"),
     path("<int:pk>/edit/", views.round_edit, name="round-edit"),
     path("<int:pk>/move/", views.round_move, name="round-move"),
+    path("<int:pk>/move/<str:to>/", views.round_move_confirm, name="round-move-confirm"),
     path("<int:pk>/add/<str:what>/", views.round_add, name="round-add"),
 ]

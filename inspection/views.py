@@ -20,7 +20,7 @@ from inspection.exports import rounds_workbook
 from inspection.forms import GroupForm, MemberForm, MoveForm, RoundEditForm, RoundForm, UnitForm, WorkPlanForm
 from inspection.models import InspectionRound
 from inspection.selectors import round_detail_for, round_warnings, rounds_for, seconded_share
-from inspection.services.workflow import check_move, move_round
+from inspection.services.workflow import WORKFLOW, check_move, move_round, preview_move
 
 
 def _round_to_change(request: AuthenticatedHttpRequest, pk: int) -> InspectionRound:
@@ -145,17 +145,41 @@ def round_add(request: AuthenticatedHttpRequest, pk: int, what: str) -> HttpResp
     return redirect("inspection:round-detail", pk=pk)
 
 
+def _round_to_move(request: AuthenticatedHttpRequest, pk: int) -> InspectionRound:
+    """Only who may move rounds sees the move pages (docs/domain.md §3.1); for anyone else they do not exist."""
+    if not request.user.has_perm("inspection.advance_inspectionround"):
+        raise Http404
+    return get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=pk)
+
+
+@login_required
+def round_move_confirm(request: AuthenticatedHttpRequest, pk: int, to: str) -> HttpResponse:
+    """The page that confirms a stage move: what will change, what still blocks it; its form posts to round_move
+    with the stage it showed, so a round that moved meanwhile refuses the stale page."""
+    inspection_round = _round_to_move(request, pk)
+    if to not in WORKFLOW.by_name:
+        raise Http404
+    check = check_move(inspection_round, to)
+    context = {
+        "round": inspection_round,
+        "to": to,
+        "to_label": InspectionRound.Status(to).label,
+        "check": check,
+        "changes": preview_move(inspection_round, to) if check.ok else [],
+    }
+    return render(request, "inspection/round_move_confirm.html", context)
+
+
 @login_required
 @require_POST
 def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("inspection.advance_inspectionround"):
-        raise Http404
-    inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=pk)
+    inspection_round = _round_to_move(request, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         raise Http404
+    data = form.cleaned_data
     try:
-        moved = move_round(inspection_round=inspection_round, to=form.cleaned_data["to"], by=request.user)
+        moved = move_round(inspection_round=inspection_round, to=data["to"], by=request.user, seen=data["seen"])
     except ValidationError as exc:
         _refused(request, exc)
     else:

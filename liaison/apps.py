@@ -21,7 +21,7 @@ class LiaisonConfig(AppConfig):
         from liaison.reminders import HANDOVERS, RECTIFICATION
         from liaison.search import find_rectification_items, find_units
         from liaison.services import feedback, handovers, ledger  # noqa: F401
-        from liaison.stages import units_without_officer
+        from liaison.stages import feedback_not_delivered, ledger_not_closed, units_without_officer
 
         register_ladder(RECTIFICATION)
         register_ladder(HANDOVERS)
@@ -30,6 +30,9 @@ class LiaisonConfig(AppConfig):
         register_search_source("unit", _("Inspected units"), find_units, order=20)
         register_search_source("rectification", _("Rectification items"), find_rectification_items, order=60)
         register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)
+        register_stage_guard(InspectionRound.Status.RECTIFYING, feedback_not_delivered)
+        register_stage_guard(InspectionRound.Status.REVIEWING, ledger_not_closed)
+        register_stage_guard(InspectionRound.Status.ARCHIVED, ledger_not_closed)
         register_access_exclusion("liaison.ContactLogEntry", outside_handover_roles)
         register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)
         delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS, owners=lambda r: [r.requested_by])

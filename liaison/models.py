@@ -271,6 +271,8 @@ class RectificationItem(TimeStampedModel):
         related_name="+",
     )
     sign_off_note = models.CharField(_("sign-off note"), max_length=300, blank=True)
+    # A long-term item kept as maintained names the day it is looked at again (the round's archive needs it).
+    follow_up_on = models.DateField(_("next follow-up on"), null=True, blank=True)
     evidence_files = models.ManyToManyField(StoredFile, verbose_name=_("evidence"), blank=True, related_name="+")
 
     class Meta:

@@ -2,8 +2,10 @@
 
 What depends on records other apps keep (declarations and secondments, liaison officers,
 transfers still to send) those apps register here from their AppConfig.ready, as stage guards;
-what they do when a stage is reached (clues drafts the letters) they register as stage actions. Decision: a group's own states follow the round (stationed when the
-round goes on site, withdrawn when it leaves), since the office moves groups together.
+what they do when a stage is reached (clues drafts the letters) they register as stage actions,
+with a preview (register_stage_preview) that the confirmation page shows before the move. Decision:
+a group's own states follow the round (stationed when the round goes on site, withdrawn when it
+leaves), since the office moves groups together.
 """
 
 from collections import defaultdict
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import transitions
 from core.models import User
-from core.permissions import scope_group
+from core.permissions import scope_group, scope_group_name
 from inspection.models import GroupMembership, InspectionGroup, InspectionRound
 
 R = InspectionRound.Status
@@ -45,11 +47,14 @@ class Check:
         return not self.problems
 
 
-# A guard returns the problems it finds in words; an action runs after the move, inside its transaction.
+# A guard returns the problems it finds in words; an action runs after the move, inside its transaction;
+# a preview says in words what an action will do, for the page that confirms the move.
 StageGuard = Callable[[InspectionRound], list[str]]
 StageAction = Callable[[InspectionRound, Any], None]
+StagePreview = Callable[[InspectionRound], list[str]]
 _STAGE_GUARDS: defaultdict[str, list[StageGuard]] = defaultdict(list)
 _STAGE_ACTIONS: defaultdict[str, list[StageAction]] = defaultdict(list)
+_STAGE_PREVIEWS: defaultdict[str, list[StagePreview]] = defaultdict(list)
 
 
 def register_stage_guard(to: str, guard: StageGuard) -> StageGuard:
@@ -66,6 +71,13 @@ def register_stage_action(to: str, action: StageAction) -> StageAction:
     return action
 
 
+def register_stage_preview(to: str, preview: StagePreview) -> StagePreview:
+    """Say on the confirmation page what reaching `to` will change (the app's stage action, in words)."""
+    if preview not in _STAGE_PREVIEWS[to]:
+        _STAGE_PREVIEWS[to].append(preview)
+    return preview
+
+
 def may_advance(user: Any, inspection_round: InspectionRound) -> bool:
     """Only the office head moves a round (docs/domain.md §3.1); None is the system (seeding, commands)."""
     return user is None or user.has_perm("inspection.advance_inspectionround")
@@ -80,10 +92,25 @@ def _registered_guards(inspection_round: InspectionRound, move: transitions.Move
     return [problem for guard in _STAGE_GUARDS[move.transition.target] for problem in guard(inspection_round)]
 
 
+def _page_current(inspection_round: InspectionRound, move: transitions.Move) -> list[str]:
+    """A confirmation page names the stage it was drawn at; a round that moved since refuses it.
+
+    core.transitions refuses a move whose source no longer applies; this also refuses one that
+    still applies but from another stage than the page showed (cancelling from draft vs approved).
+    """
+    seen = move.data.get("seen")
+    if seen and seen != move.source:
+        return [
+            _("This round is %(status)s now: the action no longer applies; reload the page.")
+            % {"status": inspection_round.get_status_display()}
+        ]
+    return []
+
+
 def _reached(inspection_round: InspectionRound, move: transitions.Move) -> None:
     """What reaching a stage does: the groups follow the round, archive ends the leaders' reading, app actions."""
     to = move.transition.target
-    _GROUP_STATUS_AFTER.get(to, lambda r: None)(inspection_round)
+    _set_groups(inspection_round, to)
     if to == R.ARCHIVED:
         _close_leaders_access(inspection_round)
     for action in _STAGE_ACTIONS[to]:
@@ -100,7 +127,7 @@ WORKFLOW = transitions.register(
                 tuple(source for source, targets in NEXT.items() if to in targets),
                 to,
                 who=may_advance,
-                guards=(_built_in_guard, _registered_guards),
+                guards=(_page_current, _built_in_guard, _registered_guards),
                 effects=(_reached,),
             )
             # In the order of the stages, so a page offers the next stage before cancelling.
@@ -124,13 +151,37 @@ def check_move(inspection_round: InspectionRound, to: str) -> Check:
     return Check(check.problems + _registered_guards(inspection_round, move), check.warnings)
 
 
-def move_round(*, inspection_round: InspectionRound, to: str, by: User | None, **fields: Any) -> InspectionRound:
-    """Move the round to `to` or refuse, naming every missing piece in one message."""
+def preview_move(inspection_round: InspectionRound, to: str) -> list[str]:
+    """What reaching `to` will change, in words: the confirmation page shows it before the move."""
+    changes: list[str] = []
+    groups = inspection_round.groups.count()
+    group_status = _GROUPS_BECOME.get(to)
+    if group_status and groups:
+        changes.append(
+            _("The round's %(count)s groups will become %(status)s.") % {"count": groups, "status": group_status.label}
+        )
+    if to == R.ARCHIVED:
+        circles = [scope_group_name(group, "leaders") for group in inspection_round.groups.all()]
+        count = User.objects.filter(groups__name__in=circles).distinct().count()
+        if count:
+            changes.append(_("%(count)s leaders will leave their groups' leaders' circles.") % {"count": count})
+    for preview in _STAGE_PREVIEWS[to]:
+        changes += preview(inspection_round)
+    return changes
+
+
+def move_round(
+    *, inspection_round: InspectionRound, to: str, by: User | None, seen: str = "", **fields: Any
+) -> InspectionRound:
+    """Move the round to `to` or refuse, naming every missing piece in one message.
+
+    `seen` is the stage the confirming page showed; a round that has moved on since refuses.
+    """
     if to not in WORKFLOW.by_name:
         raise ValidationError(
             _("The round is %(status)s; it cannot move there.") % {"status": inspection_round.get_status_display()}
         )
-    return transitions.perform(inspection_round, to, by=by, fields=fields)
+    return transitions.perform(inspection_round, to, by=by, fields=fields, seen=seen)
 
 
 def _approval(inspection_round: InspectionRound) -> Check:
@@ -191,21 +242,24 @@ def group_completeness(group: InspectionGroup) -> Check:
     return Check(problems, warnings)
 
 
-def _set_groups(status: str):
-    def apply(inspection_round: InspectionRound) -> None:
-        inspection_round.groups.update(status=status)
-
-    return apply
-
-
-_GROUP_STATUS_AFTER: dict[str, Callable[[InspectionRound], None]] = {
-    R.ONSITE: _set_groups(InspectionGroup.Status.STATIONED),
-    R.REPORTING: _set_groups(InspectionGroup.Status.WITHDRAWN),
-    R.ARCHIVED: _set_groups(InspectionGroup.Status.ARCHIVED),
+# What a group's status becomes when the round reaches a stage (the groups follow the round).
+_GROUPS_BECOME: dict[str, InspectionGroup.Status] = {
+    R.ONSITE: InspectionGroup.Status.STATIONED,
+    R.REPORTING: InspectionGroup.Status.WITHDRAWN,
+    R.ARCHIVED: InspectionGroup.Status.ARCHIVED,
 }
 
 
+def _set_groups(inspection_round: InspectionRound, to: str) -> None:
+    if to in _GROUPS_BECOME:
+        inspection_round.groups.update(status=_GROUPS_BECOME[to])
+
+
 def _close_leaders_access(inspection_round: InspectionRound) -> None:
-    """Leaders read their group's clues until the round is archived (docs/domain.md §5.2 rule 3)."""
+    """Leaders read their group's clues until the round is archived (docs/domain.md §5.2 rule 3).
+
+    Emptying the circles ends what was granted to them in other apps too (a secondment's
+    view); clues revokes its own grants to the groups' circles as a stage action.
+    """
     for group in inspection_round.groups.all():
         scope_group(group, "leaders").user_set.clear()

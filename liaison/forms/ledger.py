@@ -38,6 +38,12 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class LongTermForm(NoteForm):
+    follow_up_on = forms.DateField(
+        label=_("Next follow-up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class ReportForm(forms.Form):
     file = forms.FileField(label=_("Report document"))
     principal_signed = forms.BooleanField(label=_("Signed by the principal"), required=False)

@@ -77,9 +77,12 @@ def _note_given(item: RectificationItem, move: transitions.Move) -> list[str]:
 
 
 def _long_term(item: RectificationItem, move: transitions.Move) -> list[str]:
+    problems = []
     if item.rectification_type != RectificationItem.Type.LONG_TERM:
-        return [_("Only a long-term item can be kept as maintained.")]
-    return []
+        problems.append(_("Only a long-term item can be kept as maintained."))
+    if item.follow_up_on is None:
+        problems.append(_("Give the date of the next follow-up check."))
+    return problems
 
 
 def _stop_notices(item: RectificationItem, move: transitions.Move) -> None:
@@ -252,9 +255,13 @@ def return_item(*, by: User, item: RectificationItem, note: str) -> Rectificatio
 
 
 @transaction.atomic
-def keep_as_long_term(*, by: User, item: RectificationItem, note: str = "") -> RectificationItem:
-    """In progress → long-term, maintained: a long-term measure whose phase is done (counts as rectified)."""
-    return transitions.perform(item, "keep_as_long_term", by=by, fields={"sign_off_note": note.strip()})
+def keep_as_long_term(
+    *, by: User, item: RectificationItem, follow_up_on: date | None, note: str = ""
+) -> RectificationItem:
+    """In progress → long-term, maintained: a long-term measure whose phase is done (counts as rectified),
+    with the date it is checked again."""
+    fields = {"sign_off_note": note.strip(), "follow_up_on": follow_up_on}
+    return transitions.perform(item, "keep_as_long_term", by=by, fields=fields)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.documents import rectification_notice
 from liaison.exports import ledger_workbook
-from liaison.forms.ledger import ItemForm, LedgerUploadForm, NoteForm, ProgressForm, ReportForm
+from liaison.forms.ledger import ItemForm, LedgerUploadForm, LongTermForm, NoteForm, ProgressForm, ReportForm
 from liaison.importing import build_ledger_error_workbook, import_ledger, parse_ledger
 from liaison.models import Feedback, FeedbackProblem, RectificationItem, RectificationReport
 from liaison.selectors import ledger_items, ledger_problems, unit_numbers
@@ -209,6 +209,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "notices": notices,
         "progress_form": ProgressForm(),
         "note_form": NoteForm(),
+        "long_term_form": LongTermForm(),
         "today": timezone.localdate(),
         # The steps offered are the item's declared transitions this user may take (docs/domain.md §3.4).
         "moves": {move.name for move in allowed_transitions(item, request.user)},
@@ -227,7 +228,6 @@ ITEM_STEPS: dict[str, Callable[..., RectificationItem]] = {
 NOTED_STEPS: dict[str, Callable[..., RectificationItem]] = {
     "sign-off": ledger_services.sign_off,
     "return": ledger_services.return_item,
-    "keep-long-term": ledger_services.keep_as_long_term,
 }
 
 
@@ -242,6 +242,17 @@ def item_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResp
         form = NoteForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         return run_service(request, target, lambda: NOTED_STEPS[step](by=request.user, item=item, note=note))
+    if step == "keep-long-term":
+        # A missing date is the service's refusal (in its words), not a form error.
+        long_term = LongTermForm(request.POST)
+        data = long_term.cleaned_data if long_term.is_valid() else {"note": "", "follow_up_on": None}
+        return run_service(
+            request,
+            target,
+            lambda: ledger_services.keep_as_long_term(
+                by=request.user, item=item, note=data["note"], follow_up_on=data["follow_up_on"]
+            ),
+        )
     raise Http404
 
 

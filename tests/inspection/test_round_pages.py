@@ -108,6 +108,9 @@ def test_the_round_page_offers_the_declared_moves_to_the_head_only(world):
     url = reverse("inspection:round-detail", args=[world.round.pk])
     head, staff = logged_in(world.users["office_head"]), logged_in(world.users["office_staff"])
     html = head.get(url).content.decode()
-    offered = re.findall(r'name="to" value="(\w+)"', html)
+    offered = re.findall(r'id="move-(\w+)"', html)
     assert offered == ["approved", "cancelled"]
-    assert 'name="to"' not in staff.get(url).content.decode()
+    # Each move that may be taken leads to its confirmation page; a blocked one is a disabled button.
+    assert reverse("inspection:round-move-confirm", args=[world.round.pk, "cancelled"]) in html
+    assert reverse("inspection:round-move-confirm", args=[world.round.pk, "approved"]) not in html
+    assert 'id="move-' not in staff.get(url).content.decode()

@@ -84,8 +84,11 @@ def test_long_term_item_can_be_kept_as_maintained(ledger):
     item = ledger_services.submit_plan(by=ledger.officer, item=ledger.item)
     item = ledger_services.approve_plan(by=leader, item=item)
     item = ledger_services.start_work(by=ledger.officer, item=item)
-    item = ledger_services.keep_as_long_term(by=leader, item=item)
+    with pytest.raises(ValidationError, match="回头看"):
+        ledger_services.keep_as_long_term(by=leader, item=item, follow_up_on=None)
+    item = ledger_services.keep_as_long_term(by=leader, item=item, follow_up_on=date(2018, 12, 1))
     assert item.status == Status.LONG_TERM_MAINTAINED
+    assert item.follow_up_on == date(2018, 12, 1)
 
 
 def test_follow_up_check_reopens_a_signed_off_item_and_work_restarts(ledger):

@@ -67,6 +67,7 @@ ARG_WORDS: dict[str, list[str]] = {
     "move": ["vet"],
     "action": ["deliver", "requeue"],
     "step": ["sign-off"],
+    "to": ["archived"],
 }
 # Objects per model tried for each pattern (every clue: they are what the sweep is about).
 PER_PATTERN = 3
