@@ -4,6 +4,7 @@ from core.models.calendar import CalendarDay
 from core.models.deliveries import Delivery
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
+from core.models.jobs import Job
 from core.models.notifications import Notification
 from core.models.numbering import DocumentNumber
 from core.models.reminders import Reminder
@@ -14,6 +15,7 @@ __all__ = [
     "Delivery",
     "DocumentNumber",
     "Heartbeat",
+    "Job",
     "Notification",
     "Organisation",
     "Person",
