@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit
+from core import audit, jobs
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
 from core.files import open_stored, rendition_for, visible_to
 from core.home import home_sections_for
 from core.http import attachment, file_unavailable
-from core.models import AuditLog, StoredFile
+from core.models import AuditLog, Job, StoredFile
 from core.roles import STAFF_PAGE_ROLES
 from core.sealing import SealBroken
 from core.selectors import inbox_for
@@ -54,6 +54,23 @@ def health_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     checks = [health.check_database(), health.check_broker(), *health.check_heartbeats()]
     stuck = stuck_reminders().select_related("target_type")[:50]
     return render(request, "core/health.html", {"checks": checks, "stuck": stuck})
+
+
+@login_required
+@require_GET
+def job_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress and result: its owner's alone, anyone else gets a 404."""
+    job = get_object_or_404(Job.objects.for_user(request.user).select_related("result"), pk=pk)
+    recent = [(other, jobs.label_of(other.kind)) for other in jobs.recent_for(request.user) if other.pk != job.pk]
+    return render(request, "core/job_detail.html", {"job": job, "label": jobs.label_of(job.kind), "recent": recent})
+
+
+@login_required
+@require_GET
+def job_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The part of the job page that htmx polls while the job is queued or running."""
+    job = get_object_or_404(Job.objects.for_user(request.user).select_related("result"), pk=pk)
+    return render(request, "core/partials/_job_status.html", {"job": job})
 
 
 @require_GET
