@@ -97,8 +97,6 @@ class Progress:
 
     def _write(self) -> None:
         self._written = self.done
-        if on_progress is not None:
-            on_progress(self.job_id, self.done, self.total)
         connection = connections[DEFAULT_DB_ALIAS]
         try:
             if not connection.in_atomic_block:
@@ -110,6 +108,8 @@ class Progress:
         except DatabaseError:
             # The count is for the page only: a failed write must not fail the work.
             logger.warning("Could not record the progress of job %s.", self.job_id, exc_info=True)
+        if on_progress is not None:
+            on_progress(self.job_id, self.done, self.total)
 
     def _write_aside(self) -> None:
         if self._side is None:
@@ -140,7 +140,7 @@ class JobKind:
 
 _KINDS: dict[str, JobKind] = {}
 
-# Test-only: called with (job id, done, total) whenever the count is written.
+# Test-only: called with (job id, done, total) just after the count is written.
 on_progress: Callable[[int, int, int | None], None] | None = None
 
 
