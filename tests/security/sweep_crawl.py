@@ -26,7 +26,7 @@ from clues.models import (
     LetterReply,
     OnlineOpinionItem,
 )
-from core.models import StoredFile
+from core.models import Job, StoredFile
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 from liaison.models import FeedbackProblem, HandoverRecord, RectificationItem, RectificationReport
 from talentpool.models import Draw, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
@@ -50,6 +50,7 @@ PK_MODELS: dict[str, type[Model]] = {
     "clues/": Clue,
     "transfers/": ClueTransfer,
     "cases/": CaseRecord,
+    "jobs/": Job,
 }
 # Other arguments, by name.
 ARG_MODELS: dict[str, type[Model]] = {
