@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
     from clues.selectors.transfers import BoardTransfer
 
 
-def clues_workbook(clues: QuerySet[Clue], *, watermark: str) -> tuple[bytes, int]:
+def clues_workbook(
+    clues: QuerySet[Clue], *, watermark: str, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
     """The registry's rows as on screen; read as plain values (no model instances: 100,000 rows stream)."""
     headers = [
         _("Code"), _("Round"), _("Inspected unit"), _("Group"), _("Source"), _("Partner unit"),
@@ -47,7 +50,7 @@ def clues_workbook(clues: QuerySet[Clue], *, watermark: str) -> tuple[bytes, int
             received, persons, summary, categories, grade, status,
         ) in clues.values_list(*_EXPORTED).iterator(chunk_size=2000)
     )  # fmt: skip
-    return write_table(_("Clues"), headers, rows, watermark=watermark)
+    return write_table(_("Clues"), headers, rows, watermark=watermark, progress=progress)
 
 
 # The columns the export reads, in the order it unpacks them; long texts are never loaded.

@@ -207,6 +207,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "core.sweep_outbox", "schedule": crontab()},
     # Every minute: https://crontab.guru/#*_*_*_*_*
     "worker-heartbeat": {"task": "core.record_worker_heartbeat", "schedule": crontab()},
+    # Every minute: https://crontab.guru/#*_*_*_*_*
+    # Background jobs whose task was never published (broker down) or whose worker died: core/jobs.py.
+    "sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab()},
     # Hourly at :05, https://crontab.guru/#5_*_*_*_* : makes sure this week's digest row exists
     # for every office head (idempotent); the reminder sweep sends it once at DIGEST_WEEKDAY/HOUR.
     "schedule-weekly-digests": {"task": "reports.schedule_weekly_digests", "schedule": crontab(minute=5)},
@@ -223,6 +226,19 @@ DELIVERY_RETRY_SECONDS = env_int("DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
 # A delivery still pending this long (or failed once) is shown to the office as stuck.
 DELIVERY_STUCK_AFTER = timedelta(minutes=env_int("DELIVERY_STUCK_MINUTES", 15))
+# Long work (core/jobs.py): above these sizes a page starts a background job with a progress
+# page instead of working inside the request.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)
+REPLY_ACCEPT_INLINE_MAX_ROWS = env_int("REPLY_ACCEPT_INLINE_MAX_ROWS", 2000)
+BULK_INLINE_MAX_ITEMS = env_int("BULK_INLINE_MAX_ITEMS", 5)
+# A job's task is killed after this long; a job "running" for longer than that has lost its
+# worker, so the sweep queues it again (up to JOB_MAX_ATTEMPTS claims, then it is failed).
+JOB_TIME_LIMIT_SECONDS = env_int("JOB_TIME_LIMIT_SECONDS", 3600)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+# A queued job nobody has claimed this long is published again by the sweep.
+JOB_REPUBLISH_SECONDS = env_int("JOB_REPUBLISH_SECONDS", 120)
+# A job writes its progress at most once per this many rows.
+JOB_PROGRESS_EVERY_ROWS = env_int("JOB_PROGRESS_EVERY_ROWS", 1000)
 
 # ---------------------------------------------------------------- auth and login safety
 AUTHENTICATION_BACKENDS = [

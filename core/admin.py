@@ -21,6 +21,7 @@ from core.models import (
     Delivery,
     DocumentNumber,
     Heartbeat,
+    Job,
     Notification,
     Organisation,
     OutboundEmail,
@@ -154,6 +155,23 @@ class OutboundEmailAdmin(OperatorViewAdmin):
     # Address and delivery state only: the subject and body may name case records.
     list_display = ["recipient", "status", "attempts", "next_attempt_at", "created_at", "sent_at", "last_error"]
     list_filter = ["status"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Job)
+class JobAdmin(OperatorViewAdmin):
+    # Not its arguments, message or error: they may name what was exported or accepted.
+    list_display = [
+        "kind",
+        "owner",
+        "status",
+        "progress_done",
+        "progress_total",
+        "attempts",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "kind"]
     date_hierarchy = "created_at"
 
 

@@ -275,6 +275,33 @@ def store_upload(
         return keep_checked(checked=checked, name=name, uploaded_by=uploaded_by, owner=owner, sealed=sealed)
 
 
+def store_generated(
+    *, content: bytes, name: str, kind: str, uploaded_by: Any, owner: models.Model, sealed: bool = True
+) -> StoredFile:
+    """Keep a file the app made (a background job's export) in private storage, owned by
+    `owner` so that it is downloaded through the permission-checked view like any other; sealed
+    by default: it may list clues. It carries its reader's watermark already (core.jobs)."""
+    stored_name = private_storage().save(
+        f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}", ContentFile(seal_bytes(content) if sealed else content)
+    )
+    try:
+        return StoredFile.objects.create(
+            storage_name=stored_name,
+            original_name=PurePath(name).name[:255] or "file",
+            kind=kind,
+            content_type=_MIME.get(kind, "application/octet-stream"),
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            sealed=sealed,
+            uploaded_by=uploaded_by,
+            owner_type=ContentType.objects.get_for_model(owner),
+            owner_id=str(owner.pk),
+        )
+    except Exception:
+        private_storage().delete(stored_name)
+        raise
+
+
 def _storage_path(storage_name: str) -> Path:
     # Private storage is a local filesystem.
     return Path(private_storage().path(storage_name))

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 
 from core.files import FileRejected
+from core.jobs import label_of, start_job
 
 View = Callable[..., HttpResponse]
 logger = logging.getLogger(__name__)
@@ -118,3 +120,26 @@ def file_changed(request: HttpRequest, stored: Any) -> HttpResponse:
         "system administrator, who can restore it from a backup."
     )
     return render(request, "core/file_unavailable.html", {"message": message}, status=409)
+
+
+def export_or_job(
+    request: HttpRequest,
+    *,
+    kind: str,
+    rows: int | None,
+    args: dict[str, Any],
+    inline: Callable[[], HttpResponse] | None,
+) -> HttpResponse:
+    """An export made in the request up to EXPORT_INLINE_MAX_ROWS rows, by a background job
+    (core.jobs) above that, or always when there is no `inline` (the report workbook).
+
+    A link must not start work: a GET of a large export answers a page offering to prepare it,
+    whose button POSTs to the same address (the filters kept in its query); the POST starts the
+    job and goes to the job's page. The view checks who may export before calling this.
+    """
+    if request.method == "GET" and inline is not None and rows is not None and rows <= settings.EXPORT_INLINE_MAX_ROWS:
+        return inline()
+    if request.method != "POST":
+        return render(request, "core/job_start.html", {"label": label_of(kind), "rows": rows})
+    job = start_job(kind, by=request.user, total=rows, **args)  # type: ignore[arg-type]  # login_required views
+    return redirect("core:job", pk=job.pk)

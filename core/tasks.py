@@ -4,8 +4,9 @@ Every task retries on database connection errors (the app's task class, core.wor
 """
 
 from celery import shared_task
+from django.conf import settings
 
-from core import delivery, integrity, outbox
+from core import delivery, integrity, jobs, outbox
 from core.services import health, reminders
 
 
@@ -23,6 +24,24 @@ def deliver(delivery_id: int) -> None:
 def sweep_deliveries() -> int:
     """Pending deliveries (broker down at approval, a worker killed, a failed attempt) go out now."""
     return delivery.sweep()
+
+
+@shared_task(
+    name="core.run_job",
+    acks_late=True,
+    # Long work: its own limits, not the default ones; a job running past the hard limit is
+    # taken as lost by the sweep (core/jobs.py).
+    time_limit=settings.JOB_TIME_LIMIT_SECONDS,
+    soft_time_limit=max(settings.JOB_TIME_LIMIT_SECONDS - 30, 1),
+)
+def run_job(job_id: int) -> None:
+    jobs.run_job(job_id)
+
+
+@shared_task(name="core.sweep_jobs", acks_late=True)
+def sweep_jobs() -> int:
+    """Background jobs never published (broker down), lost, or left by a dead worker run now."""
+    return jobs.sweep()
 
 
 @shared_task(name="core.send_reminder", acks_late=True)

@@ -23,4 +23,6 @@ urlpatterns = [
         name="stuck-delivery",
     ),
     path("files/<uuid:file_id>/", views.file_download, name="file-download"),
+    path("jobs/<int:pk>/", views.job_page, name="job"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job-status"),
 ]

@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, outbox
+from core import audit, jobs, outbox
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
 from core.files import FileChanged, open_verified, rendition_for, visible_to
 from core.forms import CancelStuckForm
 from core.home import home_sections_for
 from core.http import attachment, file_changed, file_unavailable, service_errors_to_messages
-from core.models import AuditLog, Delivery, Reminder, StoredFile
+from core.models import AuditLog, Delivery, Job, Reminder, StoredFile
 from core.permissions import get_for_user_or_404
 from core.roles import STAFF_PAGE_ROLES
 from core.sealing import SealBroken
@@ -167,6 +167,23 @@ def stuck_requeue_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "core/stuck_confirm.html", {"action": "requeue-all", **stuck_work_services.counts(request.user)}
     )
+
+
+@login_required
+@require_GET
+def job_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress and result: its owner's alone, anyone else gets a 404."""
+    job = get_object_or_404(Job.objects.for_user(request.user).select_related("result"), pk=pk)
+    recent = [(other, jobs.label_of(other.kind)) for other in jobs.recent_for(request.user) if other.pk != job.pk]
+    return render(request, "core/job_detail.html", {"job": job, "label": jobs.label_of(job.kind), "recent": recent})
+
+
+@login_required
+@require_GET
+def job_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The part of the job page that htmx polls while the job is queued or running."""
+    job = get_object_or_404(Job.objects.for_user(request.user).select_related("result"), pk=pk)
+    return render(request, "core/partials/_job_status.html", {"job": job})
 
 
 @require_GET

@@ -9,5 +9,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        # Registers the weekly digest with the reminder engine.
+        # Imported here: these modules load models, which exist only once the app registry is ready.
+        # digest registers the weekly digest with the reminder engine.
+        from reports import jobs
         from reports.services import digest  # noqa: F401
+
+        jobs.register()

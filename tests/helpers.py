@@ -1,18 +1,23 @@
-"""Helpers every test module shares: a logged-in client and the query-count checks.
+"""Helpers every test module shares: a logged-in client, the query-count checks, and running
+background jobs (core.jobs) as a worker would.
 
 The permission matrix (`assert_matrix`, `role_keys`, `status_for`) lives beside the `world`
 fixture in tests/conftest.py, because it walks that fixture's users.
 """
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
-from core.models import User
+from core import jobs
+from core.models import Job, User
 
 
 def logged_in(user: User) -> Client:
@@ -49,3 +54,48 @@ def page_queries(who: User | Client, url: str, **params: Any) -> int:
         response = client.get(url, params)
     assert response.status_code == 200, f"GET {url}: {response.status_code}"
     return len(captured.captured_queries)
+
+
+def download(client: Client, job: Job) -> bytes:
+    """The job's file through the download view, as its page links it."""
+    response = client.get(reverse("core:file-download", args=[job.result_id]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def unpublished(make: Callable[[], Any]) -> Any:
+    """Committed, so another connection sees it; its task not published (the eager test
+    settings would otherwise run it at commit, before the test's own worker could)."""
+    with transaction.atomic():
+        made = make()
+        connection.run_on_commit.clear()
+    return made
+
+
+def seen_elsewhere(job_id: int) -> tuple[Any, ...]:
+    """The job's row as the page's request (another connection) reads it right now."""
+    seen = []
+
+    def read() -> None:
+        try:
+            seen.append(Job.objects.values_list("status", "progress_done", "progress_total").get(pk=job_id))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+def through_job(client: Client, url: str, params: dict[str, Any] | None = None) -> bytes:
+    """A workbook made by a background job: POST starts it, a worker runs it (here, this test),
+    its page offers the file; returns the file's bytes."""
+    query = f"?{urlencode(params)}" if params else ""
+    response = client.post(url + query)
+    assert response.status_code == 302, f"POST {url}: {response.status_code}"
+    job = Job.objects.get(pk=resolve(response.url).kwargs["pk"])
+    jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.message
+    return download(client, job)

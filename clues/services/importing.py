@@ -5,7 +5,7 @@ commit_batch. Staging keeps every raw row with its kind, values and issues; clue
 after a commit, which creates all of a batch's clues or none.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -154,12 +154,13 @@ def supersede(*, batch: ClueImportBatch) -> None:
 
 
 @transaction.atomic
-def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
+def commit_batch(*, batch: ClueImportBatch, by: User | None, progress: Callable[[int], None] | None = None) -> int:
     """Register one clue per data row of a clean batch: all of them or none. Returns how many.
 
     Rows that look like a clue already in the round (any partner's reply) are registered with
     possible_duplicate_of set, for the clue custodian to decide; nothing is dropped. Rows are
-    read and written in chunks, so memory stays flat however large the workbook.
+    read and written in chunks, so memory stays flat however large the workbook; `progress` is
+    told the number of rows of each chunk written (a background job's count, core.jobs).
     """
     batch = (
         ClueImportBatch.objects.select_for_update(no_key=True, of=("self",))
@@ -184,6 +185,8 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None) -> int:
             ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
         flagged += len(suspects)
         created += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
     batch.status = ClueImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()
     batch.save(update_fields=["status", "committed_at"])

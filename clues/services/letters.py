@@ -1,11 +1,12 @@
 """Information request letters: drafting, approval and sending, delivery, views (docs/domain.md §3.2)."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,15 +190,29 @@ def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | Non
     return letter
 
 
-def approve_and_send_all(*, inspection_round: InspectionRound, by: User, now: datetime | None = None) -> int:
-    """Approve every letter of the round awaiting approval, one transaction each, in partner order."""
-    letters = InfoRequestLetter.objects.filter(
+def awaiting_approval(inspection_round: InspectionRound) -> models.QuerySet[InfoRequestLetter]:
+    return InfoRequestLetter.objects.filter(
         inspection_round=inspection_round, status=InfoRequestLetter.Status.PENDING_APPROVAL
     ).order_by("partner__sort_order", "kind", "pk")
+
+
+def approve_and_send_all(
+    *,
+    inspection_round: InspectionRound,
+    by: User,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Approve every letter of the round awaiting approval, one transaction each, in partner order.
+
+    Many letters are approved by a background job (clues.jobs), which passes `progress`.
+    """
     count = 0
-    for letter in letters:
+    for letter in awaiting_approval(inspection_round):
         approve_and_send(letter=letter, by=by, now=now)
         count += 1
+        if progress is not None:
+            progress(1)
     return count
 
 

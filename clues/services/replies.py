@@ -1,5 +1,6 @@
 """A partner's answer to a letter, and the office's review of it (docs/domain.md §3.2)."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO, Any
@@ -161,14 +162,24 @@ def submit_reply(*, letter: InfoRequestLetter, by: User, now: datetime | None = 
     return reply
 
 
+def rows_to_register(reply: LetterReply) -> int:
+    """The data rows accepting the answer registers as clues (its usable workbooks')."""
+    return sum(batch.rows_data for batch in usable_batches(reply))
+
+
 @transaction.atomic
-def accept_reply(*, reply: LetterReply, by: User, now: datetime | None = None) -> LetterReply:
-    """The office accepts the answer: every clean workbook becomes clues, all or nothing."""
+def accept_reply(
+    *, reply: LetterReply, by: User, now: datetime | None = None, progress: Callable[[int], None] | None = None
+) -> LetterReply:
+    """The office accepts the answer: every clean workbook becomes clues, all or nothing.
+
+    A large answer is accepted by a background job (clues.jobs), which passes `progress`.
+    """
     reply = transitions.lock(reply)
     if reply.status != LetterReply.Status.PENDING:
         raise ValidationError(_("This answer is not awaiting review."))
     for batch in usable_batches(reply):
-        importing.commit_batch(batch=batch, by=by)
+        importing.commit_batch(batch=batch, by=by, progress=progress)
     now = now or timezone.now()
     reply = transitions.perform(reply, "accept", by=by, fields={"reviewed_by": by, "reviewed_at": now}, locked=True)
     letters.transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)

@@ -1,5 +1,6 @@
 """Office pages for letters: the round's board, drafting, approval and sending, downloads."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues import selectors
+from clues import jobs, selectors
 from clues.documents import letter_docx
 from clues.exports import letter_board_workbook
 from clues.forms import AttachmentForm, LetterForm, NilReturnForm, ReturnForm, WorkbookUploadForm
@@ -20,6 +21,7 @@ from clues.services import letters as letter_services
 from clues.views.common import letter_or_404, service_errors_to_messages
 from core.excel.export import write_table
 from core.http import DOCX, XLSX, attachment
+from core.jobs import start_job
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
@@ -86,6 +88,10 @@ def create_round_letters(request: AuthenticatedHttpRequest, round_pk: int) -> Ht
 def approve_all(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.approve_inforequestletter")
+    if letter_services.awaiting_approval(inspection_round).count() > settings.BULK_INLINE_MAX_ITEMS:
+        # Many letters are approved in the worker, with a progress page (core.jobs).
+        job = start_job(jobs.APPROVE_LETTERS, by=request.user, round=inspection_round.pk)
+        return redirect("core:job", pk=job.pk)
     count = letter_services.approve_and_send_all(inspection_round=inspection_round, by=request.user)
     messages.success(request, _("%(count)s letters approved and sent.") % {"count": count})
     return redirect("clues:round-letters", round_pk=inspection_round.pk)

@@ -8,8 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from clues import jobs
 from clues.exports import clues_workbook
 from clues.forms import AssessmentForm, ClueRegisterForm, GradeForm, OutOfScopeForm, SendBackForm
 from clues.models import Clue, ClueTransfer
@@ -17,7 +18,7 @@ from clues.selectors import registry as selectors
 from clues.selectors.registry import ClueFilters
 from clues.services import registry, screening, transfers
 from clues.views.common import service_errors_to_messages
-from core.http import XLSX, attachment
+from core.http import XLSX, attachment, export_or_job
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
@@ -58,15 +59,23 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # POST starts a large export's background job
 def clue_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk export is the office head's alone (docs/domain.md §5.2 rule 9); logged with its filters."""
     if not request.user.has_perm("clues.export_clue"):
         raise Http404
     filters = ClueFilters.from_query(request.GET)
     clues = selectors.clue_registry(request.user, filters)
-    data, count = clues_workbook(clues, watermark=watermark_for(request))
-    registry.record_export(user=request.user, count=count, filters=filters.as_query(), request=request)
-    return attachment(data, _("clues.xlsx"), XLSX)
+
+    def inline() -> HttpResponse:
+        data, count = clues_workbook(clues, watermark=watermark_for(request))
+        registry.record_export(user=request.user, count=count, filters=filters.as_query(), request=request)
+        return attachment(data, _("clues.xlsx"), XLSX)
+
+    # A large registry is written in the worker (core.jobs); the filters go with it.
+    return export_or_job(
+        request, kind=jobs.EXPORT_CLUES, rows=clues.count(), args={"query": filters.as_query()}, inline=inline
+    )
 
 
 def _registrable_units(user):

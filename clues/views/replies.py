@@ -1,14 +1,16 @@
 """Answering a letter (partner users, or office staff for a paper reply) and reviewing answers."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clues import selectors
+from clues import jobs, selectors
 from clues.forms import AttachmentForm, NilReturnForm, ReturnForm, WorkbookUploadForm
 from clues.models import ClueImportBatch, LetterReply
 from clues.services import importing, replies
@@ -17,6 +19,7 @@ from core import audit
 from core.excel.reader import UnreadableWorkbook
 from core.files import FileChanged, check_intact
 from core.http import XLSX, attachment, file_changed, file_unavailable, form_errors_to_messages
+from core.jobs import start_job
 from core.models import AuditLog
 from core.permissions import get_for_user_or_404
 from core.sealing import SealBroken
@@ -140,6 +143,12 @@ def _reply_or_404(request: AuthenticatedHttpRequest, pk: int) -> LetterReply:
 @service_errors_to_messages
 def accept_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reply = _reply_or_404(request, pk)
+    if replies.rows_to_register(reply) > settings.REPLY_ACCEPT_INLINE_MAX_ROWS:
+        # A large answer is committed in the worker: the request only starts it (core.jobs).
+        if reply.status != LetterReply.Status.PENDING:
+            raise ValidationError(_("This answer is not awaiting review."))
+        job = start_job(jobs.ACCEPT_REPLY, by=request.user, reply=reply.pk)
+        return redirect("core:job", pk=job.pk)
     replies.accept_reply(reply=reply, by=request.user)
     messages.success(request, _("Answer accepted; its clues are registered."))
     return _back(reply.letter_id)

@@ -2,7 +2,7 @@
 carrying its reader's watermark (core.watermark) as a visible first line above the header and
 in the workbook's properties."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from io import BytesIO
 from typing import Any
 
@@ -50,10 +50,15 @@ def _save(workbook: Workbook) -> bytes:
 
 
 def write_table(
-    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, watermark: str
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    watermark: str,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[bytes, int]:
     """One sheet: the watermark line, a bold header row, the rows; returns the file and the
-    number of data rows."""
+    number of data rows. `progress` is told of each row written (a background job's count)."""
     workbook = Workbook(write_only=True)
     mark_properties(workbook, watermark)
     sheet = _sheet(workbook, title, headers, watermark)
@@ -61,6 +66,8 @@ def write_table(
     for row in rows:
         sheet.append([safe_cell_value(v) for v in row])
         count += 1
+        if progress is not None:
+            progress(1)
     return _save(workbook), count
 
 

@@ -4,6 +4,7 @@ from core.models.calendar import CalendarDay, CalendarYear
 from core.models.deliveries import Delivery
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
+from core.models.jobs import Job
 from core.models.notifications import Notification
 from core.models.numbering import DocumentNumber
 from core.models.outbox import OutboundEmail
@@ -16,6 +17,7 @@ __all__ = [
     "Delivery",
     "DocumentNumber",
     "Heartbeat",
+    "Job",
     "Notification",
     "Organisation",
     "OutboundEmail",

@@ -1,24 +1,21 @@
 """The office's statistics dashboard (docs/domain.md §4.1) and its two exports."""
 
-from typing import Any
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
 from core.docx import TITLE_FONT, Paragraph, build_docx
-from core.excel.export import write_sheets
-from core.http import DOCX, XLSX, attachment
-from core.roles import Role
+from core.http import DOCX, attachment, export_or_job
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
-from inspection.selectors import first_round, share_of
+from inspection.selectors import first_round
+from reports import jobs
+from reports.jobs import DASHBOARD_ROLES
 from reports.selectors import dashboard as selectors
 from reports.selectors.links import add_links
-
-DASHBOARD_ROLES = (Role.OFFICE_HEAD, Role.OFFICE_STAFF, Role.LEADING_GROUP_VIEWER, Role.CLUE_CUSTODIAN)
 
 
 def _board(request: AuthenticatedHttpRequest) -> selectors.Dashboard:
@@ -48,77 +45,13 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
+@require_http_methods(["GET", "POST"])  # POST starts the workbook's background job
 def dashboard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The dashboard as a workbook, one sheet per section, the same values as the page."""
-    board = _board(request)
-    round_title = board.selected.title if board.selected else "—"
-    headers = [_("Code"), _("Figure"), round_title, _("Overall")]
-    sheets: list[tuple[str, list[str], list[list[Any]]]] = []
-    for section in selectors.rows(board):
-        rows = [
-            [m["code"], str(m["label"]), _cell(m["code"], m["round_value"]), _cell(m["code"], m["overall_value"])]
-            for m in section["metrics"]
-        ]
-        sheets.append((str(section["title"]), headers, rows))
-    sheets.append(
-        (
-            _("Seconded share per round"),
-            [_("Round"), _("Members"), _("Seconded"), _("Share")],
-            [[r.title, r.n_members, r.n_seconded, share_of(r)] for r in board.all_rounds],
-        )
-    )
-    sheets.append(
-        (
-            _("Rectification per unit"),
-            [_("Unit"), _("Items"), _("Signed off"), _("Overdue"), _("Completion rate"), _("On-time rate")],
-            [
-                [
-                    u.unit.org_unit.name,
-                    u.items,
-                    u.signed_off,
-                    u.overdue,
-                    _ratio(u.completion_rate),
-                    _ratio(u.on_time_rate),
-                ]
-                for u in board.units
-            ],
-        )
-    )
-    sheets.append(
-        (
-            _("Clues by source and category"),
-            [_("Dimension"), _("Value"), _("Clues")],
-            [[_("Source"), label, n] for _c, label, n in board.by_source]
-            + [[_("Category"), label, n] for _c, label, n in board.by_category],
-        )
-    )
-    letters = board.letters or selectors.LetterTimeliness(0, 0, 0, 0)
-    sheets.append(
-        (
-            _("Letters"),
-            [_("Answered on time"), _("Answered late"), _("Not yet answered"), _("Overdue")],
-            [[letters.on_time, letters.late, letters.awaiting, letters.overdue]],
-        )
-    )
-    sheets.append(
-        (
-            _("Round progress"),
-            [_("Round"), _("Stage")],
-            [[p["round"].title, p["round"].get_status_display()] for p in board.progress],
-        )
-    )
-    return attachment(write_sheets(sheets, watermark=watermark_for(request)), _("dashboard.xlsx"), XLSX)
-
-
-def _cell(code: str, value: Any) -> Any:
-    """Numbers stay numbers; the per-round seconded shares become one line of text."""
-    if isinstance(value, dict):
-        return selectors.display(code, value)
-    return value
-
-
-def _ratio(value: float | None) -> float | None:
-    return round(value, 4) if value is not None else None
+    """The dashboard as a workbook, one sheet per section, the same values as the page; made
+    in the worker (it computes every figure again), offered on the job's page (core.jobs)."""
+    wanted = request.GET.get("round", "")
+    args = {"round": int(wanted) if wanted.isdigit() else None}
+    return export_or_job(request, kind=jobs.DASHBOARD_WORKBOOK, rows=None, args=args, inline=None)
 
 
 @role_required(*DASHBOARD_ROLES)

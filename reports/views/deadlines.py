@@ -6,21 +6,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core import audit
-from core.excel.export import write_table
-from core.http import XLSX, attachment
+from core.http import XLSX, attachment, export_or_job
 from core.models import AuditLog
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from reports.selectors.deadlines import (
-    EXPORT_HEADERS,
-    DeadlineFilters,
-    deadline_counts,
-    deadlines_for,
-    export_rows,
-    may_see_board,
-)
+from reports import jobs
+from reports.exports import deadlines_workbook
+from reports.selectors.deadlines import DeadlineFilters, deadline_counts, deadlines_for, may_see_board
 
 PAGE_SIZE = 100
 
@@ -47,20 +42,25 @@ def deadline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # POST starts a large export's background job
 def deadline_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """What the board shows under the same filters, as a workbook."""
+    """What the board shows under the same filters, as a workbook (a large one made in the worker)."""
     if not may_see_board(request.user):
         raise Http404
     filters = DeadlineFilters.from_query(request.GET)
     rows = deadlines_for(request.user, filters)
-    data, count = write_table(
-        str(_("Deadlines")), [str(h) for h in EXPORT_HEADERS], export_rows(rows), watermark=watermark_for(request)
+
+    def inline() -> HttpResponse:
+        data, count = deadlines_workbook(rows, watermark=watermark_for(request))
+        audit.log_action(
+            user=request.user,
+            action=AuditLog.Action.EXPORT,
+            obj=request.user,
+            request=request,
+            note=_("%(count)s deadlines") % {"count": count},
+        )
+        return attachment(data, _("deadlines.xlsx"), XLSX)
+
+    return export_or_job(
+        request, kind=jobs.EXPORT_DEADLINES, rows=len(rows), args={"query": filters.as_query()}, inline=inline
     )
-    audit.log_action(
-        user=request.user,
-        action=AuditLog.Action.EXPORT,
-        obj=request.user,
-        request=request,
-        note=_("%(count)s deadlines") % {"count": count},
-    )
-    return attachment(data, _("deadlines.xlsx"), XLSX)

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clues.models import ClueTransfer, InfoRequestLetter, PartnerUnit
-from core.models import Organisation, Reminder
+from core.models import Job, Organisation, Reminder
 from inspection import services as rounds
 from liaison.models import Feedback, FeedbackProblem, HandoverRecord, RectificationItem
 from reports.selectors.deadlines import DeadlineFilters, deadlines_for
@@ -25,7 +25,7 @@ from tests.clues.lifecycle import proposed, transfer
 from tests.conftest import World, assert_matrix, make_user
 from tests.exports import export_rows
 from tests.factories import PersonFactory
-from tests.helpers import page_queries
+from tests.helpers import page_queries, through_job
 from tests.liaison.ledger_fixtures import appoint
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +310,21 @@ def test_the_board_shows_a_page_at_a_time_but_counts_and_exports_everything(worl
     assert sum(c["due"] for c in response.context["counts"]) == total
     exported = export_rows(client.get(reverse("reports:deadlines-xlsx")).content)
     assert len(exported) - 1 == total
+
+
+def test_a_large_export_is_made_by_a_background_job_under_the_same_filters(world, board, settings):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    head = world.users["office_head"]
+    client = Client()
+    client.force_login(head)
+    offer = client.get(reverse("reports:deadlines-xlsx"), {"overdue": "1"})
+    assert offer.status_code == 200
+    assert "开始生成工作簿" in offer.content.decode()  # a link starts nothing: it offers the button
+    assert not Job.objects.exists()
+
+    content = through_job(client, reverse("reports:deadlines-xlsx"), {"overdue": "1"})
+    job = Job.objects.get()
+    assert (job.owner, job.kind, job.args) == (head, "reports.export_deadlines", {"query": "overdue=1"})
+    assert (job.progress_done, job.progress_total) == (2, 2)
+    values = export_rows(content)
+    assert [row[1] for row in values[1:]] == [f"1.{board.item.seq} 建立健全公务接待制度", board.handover.item]

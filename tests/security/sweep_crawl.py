@@ -26,7 +26,7 @@ from clues.models import (
     LetterReply,
     OnlineOpinionItem,
 )
-from core.models import Delivery, Reminder, StoredFile
+from core.models import Delivery, Job, Reminder, StoredFile
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 from liaison.models import FeedbackProblem, HandoverRecord, RectificationItem, RectificationReport
 from talentpool.models import Draw, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
@@ -52,6 +52,7 @@ PK_MODELS: dict[str, type[Model]] = {
     "cases/": CaseRecord,
     "status/stuck/reminders/": Reminder,
     "status/stuck/deliveries/": Delivery,
+    "jobs/": Job,
 }
 # Other arguments, by name.
 ARG_MODELS: dict[str, type[Model]] = {

@@ -18,10 +18,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from clues import jobs as clue_jobs
 from clues.models import Clue, ClueImportBatch, ClueTransfer, InfoRequestLetter, Receiver
 from clues.services import letters, registry, replies, screening, transfers
 from clues.services.partners import register_partner
-from core import delivery
+from core import delivery, jobs
 from core.models import Organisation, User
 from inspection import services as rounds
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
@@ -246,6 +247,11 @@ def build(tmp: Path) -> SweepWorld:
         )
         delivery.deliver_record(transfer)
         sent[receiver] = ClueTransfer.objects.get(pk=transfer.pk)
+
+    # The office head's registry export, made by a background job: its page and its file (every
+    # clue's markers) are the head's alone.
+    export = jobs.start_job(clue_jobs.EXPORT_CLUES, by=users["office_head"], total=len(clues))
+    jobs.run_job(export.pk)
 
     # Group A's member declares a tie to unit A2; the office decides recusal.
     declaration = recusals.declare_recusal(

@@ -341,6 +341,8 @@ POST_ENDPOINTS: dict[str, Post] = {
     "clues:round-letters-approve": Post(
         lambda world: _draft(world) and [world.round.pk], may="office_head", refused=OFFICE_ONLY
     ),
+    # POST starts the export's background job (core.jobs); a GET of a small one is the file.
+    "clues:clue-export": Post(may="office_head", refused=("office_staff", "member_a", "partner_x", "outsider")),
     "clues:opinion-list": Post(ROUND, refused=("partner_x", "outsider")),
     "clues:opinion-convert": Post(lambda world: [_opinion(world)], refused=("partner_x", "member_b", "outsider")),
     # Group members register clues of their own units too.
@@ -388,6 +390,9 @@ POST_ENDPOINTS: dict[str, Post] = {
     "clues:case-detail": Post(
         lambda world: [_case(world)], may="commission_receiver", refused=("orgdept_receiver", "member_b", "outsider")
     ),
+    # POST starts the workbook's background job (core.jobs).
+    "reports:dashboard-xlsx": Post(may="office_head", refused=("member_a", "partner_x", "outsider")),
+    "reports:deadlines-xlsx": Post(may="office_staff", refused=("partner_x", "outsider")),
     "clues:meeting-list": Post(may="commission_receiver", refused=("orgdept_receiver", "member_a", "outsider")),
 }
 
