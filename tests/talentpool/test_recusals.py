@@ -106,4 +106,4 @@ def test_the_board_exports_every_member_against_every_unit(world):
     client.force_login(world.users["office_staff"])
     rows = export_rows(client.get(url).content)
     assert len(rows) - 1 == 3  # leader A and member A on unit A, member B on unit B
-    assert ("组员A", "被巡察单位A", "申报有回避情形", "钱某某") in [r[1:] for r in rows[1:]]
+    assert ("组员A", "被巡察单位A", "申报有回避情形", "夫妻关系", "钱某某") in [r[1:6] for r in rows[1:]]
