@@ -85,6 +85,7 @@ def group_draw(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse
             "override_form": forms.OverrideForm(candidates=draw.candidates),
             "open_count": sum(1 for row in draw.candidates if row["state"] == "proposed"),
         }
+    context["size_warning"] = draws.size_warning(draws.group_size(group, draw))
     context["requests"] = (
         SecondmentRequest.objects.for_user(request.user).filter(group=group).select_related("person", "home_unit")
     )
@@ -99,8 +100,11 @@ def draw_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.AcceptProposalForm(request.POST)
     if not form.is_valid():
         raise form_errors(form)
+    warning = draws.size_warning(draws.group_size(draw.group, draw))
     created = draws.accept_proposal(draw=draw, by=request.user, **form.cleaned_data)
     messages.success(request, _("%(count)s draft requests created.") % {"count": len(created)})
+    if warning:
+        messages.warning(request, warning)
     return redirect("talentpool:group-draw", group_pk=draw.group_id)
 
 
