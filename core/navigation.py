@@ -110,9 +110,7 @@ def nav_items_for(user: User, *, current_namespace: str, current_name: str, unre
             ("ledger", _("Rectification ledger")),
             ("feedback", _("Feedback problems")),
         ):
-            items.append(
-                NavItem(label, reverse("liaison:my-unit-page", args=[page]), in_liaison and on_page == page)
-            )
+            items.append(NavItem(label, reverse("liaison:my-unit-page", args=[page]), in_liaison and on_page == page))
     if user.has_role("group_leader", "group_member"):
         items.append(
             NavItem(_("My recusal declarations"), reverse("talentpool:recusal-mine"), current_name == "recusal-mine")

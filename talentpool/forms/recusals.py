@@ -18,9 +18,7 @@ class DeclarationForm(forms.Form):
     )
     related_name = forms.CharField(label=_("Name of the related person"), max_length=50, required=False)
     related_position = forms.CharField(label=_("Their position"), max_length=100, required=False)
-    note = forms.CharField(
-        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def relationships(self) -> list[dict]:
         data = self.cleaned_data

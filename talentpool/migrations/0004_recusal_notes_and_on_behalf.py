@@ -6,32 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0014_background_job'),
-        ('talentpool', '0003_pending_deliveries'),
+        ("core", "0014_background_job"),
+        ("talentpool", "0003_pending_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recusaldeclaration',
-            name='decision_note',
-            field=models.TextField(blank=True, verbose_name='note on the decision'),
+            model_name="recusaldeclaration",
+            name="decision_note",
+            field=models.TextField(blank=True, verbose_name="note on the decision"),
         ),
         migrations.AddField(
-            model_name='recusaldeclaration',
-            name='note',
+            model_name="recusaldeclaration",
+            name="note",
             field=models.TextField(blank=True, verbose_name="declarant's note"),
         ),
         migrations.AddField(
-            model_name='recusaldeclaration',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name="recorded on the declarant's behalf by"),
+            model_name="recusaldeclaration",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded on the declarant's behalf by",
+            ),
         ),
         migrations.AddField(
-            model_name='recusaldeclaration',
-            name='signed_form',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.storedfile', verbose_name='signed declaration form'),
+            model_name="recusaldeclaration",
+            name="signed_form",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.storedfile",
+                verbose_name="signed declaration form",
+            ),
         ),
     ]

@@ -1,13 +1,12 @@
 """Recusal declarations (回避): every member declares on every unit of their group; the office decides conflicts."""
 
 from datetime import datetime
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from typing import IO
 
 from core import audit, transitions
 from core.files import store_upload

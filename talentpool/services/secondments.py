@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,8 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, delivery, transitions
-from django.contrib.auth.models import Group
-
 from core.models import Organisation, Person, User
 from core.numbering import next_doc_number
 from core.permissions import grant, scope_group

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
-from core.permissions import get_for_user_or_404, user_can
 from core.models import User
+from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
@@ -254,8 +254,9 @@ def _declarations(secondment: SecondmentRequest) -> list[tuple[InspectedUnit, Re
     units = list(InspectedUnit.objects.filter(group_id=secondment.group_id).select_related("org_unit").order_by("pk"))
     declared = {
         d.inspected_unit_id: d
-        for d in RecusalDeclaration.objects.filter(person_id=secondment.person_id, inspected_unit__in=units)
-        .select_related("recorded_by", "signed_form")
+        for d in RecusalDeclaration.objects.filter(
+            person_id=secondment.person_id, inspected_unit__in=units
+        ).select_related("recorded_by", "signed_form")
     }
     return [(unit, declared.get(unit.pk)) for unit in units]
 
@@ -283,7 +284,9 @@ def secondment_declare(request: AuthenticatedHttpRequest, pk: int, unit_pk: int)
         signed_form=upload,
         form_name=upload.name,
     )
-    return _done(secondment, request, _("Declaration recorded on %(name)s's behalf.") % {"name": secondment.person.name})
+    return _done(
+        secondment, request, _("Declaration recorded on %(name)s's behalf.") % {"name": secondment.person.name}
+    )
 
 
 @login_required

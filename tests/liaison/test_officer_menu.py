@@ -18,7 +18,7 @@ def _client(user):
     return client
 
 
-def test_the_officer_s_menu_names_each_duty_and_leads_to_its_page(ledger):  # noqa: F811 - fixture
+def test_the_officer_s_menu_names_each_duty_and_leads_to_its_page(ledger):
     client = _client(ledger.officer)
     body = client.get("/").content.decode()
     for label in ("本单位", "交接", "整改台账", "反馈问题"):
@@ -46,7 +46,10 @@ def test_before_the_feedback_the_ledger_entry_explains_instead_of_404(liaison_wo
 
 def test_the_officer_pages_are_for_officers_only(liaison_world):  # noqa: F811 - fixture
     for key in ("office_staff", "member_a", "outsider"):
-        assert _client(liaison_world.users[key]).get(reverse("liaison:my-unit-page", args=["handovers"])).status_code == 404
+        assert (
+            _client(liaison_world.users[key]).get(reverse("liaison:my-unit-page", args=["handovers"])).status_code
+            == 404
+        )
     officer = _client(liaison_world.users["liaison_a"])
     assert officer.get(reverse("liaison:my-unit-page", args=["clues"])).status_code == 404
 
@@ -60,7 +63,8 @@ def test_the_contact_time_is_editable_to_any_minute(liaison_world):  # noqa: F81
     assert 'step="60"' in body
     # The initial value is to the minute, so the browser's step check accepts every other minute.
     value = body.split('name="at" value="', 1)[1].split('"', 1)[0]
-    assert len(value) == len("2017-09-04T15:30") and "T" in value
+    assert len(value) == len("2017-09-04T15:30")
+    assert "T" in value
     client.post(url, {"at": "2017-09-01T08:07", "channel": "phone", "subject": "补记电话"})
     entry = ContactLogEntry.objects.get(subject="补记电话")
     assert timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M") == "2017-09-01 08:07"

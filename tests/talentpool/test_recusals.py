@@ -111,7 +111,10 @@ def test_the_board_exports_every_member_against_every_unit(world):
 
 def test_the_board_shows_the_tie_s_type_and_the_declarant_s_note(world):
     member = world.users["member_a"]
-    assert _declare(world, "member_a", tie=True, relationship="spouse", related_name="钱某某", note="其妻在该局任职") == 302
+    assert (
+        _declare(world, "member_a", tie=True, relationship="spouse", related_name="钱某某", note="其妻在该局任职")
+        == 302
+    )
     client = Client()
     client.force_login(world.users["office_staff"])
     body = client.get(reverse("talentpool:recusal-board", args=[world.round.pk])).content.decode()

@@ -115,9 +115,7 @@ def test_without_the_box_the_cadre_joins_without_an_account(sec_world):
 def test_the_confirmation_refuses_without_declarations(sec_world):
     request = accepted(sec_world)
     client = _client(sec_world, "office_staff")
-    response = client.post(
-        reverse("talentpool:secondment-confirm", args=[request.pk]), {"account": "on"}, follow=True
-    )
+    response = client.post(reverse("talentpool:secondment-confirm", args=[request.pk]), {"account": "on"}, follow=True)
     assert "被巡察单位A" in " ".join(str(m) for m in response.context["messages"])
     request.refresh_from_db()
     assert request.status == Status.ACCEPTED
@@ -129,9 +127,7 @@ def test_a_taken_user_name_is_refused_and_nothing_changes(sec_world):
     request = accepted(sec_world)
     secondment_fixtures.clear_declarations(sec_world, request.person)
     with pytest.raises(ValidationError, match="staff"):
-        secondments.confirm_request(
-            request=request, by=sec_world.users["office_staff"], account=True, username="staff"
-        )
+        secondments.confirm_request(request=request, by=sec_world.users["office_staff"], account=True, username="staff")
     assert SecondmentRequest.objects.get(pk=request.pk).status == Status.ACCEPTED
 
 
@@ -159,7 +155,8 @@ def test_a_declared_tie_on_behalf_waits_for_the_office_decision(sec_world):
         {"has_conflict": "1", "relationship": "spouse", "related_name": "钱某某", "signed_form": _form()},
     )
     declaration = RecusalDeclaration.objects.get(person=request.person)
-    assert declaration.has_conflict and declaration.on_behalf
+    assert declaration.has_conflict
+    assert declaration.on_behalf
     with pytest.raises(ValidationError):
         secondments.confirm_request(request=request, by=sec_world.users["office_staff"])
 
