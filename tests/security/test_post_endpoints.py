@@ -230,6 +230,8 @@ POST_ENDPOINTS: dict[str, Post] = {
     ),
     # Marks the reader's own notifications only.
     "core:inbox-mark-read": Post(_notification, may="member_a", refused=()),
+    # The user's own profile: anyone logged in edits their own, nobody else's (no id in the URL).
+    "core:profile": Post(may="member_a", refused=(), data={"email": "member@example.gov.cn"}),
     "inspection:round-create": Post(refused=OFFICE_ONLY),
     "inspection:round-edit": Post(ROUND, refused=("partner_x", "outsider")),
     "inspection:round-move": Post(ROUND, may="office_head", refused=OFFICE_ONLY, data={"to": "approved"}),
