@@ -8,11 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
+from core.http import (
+    DOCX,
+    XLSX,
+    attachment,
+    form_errors,
+    recipients_panel,
+    record_paper_delivery_from,
+    service_errors_to_messages,
+)
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
@@ -229,6 +238,15 @@ def secondment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "escalate_form": forms.EscalateForm(),
         "replace_form": forms.ReplacePersonForm(refused=secondment),
         "evaluation_form": forms.EvaluationForm(),
+        # The office sees who the request reaches before sending it, or 线下送达 (issue 13 item 5).
+        "show_recipients": is_office,
+        **recipients_panel(
+            secondment,
+            secondments.home_unit_contacts(secondment.home_unit),
+            sent=secondment.sent_at is not None,
+            paper_url=reverse("talentpool:secondment-paper-delivery", args=[secondment.pk]),
+            may_record=is_office,
+        ),
     }
     return render(request, "talentpool/secondments/request_detail.html", context)
 
@@ -303,6 +321,16 @@ def secondment_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def secondment_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     secondment = secondments.confirm_request(request=_request_or_404(request, pk, "change"), by=request.user)
     return _done(secondment, request, _("%(name)s joins the group.") % {"name": secondment.person.name})
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def secondment_paper_delivery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office records how a request to a home unit without a reachable contact reached it on paper."""
+    secondment = _request_or_404(request, pk, "change")
+    record_paper_delivery_from(request, secondment)
+    return redirect("talentpool:secondment-detail", pk=secondment.pk)
 
 
 @login_required

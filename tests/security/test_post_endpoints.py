@@ -205,6 +205,7 @@ class Post:
 OFFICE_ONLY = ("member_a", "partner_x", "outsider")
 ROUND = lambda world: [world.round.pk]  # noqa: E731
 UNIT_A = lambda world: [world.unit_a.pk]  # noqa: E731
+PAPER = {"delivered_on": "2017-08-04", "method": "by_hand", "receiver_name": "王收发"}
 
 POST_ENDPOINTS: dict[str, Post] = {
     # Django's account views: anyone may post; nothing is closed to refuse.
@@ -260,6 +261,9 @@ POST_ENDPOINTS: dict[str, Post] = {
             ("evaluate", "leader_a"),
         )
     },
+    "talentpool:secondment-paper-delivery": Post(
+        lambda world: [_request(world)], refused=("contact_x", "contact_y", "member_b", "outsider"), data=PAPER
+    ),
     "talentpool:group-draw": Post(lambda world: [world.group_a.pk], refused=OFFICE_ONLY),
     "talentpool:group-send-drafts": Post(lambda world: [world.group_a.pk], refused=OFFICE_ONLY),
     **{
@@ -326,6 +330,10 @@ POST_ENDPOINTS: dict[str, Post] = {
     },
     "clues:letter-supplementary": Post(
         lambda world: [_sent_letter(world)], refused=("partner_x", "member_a", "outsider")
+    ),
+    # The office records the paper delivery of a sent letter (线下送达); the partner itself may not.
+    "clues:letter-paper-delivery": Post(
+        lambda world: [_sent_letter(world)], refused=("partner_x", "member_a", "outsider"), data=PAPER
     ),
     **{
         f"clues:letter-{action}": Post(
