@@ -33,7 +33,12 @@ from talentpool.exports import secondments_workbook
 from talentpool.forms import secondments as forms
 from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, Specialty
 from talentpool.selectors.fairness import secondments_per_person
-from talentpool.selectors.secondments import SecondmentFilters, refusals_by_home_unit, secondment_board
+from talentpool.selectors.secondments import (
+    SecondmentFilters,
+    home_unit_reachable,
+    refusals_by_home_unit,
+    secondment_board,
+)
 from talentpool.services import draw as draws
 from talentpool.services import secondments
 from talentpool.services.secondments import TERMINAL, site_work_over
@@ -92,7 +97,11 @@ def group_draw(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse
             "open_count": sum(1 for row in draw.candidates if row["state"] == "proposed"),
         }
     context["requests"] = (
-        SecondmentRequest.objects.for_user(request.user).filter(group=group).select_related("person", "home_unit")
+        SecondmentRequest.objects.for_user(request.user)
+        .filter(group=group)
+        .select_related("person", "home_unit")
+        # Whether the home unit has a contact to receive the letter, else 线下送达 (issue 13 item 5).
+        .annotate(reachable=home_unit_reachable())
     )
     return render(request, "talentpool/secondments/draw.html", context)
 

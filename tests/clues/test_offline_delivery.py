@@ -83,3 +83,13 @@ def test_reminders_for_a_reachable_partner_still_go_to_its_users(world, sent):
         Notification.objects.filter(kind=Notification.Kind.REMINDER).values_list("recipient__username", flat=True)
     )
     assert told == {"partner_x", "partner_y"}
+
+
+def test_the_round_board_marks_the_letters_to_offline_partners(world, drafts):
+    deactivate_user(user=world.users["partner_x"], by=None)
+    page = logged_in(world.users["office_head"]).get(reverse("clues:round-letters", args=[world.round.pk]))
+    board = {letter.partner.org_unit_id: letter.reachable for letter in page.context["letters"]}
+    assert board == {world.partner_x.pk: False, world.partner_y.pk: True}
+    text = page.content.decode()
+    assert 'id="offline-summary"' in text
+    assert text.count("offline-delivery") == 1

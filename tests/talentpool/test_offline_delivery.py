@@ -51,3 +51,13 @@ def test_reminders_for_an_offline_home_unit_go_to_the_office_staff(sec_world):
 def test_reminders_for_a_reachable_home_unit_go_to_its_contacts(sec_world):
     sent(sec_world)
     assert _reminded(date(2017, 8, 8)) == {"hr_x"}
+
+
+def test_the_draw_page_marks_requests_to_offline_home_units(sec_world):
+    requested(sec_world)
+    offline = requested(sec_world, pooled(OrganisationFactory(name="区教育局")))
+    page = logged_in(sec_world.users["office_staff"]).get(reverse("talentpool:group-draw", args=[sec_world.group_a.pk]))
+    marks = {request.pk: request.reachable for request in page.context["requests"]}
+    assert marks[offline.pk] is False
+    assert sum(1 for reachable in marks.values() if reachable) == 1
+    assert page.content.decode().count("offline-delivery") == 1
