@@ -30,6 +30,7 @@ secondment_patterns = [
     path("<int:pk>/confirm/", secondments.secondment_confirm, name="secondment-confirm"),
     path("<int:pk>/declare/<int:unit_pk>/", secondments.secondment_declare, name="secondment-declare"),
     path("<int:pk>/cancel/", secondments.secondment_cancel, name="secondment-cancel"),
+    path("<int:pk>/paper-delivery/", secondments.secondment_paper_delivery, name="secondment-paper-delivery"),
     path("<int:pk>/complete/", secondments.secondment_complete, name="secondment-complete"),
     path("<int:pk>/report/", secondments.secondment_report, name="secondment-report"),
     path("<int:pk>/evaluate/", secondments.secondment_evaluate, name="secondment-evaluate"),

@@ -101,3 +101,21 @@ def deactivate_user(*, user: User, by: Any, request: Any = None) -> User:
     user.save(update_fields=["is_active"])
     audit.log_change(user=by, obj=user, before=before, request=request)
     return user
+
+
+def office_staff_users() -> list[User]:
+    """Who chases by phone what no account of a unit can receive (线下送达): the office staff,
+    or the office heads where the office has no staff account."""
+    for role in (Role.OFFICE_STAFF, Role.OFFICE_HEAD):
+        users = list(User.objects.filter(is_active=True, groups__name=role).distinct().order_by("pk"))
+        if users:
+            return users
+    return []
+
+
+def users_with_role(*roles: str, organisation: Organisation | None = None) -> list[User]:
+    """The active accounts holding any of `roles` (of `organisation` when given), in a stable order."""
+    users = User.objects.filter(is_active=True, groups__name__in=roles)
+    if organisation is not None:
+        users = users.filter(organisation=organisation)
+    return list(users.distinct().order_by("pk"))

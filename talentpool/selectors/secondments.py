@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import QueryFilterSet, by_id, choice, with_all
-from core.models import Organisation, Person
+from core.models import Organisation, Person, User
+from core.roles import Role
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 from talentpool.models import RecusalDeclaration, SecondmentRequest
 
@@ -171,3 +172,12 @@ def refusals_by_home_unit(requests: QuerySet[SecondmentRequest]) -> list[Refusal
         summary.by_reason[row["decline_code"]] = row["count"]
         summary.total += row["count"]
     return sorted(summaries.values(), key=lambda s: (-s.total, s.home_unit))
+
+
+def home_unit_reachable() -> Exists:
+    """Whether a request's home unit has an active contact to receive it (issue 13 item 5)."""
+    return Exists(
+        User.objects.filter(
+            is_active=True, organisation_id=OuterRef("home_unit_id"), groups__name=Role.HOME_UNIT_CONTACT
+        )
+    )

@@ -5,12 +5,16 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, transitions
 from core.files import store_upload
-from core.models import Person, User
+from core.models import Notification, Person, User
+from core.roles import Role
+from core.services.directory import users_with_role
+from core.services.notifications import notify
 from inspection.models import GroupMembership, InspectedUnit
 from talentpool.models import RecusalDeclaration, SecondmentRequest
 
@@ -110,6 +114,8 @@ def _declare(
         )
         declaration.save(update_fields=["signed_form", "updated_at"])
     audit.log_change(user=by, obj=declaration, before=before)
+    if has_conflict:
+        _tell_the_office(declaration)
     return declaration
 
 
@@ -164,6 +170,31 @@ def record_declaration_on_behalf(
     )
 
 
+def _board_url(declaration: RecusalDeclaration) -> str:
+    return reverse("talentpool:recusal-board", args=[declaration.inspection_round_id])
+
+
+def _tell_the_office(declaration: RecusalDeclaration) -> None:
+    """A declared tie waits for the office's decision (a declaration without one needs none)."""
+    notify(
+        recipients=users_with_role(Role.OFFICE_HEAD, Role.OFFICE_STAFF),
+        title=_("Recusal declared: %(person)s on %(unit)s")
+        % {"person": declaration.person.name, "unit": declaration.inspected_unit.org_unit.name},
+        body=_("A tie to the unit was declared; decide whether the member recuses."),
+        url=_board_url(declaration),
+        kind=Notification.Kind.HANDOFF,
+    )
+
+
+def declarant_users(declaration: RecusalDeclaration) -> tuple[list[User], str]:
+    """Who hears of the decision, and the page for them: the declarant's own account and their
+    declarations, else whoever filed it on their behalf (the office) and the round's board."""
+    own = getattr(declaration.person, "user", None)
+    if own is not None and own.is_active:
+        return [own], reverse("talentpool:recusal-mine")
+    return ([declaration.created_by] if declaration.created_by is not None else []), _board_url(declaration)
+
+
 @transaction.atomic
 def decide_recusal(
     *, declaration: RecusalDeclaration, by: User, decision: str, note: str = "", now: datetime | None = None
@@ -173,4 +204,14 @@ def decide_recusal(
     if declaration.decision:
         raise ValidationError(_("This declaration has been decided already."))
     fields = {"decided_by": by, "decided_at": now or timezone.now(), "decision_note": note.strip()}
-    return transitions.perform(declaration, D(decision), by=by, fields=fields, locked=True)
+    declaration = transitions.perform(declaration, D(decision), by=by, fields=fields, locked=True)
+    values = {"unit": declaration.inspected_unit.org_unit.name, "decision": declaration.get_decision_display()}
+    recipients, url = declarant_users(declaration)
+    notify(
+        recipients=[user for user in recipients if user.pk != by.pk],
+        title=_("Recusal on %(unit)s decided: %(decision)s") % values,
+        body=_("Recused: you no longer see the unit's clues.") if decision == D.RECUSE else "",
+        url=url,
+        kind=Notification.Kind.HANDOFF,
+    )
+    return declaration

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, delivery, transitions
-from core.models import Organisation, Person, User
+from core.models import Notification, Organisation, Person, User
 from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
-from core.services.directory import create_user_account
+from core.services.directory import create_user_account, users_with_role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
 from core.services.roles import record_role_change, role_state
@@ -193,6 +193,7 @@ def _notify_contacts(request: SecondmentRequest) -> None:
         % {"number": request.doc_number, "name": request.person.name},
         body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat() if request.response_due else ""},
         url=detail_url(request),
+        kind=Notification.Kind.DELIVERY,
     )
 
 
@@ -216,10 +217,43 @@ def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
     return SECONDMENTS.plan(request.response_due, start=timezone.localdate(request.sent_at))
 
 
-def _tell_the_office(request: SecondmentRequest, title: str) -> None:
-    """The office user who placed the request hears of the answer."""
-    if request.created_by is not None:
-        notify(recipients=[request.created_by], title=title, url=detail_url(request))
+def _tell_the_office(request: SecondmentRequest, title: str, *, body: str = "", also: list[User] | None = None) -> None:
+    """The office user who placed the request hears of the answer (with `also`: who acts on it next)."""
+    recipients = [*([request.created_by] if request.created_by is not None else []), *(also or [])]
+    notify(recipients=recipients, title=title, body=body, url=detail_url(request), kind=Notification.Kind.HANDOFF)
+
+
+def coordinators(request: SecondmentRequest) -> list[User]:
+    """Who coordinates an escalated refusal (docs/domain.md §2.7): the organisation department's
+    receivers, or the commission's for its own cadres."""
+    coordinator = (
+        Role.COMMISSION_RECEIVER
+        if request.escalated_to == SecondmentRequest.EscalatedTo.DISCIPLINE_COMMISSION
+        else Role.ORGDEPT_RECEIVER
+    )
+    return users_with_role(coordinator)
+
+
+def _tell_of_escalation(request: SecondmentRequest) -> None:
+    """The coordinator is asked to act (no link: the request is not theirs to open) and the home
+    unit's contacts, who may now accept after all, get the request's page."""
+    values = {
+        "name": request.person.name,
+        "number": request.doc_number,
+        "unit": request.home_unit.name,
+        "to": request.get_escalated_to_display(),
+        "round": request.inspection_round,
+    }
+    title = _("Secondment of %(name)s escalated: %(number)s") % values
+    body = _("%(unit)s declined to release %(name)s for %(round)s; the inspection office asks %(to)s to coordinate.")
+    notify(recipients=coordinators(request), title=title, body=body % values, kind=Notification.Kind.HANDOFF)
+    notify(
+        recipients=home_unit_contacts(request.home_unit),
+        title=title,
+        body=body % values + " " + _("Please reconsider the request."),
+        url=detail_url(request),
+        kind=Notification.Kind.HANDOFF,
+    )
 
 
 @transaction.atomic
@@ -257,9 +291,13 @@ def decline_request(
         decline_reason=decline_reason.strip(),
         responded_at=now or timezone.now(),
     )
+    # A refusal waits for the office: the pool managers replace the person, the head may escalate.
     _tell_the_office(
         request,
         _("%(unit)s declined to release %(name)s") % {"unit": request.home_unit.name, "name": request.person.name},
+        body=_("Reason: %(reason)s. Escalate the refusal or propose another person.")
+        % {"reason": request.decline_reason},
+        also=users_with_role(Role.POOL_MANAGER, Role.OFFICE_HEAD),
     )
     return request
 
@@ -285,7 +323,9 @@ def escalate_request(*, request: SecondmentRequest, by: User, escalated_to: str)
         .exists()
     ):
         raise ValidationError(_("%(name)s is already requested again in this round.") % {"name": request.person.name})
-    return transition(request, by, Status.ESCALATED, escalated_to=escalated_to)
+    transition(request, by, Status.ESCALATED, escalated_to=escalated_to)
+    _tell_of_escalation(request)
+    return request
 
 
 @transaction.atomic
@@ -442,6 +482,7 @@ def record_evaluation(
         % {"name": request.person.name, "rating": evaluation.get_rating_display()},
         body=comments,
         url=detail_url(request),
+        kind=Notification.Kind.HANDOFF,
     )
     return evaluation
 

@@ -8,11 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
+from core.http import (
+    DOCX,
+    XLSX,
+    attachment,
+    form_errors,
+    recipients_panel,
+    record_paper_delivery_from,
+    service_errors_to_messages,
+)
 from core.models import User
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
@@ -26,7 +35,12 @@ from talentpool.forms import secondments as forms
 from talentpool.forms.recusals import OnBehalfDeclarationForm
 from talentpool.models import Draw, RecusalDeclaration, SecondmentEvaluation, SecondmentRequest, Specialty
 from talentpool.selectors.fairness import secondments_per_person
-from talentpool.selectors.secondments import SecondmentFilters, refusals_by_home_unit, secondment_board
+from talentpool.selectors.secondments import (
+    SecondmentFilters,
+    home_unit_reachable,
+    refusals_by_home_unit,
+    secondment_board,
+)
 from talentpool.services import draw as draws
 from talentpool.services import secondments
 from talentpool.services.recusals import record_declaration_on_behalf
@@ -87,7 +101,11 @@ def group_draw(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse
         }
     context["size_warning"] = draws.size_warning(draws.group_size(group, draw))
     context["requests"] = (
-        SecondmentRequest.objects.for_user(request.user).filter(group=group).select_related("person", "home_unit")
+        SecondmentRequest.objects.for_user(request.user)
+        .filter(group=group)
+        .select_related("person", "home_unit")
+        # Whether the home unit has a contact to receive the letter, else 线下送达 (issue 13 item 5).
+        .annotate(reachable=home_unit_reachable())
     )
     return render(request, "talentpool/secondments/draw.html", context)
 
@@ -243,6 +261,15 @@ def secondment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "escalate_form": forms.EscalateForm(),
         "replace_form": forms.ReplacePersonForm(refused=secondment),
         "evaluation_form": forms.EvaluationForm(),
+        # The office sees who the request reaches before sending it, or 线下送达 (issue 13 item 5).
+        "show_recipients": is_office,
+        **recipients_panel(
+            secondment,
+            secondments.home_unit_contacts(secondment.home_unit),
+            sent=secondment.sent_at is not None,
+            paper_url=reverse("talentpool:secondment-paper-delivery", args=[secondment.pk]),
+            may_record=is_office,
+        ),
     }
     return render(request, "talentpool/secondments/request_detail.html", context)
 
@@ -370,6 +397,16 @@ def secondment_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             % {"username": secondment.person.user.get_username()},
         )
     return _done(secondment, request, _("%(name)s joins the group.") % {"name": secondment.person.name})
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def secondment_paper_delivery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office records how a request to a home unit without a reachable contact reached it on paper."""
+    secondment = _request_or_404(request, pk, "change")
+    record_paper_delivery_from(request, secondment)
+    return redirect("talentpool:secondment-detail", pk=secondment.pk)
 
 
 @login_required
