@@ -13,3 +13,9 @@ class CancelStuckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the partner received the letter on paper on 3 August."),
     )
+
+
+class DocumentTemplateForm(forms.Form):
+    """A replacement Word template for one kind of document; checked by the service."""
+
+    file = forms.FileField(label=_("Word template (.docx)"))
