@@ -19,6 +19,14 @@ TRANSFER = "transfer_letter"
 _DEFAULTS = Path(__file__).resolve().parent / "document_templates"
 # Document content, so in Chinese whatever the reader's interface language.
 _SECRECY: dict[str, str] = {InfoRequestLetter.Secrecy.CONFIDENTIAL: "秘密"}
+_URGENCY: dict[str, str] = {InfoRequestLetter.Urgency.URGENT: "加急", InfoRequestLetter.Urgency.VERY_URGENT: "特急"}
+
+
+def _contact(letter: InfoRequestLetter) -> str:
+    if letter.contact_person:
+        return letter.contact_person.name
+    drafter = letter.created_by
+    return (drafter.get_full_name() or drafter.username) if drafter else ""
 
 
 def letter_document(letter: InfoRequestLetter) -> OfficialDocument:
@@ -39,11 +47,13 @@ def letter_document(letter: InfoRequestLetter) -> OfficialDocument:
         recipient=letter.partner.org_unit.name,
         doc_number=letter.doc_number or PENDING_NUMBER,
         secrecy=_SECRECY.get(letter.secrecy_level, ""),
+        urgency=_URGENCY.get(letter.urgency, ""),
         attachments=["问题线索情况统计表"],
         signer=letter.signed_by or None,
         dated=timezone.localdate(letter.sent_at) if letter.sent_at else None,
-        contact=letter.contact_person.name if letter.contact_person else "",
-        phone=letter.contact_phone,
+        # The 联系人 is the letter's contact person, else the staff member who drafted it.
+        contact=_contact(letter),
+        phone=letter.contact_phone or (letter.created_by.phone if letter.created_by else ""),
         extra={"units": units, "request_items": list(letter.request_items), "deadline": deadline},
     )
 

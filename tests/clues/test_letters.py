@@ -212,6 +212,22 @@ def test_the_docx_is_an_official_letter(world, sent):
     assert lines[-1] == f"{office_name()}　　　　2017年8月3日印发"
 
 
+def test_the_docx_marks_secrecy_and_urgency_and_names_a_contact(world, sent):
+    letter = sent["x"]
+    InfoRequestLetter.objects.filter(pk=letter.pk).update(
+        secrecy_level=InfoRequestLetter.Secrecy.CONFIDENTIAL,
+        urgency=InfoRequestLetter.Urgency.VERY_URGENT,
+        contact_phone="0571-12345678",
+    )
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    lines = document_text(client.get(reverse("clues:letter-docx", args=[letter.pk])).content).splitlines()
+    assert lines[:4] == ["秘密", "特急", office_name(), "示巡办函〔2017〕1号"]
+    # No contact person on the letter: the staff member who drafted it.
+    drafter = letter.created_by
+    assert f"（联系人：{drafter.get_full_name() or drafter.username}，联系电话：0571-12345678）" in lines
+
+
 def test_the_board_counts_reminders_and_working_days_left(world, sent):
     client = Client()
     client.force_login(world.users["office_staff"])
