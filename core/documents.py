@@ -17,6 +17,7 @@ template cannot drop it.
 """
 
 import io
+import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -37,7 +38,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from core.files import FileRejected, open_stored
 from core.models import DocumentTemplate
+from core.sealing import SealBroken
 from core.wording import chinese_date, day_text, office_name
+
+logger = logging.getLogger(__name__)
 
 PENDING_NUMBER = "（文号待发出时生成）"
 
@@ -158,19 +162,39 @@ def _watermarked(data: bytes, watermark: str) -> bytes:
     return buffer.getvalue()
 
 
-def _template_of(kind: DocumentKind) -> IO[bytes]:
+def _own_template(kind: DocumentKind) -> IO[bytes] | None:
     own = DocumentTemplate.objects.select_related("file").filter(kind=kind.code).first()
-    if own is not None:
+    if own is None:
+        return None
+    try:
         with open_stored(own.file) as handle:
             return io.BytesIO(handle.read())
-    return io.BytesIO(kind.default.read_bytes())
+    except (OSError, SealBroken):
+        logger.exception("The office's template for %s cannot be read; the default is used", kind.code)
+        return None
+
+
+def _template_of(kind: DocumentKind) -> IO[bytes]:
+    return _own_template(kind) or io.BytesIO(kind.default.read_bytes())
 
 
 def render(code: str, document: OfficialDocument, *, watermark: str) -> bytes:
     """The document of a kind from the office's template (or the default), with the reader's
-    watermark: the one way the app writes a .docx."""
+    watermark: the one way the app writes a .docx.
+
+    An office template passed the sample at upload, but real values can still trip it (a
+    `{{ body[5] }}` on a shorter body): then the default fills the document, and the error is
+    logged, rather than the reader getting a server error.
+    """
     kind = _KINDS[code]
-    return _watermarked(_render_template(_template_of(kind), document.context()), watermark)
+    context = document.context()
+    own = _own_template(kind)
+    if own is not None:
+        try:
+            return _watermarked(_render_template(own, context), watermark)
+        except Exception:  # whatever the office's template does wrong with these values
+            logger.exception("The office's template for %s failed on a document; the default is used", code)
+    return _watermarked(_render_template(io.BytesIO(kind.default.read_bytes()), context), watermark)
 
 
 def template_bytes(code: str) -> bytes:

@@ -14,6 +14,7 @@ footer when a document is rendered, whatever the template.
 
 import io
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +44,23 @@ RED = RGBColor(0xFF, 0x00, 0x00)
 SIZE_3 = Pt(16)  # 三号: body
 SIZE_2 = Pt(22)  # 二号: title
 SIZE_4 = Pt(14)  # 四号: 版记
-MASTHEAD = Pt(36)  # 发文机关标志: red, large
+MASTHEAD = Pt(26)  # 发文机关标志: red, large, set narrower (MASTHEAD_SCALE) so a long name keeps to one line
+MASTHEAD_SCALE = 80  # per cent of the characters' width
+
+
+# What follows w:pBdr in a paragraph's properties, and w:w in a run's (ECMA-376 CT_PPr, CT_RPr).
+_AFTER_BORDERS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+    "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+_AFTER_SCALE = (
+    "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish",
+    "w:oMath",
+)  # fmt: skip
 
 
 def _fonts(run_or_style_element, name: str) -> None:
@@ -62,7 +79,8 @@ def _rule(paragraph: Paragraph, edge: str, *, red: bool = False, size: int = 12)
     borders = p_pr.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
-        p_pr.append(borders)
+        # Word reads a paragraph's properties in the schema's order: the borders come first.
+        p_pr.insert_element_before(borders, *_AFTER_BORDERS)
     line = OxmlElement(f"w:{edge}")
     line.set(qn("w:val"), "single")
     line.set(qn("w:sz"), str(size))
@@ -132,7 +150,7 @@ def build(kind: str) -> bytes:
     _add(document, "{%p if urgency %}", align=left)
     _add(document, "{{ urgency }}", align=left, font=HEI_FONT)
     _add(document, "{%p endif %}", align=left)
-    _add(
+    masthead = _add(
         document,
         "{{ office_name }}",
         align=center,
@@ -142,6 +160,9 @@ def build(kind: str) -> bytes:
         space_before=12,
         space_after=12,
     )
+    scale = OxmlElement("w:w")
+    scale.set(qn("w:val"), str(MASTHEAD_SCALE))
+    masthead.runs[0]._r.get_or_add_rPr().insert_element_before(scale, *_AFTER_SCALE)
     number = _add(document, "{{ doc_number }}", align=center, space_after=6)
     _rule(number, "bottom", red=True, size=18)
     _add(document, "")
@@ -185,13 +206,24 @@ def build(kind: str) -> bytes:
     core = document.core_properties
     core.author = core.last_modified_by = "巡察协同平台"
     core.title = kind
-    # Fixed timestamps keep the rebuilt files byte-for-byte comparable run to run.
+    # Fixed timestamps (here and on the zip entries) make a rebuild byte-for-byte the same.
     core.created = core.modified = datetime(2026, 1, 1)  # noqa: DTZ001 - a fixed document stamp
     core.revision = 1
 
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same package with every entry dated alike, so a rebuild gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(item.filename))
+    return out.getvalue()
 
 
 def main() -> int:

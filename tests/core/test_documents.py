@@ -161,3 +161,12 @@ def test_the_template_download_is_the_template_in_use(world: World):
     own = _docx("自定义 {{ title }}")
     _upload(world, "transfer_letter", own)
     assert head.get(url).content == own
+
+
+def test_a_template_that_fails_on_real_values_falls_back_to_the_default(world: World, caplog):
+    # Passes the sample (two body lines) but not a one-line body.
+    _upload(world, "summary", _docx("{{ body[1] }}"))
+    assert DocumentTemplate.objects.filter(kind="summary").exists()
+    data = documents.render("summary", OfficialDocument(title="标题", body=["只有一行"]), watermark="水印行")
+    assert document_text(data).splitlines()[:2] == [office_name(), "标题"]
+    assert "failed on a document" in caplog.text
