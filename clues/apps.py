@@ -9,7 +9,7 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
-        from clues import jobs, stages
+        from clues import documents, jobs, stages
         from clues.deadlines import letters_due, transfers_due
         from clues.models import LetterReply
         from clues.reminders import LETTERS, TRANSFERS
@@ -42,3 +42,4 @@ class CluesConfig(AppConfig):
         # A reply's workbook downloads as its sealed copy, never as the original (issue 11).
         register_rendition(LetterReply, reply_file_download)
         jobs.register()
+        documents.register()

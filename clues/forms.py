@@ -46,6 +46,7 @@ class LetterForm(forms.Form):
     )
     delivery_method = forms.ChoiceField(label=_("Delivery"), choices=InfoRequestLetter.Delivery.choices)
     secrecy_level = forms.ChoiceField(label=_("Secrecy"), choices=InfoRequestLetter.Secrecy.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=InfoRequestLetter.Urgency.choices, required=False)
     format_requirements = forms.CharField(
         label=_("Format requirements"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -78,6 +79,7 @@ class LetterForm(forms.Form):
             "deadline": letter.deadline,
             "delivery_method": letter.delivery_method,
             "secrecy_level": letter.secrecy_level,
+            "urgency": letter.urgency,
             "format_requirements": letter.format_requirements,
             "contact_phone": letter.contact_phone,
             "signed_by": letter.signed_by,

@@ -20,6 +20,7 @@ from core.models import (
     CalendarYear,
     Delivery,
     DocumentNumber,
+    DocumentTemplate,
     Heartbeat,
     Job,
     Notification,
@@ -165,6 +166,14 @@ class OutboundEmailAdmin(OperatorViewAdmin):
     list_display = ["recipient", "status", "attempts", "next_attempt_at", "created_at", "sent_at", "last_error"]
     list_filter = ["status"]
     date_hierarchy = "created_at"
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(OperatorViewAdmin):
+    # Which kinds the office replaced, by whom and when; the office head manages them in the app.
+    list_display = ["kind", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "uploaded_at"
 
 
 @admin.register(Job)

@@ -25,7 +25,7 @@ workbooks, templates, that sealed copy) carries its reader's watermark (core.wat
 stored originals (cover letters, attachments, evidence) are served as uploaded, their download
 logged with its reader and time, and not watermarked: they are the record of what was sent,
 checked against the SHA-256 kept here, which a stamped copy would no longer match; and
-rewriting the properties of an uploaded OOXML package without lxml means re-zipping files from
+rewriting the properties of an uploaded OOXML package means re-zipping files from
 Excel/WPS variants we have not seen, for a mark a reader never sees. Who may download them is
 narrow instead (a reply's files: its partner, the custodian and the office head).
 """

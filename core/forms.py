@@ -79,3 +79,9 @@ class ProfileForm(forms.Form):
 
     def prefs(self) -> dict[str, str]:
         return {kind: self.cleaned_data[f"pref_{kind}"] for kind in Notification.Kind.values}
+
+
+class DocumentTemplateForm(forms.Form):
+    """A replacement Word template for one kind of document; checked by the service."""
+
+    file = forms.FileField(label=_("Word template (.docx)"))

@@ -130,6 +130,10 @@ def nav_items_for(user: User, *, current_namespace: str, current_name: str, unre
     items.append(NavItem(_("Inbox"), reverse("core:inbox"), current_name == "inbox", unread or None))
     if user.has_role(*STAFF_PAGE_ROLES) or user.is_superuser:
         items.append(NavItem(_("System status"), reverse("core:health"), current_name == "health"))
+    if user.has_role(Role.OFFICE_HEAD):
+        items.append(
+            NavItem(_("Document templates"), reverse("core:document-templates"), current_name.startswith("document"))
+        )
     if user.has_perm("core.resolve_reminder") or user.has_perm("core.resolve_delivery"):
         items.append(NavItem(_("Stuck work"), reverse("core:stuck-work"), current_name.startswith("stuck")))
     if user.is_staff:

@@ -25,6 +25,11 @@ urlpatterns = [
         name="stuck-delivery",
     ),
     path("files/<uuid:file_id>/", views.file_download, name="file-download"),
+    path("settings/documents/", views.document_templates, name="document-templates"),
+    path("settings/documents/<slug:kind>/upload/", views.document_template_upload, name="document-template-upload"),
+    path("settings/documents/<slug:kind>/revert/", views.document_template_revert, name="document-template-revert"),
+    path("settings/documents/<slug:kind>/template.docx", views.document_template_file, name="document-template-file"),
+    path("settings/documents/<slug:kind>/sample.docx", views.document_template_sample, name="document-template-sample"),
     path("jobs/<int:pk>/", views.job_page, name="job"),
     path("jobs/<int:pk>/status/", views.job_status, name="job-status"),
 ]

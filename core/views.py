@@ -11,18 +11,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, jobs, outbox
+from core import audit, documents, jobs, outbox
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
-from core.files import FileChanged, open_verified, rendition_for, visible_to
-from core.forms import CancelStuckForm, ProfileForm
+from core.files import FileChanged, FileRejected, open_verified, rendition_for, visible_to
+from core.forms import CancelStuckForm, DocumentTemplateForm, ProfileForm
 from core.home import home_sections_for
-from core.http import attachment, file_changed, file_unavailable, service_errors_to_messages
-from core.models import AuditLog, Delivery, Job, Reminder, StoredFile
+from core.http import (
+    DOCX,
+    attachment,
+    file_changed,
+    file_unavailable,
+    form_errors_to_messages,
+    service_errors_to_messages,
+)
+from core.models import AuditLog, Delivery, DocumentTemplate, Job, Reminder, StoredFile
 from core.permissions import get_for_user_or_404
-from core.roles import STAFF_PAGE_ROLES
+from core.roles import STAFF_PAGE_ROLES, Role
 from core.sealing import SealBroken
 from core.selectors import inbox_for
+from core.services import documents as document_services
 from core.services import health
 from core.services import stuck as stuck_work_services
 from core.services.notifications import mark_read, open_notification, update_profile
@@ -256,3 +264,72 @@ def file_download(request: AuthenticatedHttpRequest, file_id: str) -> HttpRespon
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name)
     response["Content-Type"] = stored.content_type
     return response
+
+
+def _document_kind(code: str) -> documents.DocumentKind:
+    kind = documents.kind_named(code)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+@role_required(Role.OFFICE_HEAD)
+@require_GET
+def document_templates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The office's settings for its documents: per kind, the template in use (its own or the
+    default), a sample, an upload of a replacement and the way back to the default."""
+    own = {t.kind: t for t in DocumentTemplate.objects.select_related("file", "uploaded_by")}
+    rows = [
+        {
+            "kind": kind,
+            "own": own.get(kind.code),
+            "names": documents.context_names(kind.code),
+            "form": DocumentTemplateForm(prefix=kind.code),
+        }
+        for kind in documents.kinds()
+    ]
+    return render(request, "core/document_templates.html", {"rows": rows})
+
+
+@role_required(Role.OFFICE_HEAD)
+@require_POST
+def document_template_upload(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    code = _document_kind(kind).code
+    form = DocumentTemplateForm(request.POST, request.FILES, prefix=code)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect("core:document-templates")
+    upload = form.cleaned_data["file"]
+    try:
+        document_services.upload_template(by=request.user, kind=code, upload=upload, name=upload.name)
+    except FileRejected as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The new template is in use."))
+    return redirect("core:document-templates")
+
+
+@role_required(Role.OFFICE_HEAD)
+@require_POST
+def document_template_revert(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    if document_services.revert_template(by=request.user, kind=_document_kind(kind).code):
+        messages.success(request, _("The default template is in use again."))
+    return redirect("core:document-templates")
+
+
+@role_required(Role.OFFICE_HEAD)
+@require_GET
+def document_template_file(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """The template in use, as it is (to restyle in Word): a template holds no record's content,
+    and a watermark written into it would be uploaded back into every document."""
+    code = _document_kind(kind).code
+    return attachment(documents.template_bytes(code), f"{code}.docx", DOCX)
+
+
+@role_required(Role.OFFICE_HEAD)
+@require_GET
+def document_template_sample(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """The template in use filled with the sample context: how a document will look."""
+    code = _document_kind(kind).code
+    return attachment(documents.render_sample(code, watermark=watermark_for(request)), f"{code}-sample.docx", DOCX)

@@ -1,6 +1,6 @@
 """The line every download carries (docs/domain.md §5.2 rule 9): who downloaded it and when.
 
-One helper makes the text from the request; the writers (core.docx, core.excel.export,
+One helper makes the text from the request; the writers (core.documents, core.excel.export,
 core.excel.errors) take it as `watermark` and put it where a reader sees it and where the
 file's properties keep it, so a printed or forwarded copy still names its reader.
 """

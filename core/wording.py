@@ -24,3 +24,8 @@ def chinese_date(day: date) -> str:
         return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + ("" if ones == 0 else _CN_NUMERALS[ones])
 
     return f"{digits(day.year)}年{small(day.month)}月{small(day.day)}日"
+
+
+def day_text(day: date) -> str:
+    """A date in a document's body text, without zero padding: 2017年8月3日."""
+    return f"{day.year}年{day.month}月{day.day}日"

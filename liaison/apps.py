@@ -16,6 +16,7 @@ class LiaisonConfig(AppConfig):
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
+        from liaison import documents
         from liaison.deadlines import handovers_due, rectification_due
         from liaison.permissions import outside_handover_roles
         from liaison.reminders import HANDOVERS, RECTIFICATION
@@ -36,3 +37,4 @@ class LiaisonConfig(AppConfig):
         register_access_exclusion("liaison.ContactLogEntry", outside_handover_roles)
         register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)
         delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS, owners=lambda r: [r.requested_by])
+        documents.register()

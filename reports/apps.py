@@ -11,7 +11,8 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # digest registers the weekly digest with the reminder engine.
-        from reports import jobs
+        from reports import documents, jobs
         from reports.services import digest  # noqa: F401
 
         jobs.register()
+        documents.register()

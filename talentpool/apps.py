@@ -16,6 +16,7 @@ class TalentpoolConfig(AppConfig):
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
+        from talentpool import documents
         from talentpool.deadlines import secondments_due
         from talentpool.permissions import clues_of_recused_units
         from talentpool.reminders import SECONDMENTS
@@ -30,3 +31,4 @@ class TalentpoolConfig(AppConfig):
         # Named by label: talentpool and clues stay independent of each other.
         register_access_exclusion("clues.Clue", clues_of_recused_units)
         delivery.register("talentpool.SecondmentRequest", secondments.DELIVERY_STEPS, owners=lambda r: [r.created_by])
+        documents.register()

@@ -20,7 +20,7 @@ def file_text(content: bytes) -> str:
     workbook's cells, every sheet, and its properties; a CSV as text."""
     import zipfile
 
-    from core.docx import document_text
+    from core.documents import document_text
 
     if not content.startswith(b"PK"):
         return content.decode("utf-8-sig")

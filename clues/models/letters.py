@@ -35,6 +35,12 @@ class InfoRequestLetter(TimeStampedModel):
         INTERNAL = "internal", _("Internal")
         CONFIDENTIAL = "confidential", _("Confidential")
 
+    class Urgency(models.TextChoices):
+        # GB/T 9704 紧急程度, printed top left of the letter when set.
+        NONE = "", _("Not urgent")
+        URGENT = "urgent", _("Urgent (加急)")
+        VERY_URGENT = "very_urgent", _("Very urgent (特急)")
+
     # Statuses in which the partner still owes an answer: reminders run, overdue can apply.
     AWAITING = (Status.SENT, Status.VIEWED, Status.RETURNED)
 
@@ -59,6 +65,7 @@ class InfoRequestLetter(TimeStampedModel):
     )
     delivery_method = models.CharField(_("delivery"), max_length=30, choices=Delivery.choices, default=Delivery.IN_APP)
     secrecy_level = models.CharField(_("secrecy"), max_length=20, choices=Secrecy.choices, default=Secrecy.INTERNAL)
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.NONE, blank=True)
     format_requirements = models.TextField(_("format requirements"), blank=True)
     contact_person = models.ForeignKey(
         Person, verbose_name=_("contact person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -2,6 +2,7 @@ from core.models.accounts import Organisation, Person, User
 from core.models.audit import AuditLog
 from core.models.calendar import CalendarDay, CalendarYear
 from core.models.deliveries import Delivery, PaperDelivery
+from core.models.documents import DocumentTemplate
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
 from core.models.jobs import Job
@@ -16,6 +17,7 @@ __all__ = [
     "CalendarYear",
     "Delivery",
     "DocumentNumber",
+    "DocumentTemplate",
     "Heartbeat",
     "Job",
     "Notification",

@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
-from core.docx import TITLE_FONT, Paragraph, build_docx
 from core.http import DOCX, attachment, export_or_job
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectionRound
 from inspection.selectors import first_round
 from reports import jobs
+from reports.documents import summary_docx
 from reports.jobs import DASHBOARD_ROLES
 from reports.selectors import dashboard as selectors
 from reports.selectors.links import add_links
@@ -102,6 +102,4 @@ def dashboard_docx(request: AuthenticatedHttpRequest) -> HttpResponse:
             "discipline": shown["discipline_cadres_in_inspection"],
         },
     ]
-    paragraphs = [Paragraph(_("Inspection work in figures"), align="center", font=TITLE_FONT, size=44, space_after=400)]
-    paragraphs += [Paragraph(line, indent_first_line=True) for line in lines]
-    return attachment(build_docx(paragraphs, watermark=watermark_for(request)), _("dashboard-summary.docx"), DOCX)
+    return attachment(summary_docx(lines, watermark=watermark_for(request)), _("dashboard-summary.docx"), DOCX)

@@ -12,10 +12,11 @@ from clues.models import InfoRequestLetter
 from clues.services import letters
 from clues.services.replies import submit_reply
 from core import delivery
-from core.docx import document_text
+from core.documents import document_text
 from core.models import Notification, Reminder
 from core.permissions import get_for_user_or_404
 from core.services import reminders
+from core.wording import office_name
 from inspection.services import assign_unit
 from tests.clues.conftest import SHANGHAI, send
 from tests.conftest import assert_matrix, role_keys
@@ -197,14 +198,34 @@ def test_the_docx_is_an_official_letter(world, sent):
     assert response["Content-Type"].endswith("wordprocessingml.document")
     text = document_text(response.content)
     lines = text.splitlines()
-    assert lines[0] == "示巡办函〔2017〕1号"
-    assert "关于提供第一轮被巡察单位有关情况的函" in lines[1]
-    assert lines[2] == "协作单位X："
+    # 红头, 文号, title, 主送; no 密级 line for an internal letter.
+    assert lines[0] == office_name()
+    assert lines[1] == "示巡办函〔2017〕1号"
+    assert "关于提供第一轮被巡察单位有关情况的函" in lines[2]
+    assert lines[3] == "协作单位X："
     assert "被巡察单位A" in text
     assert "被巡察单位B" in text
     assert "1. 审计情况" in text
-    assert "请于2017年08月10日前反馈" in text
-    assert lines[-1] == "二〇一七年八月三日"
+    assert "请于2017年8月10日前反馈" in text
+    assert "附件：1．问题线索情况统计表" in lines
+    assert "二〇一七年八月三日" in lines
+    assert lines[-1] == f"{office_name()}　　　　2017年8月3日印发"
+
+
+def test_the_docx_marks_secrecy_and_urgency_and_names_a_contact(world, sent):
+    letter = sent["x"]
+    InfoRequestLetter.objects.filter(pk=letter.pk).update(
+        secrecy_level=InfoRequestLetter.Secrecy.CONFIDENTIAL,
+        urgency=InfoRequestLetter.Urgency.VERY_URGENT,
+        contact_phone="0571-12345678",
+    )
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    lines = document_text(client.get(reverse("clues:letter-docx", args=[letter.pk])).content).splitlines()
+    assert lines[:4] == ["秘密", "特急", office_name(), "示巡办函〔2017〕1号"]
+    # No contact person on the letter: the staff member who drafted it.
+    drafter = letter.created_by
+    assert f"（联系人：{drafter.get_full_name() or drafter.username}，联系电话：0571-12345678）" in lines
 
 
 def test_the_board_counts_reminders_and_working_days_left(world, sent):

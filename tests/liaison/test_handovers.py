@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import delivery
-from core.docx import document_text
+from core.documents import document_text
 from core.models import Notification, Reminder
 from core.services.reminders import send_reminder, sweep_due_reminders
 from liaison.documents import handover_list_docx

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from core.docx import document_text
+from core.documents import document_text
 from liaison.models import RectificationItem
 from liaison.services import ledger as ledger_services
 from tests.conftest import assert_matrix, role_keys

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from clues.models import Clue, Receiver
 from clues.selectors.registry import ClueFilters, clue_registry
 from clues.services import dispositions, transfers
-from core.docx import document_text
+from core.documents import document_text
 from core.models import User
 from core.navigation import nav_items_for
 from core.statistics import compute_all

@@ -229,6 +229,17 @@ POST_ENDPOINTS: dict[str, Post] = {
         may="office_head",
         refused=("office_staff", "clue_custodian", "partner_x", "member_a", "outsider"),
     ),
+    # The office's document templates: the office head only.
+    "core:document-template-upload": Post(
+        lambda world: ["info_request_letter"],
+        may="office_head",
+        refused=("office_staff", "clue_custodian", "partner_x", "liaison_a", "member_a", "outsider"),
+    ),
+    "core:document-template-revert": Post(
+        lambda world: ["info_request_letter"],
+        may="office_head",
+        refused=("office_staff", "clue_custodian", "partner_x", "liaison_a", "member_a", "outsider"),
+    ),
     # Marks the reader's own notifications only.
     "core:inbox-mark-read": Post(_notification, may="member_a", refused=()),
     # The user's own profile: anyone logged in edits their own, nobody else's (no id in the URL).

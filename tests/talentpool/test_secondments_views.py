@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.docx import document_text
+from core.documents import document_text
+from core.wording import office_name
 from talentpool.models import Draw, SecondmentRequest
 from talentpool.services import draw as draws
 from tests.conftest import assert_matrix, role_keys
@@ -113,12 +114,10 @@ def test_the_letter_is_an_official_secondment_letter(sec_world, letter):
     response = _client(sec_world, "contact_x").get(reverse("talentpool:secondment-docx", args=[letter.pk]))
     text = document_text(response.content)
     lines = text.splitlines()
-    assert lines[0] == "示巡办调〔2017〕1号"
-    assert lines[1] == "关于商调王某某同志参加第一轮巡察工作的函"
-    assert lines[2] == "区人社局："
+    assert lines[:4] == [office_name(), "示巡办调〔2017〕1号", "关于商调王某某同志参加第一轮巡察工作的函", "区人社局："]
     assert "第1巡察组" in text
-    assert "请于2017年08月08日前" in text
-    assert lines[-1] == "二〇一七年八月三日"
+    assert "请于2017年8月8日前" in text
+    assert "二〇一七年八月三日" in lines
 
 
 def test_the_contact_declines_through_the_page_with_a_reason(sec_world, letter):
