@@ -21,9 +21,7 @@ def _day(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def contact_log_workbook(
-    entries: QuerySet[ContactLogEntry], *, watermark: str, filters: str = ""
-) -> tuple[bytes, int]:
+def contact_log_workbook(entries: QuerySet[ContactLogEntry], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     headers = [_("Time"), _("Recorded by"), _("Channel"), _("Subject"), _("Follow-up")]
     rows = (
         [_day(e.at), e.author.display_name, e.get_channel_display(), e.subject, e.follow_up]
@@ -32,9 +30,7 @@ def contact_log_workbook(
     return write_table(_("Contact log"), headers, rows, watermark=watermark, filters=filters)
 
 
-def handovers_workbook(
-    handovers: QuerySet[HandoverRecord], *, watermark: str, filters: str = ""
-) -> tuple[bytes, int]:
+def handovers_workbook(handovers: QuerySet[HandoverRecord], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     headers = [_("Item"), _("Category"), _("Requested by"), _("Requested at"), _("Due on"), _("Status"),
                _("Delivered at"), _("Received at"), _("Returned at"), _("Note")]  # fmt: skip
     rows = (
@@ -75,5 +71,9 @@ def ledger_workbook(unit_name: str, items: Iterable[LedgerItem], *, watermark: s
         for item in items
     )
     return write_table(
-        f"{unit_name}整改台账", LEDGER_HEADERS, rows, watermark=watermark, filters=_("Inspected unit: %(unit)s") % {"unit": unit_name}
+        f"{unit_name}整改台账",
+        LEDGER_HEADERS,
+        rows,
+        watermark=watermark,
+        filters=_("Inspected unit: %(unit)s") % {"unit": unit_name},
     )

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -113,9 +113,9 @@ class _Writer:
     def __init__(self, sheet: Any, wrap: set[int]) -> None:
         self.sheet = sheet
         self.wrap = wrap
-        self.cells: dict[tuple[int, type], WriteOnlyCell] = {}
+        self.cells: dict[tuple[int, type], Cell] = {}
 
-    def _cell(self, index: int, kind: type) -> WriteOnlyCell:
+    def _cell(self, index: int, kind: type) -> Cell:
         cell = WriteOnlyCell(self.sheet)
         if kind is not str:
             cell.number_format = _FORMATS[kind][0]

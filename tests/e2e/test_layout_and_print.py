@@ -30,7 +30,8 @@ def _in_view(page: Page, selector: str, width: int) -> None:
     expect(cell).to_be_visible()
     box = cell.bounding_box()
     assert box is not None, selector
-    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box, width)
+    assert box["x"] >= 0, (selector, box)
+    assert box["x"] + box["width"] <= width + 1, (selector, box, width)
 
 
 @pytest.fixture
