@@ -102,7 +102,10 @@ def board_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
                 ties = "、".join(r.get("related_name", "") for r in (declaration.relationships if declaration else []))
                 rows.append([block.group.label, row.membership.person.name, unit.org_unit.display_name, state, ties])
     headers = [_("Group"), _("Member"), _("Inspected unit"), _("Status"), _("Name of the related person")]
-    data, _count = write_table(_("Recusal declarations"), headers, rows, watermark=watermark_for(request))
+    shown = _("Round: %(round)s") % {"round": inspection_round.title}
+    data, _count = write_table(
+        _("Recusal declarations"), headers, rows, watermark=watermark_for(request), filters=shown
+    )
     return attachment(data, _("recusals.xlsx"), XLSX)
 
 
