@@ -28,6 +28,7 @@ secondment_patterns = [
     path("<int:pk>/escalate/", secondments.secondment_escalate, name="secondment-escalate"),
     path("<int:pk>/replace/", secondments.secondment_replace, name="secondment-replace"),
     path("<int:pk>/confirm/", secondments.secondment_confirm, name="secondment-confirm"),
+    path("<int:pk>/declare/<int:unit_pk>/", secondments.secondment_declare, name="secondment-declare"),
     path("<int:pk>/cancel/", secondments.secondment_cancel, name="secondment-cancel"),
     path("<int:pk>/complete/", secondments.secondment_complete, name="secondment-complete"),
     path("<int:pk>/report/", secondments.secondment_report, name="secondment-report"),

@@ -39,6 +39,16 @@ def committed_person_ids(inspection_round: InspectionRound) -> set[int]:
     return set(requested) | set(members)
 
 
+def refused_person_ids(inspection_round: InspectionRound) -> set[int]:
+    """People whose home unit refused to release them in the round (a request with a refusal code),
+    whatever became of that request: the draw never proposes them again in the round (issue 13)."""
+    return set(
+        SecondmentRequest.objects.filter(inspection_round=inspection_round)
+        .exclude(decline_code="")
+        .values_list("person_id", flat=True)
+    )
+
+
 def unit_conflicts(group: InspectionGroup, person_ids: Iterable[int]) -> dict[int, list[str]]:
     """The hard reasons why each person may not serve in the group: "home_unit", "conflict", "committed".
 

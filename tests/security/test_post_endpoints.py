@@ -258,6 +258,12 @@ POST_ENDPOINTS: dict[str, Post] = {
             ("evaluate", "leader_a"),
         )
     },
+    # 代为登记: the office's recusal records; the pool manager confirms but keeps no recusal records.
+    "talentpool:secondment-declare": Post(
+        lambda world: [_request(world), world.unit_a.pk],
+        may="office_staff",
+        refused=("pool_manager", "contact_x", "leader_a", "member_b", "outsider"),
+    ),
     "talentpool:group-draw": Post(lambda world: [world.group_a.pk], refused=OFFICE_ONLY),
     "talentpool:group-send-drafts": Post(lambda world: [world.group_a.pk], refused=OFFICE_ONLY),
     **{
