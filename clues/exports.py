@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def clues_workbook(
-    clues: QuerySet[Clue], *, watermark: str, progress: Callable[[int], None] | None = None
+    clues: QuerySet[Clue], *, watermark: str, filters: str = "", progress: Callable[[int], None] | None = None
 ) -> tuple[bytes, int]:
     """The registry's rows as on screen; read as plain values (no model instances: 100,000 rows stream)."""
     headers = [
@@ -50,7 +50,7 @@ def clues_workbook(
             received, persons, summary, categories, grade, status,
         ) in clues.values_list(*_EXPORTED).iterator(chunk_size=2000)
     )  # fmt: skip
-    return write_table(_("Clues"), headers, rows, watermark=watermark, progress=progress)
+    return write_table(_("Clue registry"), headers, rows, watermark=watermark, filters=filters, progress=progress)
 
 
 # The columns the export reads, in the order it unpacks them; long texts are never loaded.
@@ -62,7 +62,7 @@ _EXPORTED = (
 )  # fmt: skip
 
 
-def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str) -> tuple[bytes, int]:
+def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     headers = [
         _("Document number"), _("Round"), _("Group"), _("Receiver"), _("Receiver type"), _("Transferred"),
         _("Feedback due"), _("Received"), _("Clues"), _("Still open"), _("No feedback yet"),
@@ -83,10 +83,10 @@ def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str) ->
         ]
         for t in transfers
     )
-    return write_table(_("Transfers"), headers, rows, watermark=watermark)
+    return write_table(_("Transfers"), headers, rows, watermark=watermark, filters=filters)
 
 
-def letter_board_workbook(letters: list[BoardLetter], *, watermark: str) -> tuple[bytes, int]:
+def letter_board_workbook(letters: list[BoardLetter], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     """The round's letter board as on screen: partner, number, status, deadline, days left, reminders."""
     headers = [
         _("Partner"), _("Document number"), _("Kind"), _("Status"), _("Sent"), _("Deadline"),
@@ -107,10 +107,10 @@ def letter_board_workbook(letters: list[BoardLetter], *, watermark: str) -> tupl
         ]
         for letter in letters
     )
-    return write_table(_("Letters"), headers, rows, watermark=watermark)
+    return write_table(_("Letters"), headers, rows, watermark=watermark, filters=filters)
 
 
-def meetings_workbook(meetings, *, watermark: str) -> tuple[bytes, int]:
+def meetings_workbook(meetings, *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     """Standing-committee meetings with their agenda size and the office head's attendance."""
     headers = [_("Session"), _("Date"), _("Agenda items"), _("Office head invited"), _("Office head attended")]
     rows = (
@@ -118,10 +118,10 @@ def meetings_workbook(meetings, *, watermark: str) -> tuple[bytes, int]:
          _("Yes") if m.office_head_attended else _("No")]
         for m in meetings
     )  # fmt: skip
-    return write_table(_("Standing-committee meetings"), headers, rows, watermark=watermark)
+    return write_table(_("Standing-committee meetings"), headers, rows, watermark=watermark, filters=filters)
 
 
-def opinion_workbook(items, *, watermark: str) -> tuple[bytes, int]:
+def opinion_workbook(items, *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     """A round's online public-opinion items, as the page lists them."""
     headers = [_("Title"), _("Website"), _("URL"), _("Published"), _("Unit"), _("Relevance"), _("Summary"), _("Clue")]
     rows = (
@@ -129,4 +129,4 @@ def opinion_workbook(items, *, watermark: str) -> tuple[bytes, int]:
          i.get_relevance_display(), i.summary, i.converted_clue.code if i.converted_clue else ""]
         for i in items
     )  # fmt: skip
-    return write_table(_("Online public opinion"), headers, rows, watermark=watermark)
+    return write_table(_("Online public opinion"), headers, rows, watermark=watermark, filters=filters)

@@ -5,6 +5,8 @@ Each runs as the job's owner: it fetches through for_user(owner) again (a role t
 the start closes it) and calls the same service as the page would.
 """
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import reverse
@@ -59,8 +61,14 @@ def export_clues(job: Job, progress: Progress) -> Outcome:
     """The registry under the filters of the page it was started from, as its owner may see it."""
     if not job.owner.has_perm("clues.export_clue"):
         raise ValidationError(_("Exporting the clue registry is no longer open to you."))
-    filters = ClueFilters.from_query(QueryDict(job.args.get("query", "")))
-    data, count = clues_workbook(clue_registry(job.owner, filters), watermark=job.watermark, progress=progress.advance)
+    # The owner stands in for the request: the drop-downs name what the owner may see.
+    filters = ClueFilters.from_query(QueryDict(job.args.get("query", "")), request=SimpleNamespace(user=job.owner))
+    data, count = clues_workbook(
+        clue_registry(job.owner, filters),
+        watermark=job.watermark,
+        filters=filters.describe(),
+        progress=progress.advance,
+    )
     registry.record_export(user=job.owner, count=count, filters=filters.as_query())
     return Outcome(
         message=_("%(count)s clues exported.") % {"count": count},

@@ -101,6 +101,21 @@ class QueryFilterSet(django_filters.FilterSet):
         """The filters in force, as a query string for the export link and the audit note."""
         return urlencode({name: value for name, value in self.data.items() if value})
 
+    def describe(self) -> str:
+        """The filters in force in words, for an export's title row: 「状态：已移交；轮次：第一轮」."""
+        parts = []
+        for name, value in self.data.items():
+            if not value:
+                continue
+            widget = self.form.fields[name].widget
+            shown: Any = value
+            if isinstance(widget, forms.CheckboxInput):
+                shown = _("yes")
+            elif isinstance(widget, forms.Select):
+                shown = {str(key): text for key, text in widget.choices}.get(value, value)
+            parts.append(f"{self.filters[name].label or name}：{shown}")
+        return "；".join(parts)
+
     def filter_queryset(self, queryset: Any) -> Any:
         """The queryset narrowed by every filter in force (a value's meaning is its filter's method).
 

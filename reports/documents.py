@@ -13,9 +13,10 @@ SUMMARY = "summary"
 _DEFAULTS = Path(__file__).resolve().parent / "document_templates"
 
 
-def summary_docx(lines: list[str], *, watermark: str) -> bytes:
-    """The figures as sentences the office can paste into its report, signed by the office."""
-    document = OfficialDocument(title=_("Inspection work in figures"), body=lines, extra={"lines": lines})
+def summary_docx(lines: list[str], *, watermark: str, title: str = "") -> bytes:
+    """The figures as sentences the office can paste into its report, signed by the office; the
+    title names the round the figures are of, when one was chosen."""
+    document = OfficialDocument(title=title or _("Inspection work in figures"), body=lines, extra={"lines": lines})
     return documents.render(SUMMARY, document, watermark=watermark)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.excel.export import write_sheets, write_table
+from core.excel.export import percent, write_sheets, write_table
 from inspection.models import InspectionRound
 from inspection.selectors import share_of
 from reports.selectors import dashboard as selectors
@@ -16,11 +16,11 @@ def dashboard_workbook(inspection_round: InspectionRound | None, *, watermark: s
     """The dashboard as a workbook, one sheet per section, the same values as the page."""
     board = selectors.dashboard(inspection_round)
     round_title = board.selected.title if board.selected else "—"
-    headers = [_("Code"), _("Figure"), round_title, _("Overall")]
+    headers = [_("Figure"), round_title, _("Cumulative")]
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     for section in selectors.rows(board):
         rows = [
-            [m["code"], str(m["label"]), _cell(m["code"], m["round_value"]), _cell(m["code"], m["overall_value"])]
+            [str(m["label"]), _cell(m["code"], m["round_value"]), _cell(m["code"], m["cumulative_value"])]
             for m in section["metrics"]
         ]
         sheets.append((str(section["title"]), headers, rows))
@@ -28,7 +28,7 @@ def dashboard_workbook(inspection_round: InspectionRound | None, *, watermark: s
         (
             _("Seconded share per round"),
             [_("Round"), _("Members"), _("Seconded"), _("Share")],
-            [[r.title, r.n_members, r.n_seconded, share_of(r)] for r in board.all_rounds],
+            [[r.title, r.n_members, r.n_seconded, percent(share_of(r))] for r in board.all_rounds],
         )
     )
     sheets.append(
@@ -41,8 +41,8 @@ def dashboard_workbook(inspection_round: InspectionRound | None, *, watermark: s
                     u.items,
                     u.signed_off,
                     u.overdue,
-                    _ratio(u.completion_rate),
-                    _ratio(u.on_time_rate),
+                    percent(u.completion_rate),
+                    percent(u.on_time_rate),
                 ]
                 for u in board.units
             ],
@@ -71,22 +71,21 @@ def dashboard_workbook(inspection_round: InspectionRound | None, *, watermark: s
             [[p["round"].title, p["round"].get_status_display()] for p in board.progress],
         )
     )
-    return write_sheets(sheets, watermark=watermark)
+    return write_sheets(sheets, watermark=watermark, filters=_("Round: %(round)s") % {"round": round_title})
 
 
 def _cell(code: str, value: Any) -> Any:
-    """Numbers stay numbers; the per-round seconded shares become one line of text."""
-    if isinstance(value, dict):
+    """Numbers stay numbers, rates are percentages; the per-round seconded shares become one
+    line of text, and a figure with no cumulative reads 「—」."""
+    if value is None or isinstance(value, dict):
         return selectors.display(code, value)
+    if code in selectors.RATES:
+        return percent(value)
     return value
 
 
-def _ratio(value: float | None) -> float | None:
-    return round(value, 4) if value is not None else None
-
-
 def deadlines_workbook(
-    rows: list[DeadlineRow], *, watermark: str, progress: Callable[[int], None] | None = None
+    rows: list[DeadlineRow], *, watermark: str, filters: str = "", progress: Callable[[int], None] | None = None
 ) -> tuple[bytes, int]:
     """What the deadline board shows under its filters; returns the file and its row count."""
     return write_table(
@@ -94,5 +93,6 @@ def deadlines_workbook(
         [str(h) for h in EXPORT_HEADERS],
         export_rows(rows),
         watermark=watermark,
+        filters=filters,
         progress=progress,
     )

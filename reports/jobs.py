@@ -1,6 +1,8 @@
 """The reports' long work as background jobs (core.jobs), registered in ReportsConfig.ready: the
 dashboard workbook and a large deadline-board export, made as their owner may see them."""
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -31,9 +33,13 @@ def make_dashboard_workbook(job: Job, progress: Progress) -> Outcome:
 def export_deadlines(job: Job, progress: Progress) -> Outcome:
     if not may_see_board(job.owner):
         raise ValidationError(_("The deadline board is no longer open to you."))
-    rows = deadlines_for(job.owner, DeadlineFilters.from_query(QueryDict(job.args.get("query", ""))))
+    # The owner stands in for the request: the drop-downs name what the owner may see.
+    filters = DeadlineFilters.from_query(QueryDict(job.args.get("query", "")), request=SimpleNamespace(user=job.owner))
+    rows = deadlines_for(job.owner, filters)
     progress.set_total(len(rows))
-    data, count = deadlines_workbook(rows, watermark=job.watermark, progress=progress.advance)
+    data, count = deadlines_workbook(
+        rows, watermark=job.watermark, filters=filters.describe(), progress=progress.advance
+    )
     return Outcome(
         message=_("%(count)s deadlines exported.") % {"count": count}, file=GeneratedFile(data, _("deadlines.xlsx"))
     )

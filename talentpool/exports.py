@@ -8,7 +8,9 @@ from core.excel.export import write_table
 from talentpool.models import CaseWorkAssignment, SecondmentRequest
 
 
-def secondments_workbook(requests: QuerySet[SecondmentRequest], *, watermark: str) -> tuple[bytes, int]:
+def secondments_workbook(
+    requests: QuerySet[SecondmentRequest], *, watermark: str, filters: str = ""
+) -> tuple[bytes, int]:
     headers = [
         _("Document number"), _("Name"), _("Home unit"), _("Round"), _("Group"), _("Sent"), _("Reply due"),
         _("Status"), _("Reason declined"), _("Reason declined, in words"),
@@ -28,7 +30,7 @@ def secondments_workbook(requests: QuerySet[SecondmentRequest], *, watermark: st
         ]
         for r in requests.iterator(chunk_size=2000)
     )
-    return write_table(_("Secondment requests"), headers, rows, watermark=watermark)
+    return write_table(_("Secondment requests"), headers, rows, watermark=watermark, filters=filters)
 
 
 def case_work_workbook(assignments: QuerySet[CaseWorkAssignment], *, watermark: str) -> tuple[bytes, int]:

@@ -26,13 +26,22 @@ def undeclared_conflicts_and_unreleased_secondees(inspection_round: InspectionRo
     for group in groups:
         members = [m for m in group.memberships.all() if m.end_date is None]
         for member in members:
+            # One line per person naming every unit, not one per person and unit: a group of
+            # seven inspecting six units would otherwise list 42 lines.
+            undeclared: list[str] = []
+            undecided: list[str] = []
             for unit in group.inspected_units.all():
                 declaration = declared.get((member.person_id, unit.pk))
-                values = {"person": member.person.name, "unit": unit.org_unit.display_name}
                 if declaration is None:
-                    problems.append(_("%(person)s has not declared on %(unit)s.") % values)
+                    undeclared.append(unit.org_unit.display_name)
                 elif declaration.has_conflict and not declaration.decision:
-                    problems.append(_("%(person)s's conflict with %(unit)s is not decided.") % values)
+                    undecided.append(unit.org_unit.display_name)
+            if undeclared:
+                values = {"person": member.person.name, "unit": "、".join(undeclared)}
+                problems.append(_("%(person)s has not declared on %(unit)s.") % values)
+            if undecided:
+                values = {"person": member.person.name, "unit": "、".join(undecided)}
+                problems.append(_("%(person)s's conflict with %(unit)s is not decided.") % values)
             if member.is_seconded and (member.secondment is None or member.secondment.status not in RELEASED):
                 problems.append(
                     _("%(person)s is seconded without a confirmed request.") % {"person": member.person.name}

@@ -6,13 +6,14 @@ from openpyxl import load_workbook
 
 
 def export_rows(content: bytes, sheet: str | None = None) -> list[tuple]:
-    """The rows of an exported workbook's sheet below its watermark line, header row first."""
+    """The rows of an exported workbook's sheet below its title and watermark lines, header row first."""
     book = load_workbook(io.BytesIO(content))
     rows = list((book[sheet] if sheet else book.active).iter_rows(values_only=True))
-    watermark = [value for value in rows[0] if value not in (None, "")]
-    assert len(watermark) == 1, rows[0]
+    assert "导出时间" in rows[0][0], rows[0]  # the title row: what, the filters, when
+    watermark = [value for value in rows[1] if value not in (None, "")]
+    assert len(watermark) == 1, rows[1]
     assert "下载" in watermark[0]
-    return rows[1:]
+    return rows[2:]
 
 
 def file_text(content: bytes) -> str:

@@ -68,7 +68,10 @@ def round_letters_export(request: AuthenticatedHttpRequest, round_pk: int) -> Ht
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.view_inforequestletter")
     board = selectors.letter_board(request.user, inspection_round, overdue_only=request.GET.get("overdue") == "1")
-    data, _count = letter_board_workbook(board, watermark=watermark_for(request))
+    shown = _("Round: %(round)s") % {"round": inspection_round.title}
+    if request.GET.get("overdue") == "1":
+        shown += "；" + _("overdue only")
+    data, _count = letter_board_workbook(board, watermark=watermark_for(request), filters=shown)
     return attachment(data, _("letters.xlsx"), XLSX)
 
 

@@ -55,7 +55,9 @@ def opinion_list(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
 def opinion_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = get_for_user_or_404(InspectionRound.objects.all(), request.user, pk=round_pk)
     data, _count = opinion_workbook(
-        selectors.opinion_items_for(request.user, inspection_round), watermark=watermark_for(request)
+        selectors.opinion_items_for(request.user, inspection_round),
+        watermark=watermark_for(request),
+        filters=_("Round: %(round)s") % {"round": inspection_round.title},
     )
     return attachment(data, _("online-opinion.xlsx"), XLSX)
 

@@ -64,11 +64,11 @@ def clue_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bulk export is the office head's alone (docs/domain.md §5.2 rule 9); logged with its filters."""
     if not request.user.has_perm("clues.export_clue"):
         raise Http404
-    filters = ClueFilters.from_query(request.GET)
+    filters = ClueFilters.from_query(request.GET, request=request)
     clues = selectors.clue_registry(request.user, filters)
 
     def inline() -> HttpResponse:
-        data, count = clues_workbook(clues, watermark=watermark_for(request))
+        data, count = clues_workbook(clues, watermark=watermark_for(request), filters=filters.describe())
         registry.record_export(user=request.user, count=count, filters=filters.as_query(), request=request)
         return attachment(data, _("clues.xlsx"), XLSX)
 

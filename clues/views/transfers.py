@@ -157,8 +157,10 @@ def transfer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The transfer ledger as a workbook (no clue content): for the office that keeps it."""
     if not request.user.has_perm("clues.view_cluetransfer"):
         raise Http404
-    filters = TransferFilters.from_query(request.GET)
-    data, count = transfers_workbook(transfer_board(request.user, filters), watermark=watermark_for(request))
+    filters = TransferFilters.from_query(request.GET, request=request)
+    data, count = transfers_workbook(
+        transfer_board(request.user, filters), watermark=watermark_for(request), filters=filters.describe()
+    )
     audit.log_action(
         user=request.user,
         action=AuditLog.Action.EXPORT,

@@ -32,5 +32,6 @@ def contact_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_log_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
-    data, _count = contact_log_workbook(unit.contact_log.all(), watermark=watermark_for(request))
+    shown = _("Inspected unit: %(unit)s") % {"unit": unit.org_unit.name}
+    data, _count = contact_log_workbook(unit.contact_log.all(), watermark=watermark_for(request), filters=shown)
     return attachment(data, _("contact-log.xlsx"), XLSX)

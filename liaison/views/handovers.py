@@ -87,5 +87,6 @@ def handover_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def handover_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = unit_or_404(request, pk)
-    data, _count = handovers_workbook(unit.handovers.all(), watermark=watermark_for(request))
+    shown = _("Inspected unit: %(unit)s") % {"unit": unit.org_unit.name}
+    data, _count = handovers_workbook(unit.handovers.all(), watermark=watermark_for(request), filters=shown)
     return attachment(data, _("handovers.xlsx"), XLSX)

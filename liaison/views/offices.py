@@ -91,7 +91,7 @@ def round_units(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespons
 
 @login_required
 def round_units_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
-    _round, units, quiet = _round_units(request, round_pk)
+    inspection_round, units, quiet = _round_units(request, round_pk)
     headers = [
         _("Group"),
         _("Inspected unit"),
@@ -110,7 +110,8 @@ def round_units_export(request: AuthenticatedHttpRequest, round_pk: int) -> Http
             officers[0].person.name if officers else "", timezone.localtime(unit.last_contact_at).replace(tzinfo=None) if unit.last_contact_at else None,
             _("Yes") if unit.pk in quiet else "",
         ])  # fmt: skip
-    data, _count = write_table(_("Liaison offices"), headers, rows, watermark=watermark_for(request))
+    shown = _("Round: %(round)s") % {"round": inspection_round.title}
+    data, _count = write_table(_("Liaison offices"), headers, rows, watermark=watermark_for(request), filters=shown)
     return attachment(data, _("liaison-offices.xlsx"), XLSX)
 
 

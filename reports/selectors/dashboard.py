@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clues import statistics as clue_statistics
-from clues.models import Clue, InfoRequestLetter
+from clues.models import Clue, InfoRequestLetter, OnlineOpinionItem, PartnerUnit
 from clues.models.categories import CATEGORY_LABELS
 from clues.selectors.funnel import Funnel, funnel
 from clues.selectors.registry import transferred_clues
@@ -25,7 +25,7 @@ from inspection import statistics as round_statistics
 from inspection.models import InspectedUnit, InspectionRound
 from inspection.selectors import rounds_with_shares, share_of
 from liaison import statistics as liaison_statistics
-from liaison.models import RectificationItem
+from liaison.models import LiaisonAssignment, RectificationItem
 from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers
 from talentpool.selectors import pools as pool_selectors
 
@@ -119,6 +119,8 @@ SECTIONS = [
 ]
 # Figures of the reporting date or of all history, which no round narrows.
 NOT_BY_ROUND = {"talent_pool_size", "pool_count", "inspection_cadres_in_case_work"}
+# Figures with no cumulative: a share per round does not add up across rounds (「—」 in 累计).
+NO_CUMULATIVE = {"seconded_share"}
 
 
 def current_round(all_rounds: list[SharedRound]) -> InspectionRound | None:
@@ -167,6 +169,29 @@ def figures(
         values["pool_count"] = pool_selectors.pool_types_in_use()
         values["inspection_cadres_in_case_work"] = pool_selectors.inspection_cadres_in_case_work().count()
     return dict(sorted(values.items()))
+
+
+def cumulative(overall: dict[str, Any]) -> dict[str, Any]:
+    """The 累计 column: every round together. `figures()` gives the source report's first-round
+    values for the round-scoped figures; here they count every round (six queries), and a
+    figure with no cumulative (NO_CUMULATIVE) is None, shown as 「—」."""
+    values = dict(overall)
+    sent_main = InfoRequestLetter.objects.filter(kind=InfoRequestLetter.Kind.MAIN, sent_at__isnull=False)
+    values["partner_unit_count"] = (
+        PartnerUnit.objects.filter(active=True, letters__in=sent_main).values("pk").distinct().count()
+    )
+    values["letters_sent"] = sent_main.count()
+    values["partner_clue_count"] = (
+        Clue.objects.filter(source_type=Clue.SourceType.PARTNER_LETTER).exclude(status=Clue.Status.DUPLICATE).count()
+    )
+    values["online_opinion_count"] = OnlineOpinionItem.objects.filter(
+        relevance=OnlineOpinionItem.Relevance.RELEVANT
+    ).count()
+    values["inspected_unit_count"] = InspectedUnit.objects.count()
+    values["liaison_officer_count"] = LiaisonAssignment.objects.filter(end_date__isnull=True).count()
+    for code in NO_CUMULATIVE:
+        values[code] = None
+    return values
 
 
 def _round_scoped_codes() -> list[str]:
@@ -283,6 +308,7 @@ class Dashboard:
     all_rounds: list[SharedRound]
     selected: InspectionRound | None
     overall: dict[str, Any]
+    cumulative: dict[str, Any]
     in_round: dict[str, Any]
     round_funnel: Funnel
     overall_funnel: Funnel
@@ -305,6 +331,7 @@ def dashboard(selected: InspectionRound | None = None) -> Dashboard:
         all_rounds=all_rounds,
         selected=selected,
         overall=overall,
+        cumulative=cumulative(overall),
         in_round=in_round,
         round_funnel=round_funnel(selected) if selected else Funnel(0, 0, 0),
         overall_funnel=round_funnel(None),
@@ -328,7 +355,8 @@ def display(code: str, value: Any) -> str:
 
 
 def rows(board: Dashboard) -> list[dict[str, Any]]:
-    """Per section, its figures with both values, ready for the page and the workbook."""
+    """Per section, its figures with the selected round's value and the cumulative one (累计),
+    ready for the page and the workbook."""
     sections = []
     for key, title, metrics in SECTIONS:
         items = []
@@ -341,8 +369,8 @@ def rows(board: Dashboard) -> list[dict[str, Any]]:
                     "by_round": code not in NOT_BY_ROUND and board.selected is not None,
                     "round_value": round_value,
                     "round_display": display(code, round_value) if code not in NOT_BY_ROUND else "—",
-                    "overall_value": board.overall.get(code),
-                    "overall_display": display(code, board.overall.get(code)),
+                    "cumulative_value": board.cumulative.get(code),
+                    "cumulative_display": display(code, board.cumulative.get(code)),
                     "stage": FUNNEL_STAGE.get(code),
                 }
             )

@@ -63,23 +63,15 @@ LINKS: dict[str, tuple[str, Link]] = {
     "rectification_on_time_rate": ("liaison.view_rectificationitem", _rectification),
 }
 
-# Figures the source report ties to the first round: their "overall" value is round one's.
-FIRST_ROUND_FIGURES = {
-    "letters_sent", "partner_unit_count", "partner_clue_count", "online_opinion_count",
-    "inspected_unit_count", "liaison_officer_count",
-}  # fmt: skip
 
-
-def add_links(
-    sections: list[dict[str, Any]], user: Any, selected: InspectionRound | None, first: InspectionRound | None
-) -> None:
-    """Give each figure the url of its records, for this round and overall, if the user may open them."""
+def add_links(sections: list[dict[str, Any]], user: Any, selected: InspectionRound | None) -> None:
+    """Give each figure the url of its records, for this round and cumulated over every round
+    (a per-round list has no cumulative link), if the user may open them."""
     for section in sections:
         for metric in section["metrics"]:
             perm, link = LINKS.get(metric["code"], ("", None))
             if link is None or not user.has_perm(perm):
-                metric["round_link"] = metric["overall_link"] = None
+                metric["round_link"] = metric["cumulative_link"] = None
                 continue
             metric["round_link"] = link(selected) if metric["by_round"] else None
-            overall_round = first if metric["code"] in FIRST_ROUND_FIGURES else None
-            metric["overall_link"] = link(overall_round)
+            metric["cumulative_link"] = link(None) if metric["cumulative_value"] is not None else None

@@ -199,7 +199,7 @@ def home_unit_scorecard(round_id: int | None = None) -> list[HomeUnitScore]:
     return sorted(units.values(), key=lambda unit: (-unit.refusals, unit.home_unit))
 
 
-def partner_scorecard_workbook(scores: list[PartnerScore], *, watermark: str) -> tuple[bytes, int]:
+def partner_scorecard_workbook(scores: list[PartnerScore], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     """The partner table as shown on the page, one row per partner and round."""
     headers = [
         _("Round"),
@@ -234,10 +234,12 @@ def partner_scorecard_workbook(scores: list[PartnerScore], *, watermark: str) ->
         ]
         for s in scores
     )
-    return write_table(_("Partner scorecard"), headers, rows, watermark=watermark)
+    return write_table(_("Partner scorecard"), headers, rows, watermark=watermark, filters=filters)
 
 
-def home_unit_scorecard_workbook(scores: list[HomeUnitScore], *, watermark: str) -> tuple[bytes, int]:
+def home_unit_scorecard_workbook(
+    scores: list[HomeUnitScore], *, watermark: str, filters: str = ""
+) -> tuple[bytes, int]:
     """The home-unit table as shown on the page: requests, refusals, then one column per reason."""
     headers = [
         _("Home unit"),
@@ -246,4 +248,4 @@ def home_unit_scorecard_workbook(scores: list[HomeUnitScore], *, watermark: str)
         *(str(label) for label in SecondmentRequest.DeclineReason.labels),
     ]
     rows = ([s.home_unit, s.requests, s.refusals, *s.reason_counts()] for s in scores)
-    return write_table(_("Home unit scorecard"), headers, rows, watermark=watermark)
+    return write_table(_("Home unit scorecard"), headers, rows, watermark=watermark, filters=filters)

@@ -47,11 +47,11 @@ def deadline_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the board shows under the same filters, as a workbook (a large one made in the worker)."""
     if not may_see_board(request.user):
         raise Http404
-    filters = DeadlineFilters.from_query(request.GET)
+    filters = DeadlineFilters.from_query(request.GET, request=request)
     rows = deadlines_for(request.user, filters)
 
     def inline() -> HttpResponse:
-        data, count = deadlines_workbook(rows, watermark=watermark_for(request))
+        data, count = deadlines_workbook(rows, watermark=watermark_for(request), filters=filters.describe())
         audit.log_action(
             user=request.user,
             action=AuditLog.Action.EXPORT,

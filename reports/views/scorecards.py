@@ -51,11 +51,18 @@ def scorecard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/scorecards.html", context)
 
 
+def _shown(request: AuthenticatedHttpRequest) -> str:
+    """The round filter in words for the workbook's title row ("" when every round is counted)."""
+    round_id = _round_id(request)
+    chosen = InspectionRound.objects.for_user(request.user).filter(pk=round_id).first() if round_id else None
+    return _("Round: %(round)s") % {"round": chosen.title} if chosen else ""
+
+
 @login_required
 def partner_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     data, count = scorecards.partner_scorecard_workbook(
-        scorecards.partner_scorecard(_round_id(request)), watermark=watermark_for(request)
+        scorecards.partner_scorecard(_round_id(request)), watermark=watermark_for(request), filters=_shown(request)
     )
     _log_export(request, _("Partner scorecard"), count)
     return attachment(data, _("partner-scorecard.xlsx"), XLSX)
@@ -65,7 +72,7 @@ def partner_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 def home_unit_scorecard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     data, count = scorecards.home_unit_scorecard_workbook(
-        scorecards.home_unit_scorecard(_round_id(request)), watermark=watermark_for(request)
+        scorecards.home_unit_scorecard(_round_id(request)), watermark=watermark_for(request), filters=_shown(request)
     )
     _log_export(request, _("Home unit scorecard"), count)
     return attachment(data, _("home-unit-scorecard.xlsx"), XLSX)

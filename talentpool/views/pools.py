@@ -82,13 +82,15 @@ def pool_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @pool_permission("view_talentpoolentry")
 def pool_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered list as a workbook; logged with its filters."""
-    filters = selectors.PoolFilters.from_query(request.GET)
+    filters = selectors.PoolFilters.from_query(request.GET, request=request)
     headers = [
         _("Name"), _("Gender"), _("Birth year"), _("Home unit"), _("Position"), _("Rank"), _("Specialty"),
         _("Pool"), _("Status"), _("Nominated by"), _("Nominated on"), _("Approved on"), _("Phone"),
     ]  # fmt: skip
     rows = (_export_row(e) for e in selectors.pool_entries(request.user, filters).iterator(chunk_size=500))
-    data, count = write_table(_("Talent pools"), headers, rows, watermark=watermark_for(request))
+    data, count = write_table(
+        _("Talent pools"), headers, rows, watermark=watermark_for(request), filters=filters.describe()
+    )
     audit.log_action(
         user=request.user,
         action=AuditLog.Action.EXPORT,

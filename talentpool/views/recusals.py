@@ -123,7 +123,10 @@ def board_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
         _("Declarant's note"),
         _("Note on the decision"),
     ]
-    data, _count = write_table(_("Recusal declarations"), headers, rows, watermark=watermark_for(request))
+    shown = _("Round: %(round)s") % {"round": inspection_round.title}
+    data, _count = write_table(
+        _("Recusal declarations"), headers, rows, watermark=watermark_for(request), filters=shown
+    )
     return attachment(data, _("recusals.xlsx"), XLSX)
 
 

@@ -209,8 +209,9 @@ def secondment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's requests as filtered on the list."""
     if not request.user.has_perm("talentpool.view_secondmentrequest"):
         raise Http404
-    board = secondment_board(request.user, SecondmentFilters.from_query(request.GET))
-    data, _count = secondments_workbook(board, watermark=watermark_for(request))
+    filters = SecondmentFilters.from_query(request.GET, request=request)
+    board = secondment_board(request.user, filters)
+    data, _count = secondments_workbook(board, watermark=watermark_for(request), filters=filters.describe())
     return attachment(data, _("secondments.xlsx"), XLSX)
 
 

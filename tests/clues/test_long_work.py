@@ -193,8 +193,9 @@ def test_a_large_registry_export_is_made_by_the_worker_for_its_owner(world, sent
     assert job.result.sealed
     sheet = openpyxl.load_workbook(io.BytesIO(download(client, job)), read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
-    assert head.username in values[0][0]  # the owner's watermark, taken when the job started
-    assert len(values) == 2 + 3
+    assert "被巡察单位A" in values[0][0]  # the title row names the filter the job was started with
+    assert head.username in values[1][0]  # the owner's watermark, taken when the job started
+    assert len(values) == 3 + 3
 
 
 @pytest.mark.parametrize("key", ["office_staff", "partner_x", "outsider"])

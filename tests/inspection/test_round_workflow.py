@@ -211,3 +211,18 @@ def test_other_apps_add_their_checks_to_the_entry_guard(world):
         assert check_move(preparing, R.ONSITE).problems == ["食堂尚未安排。"]
     finally:
         workflow._STAGE_GUARDS[R.ONSITE].remove(no_canteen)
+
+
+def test_a_member_who_declared_on_no_unit_reads_one_line_naming_every_unit(world):
+    """Guard lists group by person (issue 14 item 6): not one line per person and unit."""
+    from tests.factories import OrganisationFactory
+
+    _complete_groups(world)
+    extra = [
+        rounds.assign_unit(by=None, group=world.group_a, org_unit=OrganisationFactory(name=f"加测单位{n}"))
+        for n in (1, 2, 3)
+    ]
+    preparing = move_round(inspection_round=_approved(world), to=R.PREPARING, by=world.users["office_head"])
+    problems = [p for p in check_move(preparing, R.ONSITE).problems if "组员A" in p]
+    assert len(problems) == 1
+    assert all(unit.org_unit.display_name in problems[0] for unit in extra)

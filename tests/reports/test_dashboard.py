@@ -151,7 +151,7 @@ class TestOnTheDemo:
         response = client_for("office_head").get(URL, {"round": one.pk})
         assert response.status_code == 200
         shown = page_values(response.content.decode())
-        overall, in_round = dashboard.figures(), dashboard.figures(one)
+        overall, in_round = dashboard.dashboard(one).cumulative, dashboard.figures(one)
         assert set(shown) == set(overall)
         for code, (round_cell, overall_cell) in shown.items():
             assert overall_cell == dashboard.display(code, overall[code]), code
@@ -160,6 +160,30 @@ class TestOnTheDemo:
         assert shown["case_conversion_rate"][1] == "24%"
         assert shown["conclusion_rate"][1] == "87.9%"
         assert shown["transfer_to_case_rate"][1] == "21.4%"
+
+    def test_the_cumulative_column_adds_every_round_not_round_one(self) -> None:
+        """累计 of a per-round count is the sum over the rounds; a share per round has none (「—」)."""
+        per_round = [dashboard.figures(r) for r in InspectionRound.objects.order_by(*ROUND_ORDER)]
+        cumulative = dashboard.dashboard().cumulative
+        for code in ("letters_sent", "partner_clue_count", "online_opinion_count", "inspected_unit_count"):
+            assert cumulative[code] == sum(f[code] for f in per_round), code
+        assert cumulative["inspected_unit_count"] > ROUND_ONE["inspected_unit_count"]  # six rounds, not round one
+        assert cumulative["partner_unit_count"] >= ROUND_ONE["partner_unit_count"]
+        assert cumulative["transferred_clue_count"] == OVERALL["transferred_clue_count"]
+        shown = page_values(client_for("office_head").get(URL).content.decode())
+        assert shown["seconded_share"][1] == "—"
+        assert shown["letters_sent"][1] == str(cumulative["letters_sent"])
+
+    def test_the_docx_summary_follows_the_chosen_round(self) -> None:
+        last = InspectionRound.objects.order_by(*ROUND_ORDER).last()
+        figures = dashboard.figures(last)
+        html = client_for("office_head").get(URL, {"round": last.pk}).content.decode()
+        assert f"{reverse('reports:dashboard-docx')}?round={last.pk}" in html
+        response = client_for("office_head").get(reverse("reports:dashboard-docx"), {"round": last.pk})
+        text = document_text(response.content)
+        assert last.title in text
+        assert f"{figures['transferred_clue_count']}" in text
+        assert "173" not in text  # the funnel of that round, not of every round
 
     def test_the_conversion_rate_drills_down_to_the_concluded_clues(self) -> None:
         head = User.objects.get(username="office_head")
@@ -204,18 +228,24 @@ class TestOnTheDemo:
         book = load_workbook(BytesIO(content), read_only=True)
         titles = book.sheetnames
         assert len(titles) == len(dashboard.SECTIONS) + 5
-        overall, in_round = dashboard.figures(), dashboard.figures(one)
+        board = dashboard.dashboard(one)
+        cumulative, in_round = board.cumulative, dashboard.figures(one)
+        codes = {str(label): code for _key, _title, metrics in dashboard.SECTIONS for code, label in metrics}
         seen = {}
         for sheet in book.worksheets[: len(dashboard.SECTIONS)]:
-            for code, _label, round_value, overall_value in export_rows(content, sheet.title)[1:]:
-                seen[code] = (round_value, overall_value)
-        assert set(seen) == set(overall)
-        for code, (round_value, overall_value) in seen.items():
+            header, *rows = export_rows(content, sheet.title)
+            assert header == ("指标", one.title, "累计")  # Chinese headers, no code column
+            for label, round_value, cumulative_value in rows:
+                seen[codes[label]] = (round_value, cumulative_value)
+        assert set(seen) == set(cumulative)
+        for code, (round_value, cumulative_value) in seen.items():
             if code == "seconded_share":
-                assert overall_value == dashboard.display(code, overall[code])
+                assert cumulative_value == "—"
                 continue
-            assert overall_value == overall[code], code
-            assert round_value == in_round.get(code), code
+            expected = cumulative[code]
+            assert cumulative_value == (round(expected, 4) if isinstance(expected, float) else expected), code
+            if code not in dashboard.NOT_BY_ROUND:
+                assert round_value == in_round.get(code), code
 
     def test_the_docx_summary_states_the_source_report_s_figures(self) -> None:
         response = client_for("office_head").get(reverse("reports:dashboard-docx"))
