@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clues.exports import clues_workbook
-from clues.models import LetterReply
+from clues.models import InfoRequestLetter, LetterReply
 from clues.selectors.registry import ClueFilters, clue_registry
 from clues.services import letters, registry, replies
 from core.jobs import GeneratedFile, Outcome, Progress, register_job
@@ -22,6 +22,7 @@ from inspection.models import InspectionRound
 ACCEPT_REPLY = "clues.accept_reply"
 APPROVE_LETTERS = "clues.approve_letters"
 EXPORT_CLUES = "clues.export_clues"
+BULK_LETTERS = "clues.bulk_letters"
 
 
 def accept_reply(job: Job, progress: Progress) -> Outcome:
@@ -55,6 +56,35 @@ def approve_letters(job: Job, progress: Progress) -> Outcome:
     )
 
 
+def bulk_letters(job: Job, progress: Progress) -> Outcome:
+    """The letters ticked on the board, submitted or approved one by one as the page would; the
+    refused ones are listed in the outcome. Run again, the moved letters are refused as moved."""
+    action = job.args["action"]
+    perm = {letters.BULK_SUBMIT: "change", letters.BULK_APPROVE: "approve"}[action]
+    ticked = list(
+        InfoRequestLetter.objects.for_user(job.owner, perm)
+        .filter(inspection_round_id=job.args["round"], pk__in=job.args["letters"])
+        .select_related("partner__org_unit")
+        .order_by("partner__sort_order", "kind", "pk")
+    )
+    if not ticked:
+        raise ValidationError(_("These letters are no longer open to you."))
+    progress.set_total(len(ticked))
+    outcome = letters.act_on_letters(
+        action=action, letters=ticked, by=job.owner, progress=lambda n: progress.advance(n, every=1)
+    )
+    message = _("%(count)s letters done.") % {"count": len(outcome.done)}
+    refusals = [
+        _("%(letter)s was not done: %(reasons)s")
+        % {"letter": letters.letter_label(letter), "reasons": "；".join(problems)}
+        for letter, problems in outcome.refused
+    ]
+    return Outcome(
+        message=" ".join([message, *refusals]),
+        url=reverse("clues:round-letters", args=[job.args["round"]]),
+    )
+
+
 def export_clues(job: Job, progress: Progress) -> Outcome:
     """The registry under the filters of the page it was started from, as its owner may see it."""
     if not job.owner.has_perm("clues.export_clue"):
@@ -71,4 +101,5 @@ def export_clues(job: Job, progress: Progress) -> Outcome:
 def register() -> None:
     register_job(ACCEPT_REPLY, accept_reply, label=gettext_lazy("Accepting an answer"))
     register_job(APPROVE_LETTERS, approve_letters, label=gettext_lazy("Approving and sending letters"))
+    register_job(BULK_LETTERS, bulk_letters, label=gettext_lazy("Submitting or approving letters"))
     register_job(EXPORT_CLUES, export_clues, label=gettext_lazy("Clue registry export"))

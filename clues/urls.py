@@ -26,6 +26,7 @@ urlpatterns = [
     path("rounds/<int:round_pk>/letters/export.xlsx", letters.round_letters_export, name="round-letters-export"),
     path("rounds/<int:round_pk>/letters/create/", letters.create_round_letters, name="round-letters-create"),
     path("rounds/<int:round_pk>/letters/approve-all/", letters.approve_all, name="round-letters-approve"),
+    path("rounds/<int:round_pk>/letters/bulk/", letters.round_letters_bulk, name="round-letters-bulk"),
     path("rounds/<int:round_pk>/opinion/", opinion.opinion_list, name="opinion-list"),
     path("rounds/<int:round_pk>/opinion/export.xlsx", opinion.opinion_export, name="opinion-export"),
     path("opinion/<int:pk>/convert/", opinion.opinion_convert, name="opinion-convert"),
