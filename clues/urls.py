@@ -34,6 +34,7 @@ urlpatterns = [
     path("clues/export.xlsx", registry.clue_export, name="clue-export"),
     path("clues/new/", registry.clue_register, name="clue-register"),
     path("clues/hand-over/", registry.clue_hand_over, name="clue-hand-over"),
+    path("clues/grade/", registry.clue_grade_bulk, name="clue-grade-bulk"),
     path("clues/<int:pk>/", registry.clue_detail, name="clue-detail"),
     path("clues/<int:pk>/reveal/", registry.clue_reveal, name="clue-reveal"),
     path("clues/<int:pk>/grade/", registry.clue_screen, name="clue-grade"),

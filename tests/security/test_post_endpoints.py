@@ -352,6 +352,9 @@ POST_ENDPOINTS: dict[str, Post] = {
     # Group members register clues of their own units too.
     "clues:clue-register": Post(may="clue_custodian", refused=("partner_x", "outsider")),
     "clues:clue-hand-over": Post(lambda world: register(world) and [], may="clue_custodian", refused=OFFICE_ONLY),
+    "clues:clue-grade-bulk": Post(
+        lambda world: register(world) and [], may="clue_custodian", data={"grade": "A"}, refused=OFFICE_ONLY
+    ),
     **{
         f"clues:clue-{action}": Post(
             lambda world: [register(world).pk], may="clue_custodian", refused=("member_a", "partner_x", "outsider")
