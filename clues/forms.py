@@ -85,7 +85,7 @@ class LetterForm(forms.Form):
 
 
 class WorkbookUploadForm(forms.Form):
-    file = forms.FileField(label=_("Clue workbook (.xlsx, .xls or .csv)"))
+    file = forms.FileField(label=_("Clue workbook (.xlsx, WPS .et, .xls or .csv)"))
     replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
