@@ -78,6 +78,8 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     log_in(page, base, "custodian")
     page.goto(f"{base}/letters/{letter.pk}/")
     page.click("#accept-answer")
+    expect(page.locator("#accept-preview")).to_be_visible()
+    page.click("#confirm-accept")
     expect(page.locator("#messages")).to_contain_text("已登记")
     assert Clue.objects.filter(source_partner__org_unit=world.partner_x).count() == 2
     page.screenshot(path=str(artifacts_dir / "letter-accepted.png"), full_page=True)
