@@ -37,7 +37,9 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     # The office head approves and sends all at once.
     log_in(page, base, "head")
     page.goto(f"{base}/rounds/{world.round.pk}/letters/")
-    page.get_by_role("button", name="审批并发出 1 份函件").click()
+    page.click("#approve-all")
+    expect(page.locator("#bulk-rows")).to_contain_text("协作单位")
+    page.click("#confirm-bulk")
     letter = InfoRequestLetter.objects.get()
     expect(page.locator("#letter-board")).to_contain_text(letter.doc_number)
 
