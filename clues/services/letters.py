@@ -224,7 +224,11 @@ BULK_APPROVE = "approve"
 
 
 def _bulk_service(action: str) -> Callable[..., InfoRequestLetter]:
-    return {BULK_SUBMIT: submit_for_approval, BULK_APPROVE: approve_and_send}[action]
+    if action == BULK_SUBMIT:
+        return submit_for_approval
+    if action == BULK_APPROVE:
+        return approve_and_send
+    raise LookupError(action)
 
 
 @dataclass
