@@ -1,5 +1,6 @@
-"""The letters journey in Chromium: the office sends, a partner answers (after fixing a bad row),
-the office accepts, and the clues exist."""
+"""The letters journey in Chromium: the office head approves the round's letters after a
+confirmation, a partner answers (after fixing a bad row, with a WPS .et), the custodian previews
+the rows as read and accepts, and the clues exist."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -60,9 +61,9 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     expect(page.locator("#row-issues")).to_contain_text("5")
     page.screenshot(path=str(artifacts_dir / "workbook-errors.png"), full_page=True)
 
-    # …fixes it, uploads again, adds the stamped cover letter and submits.
+    # …fixes it in WPS (saved as an OOXML .et), uploads again, adds the stamped cover letter and submits.
     page.get_by_role("link", name="返回函件").click()
-    good = tmp_path / "good.xlsx"
+    good = tmp_path / "good.et"
     good.write_bytes(workbook(good_rows(2)).getvalue())
     page.set_input_files("form[action$='/upload/'] input[name=file]", str(good))
     page.click("#upload-workbook")
