@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from clues.models import InfoRequestLetter
 from clues.services import letters
+from clues.services.partners import register_partner
 from core import jobs
-from core.models import Job
+from core.models import Job, Organisation
 from tests.conftest import assert_matrix, role_keys
-from tests.helpers import logged_in
+from tests.helpers import logged_in, page_queries
 
 pytestmark = pytest.mark.django_db
 S = InfoRequestLetter.Status
@@ -137,3 +138,15 @@ def test_the_bulk_confirmation_pages_by_role(world, drafts):
 
 def test_an_unknown_action_is_a_404(world, drafts):
     assert logged_in(world.users["office_head"]).get(_url(world, "delete", drafts["x"])).status_code == 404
+
+
+def test_the_confirmation_pages_queries_do_not_grow_with_the_letters(world, partners):
+    drafts = letters.create_round_letters(inspection_round=world.round, by=world.users["office_staff"])
+    staff = world.users["office_staff"]
+    few = page_queries(staff, _url(world, "submit", *drafts))
+    for n in range(4):
+        org = Organisation.objects.create(name=f"协作单位{n}号")
+        register_partner(by=None, org_unit=org, category="audit", sort_order=10 + n, request_items=["审计情况"])
+    more = letters.create_round_letters(inspection_round=world.round, by=staff)
+    assert len(more) == 4
+    assert page_queries(staff, _url(world, "submit", *drafts, *more)) == few

@@ -10,7 +10,7 @@ from core import jobs
 from core.models import Job
 from tests.clues.lifecycle import handed, register
 from tests.conftest import assert_matrix, role_keys
-from tests.helpers import logged_in
+from tests.helpers import logged_in, page_queries
 
 pytestmark = pytest.mark.django_db
 OFFICE_READERS = ("office_head", "clue_custodian")
@@ -118,3 +118,11 @@ def test_the_bulk_confirmation_pages_by_role(world):
     a = register(world)
     assert_matrix(world, _confirm("clues:clue-grade-bulk", a), role_keys(*OFFICE_READERS))
     assert_matrix(world, _confirm("clues:clue-hand-over", a), role_keys(*OFFICE_READERS))
+
+
+def test_the_confirmation_pages_queries_do_not_grow_with_the_ticked_clues(world):
+    few = [register(world) for _ in range(2)]
+    many = few + [register(world) for _ in range(8)]
+    custodian = world.users["clue_custodian"]
+    for name in ("clues:clue-grade-bulk", "clues:clue-hand-over"):
+        assert page_queries(custodian, _confirm(name, *few)) == page_queries(custodian, _confirm(name, *many))
