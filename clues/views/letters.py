@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -176,7 +177,9 @@ def approve_all(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespons
             .select_related("partner__org_unit")
             .prefetch_related("inspected_units")
         )
-        return _bulk_confirm(request, inspection_round, letter_services.BULK_APPROVE, awaiting, request.path)
+        # The confirmation posts the letters it lists, so one submitted meanwhile is not sent unseen.
+        bulk_url = reverse("clues:round-letters-bulk", args=[inspection_round.pk])
+        return _bulk_confirm(request, inspection_round, letter_services.BULK_APPROVE, awaiting, bulk_url)
     if letter_services.awaiting_approval(inspection_round).count() > settings.BULK_INLINE_MAX_ITEMS:
         # Many letters are approved in the worker, with a progress page (core.jobs).
         job = start_job(jobs.APPROVE_LETTERS, by=request.user, round=inspection_round.pk)

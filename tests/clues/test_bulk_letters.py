@@ -150,3 +150,17 @@ def test_the_confirmation_pages_queries_do_not_grow_with_the_letters(world, part
     more = letters.create_round_letters(inspection_round=world.round, by=staff)
     assert len(more) == 4
     assert page_queries(staff, _url(world, "submit", *drafts, *more)) == few
+
+
+def test_approve_all_confirmed_sends_only_the_letters_it_listed(world, drafts, django_capture_on_commit_callbacks):
+    x, y = drafts["x"], drafts["y"]
+    letters.submit_for_approval(letter=x, by=world.users["office_staff"])
+    head = logged_in(world.users["office_head"])
+    page = head.get(reverse("clues:round-letters-approve", args=[world.round.pk])).content.decode()
+    assert f'name="letter" value="{x.pk}"' in page
+    letters.submit_for_approval(letter=y, by=world.users["office_staff"])  # meanwhile, unseen
+    url = reverse("clues:round-letters-bulk", args=[world.round.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        head.post(url, {"action": "approve", "letter": [x.pk]})
+    assert _status(x) == S.SENT
+    assert _status(y) == S.PENDING_APPROVAL

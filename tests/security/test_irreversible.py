@@ -142,8 +142,9 @@ def test_the_board_only_links_to_the_letters_confirmation(world: World, name: st
     action = reverse(name, args=[world.round.pk])
     assert not _forms_posting_to(html, f'action="{action}"')
     if confirm:
+        # Approve-all's confirmation posts the letters it lists to the bulk endpoint.
         page = head.get(reverse(confirm, args=[world.round.pk])).content.decode()
-        assert _forms_posting_to(page, f'action="{action}"')
+        assert _forms_posting_to(page, f'action="{reverse("clues:round-letters-bulk", args=[world.round.pk])}"')
         assert 'id="confirm-bulk"' in page
 
 
