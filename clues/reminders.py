@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clues.models import ClueTransfer, InfoRequestLetter
 from core.models import User
 from core.roles import Role
+from core.services.directory import office_staff_users
 from core.services.reminders import Ladder, LadderStep
 
 
@@ -25,7 +26,9 @@ def _letter_recipients(letter: InfoRequestLetter, names: tuple[str, ...]) -> lis
 
     found: list[User] = []
     if "partner" in names:
-        found += partner_users(letter.partner)
+        # A partner without a reachable user got the letter on paper (线下送达): the office staff
+        # chase it by phone, so the reminders go to them instead of to nobody.
+        found += partner_users(letter.partner) or office_staff_users()
     if "office_head" in names:
         found += office_heads()
     return found

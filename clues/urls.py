@@ -11,6 +11,7 @@ urlpatterns = [
     path("letters/<int:pk>/submit/", letters.letter_submit, name="letter-submit"),
     path("letters/<int:pk>/approve/", letters.letter_approve, name="letter-approve"),
     path("letters/<int:pk>/withdraw/", letters.letter_withdraw, name="letter-withdraw"),
+    path("letters/<int:pk>/paper-delivery/", letters.letter_paper_delivery, name="letter-paper-delivery"),
     path("letters/<int:pk>/supplementary/", letters.letter_supplementary, name="letter-supplementary"),
     path("letters/<int:pk>/letter.docx", letters.letter_download, name="letter-docx"),
     path("letters/<int:pk>/template.xlsx", letters.template_download, name="letter-template"),

@@ -25,6 +25,7 @@ from core.models import (
     Notification,
     Organisation,
     OutboundEmail,
+    PaperDelivery,
     Person,
     Reminder,
     StoredFile,
@@ -148,6 +149,14 @@ class DeliveryAdmin(OperatorViewAdmin):
     list_display = ["target_type", "target_id", "state", "attempts", "retry_at", "created_at", "done_at", "last_error"]
     list_filter = ["state", "target_type"]
     date_hierarchy = "created_at"
+
+
+@admin.register(PaperDelivery)
+class PaperDeliveryAdmin(OperatorViewAdmin):
+    # When and how, not to whom: the receiver's name stays on the record's page.
+    list_display = ["delivery_id", "delivered_on", "method", "recorded_by", "recorded_at"]
+    list_filter = ["method"]
+    date_hierarchy = "recorded_at"
 
 
 @admin.register(OutboundEmail)

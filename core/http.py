@@ -15,7 +15,9 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 
 from core.files import FileRejected
+from core.forms import PaperDeliveryForm
 from core.jobs import label_of, start_job
+from core.services.paper import paper_delivery_of, record_paper_delivery
 
 View = Callable[..., HttpResponse]
 logger = logging.getLogger(__name__)
@@ -143,3 +145,32 @@ def export_or_job(
         return render(request, "core/job_start.html", {"label": label_of(kind), "rows": rows})
     job = start_job(kind, by=request.user, total=rows, **args)  # type: ignore[arg-type]  # login_required views
     return redirect("core:job", pk=job.pk)
+
+
+def recipients_panel(
+    record: Any, recipients: list[Any], *, sent: bool, paper_url: str = "", may_record: bool = False
+) -> dict[str, Any]:
+    """The context of includes/_recipients.html: who a record sent to a unit reaches, or 线下送达
+    (issue 13 item 5) with the office's paper delivery record and, for the office, its form."""
+    paper = paper_delivery_of(record) if sent else None
+    initial = (
+        {"delivered_on": paper.delivered_on, "method": paper.method, "receiver_name": paper.receiver_name}
+        if paper
+        else {}
+    )
+    return {
+        "recipients": recipients,
+        "sent": sent,
+        "paper": paper,
+        "paper_form": PaperDeliveryForm(initial=initial),
+        "paper_url": paper_url if may_record else "",
+    }
+
+
+def record_paper_delivery_from(request: Any, record: Any) -> None:
+    """The office's POST of the paper delivery form: recorded, or the form's problems as messages."""
+    form = PaperDeliveryForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    record_paper_delivery(record=record, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Paper delivery recorded."))

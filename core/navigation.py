@@ -102,7 +102,15 @@ def nav_items_for(user: User, *, current_namespace: str, current_name: str, unre
             )
         )
     if user.has_role("liaison_officer"):
-        items.append(NavItem(_("My unit"), reverse("liaison:my-unit"), in_liaison))
+        # The officer's duties (docs/domain.md §5.2 rule 2): the unit, handovers, the ledger, the feedback.
+        on_page = {"handover-list": "handovers", "ledger": "ledger", "feedback": "feedback"}.get(current_name, "")
+        items.append(NavItem(_("My unit"), reverse("liaison:my-unit"), in_liaison and not on_page))
+        for page, label in (
+            ("handovers", _("Handovers")),
+            ("ledger", _("Rectification ledger")),
+            ("feedback", _("Feedback problems")),
+        ):
+            items.append(NavItem(label, reverse("liaison:my-unit-page", args=[page]), in_liaison and on_page == page))
     if user.has_role("group_leader", "group_member"):
         items.append(
             NavItem(_("My recusal declarations"), reverse("talentpool:recusal-mine"), current_name == "recusal-mine")

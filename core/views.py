@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,7 +15,7 @@ from core import audit, jobs, outbox
 from core.decorators import role_required
 from core.excel.reader import UnreadableWorkbook
 from core.files import FileChanged, open_verified, rendition_for, visible_to
-from core.forms import CancelStuckForm
+from core.forms import CancelStuckForm, ProfileForm
 from core.home import home_sections_for
 from core.http import attachment, file_changed, file_unavailable, service_errors_to_messages
 from core.models import AuditLog, Delivery, Job, Reminder, StoredFile
@@ -24,7 +25,7 @@ from core.sealing import SealBroken
 from core.selectors import inbox_for
 from core.services import health
 from core.services import stuck as stuck_work_services
-from core.services.notifications import mark_read
+from core.services.notifications import mark_read, open_notification, update_profile
 from core.services.reminders import stuck_reminders
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
@@ -51,6 +52,36 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("core:inbox")
+
+
+@login_required
+@require_GET
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The inbox's link: the recipient's own notification is marked read, then its page opens."""
+    note = open_notification(user=request.user, notification_id=pk)
+    allowed = url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}, require_https=False)
+    return redirect(note.url if note.url and allowed else "core:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own name, e-mail, phone and notification preference per kind."""
+    user = request.user
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        update_profile(
+            user=user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            prefs=form.prefs(),
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("core:profile")
+    return render(request, "core/profile.html", {"form": form})
 
 
 @role_required(*STAFF_PAGE_ROLES)

@@ -8,6 +8,7 @@ app_name = "liaison"
 office_patterns = [
     path("", offices.office_home, name="office-home"),
     path("my-unit/", offices.my_unit, name="my-unit"),
+    path("my-unit/<slug:page>/", offices.my_unit, name="my-unit-page"),
     path("rounds/<int:round_pk>/units/", offices.round_units, name="round-units"),
     path("rounds/<int:round_pk>/units.xlsx", offices.round_units_export, name="round-units-export"),
     path("units/<int:pk>/", offices.unit_detail, name="unit-detail"),

@@ -50,7 +50,15 @@ class CollaborationZoneAdmin(OperatorViewAdmin):
 @admin.register(RecusalDeclaration)
 class RecusalDeclarationAdmin(OperatorViewAdmin):
     content = True
-    list_display = ["person", "inspection_round", "inspected_unit", "declared_at", "has_conflict", "decision"]
+    list_display = [
+        "person",
+        "inspection_round",
+        "inspected_unit",
+        "declared_at",
+        "has_conflict",
+        "decision",
+        "recorded_by",
+    ]
 
 
 @admin.register(SecondmentEvaluation)

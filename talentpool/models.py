@@ -38,6 +38,26 @@ class RecusalDeclaration(TimeStampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("declarant's note"), blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+    # 代为登记: the office recorded a cadre's signed paper form on their behalf (a cadre drawn
+    # from the pool has no account to declare with); who recorded it, and the scanned form.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded on the declarant's behalf by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_form = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("signed declaration form"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Relationship(models.TextChoices):
         SPOUSE = "spouse", _("Spouse")
@@ -59,6 +79,22 @@ class RecusalDeclaration(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} / {self.inspected_unit}"
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.recorded_by_id is not None
+
+    def ties(self) -> list[dict[str, str]]:
+        """The declared relationships with the label of their type, for pages and exports."""
+        labels = dict(self.Relationship.choices)
+        return [
+            {
+                "label": str(labels.get(r.get("type", ""), r.get("type", ""))),
+                "related_name": r.get("related_name", ""),
+                "related_position": r.get("related_position", ""),
+            }
+            for r in self.relationships
+        ]
 
 
 class Specialty(models.TextChoices):

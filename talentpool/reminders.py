@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 from core.roles import Role
+from core.services.directory import office_staff_users
 from core.services.reminders import Ladder, LadderStep
 from talentpool.models import SecondmentRequest
 
@@ -17,7 +18,9 @@ def _recipients(request: SecondmentRequest, names: tuple[str, ...]) -> list[User
 
     found: list[User] = []
     if "home_unit" in names:
-        found += home_unit_contacts(request.home_unit)
+        # A home unit without a reachable contact got the request on paper (线下送达): the office
+        # staff chase it by phone, so the reminders go to them instead of to nobody.
+        found += home_unit_contacts(request.home_unit) or office_staff_users()
     if "office_head" in names:
         found += list(User.objects.filter(is_active=True, groups__name=Role.OFFICE_HEAD).distinct())
     return found

@@ -3,19 +3,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from clues.importing import spec
 from clues.models import ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply, OnlineOpinionItem, PartnerUnit
 from clues.models.categories import CATEGORY_LABELS
 from core.deadlines import reminders_sent
+from core.models import User
+from core.roles import Role
 from core.workdays import working_days_from
 from inspection.models import InspectedUnit, InspectionRound
 
 
 class _LetterBoardValues(TypedDict):
     reminders_sent: int
+    reachable: bool  # an active partner user of the partner's organisation exists (else 线下送达)
     days_left: int | None  # set by letter_board, not by the query
 
 
@@ -24,6 +27,15 @@ if TYPE_CHECKING:
 
     # A letter of letter_board(): reminders sent (annotated) and working days left.
     BoardLetter = WithAnnotations[InfoRequestLetter, _LetterBoardValues]
+
+
+def partner_reachable() -> Exists:
+    """Whether a letter's partner has an active partner user to receive it (issue 13 item 5)."""
+    return Exists(
+        User.objects.filter(
+            is_active=True, organisation_id=OuterRef("partner__org_unit_id"), groups__name=Role.PARTNER_USER
+        )
+    )
 
 
 def letters_for(user: Any) -> QuerySet[InfoRequestLetter]:
@@ -37,7 +49,7 @@ def letter_board(user: Any, inspection_round: InspectionRound, *, overdue_only: 
         list(
             letters_for(user)
             .filter(inspection_round=inspection_round)
-            .annotate(reminders_sent=reminders_sent(InfoRequestLetter))
+            .annotate(reminders_sent=reminders_sent(InfoRequestLetter), reachable=partner_reachable())
             .order_by("partner__sort_order", "kind", "pk")
         ),
     )
@@ -69,6 +81,7 @@ def board_summary(letters: Sequence[InfoRequestLetter]) -> dict[str, int]:
         "answered": sum(1 for x in letters if x.status == status.ANSWERED),
         "accepted": sum(1 for x in letters if x.status == status.ACCEPTED),
         "late": sum(1 for x in letters if x.answered_late),
+        "offline": sum(1 for x in letters if not getattr(x, "reachable", True)),
     }
 
 

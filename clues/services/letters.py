@@ -15,7 +15,7 @@ from clues import texts
 from clues.models import InfoRequestLetter, PartnerUnit
 from clues.reminders import LETTERS
 from core import audit, delivery, transitions
-from core.models import User
+from core.models import Notification, User
 from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -306,6 +306,7 @@ def _notify_partner(letter: InfoRequestLetter) -> None:
         body=_("%(title)s. Please answer by %(deadline)s.")
         % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
         url=f"/letters/{letter.pk}/",
+        kind=Notification.Kind.DELIVERY,
     )
 
 

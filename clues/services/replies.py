@@ -17,7 +17,7 @@ from clues.services import importing, letters
 from core import audit, transitions
 from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, Rendition, keep_checked, store_upload
 from core.http import XLSX
-from core.models import AuditLog, StoredFile, User
+from core.models import AuditLog, Notification, StoredFile, User
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import replan_reminders
@@ -219,6 +219,7 @@ def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | Non
         % {"number": letter.doc_number, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
         body=note.strip(),
         url=f"/letters/{letter.pk}/",
+        kind=Notification.Kind.HANDOFF,
     )
     return reply
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clues.models import Clue, ClueHandover
 from clues.services.lifecycle import locked, move
 from core import audit
-from core.models import Organisation, User
+from core.models import Notification, Organisation, User
 from core.permissions import grant, scope_group
 from core.services.notifications import notify
 from inspection.models import InspectionGroup
@@ -150,6 +150,7 @@ def hand_over(*, clues: list[Clue], by: User, now: datetime | None = None) -> li
             title=_("%(count)s clues handed to %(group)s") % {"count": len(group_clues), "group": group.label},
             body=", ".join(c.code for c in group_clues),
             url="/clues/",
+            kind=Notification.Kind.HANDOFF,
         )
     return handovers
 

@@ -18,7 +18,7 @@ from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, R
 from clues.reminders import TRANSFERS
 from clues.services.lifecycle import locked, move
 from core import audit, delivery
-from core.models import AuditLog, Organisation, User
+from core.models import AuditLog, Notification, Organisation, User
 from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
@@ -368,6 +368,7 @@ def _notify_receiver(transfer: ClueTransfer) -> None:
         body=_("%(count)s clues; please report the disposition by %(due)s.")
         % {"count": transfer.items.count(), "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""},
         url=f"/transfers/{transfer.pk}/",
+        kind=Notification.Kind.DELIVERY,
     )
 
 

@@ -21,7 +21,7 @@ from clues.models import InfoRequestLetter, LetterReply
 from clues.services import letters as letter_services
 from clues.views.common import letter_or_404, service_errors_to_messages
 from core.excel.export import write_table
-from core.http import DOCX, XLSX, attachment
+from core.http import DOCX, XLSX, attachment, recipients_panel, record_paper_delivery_from
 from core.jobs import start_job
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
@@ -253,6 +253,16 @@ def letter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "attachment_form": AttachmentForm(),
             "nil_form": NilReturnForm(),
             "return_form": ReturnForm(),
+            # The office sees who the letter reaches before approving it, or 线下送达 (issue 13 item 5).
+            "show_recipients": user.has_perm("clues.change_inforequestletter")
+            or user.has_perm("clues.approve_inforequestletter"),
+            **recipients_panel(
+                letter,
+                letter_services.partner_users(letter.partner),
+                sent=letter.sent_at is not None,
+                paper_url=reverse("clues:letter-paper-delivery", args=[letter.pk]),
+                may_record=user.has_perm("clues.change_inforequestletter"),
+            ),
         },
     )
 
@@ -294,6 +304,16 @@ def letter_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = letter_or_404(request, pk, "approve")
     letter = letter_services.approve_and_send(letter=letter, by=request.user)
     messages.success(request, _("Letter %(number)s approved and sent.") % {"number": letter.doc_number})
+    return redirect("clues:letter-detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def letter_paper_delivery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office records how a letter to a partner without a reachable user reached it on paper."""
+    letter = letter_or_404(request, pk, "change")
+    record_paper_delivery_from(request, letter)
     return redirect("clues:letter-detail", pk=letter.pk)
 
 

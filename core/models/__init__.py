@@ -1,7 +1,7 @@
 from core.models.accounts import Organisation, Person, User
 from core.models.audit import AuditLog
 from core.models.calendar import CalendarDay, CalendarYear
-from core.models.deliveries import Delivery
+from core.models.deliveries import Delivery, PaperDelivery
 from core.models.files import StoredFile
 from core.models.health import Heartbeat
 from core.models.jobs import Job
@@ -21,6 +21,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboundEmail",
+    "PaperDelivery",
     "Person",
     "Reminder",
     "StoredFile",

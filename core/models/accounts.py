@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from core.models.base import TimeStampedModel
 from core.roles import Role
 
+# A notification preference (User.notification_prefs): the kind stays in the inbox, no e-mail.
+INBOX_ONLY = "inbox"
+
 
 class Organisation(TimeStampedModel):
     """Any organisation the records name: partners, inspected units, home units, offices."""
@@ -113,6 +116,9 @@ class User(AbstractUser):
         Person, verbose_name=_("person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="user"
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Per notification kind (Notification.Kind): "inbox" for the inbox only; anything else, or no
+    # entry, is the default: inbox and e-mail. Set by the user on the profile page.
+    notification_prefs = models.JSONField(_("notification preferences"), default=dict, blank=True)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 
@@ -127,6 +133,10 @@ class User(AbstractUser):
     def display_name(self) -> str:
         full = (self.last_name + self.first_name).strip()
         return full or self.username
+
+    def wants_email(self, kind: str) -> bool:
+        """Whether a notification of `kind` also goes out by e-mail (the default) or stays in the inbox."""
+        return (self.notification_prefs or {}).get(kind) != INBOX_ONLY
 
     @cached_property
     def role_codes(self) -> frozenset[str]:

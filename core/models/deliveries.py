@@ -51,3 +51,38 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_type.model} {self.target_id}: {self.state}"
+
+
+class PaperDelivery(models.Model):
+    """The office's record that a delivered record also reached its party on paper (线下送达).
+
+    A unit without a reachable user (no active account to receive it) still gets the record in
+    the system (core.delivery runs as for anyone), but nobody there reads it: the office hands
+    it over on paper and records here when, how and to whom (core.services.paper).
+    """
+
+    class Method(models.TextChoices):
+        BY_HAND = "by_hand", _("By hand")
+        CONFIDENTIAL_EXCHANGE = "confidential_exchange", _("Confidential document exchange")
+        POST = "post", _("Registered post")
+        FAX = "fax", _("Fax")
+        OTHER = "other", _("Other")
+
+    delivery = models.OneToOneField(
+        Delivery, verbose_name=_("delivery record"), on_delete=models.CASCADE, related_name="paper"
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    method = models.CharField(_("method"), max_length=30, choices=Method.choices)
+    receiver_name = models.CharField(_("received by"), max_length=100)
+    recorded_by = models.ForeignKey(
+        "core.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paper delivery")
+        verbose_name_plural = _("paper deliveries")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery}: {self.delivered_on}"

@@ -62,7 +62,7 @@ def create_user_account(
     *,
     by: User | None,
     username: str,
-    password: str,
+    password: str | None,
     roles: Iterable[str],
     organisation: Organisation | None = None,
     person: Person | None = None,
@@ -71,13 +71,17 @@ def create_user_account(
     """A login with its roles; it joins the circles of its organisation that its roles give it.
 
     The password must pass the policy (settings.AUTH_PASSWORD_VALIDATORS), checked against the
-    account's own names; a ValidationError carries the reasons.
+    account's own names; a ValidationError carries the reasons. None makes an account nobody can
+    sign in to until a password is set in the admin (a secondee's, talentpool.services.secondments).
     """
     role_list = [Role(r) for r in roles]
     user = User(username=username, organisation=organisation, person=person, **fields)
     user.full_clean(exclude=["password"])
-    validate_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
     user.save()
     user.groups.add(*Group.objects.filter(name__in=[r.value for r in role_list]))
     if organisation is not None:
@@ -97,3 +101,21 @@ def deactivate_user(*, user: User, by: Any, request: Any = None) -> User:
     user.save(update_fields=["is_active"])
     audit.log_change(user=by, obj=user, before=before, request=request)
     return user
+
+
+def office_staff_users() -> list[User]:
+    """Who chases by phone what no account of a unit can receive (线下送达): the office staff,
+    or the office heads where the office has no staff account."""
+    for role in (Role.OFFICE_STAFF, Role.OFFICE_HEAD):
+        users = list(User.objects.filter(is_active=True, groups__name=role).distinct().order_by("pk"))
+        if users:
+            return users
+    return []
+
+
+def users_with_role(*roles: str, organisation: Organisation | None = None) -> list[User]:
+    """The active accounts holding any of `roles` (of `organisation` when given), in a stable order."""
+    users = User.objects.filter(is_active=True, groups__name__in=roles)
+    if organisation is not None:
+        users = users.filter(organisation=organisation)
+    return list(users.distinct().order_by("pk"))

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core import transitions
 from core.enqueue import enqueue, publish
-from core.models import Reminder, User
+from core.models import Notification, Reminder, User
 from core.permissions import PermissionQuerySet
 from core.services.notifications import notify
 from core.workdays import add_working_days
@@ -334,7 +334,12 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> Reminder 
             ours.update(status=Reminder.Status.CANCELLED)
             return None
         notify(
-            recipients=message.recipients, title=message.title, body=message.body, url=message.url, level=reminder.level
+            recipients=message.recipients,
+            title=message.title,
+            body=message.body,
+            url=message.url,
+            level=reminder.level,
+            kind=Notification.Kind.REMINDER,
         )
         reminder.status, reminder.sent_at = Reminder.Status.SENT, timezone.now()
         reminder.recipients_count = len(message.recipients)

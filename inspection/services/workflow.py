@@ -223,6 +223,10 @@ _GUARDS: dict[str, Callable[[InspectionRound], Check]] = {
 }
 
 
+# docs/domain.md §7: a group normally has 5 to 7 members (a warning, never blocking); the draw warns too.
+GROUP_SIZE_MIN, GROUP_SIZE_MAX = 5, 7
+
+
 def group_completeness(group: InspectionGroup) -> Check:
     """docs/domain.md §2.2: one leader and one or two deputies are required; 5-7 members is the norm."""
     members = [m for m in group.memberships.all() if m.end_date is None]
@@ -235,7 +239,7 @@ def group_completeness(group: InspectionGroup) -> Check:
     if not 1 <= deputies <= 2:
         problems.append(_("%(group)s needs one or two deputy leaders.") % values)
     warnings = []
-    if not 5 <= len(members) <= 7:
+    if not GROUP_SIZE_MIN <= len(members) <= GROUP_SIZE_MAX:
         warnings.append(
             _("%(group)s has %(count)s members; groups normally have 5 to 7.") % {**values, "count": len(members)}
         )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MinuteDateTimeInput, now_to_the_minute
 from core.models import Person
 from inspection.models import InspectedUnit
 from liaison.models import ContactLogEntry, HandoverRecord
@@ -32,9 +33,7 @@ class AppointOfficerForm(forms.Form):
 
 
 class ContactEntryForm(forms.Form):
-    at = forms.DateTimeField(
-        label=_("Time"), initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    at = forms.DateTimeField(label=_("Time"), initial=now_to_the_minute, widget=MinuteDateTimeInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactLogEntry.Channel.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     follow_up = forms.CharField(label=_("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, delivery, transitions
-from core.models import User
+from core.models import Notification, User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
 from inspection.models import InspectedUnit
@@ -85,6 +85,7 @@ def _notify_officer(handover: HandoverRecord) -> None:
             title=_("Materials requested: %(item)s") % {"item": handover.item},
             body=_("Due on %(due)s.") % {"due": handover.due_at.isoformat()} if handover.due_at else "",
             url=_unit_url(handover.inspected_unit),
+            kind=Notification.Kind.DELIVERY,
         )
 
 
@@ -105,12 +106,31 @@ def _stop_reminders(handover: HandoverRecord, move: transitions.Move) -> None:
     cancel_reminders(target=handover)  # nothing is owed any more
 
 
+def _tell_the_requester(handover: HandoverRecord, move: transitions.Move) -> None:
+    """The materials are there: whoever asked for them (the group member) comes to receive them."""
+    requester = handover.requested_by
+    if requester is None or (move.by is not None and requester.pk == move.by.pk):
+        return  # recorded by the requester themself (a delivery made on paper)
+    notify(
+        recipients=[requester],
+        title=_("Materials delivered: %(item)s") % {"item": handover.item},
+        body=_("%(unit)s has handed over the materials you asked for; confirm their receipt.")
+        % {"unit": handover.inspected_unit.org_unit.name},
+        url=reverse("liaison:handover-list", args=[handover.inspected_unit_id]),
+        kind=Notification.Kind.HANDOFF,
+    )
+
+
 WORKFLOW = transitions.register(
     transitions.Workflow(
         HandoverRecord,
         [
             transitions.Transition(
-                "deliver", (Status.REQUESTED,), Status.DELIVERED, who=_officer_side, effects=(_stop_reminders,)
+                "deliver",
+                (Status.REQUESTED,),
+                Status.DELIVERED,
+                who=_officer_side,
+                effects=(_stop_reminders, _tell_the_requester),
             ),
             transitions.Transition("receive", (Status.DELIVERED,), Status.RECEIVED, who=_group_side),
             transitions.Transition("return", (Status.RECEIVED,), Status.RETURNED, who=_group_side),

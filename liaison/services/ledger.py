@@ -12,18 +12,23 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, transitions
 from core.files import DOCUMENT_KINDS, store_upload
-from core.models import User
+from core.models import Notification, User
+from core.roles import Role
+from core.services.directory import users_with_role
+from core.services.notifications import notify
 from core.services.reminders import cancel_reminders, schedule_reminders
-from inspection.models import InspectedUnit
+from inspection.models import GroupMembership, InspectedUnit
 from liaison import reminders as escalation
 from liaison.models import Feedback, FeedbackProblem, FollowUpCheck, RectificationItem, RectificationReport
 from liaison.models import RectificationUpdate as Update
 from liaison.services.feedback import acts_for_group, is_unit_officer
+from liaison.services.handovers import officer_users
 
 Status = RectificationItem.Status
 PLAN_FIELDS = ("measure", "responsible_leader", "lead_department", "responsible_person", "co_departments",
@@ -89,6 +94,48 @@ def _stop_notices(item: RectificationItem, move: transitions.Move) -> None:
     cancel_reminders(target=item)
 
 
+def _item_values(item: RectificationItem) -> dict[str, str]:
+    return {"item": f"{item.problem.seq}.{item.seq}", "unit": _unit(item).org_unit.name}
+
+
+def signoff_recipients(item: RectificationItem) -> list[User]:
+    """Who signs an item off (docs/domain.md §3.4): the current leader of the unit's group and the office."""
+    unit = _unit(item)
+    leaders = User.objects.filter(
+        is_active=True,
+        person__memberships__group_id=unit.group_id,
+        person__memberships__role=GroupMembership.Role.LEADER,
+        person__memberships__end_date__isnull=True,
+    )
+    return [*leaders.distinct().order_by("pk"), *users_with_role(Role.OFFICE_HEAD, Role.OFFICE_STAFF)]
+
+
+def _tell_the_signers(item: RectificationItem, move: transitions.Move) -> None:
+    notify(
+        recipients=signoff_recipients(item),
+        title=_("Rectification item %(item)s of %(unit)s awaits sign-off") % _item_values(item),
+        body=item.measure,
+        url=reverse("liaison:item-detail", args=[item.pk]),
+        kind=Notification.Kind.HANDOFF,
+    )
+
+
+def _tell_the_officer(item: RectificationItem, move: transitions.Move) -> None:
+    """The unit's liaison officer hears that the item was signed off, or returned with a note."""
+    title = (
+        _("Rectification item %(item)s of %(unit)s signed off")
+        if item.status == Status.SIGNED_OFF
+        else _("Rectification item %(item)s of %(unit)s returned")
+    )
+    notify(
+        recipients=officer_users(_unit(item)),
+        title=title % _item_values(item),
+        body=item.sign_off_note,
+        url=reverse("liaison:item-detail", args=[item.pk]),
+        kind=Notification.Kind.HANDOFF,
+    )
+
+
 T = transitions.Transition
 # docs/domain.md §3.4: "officer" is the unit's current liaison officer, "group side" the office or a
 # leader of the unit's group; a follow-up check (the office's) reopens a signed-off item.
@@ -105,6 +152,7 @@ WORKFLOW = transitions.register(
                 Status.PENDING_SIGNOFF,
                 who=_officer,
                 guards=(_has_evidence, _done),
+                effects=(_tell_the_signers,),
             ),
             T(
                 "sign_off",
@@ -112,9 +160,16 @@ WORKFLOW = transitions.register(
                 Status.SIGNED_OFF,
                 who=_group_side,
                 guards=(_has_evidence,),
-                effects=(_stop_notices,),
+                effects=(_stop_notices, _tell_the_officer),
             ),
-            T("return", (Status.PENDING_SIGNOFF,), Status.IN_PROGRESS, who=_group_side, guards=(_note_given,)),
+            T(
+                "return",
+                (Status.PENDING_SIGNOFF,),
+                Status.IN_PROGRESS,
+                who=_group_side,
+                guards=(_note_given,),
+                effects=(_tell_the_officer,),
+            ),
             T(
                 "keep_as_long_term",
                 (Status.IN_PROGRESS,),

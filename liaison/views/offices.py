@@ -17,7 +17,7 @@ from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from inspection.models import InspectedUnit, InspectionRound
 from liaison.forms.offices import AppointOfficerForm, OfficeForm
-from liaison.models import HandoverRecord, LiaisonAssignment
+from liaison.models import Feedback, HandoverRecord, LiaisonAssignment
 from liaison.services import contact, offices
 
 
@@ -178,10 +178,32 @@ def officer_appoint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("liaison:unit-detail", pk=unit.pk)
 
 
+# The officer's duties as menu entries (core.navigation): each leads to that page of the unit they serve now.
+MY_UNIT_PAGES = {
+    "handovers": ("liaison:handover-list", "pk"),
+    "feedback": ("liaison:feedback", "unit_pk"),
+    "ledger": ("liaison:ledger", "unit_pk"),
+}
+
+
 @login_required
-def my_unit(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The liaison officer's portal: the page of the unit they serve now."""
-    unit = offices.officer_units(request.user).first()
-    if unit is None:
+def my_unit(request: AuthenticatedHttpRequest, page: str = "") -> HttpResponse:
+    """The liaison officer's portal: the page of the unit they serve now, or one of its duties.
+
+    The feedback and the ledger open once the feedback is delivered to the unit; before that
+    the menu entries land on the unit's page with a note saying so.
+    """
+    units = offices.officer_units(request.user)
+    unit = units.first()
+    if unit is None or (page and page not in MY_UNIT_PAGES):
         raise Http404
-    return redirect("liaison:unit-detail", pk=unit.pk)
+    if not page:
+        return redirect("liaison:unit-detail", pk=unit.pk)
+    if page in ("feedback", "ledger"):
+        with_feedback = units.filter(pk__in=Feedback.objects.for_user(request.user).values("inspected_unit")).first()
+        if with_feedback is None:
+            messages.info(request, _("The group's feedback has not been delivered to your unit yet."))
+            return redirect("liaison:unit-detail", pk=unit.pk)
+        unit = with_feedback
+    name, arg = MY_UNIT_PAGES[page]
+    return redirect(name, **{arg: unit.pk})

@@ -111,3 +111,22 @@ class ReplacePersonForm(forms.Form):
 class EvaluationForm(forms.Form):
     rating = forms.ChoiceField(label=_("Rating"), choices=SecondmentEvaluation.Rating.choices)
     comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ConfirmForm(forms.Form):
+    """Confirmation, and whether the cadre gets a login for the group's pages (docs/domain.md §3.5)."""
+
+    account = forms.BooleanField(
+        label=_("Give the cadre an account (link the existing one, or create one)"),
+        required=False,
+        help_text=_(
+            "A new account has no password: a superuser sets the first one in the administration and "
+            "hands it to the cadre in person, who then changes it."
+        ),
+    )
+    username = forms.CharField(
+        label=_("User name of a new account"),
+        max_length=150,
+        required=False,
+        help_text=_("Leave empty for secondee followed by the person's number."),
+    )

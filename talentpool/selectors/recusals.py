@@ -41,7 +41,7 @@ def recusal_board(inspection_round: InspectionRound) -> list[BoardGroup]:
     """In three queries whatever the size of the round."""
     declared = {
         (d.person_id, d.inspected_unit_id): d
-        for d in RecusalDeclaration.objects.filter(inspection_round=inspection_round)
+        for d in RecusalDeclaration.objects.filter(inspection_round=inspection_round).select_related("recorded_by")
     }
     by_pk = InspectedUnit.objects.select_related("org_unit").order_by("pk")
     members = GroupMembership.objects.filter(end_date__isnull=True).select_related("person").order_by("role", "pk")

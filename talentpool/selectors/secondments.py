@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import QueryFilterSet, by_id, choice, with_all
-from core.models import Organisation, Person
+from core.models import Organisation, Person, User
+from core.roles import Role
 from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 from talentpool.models import RecusalDeclaration, SecondmentRequest
 
@@ -37,6 +38,16 @@ def committed_person_ids(inspection_round: InspectionRound) -> set[int]:
     )
     members = GroupMembership.objects.filter(inspection_round=inspection_round).values_list("person_id", flat=True)
     return set(requested) | set(members)
+
+
+def refused_person_ids(inspection_round: InspectionRound) -> set[int]:
+    """People whose home unit refused to release them in the round (a request with a refusal code),
+    whatever became of that request: the draw never proposes them again in the round (issue 13)."""
+    return set(
+        SecondmentRequest.objects.filter(inspection_round=inspection_round)
+        .exclude(decline_code="")
+        .values_list("person_id", flat=True)
+    )
 
 
 def unit_conflicts(group: InspectionGroup, person_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -161,3 +172,12 @@ def refusals_by_home_unit(requests: QuerySet[SecondmentRequest]) -> list[Refusal
         summary.by_reason[row["decline_code"]] = row["count"]
         summary.total += row["count"]
     return sorted(summaries.values(), key=lambda s: (-s.total, s.home_unit))
+
+
+def home_unit_reachable() -> Exists:
+    """Whether a request's home unit has an active contact to receive it (issue 13 item 5)."""
+    return Exists(
+        User.objects.filter(
+            is_active=True, organisation_id=OuterRef("home_unit_id"), groups__name=Role.HOME_UNIT_CONTACT
+        )
+    )

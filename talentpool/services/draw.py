@@ -8,6 +8,7 @@ and data give the same proposal, so a draw can be repeated and audited.
 """
 
 import random
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,9 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.models import AuditLog, User
-from inspection.models import InspectionGroup
-from talentpool.models import Draw, Specialty, TalentPoolEntry
-from talentpool.selectors.secondments import secondment_history, unit_conflicts
+from inspection.models import GroupMembership, InspectionGroup
+from inspection.services.workflow import GROUP_SIZE_MAX
+from talentpool.models import Draw, SecondmentRequest, Specialty, TalentPoolEntry
+from talentpool.selectors.secondments import refused_person_ids, secondment_history, unit_conflicts
 from talentpool.services.secondments import create_request
 
 # Why a pool member was left out; the first three are hard rules no override can lift.
@@ -28,9 +30,11 @@ EXCLUSION_REASONS = {
     "home_unit": gettext_lazy("Home unit is inspected by this group"),
     "conflict": gettext_lazy("Declared conflict with a unit of this group"),
     "committed": gettext_lazy("Already requested or serving in this round"),
+    "refused": gettext_lazy("Home unit refused to release them in this round"),
     "yearly_cap": gettext_lazy("Reached the yearly cap of secondments"),
 }
-HARD_REASONS = frozenset({"home_unit", "conflict", "committed"})
+# A refusal in the round is answered by escalation (the head) or a substitute, never by asking again.
+HARD_REASONS = frozenset({"home_unit", "conflict", "committed", "refused"})
 # Seeds fit the BigIntegerField and stay readable when written down for an audit.
 SEED_LIMIT = 10**12
 
@@ -62,6 +66,7 @@ def _ranked(*, group: InspectionGroup, seed: int, yearly_cap: int) -> tuple[list
     entries = _active_entries()
     person_ids = [entry.person_id for entry in entries]
     conflicts = unit_conflicts(group, person_ids)
+    refused = refused_person_ids(group.inspection_round)
     history = secondment_history(person_ids, group.inspection_round.year)
     # One number per entry in pk order, so the tie-breaks depend on the seed and the pool only.
     rng = random.Random(seed)  # noqa: S311 - reproducibility, not secrecy, is the point
@@ -70,6 +75,8 @@ def _ranked(*, group: InspectionGroup, seed: int, yearly_cap: int) -> tuple[list
     for entry in entries:
         row = _describe(entry, history.get(entry.person_id))
         reasons = list(conflicts.get(entry.person_id, []))
+        if entry.person_id in refused:
+            reasons.append("refused")
         if row["this_year"] >= yearly_cap:
             reasons.append("yearly_cap")
         if reasons:
@@ -131,6 +138,57 @@ def shortfall(draw: Draw) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class GroupSize:
+    """A group's size if the draw's open candidates all joined: members, requests under way, proposed."""
+
+    members: int
+    pending: int
+    proposed: int
+
+    @property
+    def total(self) -> int:
+        return self.members + self.pending + self.proposed
+
+    @property
+    def too_big(self) -> bool:
+        return self.total > GROUP_SIZE_MAX
+
+
+# Requests that will still bring their person into the group (not yet a membership).
+_PENDING = (
+    SecondmentRequest.Status.DRAFT,
+    SecondmentRequest.Status.REQUESTED,
+    SecondmentRequest.Status.ESCALATED,
+    SecondmentRequest.Status.ACCEPTED,
+)
+
+
+def group_size(group: InspectionGroup, draw: Draw | None = None) -> GroupSize:
+    """docs/domain.md §7: a group normally has 5 to 7 members; the draw page warns beyond that."""
+    return GroupSize(
+        members=GroupMembership.objects.filter(group=group, end_date__isnull=True).count(),
+        pending=SecondmentRequest.objects.filter(group=group, status__in=_PENDING).count(),
+        proposed=sum(1 for row in draw.candidates if row["state"] == "proposed") if draw is not None else 0,
+    )
+
+
+def size_warning(size: GroupSize) -> str:
+    """The warning for a group the draw would make too big; empty when it fits."""
+    if not size.too_big:
+        return ""
+    return _(
+        "The group has %(members)s members and %(pending)s requests under way; with %(proposed)s more proposed it "
+        "would have %(total)s people, more than the usual %(max)s."
+    ) % {
+        "members": size.members,
+        "pending": size.pending,
+        "proposed": size.proposed,
+        "total": size.total,
+        "max": GROUP_SIZE_MAX,
+    }
+
+
 def _locked(draw: Draw) -> Draw:
     return (
         Draw.objects.select_for_update(no_key=True, of=("self",))
@@ -180,6 +238,8 @@ def override_candidate(*, draw: Draw, entry: TalentPoolEntry, by: User, note: st
     if any(row["entry"] == entry.pk and row["state"] != "replaced" for row in draw.candidates):
         raise ValidationError(_("This person is already on the proposal."))
     hard = unit_conflicts(draw.group, [entry.person_id]).get(entry.person_id, [])
+    if entry.person_id in refused_person_ids(draw.group.inspection_round):
+        hard.append("refused")
     if hard:
         raise ValidationError(
             _("%(name)s cannot be proposed for this group: %(reasons)s. An override never lifts this rule.")

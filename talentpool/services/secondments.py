@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, delivery, transitions
-from core.models import Organisation, User
+from core.models import Notification, Organisation, Person, User
 from core.numbering import next_doc_number
 from core.permissions import grant, scope_group
 from core.roles import Role
+from core.services.directory import create_user_account, users_with_role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.services.roles import record_role_change, role_state
 from core.workdays import add_working_days
 from inspection.models import GroupMembership, InspectionGroup
 from inspection.permissions import is_group_leader
@@ -190,6 +193,7 @@ def _notify_contacts(request: SecondmentRequest) -> None:
         % {"number": request.doc_number, "name": request.person.name},
         body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat() if request.response_due else ""},
         url=detail_url(request),
+        kind=Notification.Kind.DELIVERY,
     )
 
 
@@ -213,10 +217,43 @@ def reminder_plan(request: SecondmentRequest) -> list[PlannedReminder]:
     return SECONDMENTS.plan(request.response_due, start=timezone.localdate(request.sent_at))
 
 
-def _tell_the_office(request: SecondmentRequest, title: str) -> None:
-    """The office user who placed the request hears of the answer."""
-    if request.created_by is not None:
-        notify(recipients=[request.created_by], title=title, url=detail_url(request))
+def _tell_the_office(request: SecondmentRequest, title: str, *, body: str = "", also: list[User] | None = None) -> None:
+    """The office user who placed the request hears of the answer (with `also`: who acts on it next)."""
+    recipients = [*([request.created_by] if request.created_by is not None else []), *(also or [])]
+    notify(recipients=recipients, title=title, body=body, url=detail_url(request), kind=Notification.Kind.HANDOFF)
+
+
+def coordinators(request: SecondmentRequest) -> list[User]:
+    """Who coordinates an escalated refusal (docs/domain.md §2.7): the organisation department's
+    receivers, or the commission's for its own cadres."""
+    coordinator = (
+        Role.COMMISSION_RECEIVER
+        if request.escalated_to == SecondmentRequest.EscalatedTo.DISCIPLINE_COMMISSION
+        else Role.ORGDEPT_RECEIVER
+    )
+    return users_with_role(coordinator)
+
+
+def _tell_of_escalation(request: SecondmentRequest) -> None:
+    """The coordinator is asked to act (no link: the request is not theirs to open) and the home
+    unit's contacts, who may now accept after all, get the request's page."""
+    values = {
+        "name": request.person.name,
+        "number": request.doc_number,
+        "unit": request.home_unit.name,
+        "to": request.get_escalated_to_display(),
+        "round": request.inspection_round,
+    }
+    title = _("Secondment of %(name)s escalated: %(number)s") % values
+    body = _("%(unit)s declined to release %(name)s for %(round)s; the inspection office asks %(to)s to coordinate.")
+    notify(recipients=coordinators(request), title=title, body=body % values, kind=Notification.Kind.HANDOFF)
+    notify(
+        recipients=home_unit_contacts(request.home_unit),
+        title=title,
+        body=body % values + " " + _("Please reconsider the request."),
+        url=detail_url(request),
+        kind=Notification.Kind.HANDOFF,
+    )
 
 
 @transaction.atomic
@@ -254,9 +291,13 @@ def decline_request(
         decline_reason=decline_reason.strip(),
         responded_at=now or timezone.now(),
     )
+    # A refusal waits for the office: the pool managers replace the person, the head may escalate.
     _tell_the_office(
         request,
         _("%(unit)s declined to release %(name)s") % {"unit": request.home_unit.name, "name": request.person.name},
+        body=_("Reason: %(reason)s. Escalate the refusal or propose another person.")
+        % {"reason": request.decline_reason},
+        also=users_with_role(Role.POOL_MANAGER, Role.OFFICE_HEAD),
     )
     return request
 
@@ -282,7 +323,9 @@ def escalate_request(*, request: SecondmentRequest, by: User, escalated_to: str)
         .exists()
     ):
         raise ValidationError(_("%(name)s is already requested again in this round.") % {"name": request.person.name})
-    return transition(request, by, Status.ESCALATED, escalated_to=escalated_to)
+    transition(request, by, Status.ESCALATED, escalated_to=escalated_to)
+    _tell_of_escalation(request)
+    return request
 
 
 @transaction.atomic
@@ -306,13 +349,68 @@ def replace_request(*, request: SecondmentRequest, by: User, entry: TalentPoolEn
     )
 
 
+def secondee_account(*, person: Person, by: User, username: str = "") -> tuple[User, bool]:
+    """The login a confirmed secondee uses in the group: (account, created).
+
+    The person's own account when there is one (it gains the group-member role if it lacks
+    it); otherwise a new one at the home unit with the group-member role and **no usable
+    password**. Nobody who confirms a secondment (office staff see clue counts only) may know
+    a password that opens the group's clues, so a superuser sets the first password in the
+    administration (the form kept for holders of data roles, core.admin.UserAdmin) and hands
+    it over in person; the cadre then changes it. The role itself opens nothing: the
+    membership's circle does (docs/domain.md §5.2 rule 3). Superusers are told.
+    """
+    existing = User.objects.filter(person=person).first()
+    if existing is not None:
+        if not existing.is_active:
+            raise ValidationError(
+                _("%(name)s's account %(username)s is closed; reopen it in the administration or confirm without one.")
+                % {"name": person.name, "username": existing.get_username()}
+            )
+        if not existing.has_role(Role.GROUP_MEMBER):
+            before = role_state(existing)
+            existing.groups.add(Group.objects.get(name=Role.GROUP_MEMBER))
+            record_role_change(user=existing, by=by, before=before)
+        return existing, False
+    username = username.strip() or f"secondee{person.pk}"
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("The user name %(username)s is taken; choose another.") % {"username": username})
+    user = create_user_account(
+        by=by,
+        username=username,
+        password=None,
+        roles=[Role.GROUP_MEMBER],
+        organisation=person.home_unit,
+        person=person,
+        last_name=person.name,
+        phone=person.phone,
+    )
+    notify(
+        recipients=User.objects.filter(is_active=True, is_superuser=True),
+        title=_("Set the first password of account %(username)s (%(name)s)")
+        % {"username": username, "name": person.name},
+        body=_("The account was made when the secondment was confirmed; it has no password yet."),
+        url=reverse("admin:core_user_change", args=[user.pk]),
+    )
+    return user, True
+
+
 @transaction.atomic
-def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | None = None) -> SecondmentRequest:
+def confirm_request(
+    *,
+    request: SecondmentRequest,
+    by: User,
+    account: bool = False,
+    username: str = "",
+    now: datetime | None = None,
+) -> SecondmentRequest:
     """accepted → confirmed: the person joins the group as a seconded member.
 
     Refused while a recusal declaration is missing or not cleared for one of the group's
-    units, and whenever the home unit is one of them. Creates the GroupMembership (which
-    gives the person's login the group's access) and links it to the request.
+    units (the office records a cadre's paper form on their behalf: recusals.
+    record_declaration_on_behalf), and whenever the home unit is one of them. With `account`
+    the person gets a login first (secondee_account). Creates the GroupMembership (which gives
+    the person's login the group's access) and links it to the request.
     """
     request = _locked(request)
     _require(request, Status.ACCEPTED)
@@ -326,6 +424,8 @@ def confirm_request(*, request: SecondmentRequest, by: User, now: datetime | Non
             _("Recusal declarations are missing or not cleared for: %(units)s.")
             % {"units": "、".join(unit.org_unit.name for unit in pending)}
         )
+    if account:
+        secondee_account(person=request.person, by=by, username=username)
     membership = add_member(
         by=by, group=request.group, person=request.person, is_seconded=True, start_date=request.period_from
     )
@@ -382,6 +482,7 @@ def record_evaluation(
         % {"name": request.person.name, "rating": evaluation.get_rating_display()},
         body=comments,
         url=detail_url(request),
+        kind=Notification.Kind.HANDOFF,
     )
     return evaluation
 

@@ -62,6 +62,7 @@ def declare(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             inspected_unit=unit,
             has_conflict=form.cleaned_data["has_conflict"],
             relationships=form.relationships(),
+            note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -99,9 +100,29 @@ def board_export(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
                     state = _("No tie")
                 else:
                     state = declaration.get_decision_display() or _("Tie declared")
-                ties = "、".join(r.get("related_name", "") for r in (declaration.relationships if declaration else []))
-                rows.append([block.group.label, row.membership.person.name, unit.org_unit.display_name, state, ties])
-    headers = [_("Group"), _("Member"), _("Inspected unit"), _("Status"), _("Name of the related person")]
+                ties = declaration.ties() if declaration else []
+                rows.append(
+                    [
+                        block.group.label,
+                        row.membership.person.name,
+                        unit.org_unit.display_name,
+                        state,
+                        "、".join(t["label"] for t in ties),
+                        "、".join(t["related_name"] for t in ties),
+                        declaration.note if declaration else "",
+                        declaration.decision_note if declaration else "",
+                    ]
+                )
+    headers = [
+        _("Group"),
+        _("Member"),
+        _("Inspected unit"),
+        _("Status"),
+        _("Kind of tie"),
+        _("Name of the related person"),
+        _("Declarant's note"),
+        _("Note on the decision"),
+    ]
     data, _count = write_table(_("Recusal declarations"), headers, rows, watermark=watermark_for(request))
     return attachment(data, _("recusals.xlsx"), XLSX)
 
@@ -114,7 +135,12 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose recuse or allow."))
-        decide_recusal(declaration=declaration, by=request.user, decision=form.cleaned_data["decision"])
+        decide_recusal(
+            declaration=declaration,
+            by=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -8,25 +8,42 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.http import DOCX, XLSX, attachment, form_errors, service_errors_to_messages
+from core.http import (
+    DOCX,
+    XLSX,
+    attachment,
+    form_errors,
+    recipients_panel,
+    record_paper_delivery_from,
+    service_errors_to_messages,
+)
+from core.models import User
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
-from inspection.models import InspectionGroup
+from inspection.models import InspectedUnit, InspectionGroup
 from inspection.permissions import is_group_leader
 from talentpool.documents import secondment_letter_docx
 from talentpool.exports import secondments_workbook
 from talentpool.forms import secondments as forms
-from talentpool.models import Draw, SecondmentEvaluation, SecondmentRequest, Specialty
+from talentpool.forms.recusals import OnBehalfDeclarationForm
+from talentpool.models import Draw, RecusalDeclaration, SecondmentEvaluation, SecondmentRequest, Specialty
 from talentpool.selectors.fairness import secondments_per_person
-from talentpool.selectors.secondments import SecondmentFilters, refusals_by_home_unit, secondment_board
+from talentpool.selectors.secondments import (
+    SecondmentFilters,
+    home_unit_reachable,
+    refusals_by_home_unit,
+    secondment_board,
+)
 from talentpool.services import draw as draws
 from talentpool.services import secondments
+from talentpool.services.recusals import record_declaration_on_behalf
 from talentpool.services.secondments import TERMINAL, site_work_over
 
 Status = SecondmentRequest.Status
@@ -82,8 +99,13 @@ def group_draw(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse
             "override_form": forms.OverrideForm(candidates=draw.candidates),
             "open_count": sum(1 for row in draw.candidates if row["state"] == "proposed"),
         }
+    context["size_warning"] = draws.size_warning(draws.group_size(group, draw))
     context["requests"] = (
-        SecondmentRequest.objects.for_user(request.user).filter(group=group).select_related("person", "home_unit")
+        SecondmentRequest.objects.for_user(request.user)
+        .filter(group=group)
+        .select_related("person", "home_unit")
+        # Whether the home unit has a contact to receive the letter, else 线下送达 (issue 13 item 5).
+        .annotate(reachable=home_unit_reachable())
     )
     return render(request, "talentpool/secondments/draw.html", context)
 
@@ -96,8 +118,11 @@ def draw_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.AcceptProposalForm(request.POST)
     if not form.is_valid():
         raise form_errors(form)
+    warning = draws.size_warning(draws.group_size(draw.group, draw))
     created = draws.accept_proposal(draw=draw, by=request.user, **form.cleaned_data)
     messages.success(request, _("%(count)s draft requests created.") % {"count": len(created)})
+    if warning:
+        messages.warning(request, warning)
     return redirect("talentpool:group-draw", group_pk=draw.group_id)
 
 
@@ -211,8 +236,15 @@ def secondment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         and user.has_role(Role.HOME_UNIT_CONTACT)
         and user_can(user, "answer", secondment)
     )
+    may_declare = is_office and user.has_perm("talentpool.add_recusaldeclaration") and status not in TERMINAL
     context = {
         "secondment": secondment,
+        # The group's units stay unnamed to the home unit (docs/domain.md §5.2 rule 1): office and leaders only.
+        "declarations": _declarations(secondment) if is_office or is_leader else [],
+        "may_declare": may_declare,
+        "declare_form": OnBehalfDeclarationForm() if may_declare else None,
+        "confirm_form": forms.ConfirmForm(),
+        "existing_account": User.objects.filter(person_id=secondment.person_id).first() if is_office else None,
         "evaluation": evaluation,
         "substitutes": secondment.substitutes.select_related("person"),
         "can_send": is_office and status == Status.DRAFT,
@@ -229,8 +261,59 @@ def secondment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "escalate_form": forms.EscalateForm(),
         "replace_form": forms.ReplacePersonForm(refused=secondment),
         "evaluation_form": forms.EvaluationForm(),
+        # The office sees who the request reaches before sending it, or 线下送达 (issue 13 item 5).
+        "show_recipients": is_office,
+        **recipients_panel(
+            secondment,
+            secondments.home_unit_contacts(secondment.home_unit),
+            sent=secondment.sent_at is not None,
+            paper_url=reverse("talentpool:secondment-paper-delivery", args=[secondment.pk]),
+            may_record=is_office,
+        ),
     }
     return render(request, "talentpool/secondments/request_detail.html", context)
+
+
+def _declarations(secondment: SecondmentRequest) -> list[tuple[InspectedUnit, RecusalDeclaration | None]]:
+    """The group's units with the person's declaration on each (None: not declared yet)."""
+    if secondment.group_id is None:
+        return []
+    units = list(InspectedUnit.objects.filter(group_id=secondment.group_id).select_related("org_unit").order_by("pk"))
+    declared = {
+        d.inspected_unit_id: d
+        for d in RecusalDeclaration.objects.filter(
+            person_id=secondment.person_id, inspected_unit__in=units
+        ).select_related("recorded_by", "signed_form")
+    }
+    return [(unit, declared.get(unit.pk)) for unit in units]
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def secondment_declare(request: AuthenticatedHttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """代为登记: the office records the cadre's signed paper declaration on one unit of the group."""
+    secondment = _request_or_404(request, pk, "change")
+    if not request.user.has_perm("talentpool.add_recusaldeclaration"):
+        raise Http404
+    unit = get_for_user_or_404(InspectedUnit.objects.filter(group_id=secondment.group_id), request.user, pk=unit_pk)
+    form = OnBehalfDeclarationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise form_errors(form)
+    upload = form.cleaned_data["signed_form"]
+    record_declaration_on_behalf(
+        by=request.user,
+        person=secondment.person,
+        inspected_unit=unit,
+        has_conflict=form.cleaned_data["has_conflict"],
+        relationships=form.relationships(),
+        note=form.cleaned_data["note"],
+        signed_form=upload,
+        form_name=upload.name,
+    )
+    return _done(
+        secondment, request, _("Declaration recorded on %(name)s's behalf.") % {"name": secondment.person.name}
+    )
 
 
 @login_required
@@ -301,8 +384,29 @@ def secondment_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_POST
 @service_errors_to_messages
 def secondment_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    secondment = secondments.confirm_request(request=_request_or_404(request, pk, "change"), by=request.user)
+    secondment = _request_or_404(request, pk, "change")
+    form = forms.ConfirmForm(request.POST)
+    if not form.is_valid():
+        raise form_errors(form)
+    had_account = User.objects.filter(person_id=secondment.person_id).exists()
+    secondment = secondments.confirm_request(request=secondment, by=request.user, **form.cleaned_data)
+    if form.cleaned_data["account"] and not had_account:
+        messages.info(
+            request,
+            _("Account %(username)s was created without a password: a superuser sets the first one.")
+            % {"username": secondment.person.user.get_username()},
+        )
     return _done(secondment, request, _("%(name)s joins the group.") % {"name": secondment.person.name})
+
+
+@login_required
+@require_POST
+@service_errors_to_messages
+def secondment_paper_delivery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office records how a request to a home unit without a reachable contact reached it on paper."""
+    secondment = _request_or_404(request, pk, "change")
+    record_paper_delivery_from(request, secondment)
+    return redirect("talentpool:secondment-detail", pk=secondment.pk)
 
 
 @login_required

@@ -205,6 +205,7 @@ class Post:
 OFFICE_ONLY = ("member_a", "partner_x", "outsider")
 ROUND = lambda world: [world.round.pk]  # noqa: E731
 UNIT_A = lambda world: [world.unit_a.pk]  # noqa: E731
+PAPER = {"delivered_on": "2017-08-04", "method": "by_hand", "receiver_name": "王收发"}
 
 POST_ENDPOINTS: dict[str, Post] = {
     # Django's account views: anyone may post; nothing is closed to refuse.
@@ -230,6 +231,8 @@ POST_ENDPOINTS: dict[str, Post] = {
     ),
     # Marks the reader's own notifications only.
     "core:inbox-mark-read": Post(_notification, may="member_a", refused=()),
+    # The user's own profile: anyone logged in edits their own, nobody else's (no id in the URL).
+    "core:profile": Post(may="member_a", refused=(), data={"email": "member@example.gov.cn"}),
     "inspection:round-create": Post(refused=OFFICE_ONLY),
     "inspection:round-edit": Post(ROUND, refused=("partner_x", "outsider")),
     "inspection:round-move": Post(ROUND, may="office_head", refused=OFFICE_ONLY, data={"to": "approved"}),
@@ -258,6 +261,15 @@ POST_ENDPOINTS: dict[str, Post] = {
             ("evaluate", "leader_a"),
         )
     },
+    # 代为登记: the office's recusal records; the pool manager confirms but keeps no recusal records.
+    "talentpool:secondment-declare": Post(
+        lambda world: [_request(world), world.unit_a.pk],
+        may="office_staff",
+        refused=("pool_manager", "contact_x", "leader_a", "member_b", "outsider"),
+    ),
+    "talentpool:secondment-paper-delivery": Post(
+        lambda world: [_request(world)], refused=("contact_x", "contact_y", "member_b", "outsider"), data=PAPER
+    ),
     "talentpool:group-draw": Post(lambda world: [world.group_a.pk], refused=OFFICE_ONLY),
     "talentpool:group-send-drafts": Post(lambda world: [world.group_a.pk], refused=OFFICE_ONLY),
     **{
@@ -324,6 +336,10 @@ POST_ENDPOINTS: dict[str, Post] = {
     },
     "clues:letter-supplementary": Post(
         lambda world: [_sent_letter(world)], refused=("partner_x", "member_a", "outsider")
+    ),
+    # The office records the paper delivery of a sent letter (线下送达); the partner itself may not.
+    "clues:letter-paper-delivery": Post(
+        lambda world: [_sent_letter(world)], refused=("partner_x", "member_a", "outsider"), data=PAPER
     ),
     **{
         f"clues:letter-{action}": Post(

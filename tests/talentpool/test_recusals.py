@@ -106,4 +106,36 @@ def test_the_board_exports_every_member_against_every_unit(world):
     client.force_login(world.users["office_staff"])
     rows = export_rows(client.get(url).content)
     assert len(rows) - 1 == 3  # leader A and member A on unit A, member B on unit B
-    assert ("组员A", "被巡察单位A", "申报有回避情形", "钱某某") in [r[1:] for r in rows[1:]]
+    assert ("组员A", "被巡察单位A", "申报有回避情形", "夫妻关系", "钱某某") in [r[1:6] for r in rows[1:]]
+
+
+def test_the_board_shows_the_tie_s_type_and_the_declarant_s_note(world):
+    member = world.users["member_a"]
+    assert (
+        _declare(world, "member_a", tie=True, relationship="spouse", related_name="钱某某", note="其妻在该局任职")
+        == 302
+    )
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    body = client.get(reverse("talentpool:recusal-board", args=[world.round.pk])).content.decode()
+    assert "夫妻关系" in body
+    assert "其妻在该局任职" in body
+    assert RecusalDeclaration.objects.get(person=member.person).note == "其妻在该局任职"
+
+
+def test_the_office_s_decision_takes_a_note_shown_on_the_board(world):
+    member = world.users["member_a"]
+    declaration = declare_recusal(
+        by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True, relationships=TIE
+    )
+    client = Client()
+    client.force_login(world.users["office_head"])
+    client.post(
+        reverse("talentpool:recusal-decide", args=[declaration.pk]),
+        {"decision": "allowed", "note": "已离婚多年，经研究准予参加"},
+    )
+    declaration.refresh_from_db()
+    assert (declaration.decision, declaration.decision_note) == ("allowed", "已离婚多年，经研究准予参加")
+    body = client.get(reverse("talentpool:recusal-board", args=[world.round.pk])).content.decode()
+    assert "已离婚多年，经研究准予参加" in body
+    assert "夫妻关系" in body
