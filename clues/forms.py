@@ -87,7 +87,7 @@ class LetterForm(forms.Form):
 
 
 class WorkbookUploadForm(forms.Form):
-    file = forms.FileField(label=_("Clue workbook (.xlsx, .xls or .csv)"))
+    file = forms.FileField(label=_("Clue workbook (.xlsx, WPS .et, .xls or .csv)"))
     replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -460,9 +460,18 @@ class MeetingForm(forms.Form):
     session_no = forms.CharField(label=_("Session"), max_length=30)
     office_head_invited = forms.BooleanField(label=_("Office head invited"), required=False)
     office_head_attended = forms.BooleanField(label=_("Office head attended"), required=False)
-    clues = forms.ModelMultipleChoiceField(label=_("Clues discussed"), queryset=Clue.objects.none(), required=False)
+    # A checkbox list, not a multi-select: a round has some 150 clues; static/js/ui.js adds a filter box.
+    clues = forms.ModelMultipleChoiceField(
+        label=_("Clues discussed"),
+        queryset=Clue.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "filterable"}),
+    )
     cases = forms.ModelMultipleChoiceField(
-        label=_("Cases discussed"), queryset=CaseRecord.objects.none(), required=False
+        label=_("Cases discussed"),
+        queryset=CaseRecord.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "filterable"}),
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

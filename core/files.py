@@ -224,6 +224,14 @@ def checked_upload(*, upload: IO[bytes], name: str, allowed_kinds: Iterable[str]
             raise FileRejected(_("The file is password-protected. Remove the password and upload it again."))
         if kind == "broken":
             raise FileRejected(_("The file is damaged and cannot be opened."))
+        if PurePath(name).suffix.lower() == ".et" and "xlsx" in allowed and kind not in {"xlsx", "xlsm"}:
+            # WPS saves .et either as OOXML (read like .xlsx, by content) or in its own binary format.
+            raise FileRejected(
+                _(
+                    "This WPS spreadsheet (.et) is in WPS's own binary format, which cannot be read. "
+                    "In WPS, save it as an Excel workbook (.xlsx) and upload that."
+                )
+            )
         if kind not in allowed:
             raise FileRejected(
                 _("This type of file is not accepted here. Accepted types: %(kinds)s.") % {"kinds": _describe(allowed)}

@@ -1,6 +1,7 @@
 """Read queries of the clues app, one module per area; every one starts from for_user()."""
 
 from clues.selectors.letters import (
+    accept_preview,
     batches_of,
     board_summary,
     letter_board,
@@ -12,6 +13,7 @@ from clues.selectors.letters import (
 )
 
 __all__ = [
+    "accept_preview",
     "batches_of",
     "board_summary",
     "letter_board",

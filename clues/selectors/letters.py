@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from clues.importing import spec
 from clues.models import ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply, OnlineOpinionItem, PartnerUnit
+from clues.models.categories import CATEGORY_LABELS
 from core.deadlines import reminders_sent
 from core.models import User
 from core.roles import Role
 from core.workdays import working_days_from
-from inspection.models import InspectionRound
+from inspection.models import InspectedUnit, InspectionRound
 
 
 class _LetterBoardValues(TypedDict):
@@ -92,6 +94,66 @@ def partners_without_main_letter(inspection_round: InspectionRound) -> int:
 
 def batches_of(reply: LetterReply) -> list[ClueImportBatch]:
     return list(reply.batches.select_related("file").order_by("uploaded_at", "pk"))
+
+
+# The columns the acceptance preview shows of each row, as read (normalised).
+PREVIEW_COLUMNS = (
+    "inspected_unit",
+    "reported_name",
+    "reported_position",
+    "category",
+    "allegation",
+    "source_channel",
+    "received_date",
+)
+PREVIEW_FIRST_ROWS = 10
+
+
+def _as_read(values: dict[str, Any], units: dict[int, str]) -> list[str]:
+    """A staged row's normalised values in PREVIEW_COLUMNS order, in the workbook's words."""
+    persons = values.get("reported_persons") or []
+    source = values.get("source_channel")
+    cells = [
+        units.get(values.get("unit_id") or 0, ""),
+        "、".join(str(p.get("name", "")) for p in persons if isinstance(p, dict)),
+        values.get("reported_position") or "",
+        "、".join(CATEGORY_LABELS.get(code, code) for code in values.get("categories") or []),
+        values.get("allegation") or "",
+        spec.SOURCES[source][0] if source in spec.SOURCES else "",
+        values.get("received_date") or "",
+    ]
+    return [str(cell) or "—" for cell in cells]
+
+
+def accept_preview(batches: Sequence[ClueImportBatch], first: int = PREVIEW_FIRST_ROWS) -> list[dict[str, Any]]:
+    """What accepting an answer will register, as the importer read it: per usable workbook its
+    first `first` data rows and every flagged row (an issue or a possible duplicate), in sheet
+    order. Two queries per workbook, whatever its size."""
+    preview = []
+    units = dict(
+        InspectedUnit.objects.filter(inspection_round__letters__replies__batches__in=batches).values_list(
+            "pk", "org_unit__name"
+        )
+    )
+    for batch in batches:
+        data = batch.rows.filter(kind=ClueImportRow.Kind.DATA).order_by("sheet", "row_number")
+        head = list(data[:first])
+        seen = {row.pk for row in head}
+        flagged = [
+            row
+            for row in data.exclude(issues=[], duplicate_of__isnull=True).select_related("duplicate_of")
+            if row.pk not in seen
+        ]
+        rows = sorted([*head, *flagged], key=lambda row: (row.sheet, row.row_number))
+        preview.append(
+            {
+                "batch": batch,
+                "rows": [{"row": row, "cells": _as_read(row.values, units)} for row in rows],
+                "flagged": sum(1 for row in rows if row.issues or row.duplicate_of_id),
+                "hidden": max(batch.rows_data - len(rows), 0),
+            }
+        )
+    return preview
 
 
 def rows_with_issues(batch: ClueImportBatch) -> QuerySet[ClueImportRow]:

@@ -1,6 +1,7 @@
 """Information request letters: drafting, approval and sending, delivery, views (docs/domain.md §3.2)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -214,6 +215,74 @@ def approve_and_send_all(
         if progress is not None:
             progress(1)
     return count
+
+
+# Bulk actions of the round's letter board (issue 14 item 5): the action's name, the status it
+# starts from, and the service that takes it for one letter.
+BULK_SUBMIT = "submit"
+BULK_APPROVE = "approve"
+
+
+def _bulk_service(action: str) -> Callable[..., InfoRequestLetter]:
+    if action == BULK_SUBMIT:
+        return submit_for_approval
+    if action == BULK_APPROVE:
+        return approve_and_send
+    raise LookupError(action)
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk action did: the letters moved, and each refused letter with its reasons."""
+
+    done: list[InfoRequestLetter] = field(default_factory=list)
+    refused: list[tuple[InfoRequestLetter, list[str]]] = field(default_factory=list)
+
+
+def bulk_problems(letter: InfoRequestLetter, action: str) -> list[str]:
+    """What would refuse `action` on this letter now (the confirmation page lists it beforehand).
+
+    The same rules as the services; the services check again on the locked row when it runs.
+    """
+    if action == BULK_SUBMIT:
+        if letter.status != InfoRequestLetter.Status.DRAFT:
+            return [_("Only a draft can be submitted for approval.")]
+        if not letter.request_items or not list(letter.inspected_units.all()):
+            return [_("A letter needs at least one requested item and one unit before approval.")]
+        return []
+    if letter.status != InfoRequestLetter.Status.PENDING_APPROVAL:
+        return [_("This letter is not awaiting approval.")]
+    return []
+
+
+def act_on_letters(
+    *,
+    action: str,
+    letters: Iterable[InfoRequestLetter],
+    by: User,
+    progress: Callable[[int], None] | None = None,
+) -> BulkOutcome:
+    """Submit (or approve and send) each letter through its own service, one transaction each.
+
+    A letter that is refused (moved on meanwhile, a guard failing) is listed with its reasons
+    and the others go ahead: the board's ticks are independent letters. A run interrupted and
+    run again skips what already moved (the services refuse a second move).
+    """
+    service = _bulk_service(action)
+    outcome = BulkOutcome()
+    for letter in letters:
+        try:
+            outcome.done.append(service(letter=letter, by=by))
+        except ValidationError as exc:
+            outcome.refused.append((letter, exc.messages))
+        if progress is not None:
+            progress(1)
+    return outcome
+
+
+def letter_label(letter: InfoRequestLetter) -> str:
+    """How a refusal names the letter: its partner and number (or title while a draft)."""
+    return f"{letter.partner.org_unit.display_name}（{letter.doc_number or letter.title}）"
 
 
 def partner_users(partner: PartnerUnit) -> list[User]:

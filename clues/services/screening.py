@@ -1,6 +1,8 @@
 """The clue custodian's work before a clue reaches a group: duplicates, scope, grading, handover."""
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -60,6 +62,57 @@ def screen(*, clue: Clue, by: User, grade: str, verifiability: str = "") -> Clue
     clue.save(update_fields=[*fields, "updated_at"])
     audit.log_change(user=by, obj=clue, before=before)
     return clue
+
+
+GRADEABLE = (*Clue.BEFORE_HANDOVER, Clue.Status.HANDED_TO_GROUP, Clue.Status.UNDER_ASSESSMENT)
+# The registry's bulk actions (issue 14 item 5), each confirmed on a page listing every clue.
+BULK_GRADE = "grade"
+BULK_HAND_OVER = "hand-over"
+
+
+def bulk_problems(clue: Clue, action: str) -> list[str]:
+    """What would refuse `action` on this clue now, for the confirmation page (the services
+    check again on the locked row)."""
+    problems = []
+    allowed = GRADEABLE if action == BULK_GRADE else Clue.BEFORE_HANDOVER
+    if clue.status not in allowed:
+        problems.append(
+            _("A clue can be graded until the group has concluded on it.")
+            if action == BULK_GRADE
+            else _("Only a registered or screened clue can be handed over.")
+        )
+    if clue.possible_duplicate_of_id:
+        problems.append(_("Clue %(code)s has an undecided duplicate suggestion.") % {"code": clue.code})
+    return problems
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk grading did: the clues graded, and each refused clue with its reasons."""
+
+    done: list[Clue] = field(default_factory=list)
+    refused: list[tuple[Clue, list[str]]] = field(default_factory=list)
+
+
+def grade_many(
+    *,
+    clues: Iterable[Clue],
+    by: User,
+    grade: str,
+    verifiability: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> BulkOutcome:
+    """Grade each clue through `screen`, one transaction each; a refused clue is listed with its
+    reasons and the others are graded. Run again, it grades the same clues to the same values."""
+    outcome = BulkOutcome()
+    for clue in clues:
+        try:
+            outcome.done.append(screen(clue=clue, by=by, grade=grade, verifiability=verifiability))
+        except ValidationError as exc:
+            outcome.refused.append((clue, exc.messages))
+        if progress is not None:
+            progress(1)
+    return outcome
 
 
 @transaction.atomic

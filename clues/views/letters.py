@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clues import jobs, selectors
 from clues.documents import letter_docx
@@ -57,6 +57,9 @@ def round_letters(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespo
             "can_create": request.user.has_perm("clues.add_inforequestletter")
             and selectors.partners_without_main_letter(inspection_round) > 0,
             "can_approve": request.user.has_perm("clues.approve_inforequestletter"),
+            "can_submit": request.user.has_perm("clues.change_inforequestletter"),
+            "can_bulk": request.user.has_perm("clues.change_inforequestletter")
+            or request.user.has_perm("clues.approve_inforequestletter"),
             "awaiting_approval": sum(1 for x in board if x.status == InfoRequestLetter.Status.PENDING_APPROVAL),
         },
     )
@@ -86,12 +89,100 @@ def create_round_letters(request: AuthenticatedHttpRequest, round_pk: int) -> Ht
     return redirect("clues:round-letters", round_pk=inspection_round.pk)
 
 
+_BULK_PERMS = {
+    letter_services.BULK_SUBMIT: ("change", "clues.change_inforequestletter"),
+    letter_services.BULK_APPROVE: ("approve", "clues.approve_inforequestletter"),
+}
+
+
+def _bulk_confirm(
+    request: AuthenticatedHttpRequest,
+    inspection_round: InspectionRound,
+    action: str,
+    letters: list[InfoRequestLetter],
+    post_url: str,
+) -> HttpResponse:
+    rows = [(letter, letter_services.bulk_problems(letter, action)) for letter in letters]
+    return render(
+        request,
+        "clues/letters_bulk_confirm.html",
+        {
+            "round": inspection_round,
+            "action": action,
+            "rows": rows,
+            "ready": sum(1 for _letter, problems in rows if not problems),
+            "post_url": post_url,
+            "in_background": len(letters) > settings.BULK_INLINE_MAX_ITEMS,
+        },
+    )
+
+
+def _report_bulk(request: AuthenticatedHttpRequest, outcome: letter_services.BulkOutcome) -> None:
+    if outcome.done:
+        messages.success(request, _("%(count)s letters done.") % {"count": len(outcome.done)})
+    for letter, problems in outcome.refused:
+        messages.error(
+            request,
+            _("%(letter)s was not done: %(reasons)s")
+            % {"letter": letter_services.letter_label(letter), "reasons": "；".join(problems)},
+        )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])  # GET: the confirmation page; POST: the action
+@service_errors_to_messages
+def round_letters_bulk(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
+    """Submit or approve the letters ticked on the board: a confirmation page listing what will
+    happen to each, then one POST; each letter through its own transition, the refused listed."""
+    inspection_round = _round_or_404(request, round_pk)
+    data = request.POST if request.method == "POST" else request.GET
+    action = data.get("action", "")
+    if action not in _BULK_PERMS:
+        raise Http404
+    object_action, perm = _BULK_PERMS[action]
+    _require(request, perm)
+    ids = [int(i) for i in data.getlist("letter") if i.isdigit()]
+    letters = list(
+        InfoRequestLetter.objects.for_user(request.user, object_action)
+        .filter(inspection_round=inspection_round, pk__in=ids)
+        .select_related("partner__org_unit")
+        .prefetch_related("inspected_units")
+        .order_by("partner__sort_order", "kind", "pk")
+    )
+    if not letters:
+        raise ValidationError(_("Tick the letters first."))
+    if request.method == "GET":
+        return _bulk_confirm(request, inspection_round, action, letters, request.path)
+    if len(letters) > settings.BULK_INLINE_MAX_ITEMS:
+        # Many letters are moved in the worker, with a progress page (core.jobs).
+        job = start_job(
+            jobs.BULK_LETTERS,
+            by=request.user,
+            total=len(letters),
+            action=action,
+            round=inspection_round.pk,
+            letters=[x.pk for x in letters],
+        )
+        return redirect("core:job", pk=job.pk)
+    _report_bulk(request, letter_services.act_on_letters(action=action, letters=letters, by=request.user))
+    return redirect("clues:round-letters", round_pk=inspection_round.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])  # GET: the confirmation page listing the letters
 @service_errors_to_messages
 def approve_all(request: AuthenticatedHttpRequest, round_pk: int) -> HttpResponse:
     inspection_round = _round_or_404(request, round_pk)
     _require(request, "clues.approve_inforequestletter")
+    if request.method == "GET":
+        awaiting = list(
+            letter_services.awaiting_approval(inspection_round)
+            .select_related("partner__org_unit")
+            .prefetch_related("inspected_units")
+        )
+        # The confirmation posts the letters it lists, so one submitted meanwhile is not sent unseen.
+        bulk_url = reverse("clues:round-letters-bulk", args=[inspection_round.pk])
+        return _bulk_confirm(request, inspection_round, letter_services.BULK_APPROVE, awaiting, bulk_url)
     if letter_services.awaiting_approval(inspection_round).count() > settings.BULK_INLINE_MAX_ITEMS:
         # Many letters are approved in the worker, with a progress page (core.jobs).
         job = start_job(jobs.APPROVE_LETTERS, by=request.user, round=inspection_round.pk)

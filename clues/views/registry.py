@@ -1,10 +1,11 @@
 """The clue registry: list, export, register by hand, one clue's story, screening and handover."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from clues.selectors.registry import ClueFilters
 from clues.services import registry, screening, transfers
 from clues.views.common import service_errors_to_messages
 from core.http import XLSX, attachment, export_or_job
+from core.jobs import start_job
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
@@ -210,21 +212,92 @@ def clue_out_of_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect("clues:clue-detail", pk=clue.pk)
 
 
-@login_required
-@require_POST
-@service_errors_to_messages
-def clue_hand_over(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Bulk action of the registry: hand the ticked clues to the groups covering their units."""
+def _ticked_clues(request: AuthenticatedHttpRequest) -> tuple[list[Clue], str]:
+    """The clues ticked on the registry (GET on the confirmation page, POST from it) that the user
+    may change, and the registry's filters to go back to."""
     if not request.user.has_perm("clues.change_clue"):
         raise Http404
-    ids = [int(i) for i in request.POST.getlist("clue") if i.isdigit()]
-    clues = list(Clue.objects.for_user(request.user, "change").filter(pk__in=ids))
+    data = request.POST if request.method == "POST" else request.GET
+    ids = [int(i) for i in data.getlist("clue") if i.isdigit()]
+    clues = list(
+        Clue.objects.for_user(request.user, "change")
+        .filter(pk__in=ids)
+        .select_related("inspected_unit__org_unit", "assigned_group")
+        .order_by("code")
+    )
     if not clues or len(clues) != len(set(ids)):
-        raise ValidationError(_("Tick the clues to hand over."))
+        raise ValidationError(_("Tick the clues first."))
+    return clues, ClueFilters.from_query(data).as_query()
+
+
+def _back_to_registry(query: str) -> HttpResponse:
+    return redirect(reverse("clues:clue-list") + (f"?{query}" if query else ""))
+
+
+def _bulk_confirm(
+    request: AuthenticatedHttpRequest, action: str, clues: list[Clue], query: str, form: GradeForm | None = None
+) -> HttpResponse:
+    rows = [(clue, screening.bulk_problems(clue, action)) for clue in clues]
+    return render(
+        request,
+        "clues/clue_bulk_confirm.html",
+        {
+            "action": action,
+            "rows": rows,
+            "ready": sum(1 for _clue, problems in rows if not problems),
+            # Handing over is all or nothing: one clue that cannot go holds the batch back.
+            "blocked": action == screening.BULK_HAND_OVER and any(problems for _clue, problems in rows),
+            "filters": QueryDict(query).lists(),
+            "query": query,
+            "form": form or GradeForm(),
+            "in_background": len(clues) > settings.BULK_INLINE_MAX_ITEMS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])  # GET: the confirmation page; POST: the handover
+@service_errors_to_messages
+def clue_hand_over(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Bulk action of the registry: hand the ticked clues to the groups covering their units,
+    after a confirmation page listing each clue and its group."""
+    clues, query = _ticked_clues(request)
+    if request.method == "GET":
+        return _bulk_confirm(request, screening.BULK_HAND_OVER, clues, query)
+    if len(clues) > settings.BULK_INLINE_MAX_ITEMS:
+        # Many clues are handed over in the worker, with a progress page (core.jobs).
+        job = start_job(jobs.HAND_OVER_CLUES, by=request.user, total=len(clues), clues=[c.pk for c in clues])
+        return redirect("core:job", pk=job.pk)
     handed = screening.hand_over(clues=clues, by=request.user)
     messages.success(request, _("%(count)s clues handed to their groups.") % {"count": len(handed)})
-    query = ClueFilters.from_query(request.POST).as_query()
-    return redirect(reverse("clues:clue-list") + (f"?{query}" if query else ""))
+    return _back_to_registry(query)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])  # GET: the confirmation page with the grade; POST: grading
+@service_errors_to_messages
+def clue_grade_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Bulk grading of the registry: each ticked clue graded through `screen`; the refused listed."""
+    clues, query = _ticked_clues(request)
+    if request.method == "GET":
+        return _bulk_confirm(request, screening.BULK_GRADE, clues, query)
+    form = GradeForm(request.POST)
+    if not form.is_valid():
+        return _bulk_confirm(request, screening.BULK_GRADE, clues, query, form)
+    if len(clues) > settings.BULK_INLINE_MAX_ITEMS:
+        job = start_job(
+            jobs.GRADE_CLUES, by=request.user, total=len(clues), clues=[c.pk for c in clues], **form.cleaned_data
+        )
+        return redirect("core:job", pk=job.pk)
+    outcome = screening.grade_many(clues=clues, by=request.user, **form.cleaned_data)
+    if outcome.done:
+        messages.success(request, _("%(count)s clues graded.") % {"count": len(outcome.done)})
+    for clue, problems in outcome.refused:
+        messages.error(
+            request,
+            _("Clue %(code)s was not graded: %(reasons)s") % {"code": clue.code, "reasons": "；".join(problems)},
+        )
+    return _back_to_registry(query)
 
 
 @login_required

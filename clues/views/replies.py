@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clues import jobs, selectors
 from clues.forms import AttachmentForm, NilReturnForm, ReturnForm, WorkbookUploadForm
 from clues.models import ClueImportBatch, LetterReply
+from clues.selectors.letters import PREVIEW_COLUMNS
 from clues.services import importing, replies
 from clues.views.common import letter_or_404, service_errors_to_messages
 from core import audit
@@ -139,10 +140,28 @@ def _reply_or_404(request: AuthenticatedHttpRequest, pk: int) -> LetterReply:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])  # GET: the preview of the rows as read, before accepting
 @service_errors_to_messages
 def accept_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the rows as read (first rows and every flagged one) before the accept button; POST: accept."""
     reply = _reply_or_404(request, pk)
+    if request.method == "GET":
+        if reply.status != LetterReply.Status.PENDING:
+            raise ValidationError(_("This answer is not awaiting review."))
+        preview = selectors.accept_preview(replies.usable_batches(reply))
+        # The rows are the partner's clue content: the preview's reading is logged, once a page.
+        audit.log_action(user=request.user, action=AuditLog.Action.VIEW, obj=reply, request=request)
+        return render(
+            request,
+            "clues/reply_accept_confirm.html",
+            {
+                "reply": reply,
+                "letter": reply.letter,
+                "preview": preview,
+                "columns": PREVIEW_COLUMNS,
+                "to_register": replies.rows_to_register(reply),
+            },
+        )
     if replies.rows_to_register(reply) > settings.REPLY_ACCEPT_INLINE_MAX_ROWS:
         # A large answer is committed in the worker: the request only starts it (core.jobs).
         if reply.status != LetterReply.Status.PENDING:

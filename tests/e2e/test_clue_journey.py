@@ -28,6 +28,8 @@ def test_custodian_group_head_and_commission_take_a_clue_to_a_case(
     page.locator("#clue-table input[name=clue]").first.check()
     page.locator("#clue-table input[name=clue]").nth(1).check()
     page.click("#hand-over")
+    expect(page.locator("#bulk-rows")).to_contain_text("第1巡察组")
+    page.click("#confirm-bulk")
     expect(page.locator("#messages")).to_contain_text("已将2条问题线索转交所属巡察组")
 
     # The group 1 leader opens the clue, reveals the reporter with a reason, proposes a transfer.

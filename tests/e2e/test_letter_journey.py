@@ -1,5 +1,6 @@
-"""The letters journey in Chromium: the office sends, a partner answers (after fixing a bad row),
-the office accepts, and the clues exist."""
+"""The letters journey in Chromium: the office head approves the round's letters after a
+confirmation, a partner answers (after fixing a bad row, with a WPS .et), the custodian previews
+the rows as read and accepts, and the clues exist."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -37,7 +38,9 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     # The office head approves and sends all at once.
     log_in(page, base, "head")
     page.goto(f"{base}/rounds/{world.round.pk}/letters/")
-    page.get_by_role("button", name="审批并发出 1 份函件").click()
+    page.click("#approve-all")
+    expect(page.locator("#bulk-rows")).to_contain_text("协作单位")
+    page.click("#confirm-bulk")
     letter = InfoRequestLetter.objects.get()
     expect(page.locator("#letter-board")).to_contain_text(letter.doc_number)
 
@@ -58,9 +61,9 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     expect(page.locator("#row-issues")).to_contain_text("5")
     page.screenshot(path=str(artifacts_dir / "workbook-errors.png"), full_page=True)
 
-    # …fixes it, uploads again, adds the stamped cover letter and submits.
+    # …fixes it in WPS (saved as an OOXML .et), uploads again, adds the stamped cover letter and submits.
     page.get_by_role("link", name="返回函件").click()
-    good = tmp_path / "good.xlsx"
+    good = tmp_path / "good.et"
     good.write_bytes(workbook(good_rows(2)).getvalue())
     page.set_input_files("form[action$='/upload/'] input[name=file]", str(good))
     page.click("#upload-workbook")
@@ -78,6 +81,8 @@ def test_office_sends_partner_answers_office_accepts(live_server, world, page: P
     log_in(page, base, "custodian")
     page.goto(f"{base}/letters/{letter.pk}/")
     page.click("#accept-answer")
+    expect(page.locator("#accept-preview")).to_be_visible()
+    page.click("#confirm-accept")
     expect(page.locator("#messages")).to_contain_text("已登记")
     assert Clue.objects.filter(source_partner__org_unit=world.partner_x).count() == 2
     page.screenshot(path=str(artifacts_dir / "letter-accepted.png"), full_page=True)

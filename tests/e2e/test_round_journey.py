@@ -49,6 +49,9 @@ def test_office_plans_a_round_draws_sends_and_replaces_a_refused_cadre(live_serv
     expect(page.locator("#candidates tbody tr")).to_have_count(1)
     page.click("#accept-proposal")
     page.click("#send-drafts")
+    # Sending is irreversible: a dialog asks first (static/js/ui.js).
+    expect(page.locator("dialog.confirm-dialog")).to_be_visible()
+    page.click("#confirm-dialog-ok")
     expect(page.locator("#messages")).to_contain_text("已发出1份抽调函")
     first = SecondmentRequest.objects.get()
     assert first.doc_number.startswith("示巡办调〔")

@@ -26,7 +26,7 @@ from clues.models import (
     LetterReply,
     OnlineOpinionItem,
 )
-from core.models import Delivery, Job, Reminder, StoredFile
+from core.models import Delivery, Job, Notification, Reminder, StoredFile
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 from liaison.models import FeedbackProblem, HandoverRecord, RectificationItem, RectificationReport
 from talentpool.models import Draw, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
@@ -35,6 +35,7 @@ from talentpool.models import Draw, RecusalDeclaration, SecondmentRequest, Talen
 # fails the sweep until it is named here, so no page escapes it.
 PK_MODELS: dict[str, type[Model]] = {
     "rounds/": InspectionRound,
+    "inbox/": Notification,  # opening one marks it read and follows its link: only the recipient's own
     "pools/": TalentPoolEntry,
     "secondments/": SecondmentRequest,
     "secondments/draws/": Draw,
@@ -69,6 +70,8 @@ ARG_WORDS: dict[str, list[str]] = {
     "action": ["deliver", "requeue"],
     "step": ["sign-off"],
     "to": ["archived"],
+    "page": ["handovers", "feedback", "ledger"],
+    "kind": ["info_request_letter", "summary"],  # document template kinds (core.documents.register_kind)  # the liaison officer's portal (liaison MY_UNIT_PAGES)
 }
 # Objects per model tried for each pattern (every clue: they are what the sweep is about).
 PER_PATTERN = 3

@@ -368,6 +368,10 @@ POST_ENDPOINTS: dict[str, Post] = {
     "clues:round-letters-approve": Post(
         lambda world: _draft(world) and [world.round.pk], may="office_head", refused=OFFICE_ONLY
     ),
+    # Ticked letters of the round's board, submitted (or approved) after a confirmation page.
+    "clues:round-letters-bulk": Post(
+        lambda world: _draft(world) and [world.round.pk], data={"action": "submit"}, refused=OFFICE_ONLY
+    ),
     # POST starts the export's background job (core.jobs); a GET of a small one is the file.
     "clues:clue-export": Post(may="office_head", refused=("office_staff", "member_a", "partner_x", "outsider")),
     "clues:opinion-list": Post(ROUND, refused=("partner_x", "outsider")),
@@ -375,6 +379,9 @@ POST_ENDPOINTS: dict[str, Post] = {
     # Group members register clues of their own units too.
     "clues:clue-register": Post(may="clue_custodian", refused=("partner_x", "outsider")),
     "clues:clue-hand-over": Post(lambda world: register(world) and [], may="clue_custodian", refused=OFFICE_ONLY),
+    "clues:clue-grade-bulk": Post(
+        lambda world: register(world) and [], may="clue_custodian", data={"grade": "A"}, refused=OFFICE_ONLY
+    ),
     **{
         f"clues:clue-{action}": Post(
             lambda world: [register(world).pk], may="clue_custodian", refused=("member_a", "partner_x", "outsider")
