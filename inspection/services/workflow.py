@@ -110,7 +110,7 @@ def _page_current(inspection_round: InspectionRound, move: transitions.Move) -> 
 def _reached(inspection_round: InspectionRound, move: transitions.Move) -> None:
     """What reaching a stage does: the groups follow the round, archive ends the leaders' reading, app actions."""
     to = move.transition.target
-    _set_groups(inspection_round, to)
+    _set_groups(inspection_round, to, move.by)
     if to == R.ARCHIVED:
         _close_leaders_access(inspection_round)
     for action in _STAGE_ACTIONS[to]:
@@ -242,17 +242,94 @@ def group_completeness(group: InspectionGroup) -> Check:
     return Check(problems, warnings)
 
 
-# What a group's status becomes when the round reaches a stage (the groups follow the round).
+# What a group's status becomes when the round reaches a stage (the groups follow the round), and the
+# transition of GROUP_WORKFLOW that takes it there.
 _GROUPS_BECOME: dict[str, InspectionGroup.Status] = {
     R.ONSITE: InspectionGroup.Status.STATIONED,
     R.REPORTING: InspectionGroup.Status.WITHDRAWN,
     R.ARCHIVED: InspectionGroup.Status.ARCHIVED,
 }
+_GROUP_MOVE = {R.ONSITE: "station", R.REPORTING: "withdraw", R.ARCHIVED: "archive"}
+# The stages after the site and before the archive, in which the groups have withdrawn.
+_AFTER_SITE = (R.REPORTING, R.FEEDBACK, R.RECTIFYING, R.REVIEWING)
 
 
-def _set_groups(inspection_round: InspectionRound, to: str) -> None:
-    if to in _GROUPS_BECOME:
-        inspection_round.groups.update(status=_GROUPS_BECOME[to])
+def group_status_for(round_status: str) -> str | None:
+    """The status a group must have while its round is at `round_status` (None: any, before entry)."""
+    if round_status in _AFTER_SITE:
+        return InspectionGroup.Status.WITHDRAWN
+    return _GROUPS_BECOME.get(round_status)
+
+
+def _set_groups(inspection_round: InspectionRound, to: str, by: Any) -> None:
+    """Each group of the round takes its own transition (audited, locked) to the stage's group status."""
+    name = _GROUP_MOVE.get(to)
+    if name is None:
+        return
+    sources = GROUP_WORKFLOW[name].sources
+    for group in inspection_round.groups.filter(status__in=sources).order_by("number"):
+        transitions.perform(group, name, by=by)
+
+
+G = InspectionGroup.Status
+
+
+def _round_is(*stages: str) -> transitions.Guard:
+    """A group moves with its round: its move is refused unless the round has reached the stage."""
+
+    def guard(group: InspectionGroup, move: transitions.Move) -> list[str]:
+        inspection_round = group.inspection_round
+        if inspection_round.status in stages:
+            return []
+        return [
+            _("%(group)s follows its round, and %(round)s is %(status)s.")
+            % {"group": group.label, "round": inspection_round.title, "status": inspection_round.get_status_display()}
+        ]
+
+    return guard
+
+
+def _complete(group: InspectionGroup, move: transitions.Move) -> list[str]:
+    return group_completeness(group).problems
+
+
+def may_move_group(user: Any, group: InspectionGroup) -> bool:
+    """Whoever moves the round moves its groups (the office head; None is the system)."""
+    return may_advance(user, group.inspection_round)
+
+
+# docs/domain.md §3.1 (decision: groups follow the round): stationed at entry, withdrawn at exit,
+# archived at archive, each a transition run by the round's move; a group that never went on site
+# (a round entered before groups followed it) still withdraws and archives with its round.
+GROUP_WORKFLOW = transitions.register(
+    transitions.Workflow(
+        InspectionGroup,
+        [
+            transitions.Transition(
+                "station",
+                (G.FORMING, G.AUTHORIZED),
+                G.STATIONED,
+                who=may_move_group,
+                guards=(_round_is(R.ONSITE), _complete),
+            ),
+            transitions.Transition(
+                "withdraw",
+                (G.FORMING, G.AUTHORIZED, G.STATIONED),
+                G.WITHDRAWN,
+                who=may_move_group,
+                guards=(_round_is(*_AFTER_SITE),),
+            ),
+            transitions.Transition(
+                "archive",
+                tuple(status for status in G.values if status != G.ARCHIVED),
+                G.ARCHIVED,
+                who=may_move_group,
+                guards=(_round_is(R.ARCHIVED),),
+            ),
+        ],
+        related=("inspection_round",),
+    )
+)
 
 
 def _close_leaders_access(inspection_round: InspectionRound) -> None:

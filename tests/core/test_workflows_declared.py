@@ -9,7 +9,7 @@ from clues.services.partners import register_partner
 from core.audit import history
 from core.models import AuditLog
 from core.transitions import workflow_for
-from inspection.models import InspectionRound
+from inspection.models import InspectionGroup, InspectionRound
 from inspection.services.workflow import move_round
 from liaison.models import Feedback, HandoverRecord, RectificationItem
 from talentpool.models import RecusalDeclaration, SecondmentRequest, TalentPoolEntry
@@ -19,6 +19,7 @@ from tests.talentpool.test_pools_services import nominated
 
 STATEFUL = [
     InspectionRound,
+    InspectionGroup,
     InfoRequestLetter,
     LetterReply,
     Clue,
