@@ -28,7 +28,9 @@ def build_round(
                 start_date=spec["planned_entry_date"],
             )
     if inspection_round.status == InspectionRound.Status.ONSITE:
-        # A round made on site (the demo starts there) has its groups stationed as entry would have.
+        # A round made on site (the demo starts there) has its groups and units where entry puts them.
         for group in groups.values():
             transitions.perform(group, "station", by=by)
+        for unit in inspection_round.inspected_units.order_by("pk"):
+            transitions.perform(unit, "enter", by=by)
     return inspection_round

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import transitions
 from core.models import User
 from core.permissions import scope_group, scope_group_name
-from inspection.models import GroupMembership, InspectionGroup, InspectionRound
+from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 
 R = InspectionRound.Status
 
@@ -111,6 +111,7 @@ def _reached(inspection_round: InspectionRound, move: transitions.Move) -> None:
     """What reaching a stage does: the groups follow the round, archive ends the leaders' reading, app actions."""
     to = move.transition.target
     _set_groups(inspection_round, to, move.by)
+    _set_units(inspection_round, to, move.by)
     if to == R.ARCHIVED:
         _close_leaders_access(inspection_round)
     for action in _STAGE_ACTIONS[to]:
@@ -340,3 +341,85 @@ def _close_leaders_access(inspection_round: InspectionRound) -> None:
     """
     for group in inspection_round.groups.all():
         scope_group(group, "leaders").user_set.clear()
+
+
+# ---------------------------------------------------------------- the inspected unit's progress
+
+U = InspectedUnit.Status
+# The unit's move when its round reaches a stage; the feedback (liaison) gives its own move.
+_UNIT_MOVE = {R.ONSITE: "enter", R.RECTIFYING: "rectify", R.REVIEWING: "close", R.ARCHIVED: "close"}
+
+
+def _set_units(inspection_round: InspectionRound, to: str, by: Any) -> None:
+    """Each unit of the round takes its own transition to the stage's unit status, if it is where that starts."""
+    name = _UNIT_MOVE.get(to)
+    if name is None:
+        return
+    units = inspection_round.inspected_units.filter(status__in=UNIT_WORKFLOW[name].sources).order_by("pk")
+    for unit in units:
+        transitions.perform(unit, name, by=by)
+
+
+def move_unit_if_due(unit: InspectedUnit, name: str, *, by: Any) -> InspectedUnit:
+    """Take the unit's move `name` when it starts from the unit's status (a unit already past it stays).
+
+    For the moves other records cause (feedback delivered, an item reopened), which happen once
+    whatever the unit's recorded progress was.
+    """
+    if unit.status not in UNIT_WORKFLOW[name].sources:
+        return unit
+    return transitions.perform(unit, name, by=by)
+
+
+def _unit_round_is(*stages: str) -> transitions.Guard:
+    def guard(unit: InspectedUnit, move: transitions.Move) -> list[str]:
+        inspection_round = unit.inspection_round
+        if inspection_round.status in stages:
+            return []
+        return [
+            _("%(unit)s follows its round, and %(round)s is %(status)s.")
+            % {
+                "unit": unit.org_unit.display_name,
+                "round": inspection_round.title,
+                "status": inspection_round.get_status_display(),
+            }
+        ]
+
+    return guard
+
+
+def may_move_unit(user: Any, unit: InspectedUnit) -> bool:
+    """Whoever moves the round moves its units with it (the office head; None is the system)."""
+    return may_advance(user, unit.inspection_round)
+
+
+# docs/domain.md §3.1: the unit's progress. On site with its round, feedback given when its feedback
+# is delivered (liaison, by whoever delivered it), rectifying and rectified with its round, reopened
+# when a follow-up check reopens one of its items (liaison, the office).
+UNIT_WORKFLOW = transitions.register(
+    transitions.Workflow(
+        InspectedUnit,
+        [
+            transitions.Transition(
+                "enter", (U.PLANNED,), U.ONSITE, who=may_move_unit, guards=(_unit_round_is(R.ONSITE),)
+            ),
+            transitions.Transition("give_feedback", (U.PLANNED, U.ONSITE), U.FEEDBACK_GIVEN),
+            transitions.Transition(
+                "rectify",
+                (U.FEEDBACK_GIVEN,),
+                U.RECTIFYING,
+                who=may_move_unit,
+                guards=(_unit_round_is(R.RECTIFYING, R.REVIEWING, R.ARCHIVED),),
+            ),
+            transitions.Transition(
+                "close",
+                (U.FEEDBACK_GIVEN, U.RECTIFYING, U.REOPENED),
+                U.RECTIFIED,
+                who=may_move_unit,
+                guards=(_unit_round_is(R.REVIEWING, R.ARCHIVED),),
+            ),
+            transitions.Transition("reopen", (U.RECTIFIED,), U.REOPENED),
+        ],
+        related=("inspection_round", "org_unit"),
+    )
+)

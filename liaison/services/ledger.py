@@ -20,6 +20,7 @@ from core.files import DOCUMENT_KINDS, store_upload
 from core.models import User
 from core.services.reminders import cancel_reminders, schedule_reminders
 from inspection.models import InspectedUnit
+from inspection.services.workflow import move_unit_if_due
 from liaison import reminders as escalation
 from liaison.models import Feedback, FeedbackProblem, FollowUpCheck, RectificationItem, RectificationReport
 from liaison.models import RectificationUpdate as Update
@@ -280,6 +281,8 @@ def record_follow_up_check(
             raise ValidationError(_("An item of another unit cannot be reopened by this check."))
         transitions.perform(item, "reopen", by=by, fields={"signed_off_at": None, "signed_off_by": None}, locked=True)
         check.reopened_items.add(item)
+    if reopen:
+        move_unit_if_due(inspected_unit, "reopen", by=by)
     audit.log_change(user=by, obj=check, before=None)
     return check
 
