@@ -780,7 +780,10 @@ class TestCheckRecords:
         code, output = check_records()
         assert code == 1
         lines = output.splitlines()
-        assert any(line.startswith("[round_stages] 十三届区委第六轮巡察（已归档）") and "区农业农村局" in line for line in lines)
+        assert any(
+            line.startswith("[round_stages] 十三届区委第六轮巡察（已归档）") and "区农业农村局" in line
+            for line in lines
+        )
         assert any(line.startswith("[groups_follow_rounds]") and "十三届区委第六轮巡察" in line for line in lines)
         assert lines[-1].endswith("项不符合规则。")
 

@@ -32,7 +32,9 @@ def test_the_round_s_moves_take_each_group_through_its_own_audited_transition(wo
     onsite = _onsite(world)
     assert _group(world).status == G.STATIONED
     rounds.update_round(inspection_round=onsite, by=None, actual_exit_date=date(2017, 10, 10))
-    move_round(inspection_round=InspectionRound.objects.get(pk=onsite.pk), to=R.REPORTING, by=world.users["office_head"])
+    move_round(
+        inspection_round=InspectionRound.objects.get(pk=onsite.pk), to=R.REPORTING, by=world.users["office_head"]
+    )
     assert _group(world).status == G.WITHDRAWN
     moves = history(_group(world)).filter(action=AuditLog.Action.TRANSITION).order_by("pk")
     assert [entry.changes["status"] for entry in moves] == [[G.FORMING, G.STATIONED], [G.STATIONED, G.WITHDRAWN]]
