@@ -2,7 +2,7 @@
 
 import io
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -169,10 +169,11 @@ RESPONSIBLE = {"gov_dept": ("局党组书记、局长", "办公室"), "township"
 def later_round_units() -> dict[str, Organisation]:
     """The units of rounds 5 and 6 with liaison offices, made before the accounts (their officers log in)."""
     wanted = {short for offices in data.LATER_LIAISON_OFFICES.values() for short, *_rest in offices}
+    specs = cast("list[dict[str, Any]]", data.LATER_ROUNDS)  # its values are of mixed types
+    units = [unit for spec in specs for unit in spec["units"]]
     return {
         short: ensure_organisation(by=None, name=name, short_name=short, aliases=aliases, unit_type=unit_type)
-        for spec in data.LATER_ROUNDS
-        for name, short, aliases, unit_type, _group in spec["units"]
+        for name, short, aliases, unit_type, _group in units
         if short in wanted
     }
 

@@ -48,12 +48,14 @@ def home_rounds(user: Any) -> dict[str, Any]:
     under way (neither archived nor cancelled) among those the user may see; the rest by date.
     An on-site round is therefore never pushed off the list by later, finished ones.
     """
-    person_id = getattr(user, "person_id", None)
-    member = Exists(
-        GroupMembership.objects.filter(inspection_round=OuterRef("pk"), person_id=person_id, end_date__isnull=True)
-    )
+    person_id: int | None = getattr(user, "person_id", None)
+    member: Exists | Value = Value(False)
+    if person_id is not None:
+        member = Exists(
+            GroupMembership.objects.filter(inspection_round=OuterRef("pk"), person_id=person_id, end_date__isnull=True)
+        )
     rounds = rounds_for(user).annotate(
-        is_member=member if person_id else Value(False),
+        is_member=member,
         under_way=Case(When(status__in=CLOSED_STAGES, then=Value(False)), default=Value(True)),
     )
     return {

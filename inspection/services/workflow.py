@@ -250,7 +250,7 @@ _GROUPS_BECOME: dict[str, InspectionGroup.Status] = {
     R.REPORTING: InspectionGroup.Status.WITHDRAWN,
     R.ARCHIVED: InspectionGroup.Status.ARCHIVED,
 }
-_GROUP_MOVE = {R.ONSITE: "station", R.REPORTING: "withdraw", R.ARCHIVED: "archive"}
+_GROUP_MOVE: dict[str, str] = {R.ONSITE: "station", R.REPORTING: "withdraw", R.ARCHIVED: "archive"}
 # The stages after the site and before the archive, in which the groups have withdrawn.
 _AFTER_SITE = (R.REPORTING, R.FEEDBACK, R.RECTIFYING, R.REVIEWING)
 
@@ -347,7 +347,7 @@ def _close_leaders_access(inspection_round: InspectionRound) -> None:
 
 U = InspectedUnit.Status
 # The unit's move when its round reaches a stage; the feedback (liaison) gives its own move.
-_UNIT_MOVE = {R.ONSITE: "enter", R.RECTIFYING: "rectify", R.REVIEWING: "close", R.ARCHIVED: "close"}
+_UNIT_MOVE: dict[str, str] = {R.ONSITE: "enter", R.RECTIFYING: "rectify", R.REVIEWING: "close", R.ARCHIVED: "close"}
 
 
 def _set_units(inspection_round: InspectionRound, to: str, by: Any) -> None:
