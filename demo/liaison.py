@@ -244,6 +244,7 @@ def seed_later_round_work(inspection_round: InspectionRound) -> None:
     its stage, whose guards need it (demo/history.py)."""
     round_no = inspection_round.round_no
     if round_no not in data.LATER_LIAISON_OFFICES:
+        _feedback_only(inspection_round)
         return
     seed_liaison_offices(inspection_round)
     accounts = _accounts()
@@ -291,6 +292,21 @@ def _handovers(unit: InspectedUnit, short: str, member: User, officer: User) -> 
         if reached >= 3:
             handovers.record_return(by=member, handover=handover, now=_when(due + timedelta(days=10), 16))
         _retire_past_notices([handover])
+
+
+def _feedback_only(inspection_round: InspectionRound) -> None:
+    """Rounds 2–4: their feedback is recorded (their ledgers were kept on paper before the platform),
+    so their units reach rectified with the archive, as the workflow moves them (docs/domain.md §3.1)."""
+    if Feedback.objects.filter(inspected_unit__inspection_round=inspection_round).exists():
+        return
+    head = _accounts()["office_head"]
+    exit_date = inspection_round.actual_exit_date or inspection_round.planned_exit_date
+    if exit_date is None:  # every demo round has its exit date (data.LATER_ROUNDS)
+        return
+    # The Monday four to five weeks after the groups left.
+    day = exit_date + timedelta(days=28 + (7 - exit_date.weekday()) % 7)
+    for unit in inspection_round.inspected_units.select_related("org_unit", "group").order_by("group__number", "pk"):
+        _feedback(unit, day, head, head)
 
 
 def _feedback(unit: InspectedUnit, day: date, leader: User, head: User) -> Feedback:

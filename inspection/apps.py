@@ -19,3 +19,4 @@ class InspectionConfig(AppConfig):
         register_search_source("round", _("Rounds"), find_rounds, order=10)
         register_record_check("round_stages", records.rounds_meet_their_stage)
         register_record_check("groups_follow_rounds", records.groups_follow_their_round)
+        register_record_check("units_follow_rounds", records.units_follow_their_round)

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 
 from core import transitions
-from inspection.models import InspectionGroup, InspectionRound
-from inspection.services.workflow import WORKFLOW, group_status_for
+from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
+from inspection.services.workflow import WORKFLOW, group_status_for, unit_statuses_for
 
 R = InspectionRound.Status
 ROUND_ORDER = ("year", "committee_term", "round_no")
@@ -54,6 +54,28 @@ def groups_follow_their_round() -> list[str]:
                     "group": group.label,
                     "status": group.get_status_display(),
                     "stage": group.inspection_round.get_status_display(),
+                }
+            )
+    return problems
+
+
+def units_follow_their_round() -> list[str]:
+    """docs/domain.md §3.1: a unit is on site with its round, has had feedback before rectification, and is
+    rectifying or rectified from then on."""
+    problems = []
+    units = InspectedUnit.objects.select_related("inspection_round", "org_unit").order_by(
+        *(f"inspection_round__{field}" for field in ROUND_ORDER), "pk"
+    )
+    for unit in units.exclude(inspection_round__status__in=(R.DRAFT, R.CANCELLED)):
+        allowed = unit_statuses_for(unit.inspection_round.status)
+        if allowed is not None and unit.status not in allowed:
+            problems.append(
+                _("%(round)s: %(unit)s is %(status)s, but its round is %(stage)s.")
+                % {
+                    "round": unit.inspection_round.title,
+                    "unit": unit.org_unit.display_name,
+                    "status": unit.get_status_display(),
+                    "stage": unit.inspection_round.get_status_display(),
                 }
             )
     return problems

@@ -360,6 +360,22 @@ def _set_units(inspection_round: InspectionRound, to: str, by: Any) -> None:
         transitions.perform(unit, name, by=by)
 
 
+# The statuses a unit may have while its round is at a stage (issue 13 item 9, check_records).
+_UNITS_MAY_BE: dict[str, tuple[str, ...]] = {
+    R.ONSITE: (U.ONSITE,),
+    R.REPORTING: (U.ONSITE, U.FEEDBACK_GIVEN),
+    R.FEEDBACK: (U.ONSITE, U.FEEDBACK_GIVEN),
+    R.RECTIFYING: (U.RECTIFYING, U.RECTIFIED, U.REOPENED),
+    R.REVIEWING: (U.RECTIFIED, U.REOPENED),
+    R.ARCHIVED: (U.RECTIFIED, U.REOPENED),
+}
+
+
+def unit_statuses_for(round_status: str) -> tuple[str, ...] | None:
+    """The statuses a unit may have while its round is at `round_status` (None: any, before entry)."""
+    return _UNITS_MAY_BE.get(round_status)
+
+
 def move_unit_if_due(unit: InspectedUnit, name: str, *, by: Any) -> InspectedUnit:
     """Take the unit's move `name` when it starts from the unit's status (a unit already past it stays).
 

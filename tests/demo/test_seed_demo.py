@@ -673,6 +673,24 @@ class TestSeededLiaison:
         open_items = RectificationItem.objects.filter(problem__feedback__inspected_unit__inspection_round=rounds[6])
         assert open_items.count() == 15
         assert open_items.exclude(status__in=["signed_off", "long_term_maintained"]).count() == 15
+        unit_statuses = {n: set(r.inspected_units.values_list("status", flat=True)) for n, r in rounds.items()}
+        assert unit_statuses == {
+            1: {"onsite"},
+            2: {"rectified"},
+            3: {"rectified"},
+            4: {"rectified"},
+            5: {"rectified"},
+            6: {"rectifying"},
+        }
+        group_statuses = {n: set(r.groups.values_list("status", flat=True)) for n, r in rounds.items()}
+        assert group_statuses == {
+            1: {"stationed"},
+            2: {"archived"},
+            3: {"archived"},
+            4: {"archived"},
+            5: {"archived"},
+            6: {"withdrawn"},
+        }
         for round_no in (5, 6):
             units = rounds[round_no].inspected_units.all()
             assert (
@@ -682,12 +700,12 @@ class TestSeededLiaison:
                 == 4
             )
 
-    def test_feedback_is_delivered_to_every_unit_of_rounds_5_and_6_with_problems_and_report_rows(
+    def test_feedback_is_delivered_to_every_unit_of_rounds_2_to_6_with_problems_and_report_rows(
         self, seeded: str
     ) -> None:
         delivered = Feedback.objects.filter(status="delivered")
-        assert delivered.count() == Feedback.objects.count() == 8
-        assert {f.inspected_unit.inspection_round.round_no for f in delivered} == {5, 6}
+        assert delivered.count() == Feedback.objects.count() == 20
+        assert {f.inspected_unit.inspection_round.round_no for f in delivered} == {2, 3, 4, 5, 6}
         for feedback in delivered:
             assert feedback.problems.count() == 3
             assert feedback.meeting_date > feedback.inspected_unit.inspection_round.actual_exit_date
@@ -768,7 +786,7 @@ class TestCheckRecords:
     def test_the_demo_follows_every_rule(self, seeded: str) -> None:
         from core.records import registered_checks
 
-        assert {"round_stages", "groups_follow_rounds", "letters_delivered", "clues_handed_over",
+        assert {"round_stages", "groups_follow_rounds", "units_follow_rounds", "letters_delivered", "clues_handed_over",
                 "archived_rounds_closed", "feedback_after_site", "ledger_signed_off_dated",
                 "reminders"} <= set(registered_checks())  # fmt: skip
         code, output = check_records()
@@ -785,6 +803,7 @@ class TestCheckRecords:
             for line in lines
         )
         assert any(line.startswith("[groups_follow_rounds]") and "十三届区委第六轮巡察" in line for line in lines)
+        assert any(line.startswith("[units_follow_rounds]") and "十三届区委第六轮巡察" in line for line in lines)
         assert lines[-1].endswith("项不符合规则。")
 
     def test_feedback_on_site_an_unhanded_clue_and_an_undated_sign_off_are_listed(self, seeded: str) -> None:
