@@ -9,7 +9,7 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
-        from clues import documents, jobs, stages
+        from clues import documents, jobs, records, stages
         from clues.deadlines import letters_due, transfers_due
         from clues.models import LetterReply
         from clues.reminders import LETTERS, TRANSFERS
@@ -19,6 +19,7 @@ class CluesConfig(AppConfig):
         from core import delivery
         from core.deadlines import register_deadline_source
         from core.files import register_rendition
+        from core.records import register_record_check
         from core.search import register_search_source
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
@@ -43,3 +44,6 @@ class CluesConfig(AppConfig):
         register_rendition(LetterReply, reply_file_download)
         jobs.register()
         documents.register()
+        register_record_check("letters_delivered", records.delivered_letters_reach_their_partner)
+        register_record_check("clues_handed_over", records.clues_past_screening_were_handed_over)
+        register_record_check("archived_rounds_closed", records.archived_rounds_closed_to_their_groups)

@@ -87,7 +87,7 @@ def _circles(inspection_round: InspectionRound) -> list[str]:
     return [scope_group_name(group) for group in groups] + [scope_group_name(group, "leaders") for group in groups]
 
 
-def _clue_grants(inspection_round: InspectionRound) -> Any:
+def group_clue_grants(inspection_round: InspectionRound) -> Any:
     return ClueGroupObjectPermission.objects.filter(
         group__name__in=_circles(inspection_round), content_object__inspection_round=inspection_round
     )
@@ -102,7 +102,7 @@ def _group_labels(inspection_round: InspectionRound, clue_grants: Any) -> str:
 
 def archive_preview(inspection_round: InspectionRound) -> list[str]:
     """What archiving will take from the groups, for the page that confirms it."""
-    clue_grants = _clue_grants(inspection_round)
+    clue_grants = group_clue_grants(inspection_round)
     count = clue_grants.values("content_object").distinct().count()
     if not count:
         return []
@@ -118,7 +118,7 @@ def close_groups_reading(inspection_round: InspectionRound, by: Any) -> None:
     reads through its roles, which no grant gives or takes.
     """
     circles = _circles(inspection_round)
-    clue_grants = _clue_grants(inspection_round)
+    clue_grants = group_clue_grants(inspection_round)
     clues = clue_grants.values("content_object").distinct().count()
     groups = _group_labels(inspection_round, clue_grants)
     removed = clue_grants.delete()[0]

@@ -94,7 +94,10 @@ ACCOUNTS = [
     ("group_leader", "group_leader", "刘", "强", "区委巡察办", "刘强", False),
     ("group_member", "group_member", "孙", "丽", "区审计局", "孙丽", False),
     ("partner_user", "partner_user", "钱", "进", "区审计局", None, False),
-    ("liaison_officer", "liaison_officer", "周", "敏", "区住建局", "周敏", False),
+    # The officer of round 6's 区农业农村局, whose ledger is open (round 6 is rectifying), and the officer
+    # of round 5's 区应急管理局, whose ledger was closed before round 5 was archived (demo/liaison.py).
+    ("liaison_officer", "liaison_officer", "唐", "颖", "区农业农村局", "唐颖", False),
+    ("liaison_officer_5", "liaison_officer", "宋", "洁", "区应急管理局", "宋洁", False),
     ("commission_receiver", "commission_receiver", "冯", "军", "区纪委监委案管室", None, False),
     ("orgdept_receiver", "orgdept_receiver", "许", "兰", "区委组织部", None, False),
     ("home_unit_contact", "home_unit_contact", "韩", "梅", "区财政局", None, False),
@@ -143,8 +146,9 @@ COMMISSION_OFFICES = [
     ("示范区纪委监委第二纪检监察室", "区纪委监委第二纪检监察室", ["第二纪检监察室", "纪检监察二室"], "commission_internal_office"),
 ]  # fmt: skip
 
-# Round 6 waits for its feedback: no feedback is recorded for its units, so it cannot be rectifying
-# (the feedback stage's exit needs the feedback delivered to every unit).
+# Each round sits in a stage its records allow (issue 13 item 9; `manage.py check_records`): round 1
+# is on site (no feedback, no ledger yet); rounds 2–5 are archived, round 5 with its units' feedback
+# delivered and its ledger closed; round 6 is rectifying: feedback delivered to every unit, ledger open.
 # Rounds 2–6 of the 13th term (2017-2 … 2019-2): the same 6 full-time cadres in the same places
 # and 8 seconded cadres from the pool (LATER_SEATS; 8 of 14 in every round), four new units each; (full name, short name, aliases, unit type, group).
 LATER_ROUNDS = [
@@ -206,7 +210,7 @@ LATER_ROUNDS = [
     },
     {
         "round": {
-            "committee_term": 13, "year": 2019, "round_no": 6, "title": "十三届区委第六轮巡察", "status": "feedback",
+            "committee_term": 13, "year": 2019, "round_no": 6, "title": "十三届区委第六轮巡察", "status": "rectifying",
             "kickoff_date": date(2019, 8, 26), "planned_entry_date": date(2019, 9, 9),
             "planned_exit_date": date(2019, 11, 8), "actual_entry_date": date(2019, 9, 9),
             "actual_exit_date": date(2019, 11, 8), "approved_by_text": "区委书记专题会",
@@ -385,3 +389,20 @@ LIAISON_OFFICES: list[tuple[str, str, str, list[tuple[str, str, date, date | Non
     ("区教育局", "区教育局办公楼408室", "0000-6603408", [("高峰", "办公室主任", date(2017, 8, 16), None)]),
     ("东城街道", "东城街道办事处党政办", "0000-6604101", [("江涛", "党政办主任", date(2017, 8, 16), None)]),
 ]  # fmt: skip
+
+# The liaison offices of the later rounds whose feedback and ledger the demo records (demo/liaison.py):
+# round 5 (archived, ledger closed) and round 6 (rectifying, ledger open), in the same shape.
+LATER_LIAISON_OFFICES: dict[int, list[tuple[str, str, str, list[tuple[str, str, date, date | None]]]]] = {
+    5: [
+        ("区应急管理局", "区应急管理局办公楼210室", "0000-6605210", [("宋洁", "办公室主任", date(2019, 3, 18), None)]),
+        ("区退役军人事务局", "区退役军人事务局综合科", "0000-6606101", [("钱蕾", "综合科科长", date(2019, 3, 18), None)]),
+        ("青山镇", "青山镇党政办", "0000-6607101", [("孔亮", "党政办主任", date(2019, 3, 19), None)]),
+        ("区人民医院", "区人民医院院办", "0000-6608101", [("白雪", "院办主任", date(2019, 3, 19), None)]),
+    ],
+    6: [
+        ("区农业农村局", "区农业农村局办公楼306室", "0000-6609306", [("唐颖", "办公室主任", date(2019, 9, 2), None)]),
+        ("区医保局", "区医保局综合科", "0000-6610101", [("侯斌", "综合科科长", date(2019, 9, 2), None)]),
+        ("河口镇", "河口镇党政办", "0000-6611101", [("薛梅", "党政办主任", date(2019, 9, 3), None)]),
+        ("区自来水公司", "区自来水公司办公室", "0000-6612101", [("邵军", "办公室主任", date(2019, 9, 3), None)]),
+    ],
+}  # fmt: skip

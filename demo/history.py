@@ -22,13 +22,20 @@ from core import delivery
 from core.models import Organisation, Person, User
 from core.services.directory import ensure_organisation
 from core.workdays import add_working_days, is_working_day
-from demo import data, talent
+from demo import data, liaison, talent
 from demo.rounds import build_round
 from inspection import services as rounds
 from inspection.models import GroupMembership, InspectedUnit, InspectionRound
 from inspection.services.workflow import move_round
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The stage a later round is built in, one short of the stage it is moved to once its work is recorded.
+BUILT_IN = {
+    InspectionRound.Status.ARCHIVED: InspectionRound.Status.REVIEWING,
+    InspectionRound.Status.RECTIFYING: InspectionRound.Status.ONSITE,
+}
+# The stages a later round passes on its way, in order, from the one it was built in.
+ON_THE_WAY = [InspectionRound.Status.REPORTING, InspectionRound.Status.FEEDBACK]
 D = ClueDisposition.Type
 O = ClueDisposition.Outcome  # noqa: E741
 
@@ -329,11 +336,13 @@ def _seed_later_round(
         )
         for name, short, aliases, unit_type, group_no in spec["units"]
     ]
-    # An archived round is built in evaluation and archived through the workflow once its work is
-    # recorded, so the archive's guards pass on its records and its effects run (the groups stop
-    # reading its clues, docs/domain.md §5.2 rule 3).
-    archived = facts["status"] == InspectionRound.Status.ARCHIVED
-    staged = {**facts, "status": InspectionRound.Status.REVIEWING} if archived else facts
+    # A round is built one stage short of its own and moved there through the workflow once its work
+    # is recorded, so that stage's guards pass on its records and its effects run: an archived round
+    # is built in evaluation (archiving ends the groups' reading of its clues, docs/domain.md §5.2
+    # rule 3), a rectifying one on site: it leaves once its clues are sent (its groups withdraw) and
+    # reaches rectification once its feedback is delivered to every unit.
+    stage = facts["status"]
+    staged = {**facts, "status": BUILT_IN.get(stage, stage)}
     inspection_round = build_round(staged, units, talent.round_staffing(facts["round_no"], people), by=head)
     ctx = _Round(inspection_round, orgs, offices)
     round_units = list(
@@ -348,8 +357,12 @@ def _seed_later_round(
     # The groups' work is over: access ends with the membership (the leaders read their clues until the archive).
     for membership in GroupMembership.objects.filter(inspection_round=inspection_round).select_related("person"):
         rounds.end_membership(by=head, membership=membership, end_date=ctx.sent)
-    if archived:
-        move_round(inspection_round=inspection_round, to=InspectionRound.Status.ARCHIVED, by=head)
+    if stage == InspectionRound.Status.RECTIFYING:
+        for on_the_way in ON_THE_WAY:
+            move_round(inspection_round=inspection_round, to=on_the_way, by=head)
+    liaison.seed_later_round_work(inspection_round)
+    if stage in BUILT_IN:
+        move_round(inspection_round=inspection_round, to=stage, by=head)
 
 
 # ---------------------------------------------------------------- registration (rounds 2–6)

@@ -2,85 +2,103 @@
 
 import io
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 
 from core import delivery
 from core.models import Organisation, Person, User
-from core.services.directory import create_person
+from core.services.directory import create_person, ensure_organisation
 from core.services.reminders import cancel_reminders
 from demo import data
 from demo.letters import PDF
 from inspection.models import InspectedUnit, InspectionRound
-from liaison.models import Feedback, FollowUpCheck, LiaisonOffice
+from liaison.models import (
+    ContactLogEntry,
+    Feedback,
+    FollowUpCheck,
+    LiaisonAssignment,
+    LiaisonOffice,
+    RectificationReport,
+)
 from liaison.services import feedback, handovers, ledger
 from liaison.services.contact import record_entry
 from liaison.services.offices import appoint_officer, set_up_office
 
 
+def _offices(round_no: int) -> list[tuple[str, str, str, list[tuple[str, str, date, date | None]]]]:
+    return data.LIAISON_OFFICES if round_no == 1 else data.LATER_LIAISON_OFFICES.get(round_no, [])
+
+
 def liaison_people(orgs: dict[str, Organisation]) -> dict[str, Person]:
-    """The officers as people of their units (made before the accounts, so 周敏's login links to her)."""
+    """The officers as people of their units (made before the accounts, so 唐颖's and 宋洁's logins link to them)."""
     people = {}
-    for short, _location, _phone, officers in data.LIAISON_OFFICES:
-        for name, position, _start, _end in officers:
-            home = orgs[short]
-            people[name] = Person.objects.filter(name=name, home_unit=home).first() or create_person(
-                by=None, name=name, home_unit=home, position=position
-            )
+    for round_no in (1, *data.LATER_LIAISON_OFFICES):
+        for short, _location, _phone, officers in _offices(round_no):
+            for name, position, _start, _end in officers:
+                home = orgs[short]
+                people[name] = Person.objects.filter(name=name, home_unit=home).first() or create_person(
+                    by=None, name=name, home_unit=home, position=position
+                )
     return people
 
 
 @transaction.atomic
-def seed_liaison_offices(round_1: InspectionRound, orgs: dict[str, Organisation], people: dict[str, Person]) -> None:
-    if LiaisonOffice.objects.filter(inspected_unit__inspection_round=round_1).exists():
+def seed_liaison_offices(inspection_round: InspectionRound) -> None:
+    """The round's liaison offices and officers, as the office sets them up before entry."""
+    if LiaisonOffice.objects.filter(inspected_unit__inspection_round=inspection_round).exists():
         return
     office_staff = User.objects.filter(username="office_staff").first()
-    units = {u.org_unit_id: u for u in round_1.inspected_units.all()}
-    for short, location, phone, officers in data.LIAISON_OFFICES:
-        unit = units[orgs[short].pk]
+    units = {u.org_unit.short_name: u for u in inspection_round.inspected_units.select_related("org_unit")}
+    for short, location, phone, officers in _offices(inspection_round.round_no):
+        unit = units[short]
         office = set_up_office(
             by=office_staff, inspected_unit=unit, established_at=officers[0][2], location=location, phone=phone
         )
         for name, _position, start, _end in officers:
-            appoint_officer(by=office_staff, office=office, person=people[name], start_date=start)
+            person = Person.objects.get(name=name, home_unit=unit.org_unit)
+            appoint_officer(by=office_staff, office=office, person=person, start_date=start)
 
 
-# ---------------------------------------------------------------- the liaison work of round 1 (issue 6)
+# ---------------------------------------------------------------- the liaison work (issues 6 and 13)
 #
-# Contact, handovers, feedback and the rectification ledger of round 1's four units, made through
-# the liaison services by the accounts that would do each step. Only 区住建局's officer (周敏) has
-# an account, and the officer's ledger steps (submit plan, start, progress, ask for sign-off) are
-# the current officer's alone, so 区住建局's ledger walks every state of docs/domain.md §3.4 and the other
-# three units' items stay issued (and, their deadlines being past, overdue).
+# Each round's liaison work fits its stage (issue 13 item 9; `manage.py check_records`). Round 1 is on
+# site: contact and handovers, no feedback and no ledger yet. Round 5 (archived) delivered its feedback
+# and closed its ledger; round 6 (rectifying) delivered its feedback and its ledger is open. The officer's
+# ledger steps (submit plan, start, progress, ask for sign-off) are the current officer's alone, so the
+# ledgers that move are those of the units whose officer has an account: round 5's 区应急管理局 (宋洁,
+# every closed state) and round 6's 区农业农村局 (唐颖, every open state); round 6's other units' items
+# stay issued (and, their deadlines being past, overdue). The items are the former round 1's, split by
+# state and dated from each round's feedback, so the rectification figures keep their values.
 
-CONTACTS = {  # unit → (day, channel, subject, follow-up)
+CONTACTS = {  # round 1's units, on site → (day, channel, subject, follow-up)
     "区住建局": [
         (date(2017, 8, 21), "meeting", "巡察组进驻见面会，明确联络办公室工作职责", "联络员每日下班前报送当天材料调取情况。"),
         (date(2017, 9, 5), "phone", "通知补充报送2016年以来工程项目招投标台账", ""),
-        (date(2017, 11, 22), "document", "转交巡察反馈意见及问题清单", "一个月内报送整改方案。"),
-        (date(2018, 3, 12), "message", "催报第一季度整改进展", "联络员已报送进展并上传佐证材料。"),
     ],
     "区民政局": [
         (date(2017, 8, 22), "meeting", "巡察组进驻见面会", ""),
         (date(2017, 9, 18), "document", "联络员变更：陈红调整岗位，由杜晓接任", "更新联络办公室通讯录。"),
-        (date(2017, 11, 23), "phone", "约定整改方案报送时间", ""),
     ],
     "区教育局": [
         (date(2017, 8, 22), "meeting", "巡察组进驻见面会", ""),
         (date(2017, 9, 12), "message", "提醒按时报送干部人事档案目录", ""),
-        (date(2017, 12, 15), "other", "现场了解整改工作推进情况", "整改方案尚未报送，再次督促。"),
     ],
     "东城街道": [
         (date(2017, 8, 23), "meeting", "巡察组进驻见面会", ""),
         (date(2017, 9, 20), "phone", "沟通惠民资金发放材料调取事宜", ""),
-        (date(2018, 1, 10), "document", "发送整改督办通知", "要求一周内报送整改方案。"),
     ],
 }  # fmt: skip
+# After the feedback, every unit of rounds 5 and 6: (days after the meeting, channel, subject, follow-up).
+CONTACTS_AFTER_FEEDBACK = [
+    (2, "document", "转交巡察反馈意见及问题清单", "一个月内报送整改方案。"),
+    (25, "other", "现场了解整改方案起草情况", "督促按期报送整改方案。"),
+    (70, "message", "催报整改进展", "联络员已报送进展并上传佐证材料。"),
+]
 
-# unit → (item, category, due, final status). Requested ones past their due date are the overdue
-# requests of the demo; one request is cancelled.
+# round 1's unit → (item, category, due, final status). Requested ones past their due date are the
+# overdue requests of the demo; one request is cancelled.
 HANDOVERS = {
     "区住建局": [
         ("2016年以来党组会议记录", "minutes", date(2017, 8, 25), "returned"),
@@ -106,27 +124,33 @@ HANDOVERS = {
 }  # fmt: skip
 HANDOVER_STEPS = ["requested", "delivered", "received", "returned"]
 
-FEEDBACK_DAY = {"区住建局": date(2017, 11, 20), "区民政局": date(2017, 11, 20),
-                "区教育局": date(2017, 11, 21), "东城街道": date(2017, 11, 21)}  # fmt: skip
+# The dates below are those of the first feedback (2017-11-20, a Monday); a round's are moved by whole
+# weeks (weekdays kept): round 5's meetings fall on 2019-07-15/16, round 6's on 2019-12-30/31.
+FEEDBACK_WEEKS_AFTER = {5: 86, 6: 110}
+FEEDBACK_DAYS = [date(2017, 11, 20), date(2017, 11, 20), date(2017, 11, 21), date(2017, 11, 21)]  # per unit, in order
 PROBLEMS = [  # (category, description, immediate fix)
     ("党的领导", "党组理论学习中心组学习不经常，传达学习上级精神流于形式。", False),
     ("全面从严治党", "落实“两个责任”不到位，对下属单位监督管理宽松软。", False),
     ("选人用人", "干部选拔任用程序不规范，个别干部档案材料缺失。", True),
 ]
 
-# 区住建局's ledger: (problem no., measure, type, deadline, status reached, days it moved on).
+# The moving ledgers: (problem no., measure, type, deadline, status reached, days it moved on).
 # The days are those of the steps after approval: progress at 100 %, sign-off, follow-up check.
-LEDGER = [
+# Round 5's 区应急管理局: every item closed (signed off, or kept long-term with its follow-up date).
+CLOSED_LEDGER = [
     (1, "建立党组理论学习中心组学习计划和考勤制度", "immediate", date(2017, 12, 31), "signed_off",
      (date(2017, 12, 15), date(2017, 12, 20))),
     (1, "开展专题学习研讨并形成学习记录", "time_bound", date(2018, 1, 31), "signed_off",
      (date(2018, 2, 26), date(2018, 3, 5))),  # signed off after its deadline
-    (2, "制定党组落实全面从严治党主体责任清单", "time_bound", date(2018, 2, 28), "reopened",
-     (date(2018, 2, 10), date(2018, 2, 24), date(2018, 9, 14))),
     (2, "健全对下属单位的常态化监督检查机制", "long_term", date(2018, 6, 30), "long_term_maintained",
      (date(2018, 6, 20),)),
     (3, "补齐干部人事档案缺失材料", "immediate", date(2017, 12, 31), "signed_off",
      (date(2017, 12, 8), date(2017, 12, 12))),
+]  # fmt: skip
+# Round 6's 区农业农村局: every open state.
+OPEN_LEDGER = [
+    (2, "制定党组落实全面从严治党主体责任清单", "time_bound", date(2018, 2, 28), "reopened",
+     (date(2018, 2, 10), date(2018, 2, 24), date(2018, 9, 14))),
     (3, "规范干部选拔任用工作流程并公开纪实", "time_bound", date(2018, 4, 30), "pending_signoff",
      (date(2018, 4, 25),)),
     (3, "对近三年提拔干部开展专项复查", "time_bound", date(2018, 3, 31), "returned", (date(2018, 3, 28),)),
@@ -134,14 +158,24 @@ LEDGER = [
     (1, "完善党组议事规则", "time_bound", date(2018, 6, 15), "plan_submitted", ()),
     (2, "建立廉政谈话常态化制度", "time_bound", date(2018, 6, 30), "issued", ()),
 ]  # fmt: skip
-# The other units' ledgers: per problem, one issued item with its deadline.
+LEDGERS = {5: CLOSED_LEDGER, 6: OPEN_LEDGER}
+# Round 6's other units' ledgers: per problem, one issued item with its deadline.
 OTHER_DEADLINES = [date(2018, 1, 31), date(2018, 3, 31), date(2017, 12, 31)]
-RESPONSIBLE = {  # unit → (leader, department, person)
-    "区住建局": ("局党组书记、局长", "办公室", "周敏"),
-    "区民政局": ("局党组书记、局长", "办公室", "杜晓"),
-    "区教育局": ("局党委书记、局长", "人事科", "高峰"),
-    "东城街道": ("街道党工委书记", "党政办", "江涛"),
-}
+# The responsible leader and department of a unit's items, by unit type; the person is the officer.
+RESPONSIBLE = {"gov_dept": ("局党组书记、局长", "办公室"), "township": ("镇党委书记", "党政办"),
+               "soe": ("公司党委书记、董事长", "办公室"), "public_institution": ("院党委书记、院长", "院办")}  # fmt: skip
+
+
+def later_round_units() -> dict[str, Organisation]:
+    """The units of rounds 5 and 6 with liaison offices, made before the accounts (their officers log in)."""
+    wanted = {short for offices in data.LATER_LIAISON_OFFICES.values() for short, *_rest in offices}
+    specs = cast("list[dict[str, Any]]", data.LATER_ROUNDS)  # its values are of mixed types
+    units = [unit for spec in specs for unit in spec["units"]]
+    return {
+        short: ensure_organisation(by=None, name=name, short_name=short, aliases=aliases, unit_type=unit_type)
+        for name, short, aliases, unit_type, _group in units
+        if short in wanted
+    }
 
 
 def _when(day: date, hour: int = 10) -> datetime:
@@ -166,39 +200,75 @@ def _retire_past_notices(targets: list[Any]) -> None:
         cancel_reminders(target=target, due_before=now)
 
 
+def _accounts() -> dict[str, User]:
+    names = ["office_head", "office_staff", "group_leader", "group_member", "liaison_officer", "liaison_officer_5"]
+    return {u.username: u for u in User.objects.filter(username__in=names)}
+
+
+def _officer_account(unit: InspectedUnit, accounts: dict[str, User]) -> User | None:
+    """The unit's current officer's login, if the officer has one."""
+    for name in ("liaison_officer", "liaison_officer_5"):
+        user = accounts.get(name)
+        if user is not None and user.person_id and user.person.home_unit_id == unit.org_unit_id:  # type: ignore[union-attr]
+            return user
+    return None
+
+
 @transaction.atomic
 def seed_liaison_work(round_1: InspectionRound) -> None:
-    """Contact log, handovers, feedback and ledgers of round 1's units (issue 6)."""
-    if Feedback.objects.filter(inspected_unit__inspection_round=round_1).exists():
+    """Contact log and handovers of round 1's units, on site (issue 6); no feedback or ledger yet."""
+    if ContactLogEntry.objects.filter(inspected_unit__inspection_round=round_1).exists():
         return
-    accounts = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=["office_head", "office_staff", "group_leader", "group_member", "liaison_officer"]
-        )
-    }
+    accounts = _accounts()
     units = {u.org_unit.short_name: u for u in round_1.inspected_units.select_related("org_unit", "group")}
     for short, unit in units.items():
-        group_1 = unit.group.number == 1
-        # Group 1's leader and member have accounts; group 2's work is recorded by the office.
-        member = accounts["group_member"] if group_1 else accounts["office_staff"]
-        leader = accounts["group_leader"] if group_1 else accounts["office_head"]
-        officer = accounts["liaison_officer"] if short == "区住建局" else accounts["office_staff"]
-        _contacts(unit, short, member, officer)
+        # Group 1's member has an account; group 2's work, and the officers' (none has a login), are
+        # recorded by the office.
+        member = accounts["group_member"] if unit.group.number == 1 else accounts["office_staff"]
+        officer = accounts["office_staff"]
+        for n, (day, channel, subject, follow_up) in enumerate(CONTACTS[short]):
+            record_entry(
+                by=officer if n % 2 else member,
+                inspected_unit=unit,
+                at=_when(day, 9 + n),
+                channel=channel,
+                subject=subject,
+                follow_up=follow_up,
+            )
         _handovers(unit, short, member, officer)
-        feedback_record = _feedback(unit, short, leader, accounts["office_head"])
-        if short == "区住建局":
-            _officer_ledger(unit, feedback_record, leader, officer, accounts["office_staff"])
-        else:
-            _issued_ledger(feedback_record, short, leader)
 
 
-def _contacts(unit: InspectedUnit, short: str, member: User, officer: User) -> None:
-    for n, (day, channel, subject, follow_up) in enumerate(CONTACTS[short]):
-        by = officer if n % 2 else member
-        record_entry(
-            by=by, inspected_unit=unit, at=_when(day, 9 + n), channel=channel, subject=subject, follow_up=follow_up
-        )
+def seed_later_round_work(inspection_round: InspectionRound) -> None:
+    """Rounds 5 and 6: liaison offices, contact after the feedback, the feedback delivered to every
+    unit, and the ledger (closed for round 5, open for round 6). Runs before the round is moved to
+    its stage, whose guards need it (demo/history.py)."""
+    round_no = inspection_round.round_no
+    if round_no not in data.LATER_LIAISON_OFFICES:
+        _feedback_only(inspection_round)
+        return
+    seed_liaison_offices(inspection_round)
+    accounts = _accounts()
+    shift = timedelta(weeks=FEEDBACK_WEEKS_AFTER[round_no])
+    units = list(inspection_round.inspected_units.select_related("org_unit", "group").order_by("group__number", "pk"))
+    staff, head = accounts["office_staff"], accounts["office_head"]
+    for n, unit in enumerate(units):
+        officer = _officer_account(unit, accounts)
+        day = FEEDBACK_DAYS[n] + shift
+        for k, (after, channel, subject, follow_up) in enumerate(CONTACTS_AFTER_FEEDBACK):
+            record_entry(
+                by=officer if officer and k % 2 else staff,
+                inspected_unit=unit,
+                at=_when(day + timedelta(days=after), 10 + k),
+                channel=channel,
+                subject=subject,
+                follow_up=follow_up,
+            )
+        # The groups have left and their memberships ended: the office writes and delivers the feedback.
+        feedback_record = _feedback(unit, day, head, head)
+        if officer is not None:
+            _officer_ledger(unit, feedback_record, LEDGERS[round_no], shift, head, officer, staff)
+        elif round_no == 6:
+            _issued_ledger(feedback_record, unit, shift, head)
 
 
 def _handovers(unit: InspectedUnit, short: str, member: User, officer: User) -> None:
@@ -224,8 +294,23 @@ def _handovers(unit: InspectedUnit, short: str, member: User, officer: User) -> 
         _retire_past_notices([handover])
 
 
-def _feedback(unit: InspectedUnit, short: str, leader: User, head: User) -> Feedback:
-    day = FEEDBACK_DAY[short]
+def _feedback_only(inspection_round: InspectionRound) -> None:
+    """Rounds 2–4: their feedback is recorded (their ledgers were kept on paper before the platform),
+    so their units reach rectified with the archive, as the workflow moves them (docs/domain.md §3.1)."""
+    if Feedback.objects.filter(inspected_unit__inspection_round=inspection_round).exists():
+        return
+    head = _accounts()["office_head"]
+    exit_date = inspection_round.actual_exit_date or inspection_round.planned_exit_date
+    if exit_date is None:  # every demo round has its exit date (data.LATER_ROUNDS)
+        return
+    # The Monday four to five weeks after the groups left.
+    day = exit_date + timedelta(days=28 + (7 - exit_date.weekday()) % 7)
+    for unit in inspection_round.inspected_units.select_related("org_unit", "group").order_by("group__number", "pk"):
+        _feedback(unit, day, head, head)
+
+
+def _feedback(unit: InspectedUnit, day: date, leader: User, head: User) -> Feedback:
+    short = unit.org_unit.short_name
     feedback_record = feedback.record_feedback(
         by=leader,
         inspected_unit=unit,
@@ -239,39 +324,52 @@ def _feedback(unit: InspectedUnit, short: str, leader: User, head: User) -> Feed
             by=leader, feedback=feedback_record, category=category, description=description, is_immediate_fix=immediate
         )
     feedback.approve_feedback(by=head, feedback=feedback_record)
-    return feedback.deliver_feedback(by=leader, feedback=feedback_record, now=_when(day, 15))
+    delivered = feedback.deliver_feedback(by=leader, feedback=feedback_record, now=_when(day, 15))
+    _retire_past_notices(list(RectificationReport.objects.filter(inspected_unit=unit)))
+    return delivered
 
 
-def _plan(short: str, measure: str, kind: str, deadline: date) -> dict[str, Any]:
-    leader, department, person = RESPONSIBLE[short]
+def _plan(unit: InspectedUnit, measure: str, kind: str, deadline: date) -> dict[str, Any]:
+    leader, department = RESPONSIBLE[unit.org_unit.unit_type]
+    officer = LiaisonAssignment.objects.get(liaison_office__inspected_unit=unit, end_date__isnull=True)
     return {
         "measure": measure,
         "responsible_leader": leader,
         "lead_department": department,
-        "responsible_person": person,
+        "responsible_person": officer.person.name,
         "rectification_type": kind,
         "deadline": deadline,
     }
 
 
-def _issued_ledger(feedback_record: Feedback, short: str, leader: User) -> None:
+def _issued_ledger(feedback_record: Feedback, unit: InspectedUnit, shift: timedelta, leader: User) -> None:
     """One item per problem, still issued: without an officer's account nobody submits the plan."""
     problems = list(feedback_record.problems.order_by("seq"))
     for problem, deadline in zip(problems, OTHER_DEADLINES, strict=True):
         item = ledger.add_item(
             by=leader,
             problem=problem,
-            **_plan(short, f"针对“{problem.category}”问题制定整改措施", "time_bound", deadline),
+            **_plan(unit, f"针对“{problem.category}”问题制定整改措施", "time_bound", deadline + shift),
         )
         _retire_past_notices([item])
 
 
-def _officer_ledger(unit: InspectedUnit, feedback_record: Feedback, leader: User, officer: User, staff: User) -> None:
-    """区住建局's ledger: every state of docs/domain.md §3.4, the officer (周敏) doing the unit's steps."""
+def _officer_ledger(
+    unit: InspectedUnit,
+    feedback_record: Feedback,
+    rows: list[tuple[Any, ...]],
+    shift: timedelta,
+    leader: User,
+    officer: User,
+    staff: User,
+) -> None:
+    """A ledger whose officer has a login: the states of docs/domain.md §3.4 its rows reach, the officer
+    doing the unit's steps."""
     problems = {p.seq: p for p in feedback_record.problems.all()}
     reopen = []
-    for seq, measure, kind, deadline, final, days in LEDGER:
-        item = ledger.add_item(by=officer, problem=problems[seq], **_plan("区住建局", measure, kind, deadline))
+    for seq, measure, kind, deadline, final, steps in rows:
+        days = [day + shift for day in steps]
+        item = ledger.add_item(by=officer, problem=problems[seq], **_plan(unit, measure, kind, deadline + shift))
         if final == "issued":
             _retire_past_notices([item])
             continue
@@ -318,3 +416,4 @@ def _officer_ledger(unit: InspectedUnit, feedback_record: Feedback, leader: User
             team_text="区委巡察办回头看检查组",
             reopen=[item],
         )
+        _retire_past_notices([item])

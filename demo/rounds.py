@@ -1,5 +1,6 @@
 """A round with its two groups and units, staffed as the office sets one up."""
 
+from core import transitions
 from core.models import Organisation, Person, User
 from inspection import services as rounds
 from inspection.models import InspectionRound
@@ -26,4 +27,10 @@ def build_round(
                 is_group_liaison=is_liaison,
                 start_date=spec["planned_entry_date"],
             )
+    if inspection_round.status == InspectionRound.Status.ONSITE:
+        # A round made on site (the demo starts there) has its groups and units where entry puts them.
+        for group in groups.values():
+            transitions.perform(group, "station", by=by)
+        for unit in inspection_round.inspected_units.order_by("pk"):
+            transitions.perform(unit, "enter", by=by)
     return inspection_round

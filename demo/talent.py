@@ -313,5 +313,4 @@ def seed_zone(orgs: dict[str, Organisation]) -> None:
         linked_group_number=spec["linked_group_number"],
         lead_leader=spec["lead_leader"],
         active_from=spec["active_from"],
-        status=CollaborationZone.Status.PLANNED,
     )

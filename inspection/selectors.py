@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from core.models import Organisation, Person
@@ -36,9 +36,31 @@ def rounds_for(user: Any) -> QuerySet[CountedRound]:
     )
 
 
+# Rounds with work still to do: every stage but the two ends.
+CLOSED_STAGES = (InspectionRound.Status.ARCHIVED, InspectionRound.Status.CANCELLED)
+HOME_ROUNDS = 5
+
+
 def home_rounds(user: Any) -> dict[str, Any]:
-    """The workbench's rounds section: the five latest rounds the user may see."""
-    return {"rounds": rounds_for(user)[:5]}
+    """The workbench's rounds section: the rounds the user has work in first (issue 13 item 9), then the latest.
+
+    Work: a round the user sits in a group of now (a current membership), then any round still
+    under way (neither archived nor cancelled) among those the user may see; the rest by date.
+    An on-site round is therefore never pushed off the list by later, finished ones.
+    """
+    person_id: int | None = getattr(user, "person_id", None)
+    member: Exists | Value = Value(False)
+    if person_id is not None:
+        member = Exists(
+            GroupMembership.objects.filter(inspection_round=OuterRef("pk"), person_id=person_id, end_date__isnull=True)
+        )
+    rounds = rounds_for(user).annotate(
+        is_member=member,
+        under_way=Case(When(status__in=CLOSED_STAGES, then=Value(False)), default=Value(True)),
+    )
+    return {
+        "rounds": rounds.order_by("-is_member", "-under_way", "-year", "-committee_term", "-round_no")[:HOME_ROUNDS]
+    }
 
 
 def round_detail_for(user: Any, inspection_round: InspectionRound) -> list[InspectionGroup]:

@@ -12,11 +12,12 @@ class LiaisonConfig(AppConfig):
         from core import delivery
         from core.deadlines import register_deadline_source
         from core.permissions import register_access_exclusion
+        from core.records import register_record_check
         from core.search import register_search_source
         from core.services.reminders import register_ladder
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
-        from liaison import documents
+        from liaison import documents, records
         from liaison.deadlines import handovers_due, rectification_due
         from liaison.permissions import outside_handover_roles
         from liaison.reminders import HANDOVERS, RECTIFICATION
@@ -38,3 +39,6 @@ class LiaisonConfig(AppConfig):
         register_access_exclusion("liaison.HandoverRecord", outside_handover_roles)
         delivery.register("liaison.HandoverRecord", handovers.DELIVERY_STEPS, owners=lambda r: [r.requested_by])
         documents.register()
+        register_record_check("feedback_after_site", records.no_feedback_before_leaving_the_site)
+        register_record_check("feedback_dated", records.delivered_feedback_is_dated)
+        register_record_check("ledger_signed_off_dated", records.signed_off_items_are_dated)

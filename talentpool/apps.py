@@ -8,7 +8,7 @@ class TalentpoolConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules load models, which exist only once the app registry is ready.
-        # Services imported only for their workflows (pools and recusals) declare them with core.transitions.
+        # Services imported only for their workflows (pools, recusals and zones) declare them with core.transitions.
         from core import delivery
         from core.deadlines import register_deadline_source
         from core.permissions import register_access_exclusion
@@ -21,7 +21,7 @@ class TalentpoolConfig(AppConfig):
         from talentpool.permissions import clues_of_recused_units
         from talentpool.reminders import SECONDMENTS
         from talentpool.search import find_people
-        from talentpool.services import pools, recusals, secondments  # noqa: F401
+        from talentpool.services import cross_staffing, pools, recusals, secondments  # noqa: F401
         from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
 
         register_ladder(SECONDMENTS)

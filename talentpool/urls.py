@@ -52,6 +52,7 @@ recusal_patterns = [
 cross_staffing_patterns = [
     path("", cross_staffing.cross_staffing, name="cross-staffing"),
     path("case-work.xlsx", cross_staffing.case_work_export, name="case-work-export"),
+    path("zones/<int:pk>/activate/", cross_staffing.zone_activate, name="zone-activate"),
 ]
 
 # One list per area under its prefix; every name lives in the one "talentpool" namespace.

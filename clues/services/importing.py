@@ -21,7 +21,7 @@ from clues.importing.result import ParsedRow, ParseResult
 from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
 from clues.services.numbering import clue_codes
-from core import audit
+from core import audit, transitions
 from core.bulk import insert_values
 from core.excel.errors import Mark, build_error_workbook, build_sealed_copy
 from core.excel.units import UnitRef
@@ -146,11 +146,26 @@ def sealed_copy(stored: StoredFile, *, watermark: str) -> bytes:
         )
 
 
-def supersede(*, batch: ClueImportBatch) -> None:
+B = ClueImportBatch.Status
+# A batch is staged (or found invalid or rejected) when it is read, then replaced by a corrected
+# upload or committed once; who may do either is the reply service's check (the partner uploading,
+# the reviewer accepting), so the moves themselves accept any caller.
+BATCH_WORKFLOW = transitions.register(
+    transitions.Workflow(
+        ClueImportBatch,
+        [
+            transitions.Transition("supersede", (B.STAGED, B.INVALID, B.REJECTED), B.SUPERSEDED),
+            transitions.Transition("commit", (B.STAGED,), B.COMMITTED),
+        ],
+    )
+)
+
+
+def supersede(*, batch: ClueImportBatch, by: User | None = None) -> None:
     """A corrected upload replaces this batch; its rows stay for the record."""
     if batch.status == ClueImportBatch.Status.COMMITTED:
         raise ValidationError(_("Clues from this workbook are registered already; it cannot be replaced."))
-    ClueImportBatch.objects.filter(pk=batch.pk).update(status=ClueImportBatch.Status.SUPERSEDED)
+    transitions.perform(batch, "supersede", by=by)
 
 
 @transaction.atomic
@@ -187,9 +202,7 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None, progress: Callable[
         created += len(chunk)
         if progress is not None:
             progress(len(chunk))
-    batch.status = ClueImportBatch.Status.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.save(update_fields=["status", "committed_at"])
+    batch = transitions.perform(batch, "commit", by=by, fields={"committed_at": timezone.now()}, locked=True)
     audit.log_action(
         user=by,
         action=AuditLog.Action.CREATE,

@@ -83,12 +83,12 @@ def upload_workbook(
     if replaces is not None:
         if replaces.reply_id != reply.pk:
             raise ValidationError(_("That workbook belongs to another answer."))
-        importing.supersede(batch=replaces)
+        importing.supersede(batch=replaces, by=by)
     else:
         for failed in reply.batches.filter(
             status__in=[ClueImportBatch.Status.INVALID, ClueImportBatch.Status.REJECTED]
         ):
-            importing.supersede(batch=failed)
+            importing.supersede(batch=failed, by=by)
     batch = importing.stage_file(reply=reply, stored=stored)
     audit.log_action(user=by, action=AuditLog.Action.CREATE, obj=batch, note=stored.original_name)
     return batch

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import transitions
 from core.enqueue import enqueue, publish
@@ -131,7 +132,7 @@ def parse_ladder(text: str) -> LadderTiming:
         to = tuple(name.strip() for name in (found["to"] or "").split("+") if name.strip())
         if found["times"] and offset <= 0:
             raise ImproperlyConfigured(f"Reminder ladder {text!r}: only steps after the deadline repeat")
-        for _ in range(times):
+        for _repeat in range(times):
             name = found["name"]
             if name is None:
                 if offset > 0:
@@ -392,3 +393,20 @@ WORKFLOW = transitions.register(
         ],
     )
 )
+
+
+def reminders_of_closed_records() -> list[str]:
+    """check_records: a reminder still pending about a record its ladder calls closed (answered,
+    signed off, withdrawn) or about a record that is gone would be sent for nothing."""
+    problems = []
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING).select_related("target_type")
+    for reminder in pending.prefetch_related("target").order_by("pk").iterator(chunk_size=500):
+        prefix = reminder.kind.rpartition(".")[0]
+        ladder = _LADDERS.get(prefix)
+        target = reminder.target
+        values = {"kind": reminder.kind, "due": f"{reminder.due_at:%Y-%m-%d}", "record": target}
+        if target is None:
+            problems.append(_("Reminder %(kind)s due %(due)s is pending for a record that no longer exists.") % values)
+        elif ladder is not None and not ladder.is_open(target):
+            problems.append(_("Reminder %(kind)s due %(due)s is pending, but %(record)s is closed.") % values)
+    return problems

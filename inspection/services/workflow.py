@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import transitions
 from core.models import User
 from core.permissions import scope_group, scope_group_name
-from inspection.models import GroupMembership, InspectionGroup, InspectionRound
+from inspection.models import GroupMembership, InspectedUnit, InspectionGroup, InspectionRound
 
 R = InspectionRound.Status
 
@@ -110,7 +110,8 @@ def _page_current(inspection_round: InspectionRound, move: transitions.Move) -> 
 def _reached(inspection_round: InspectionRound, move: transitions.Move) -> None:
     """What reaching a stage does: the groups follow the round, archive ends the leaders' reading, app actions."""
     to = move.transition.target
-    _set_groups(inspection_round, to)
+    _set_groups(inspection_round, to, move.by)
+    _set_units(inspection_round, to, move.by)
     if to == R.ARCHIVED:
         _close_leaders_access(inspection_round)
     for action in _STAGE_ACTIONS[to]:
@@ -246,17 +247,94 @@ def group_completeness(group: InspectionGroup) -> Check:
     return Check(problems, warnings)
 
 
-# What a group's status becomes when the round reaches a stage (the groups follow the round).
+# What a group's status becomes when the round reaches a stage (the groups follow the round), and the
+# transition of GROUP_WORKFLOW that takes it there.
 _GROUPS_BECOME: dict[str, InspectionGroup.Status] = {
     R.ONSITE: InspectionGroup.Status.STATIONED,
     R.REPORTING: InspectionGroup.Status.WITHDRAWN,
     R.ARCHIVED: InspectionGroup.Status.ARCHIVED,
 }
+_GROUP_MOVE: dict[str, str] = {R.ONSITE: "station", R.REPORTING: "withdraw", R.ARCHIVED: "archive"}
+# The stages after the site and before the archive, in which the groups have withdrawn.
+_AFTER_SITE = (R.REPORTING, R.FEEDBACK, R.RECTIFYING, R.REVIEWING)
 
 
-def _set_groups(inspection_round: InspectionRound, to: str) -> None:
-    if to in _GROUPS_BECOME:
-        inspection_round.groups.update(status=_GROUPS_BECOME[to])
+def group_status_for(round_status: str) -> str | None:
+    """The status a group must have while its round is at `round_status` (None: any, before entry)."""
+    if round_status in _AFTER_SITE:
+        return InspectionGroup.Status.WITHDRAWN
+    return _GROUPS_BECOME.get(round_status)
+
+
+def _set_groups(inspection_round: InspectionRound, to: str, by: Any) -> None:
+    """Each group of the round takes its own transition (audited, locked) to the stage's group status."""
+    name = _GROUP_MOVE.get(to)
+    if name is None:
+        return
+    sources = GROUP_WORKFLOW[name].sources
+    for group in inspection_round.groups.filter(status__in=sources).order_by("number"):
+        transitions.perform(group, name, by=by)
+
+
+G = InspectionGroup.Status
+
+
+def _round_is(*stages: str) -> transitions.Guard:
+    """A group moves with its round: its move is refused unless the round has reached the stage."""
+
+    def guard(group: InspectionGroup, move: transitions.Move) -> list[str]:
+        inspection_round = group.inspection_round
+        if inspection_round.status in stages:
+            return []
+        return [
+            _("%(group)s follows its round, and %(round)s is %(status)s.")
+            % {"group": group.label, "round": inspection_round.title, "status": inspection_round.get_status_display()}
+        ]
+
+    return guard
+
+
+def _complete(group: InspectionGroup, move: transitions.Move) -> list[str]:
+    return group_completeness(group).problems
+
+
+def may_move_group(user: Any, group: InspectionGroup) -> bool:
+    """Whoever moves the round moves its groups (the office head; None is the system)."""
+    return may_advance(user, group.inspection_round)
+
+
+# docs/domain.md §3.1 (decision: groups follow the round): stationed at entry, withdrawn at exit,
+# archived at archive, each a transition run by the round's move; a group that never went on site
+# (a round entered before groups followed it) still withdraws and archives with its round.
+GROUP_WORKFLOW = transitions.register(
+    transitions.Workflow(
+        InspectionGroup,
+        [
+            transitions.Transition(
+                "station",
+                (G.FORMING, G.AUTHORIZED),
+                G.STATIONED,
+                who=may_move_group,
+                guards=(_round_is(R.ONSITE), _complete),
+            ),
+            transitions.Transition(
+                "withdraw",
+                (G.FORMING, G.AUTHORIZED, G.STATIONED),
+                G.WITHDRAWN,
+                who=may_move_group,
+                guards=(_round_is(*_AFTER_SITE),),
+            ),
+            transitions.Transition(
+                "archive",
+                tuple(status for status in G.values if status != G.ARCHIVED),
+                G.ARCHIVED,
+                who=may_move_group,
+                guards=(_round_is(R.ARCHIVED),),
+            ),
+        ],
+        related=("inspection_round",),
+    )
+)
 
 
 def _close_leaders_access(inspection_round: InspectionRound) -> None:
@@ -267,3 +345,101 @@ def _close_leaders_access(inspection_round: InspectionRound) -> None:
     """
     for group in inspection_round.groups.all():
         scope_group(group, "leaders").user_set.clear()
+
+
+# ---------------------------------------------------------------- the inspected unit's progress
+
+U = InspectedUnit.Status
+# The unit's move when its round reaches a stage; the feedback (liaison) gives its own move.
+_UNIT_MOVE: dict[str, str] = {R.ONSITE: "enter", R.RECTIFYING: "rectify", R.REVIEWING: "close", R.ARCHIVED: "close"}
+
+
+def _set_units(inspection_round: InspectionRound, to: str, by: Any) -> None:
+    """Each unit of the round takes its own transition to the stage's unit status, if it is where that starts."""
+    name = _UNIT_MOVE.get(to)
+    if name is None:
+        return
+    units = inspection_round.inspected_units.filter(status__in=UNIT_WORKFLOW[name].sources).order_by("pk")
+    for unit in units:
+        transitions.perform(unit, name, by=by)
+
+
+# The statuses a unit may have while its round is at a stage (issue 13 item 9, check_records).
+_UNITS_MAY_BE: dict[str, tuple[str, ...]] = {
+    R.ONSITE: (U.ONSITE,),
+    R.REPORTING: (U.ONSITE, U.FEEDBACK_GIVEN),
+    R.FEEDBACK: (U.ONSITE, U.FEEDBACK_GIVEN),
+    R.RECTIFYING: (U.RECTIFYING, U.RECTIFIED, U.REOPENED),
+    R.REVIEWING: (U.RECTIFIED, U.REOPENED),
+    R.ARCHIVED: (U.RECTIFIED, U.REOPENED),
+}
+
+
+def unit_statuses_for(round_status: str) -> tuple[str, ...] | None:
+    """The statuses a unit may have while its round is at `round_status` (None: any, before entry)."""
+    return _UNITS_MAY_BE.get(round_status)
+
+
+def move_unit_if_due(unit: InspectedUnit, name: str, *, by: Any) -> InspectedUnit:
+    """Take the unit's move `name` when it starts from the unit's status (a unit already past it stays).
+
+    For the moves other records cause (feedback delivered, an item reopened), which happen once
+    whatever the unit's recorded progress was.
+    """
+    if unit.status not in UNIT_WORKFLOW[name].sources:
+        return unit
+    return transitions.perform(unit, name, by=by)
+
+
+def _unit_round_is(*stages: str) -> transitions.Guard:
+    def guard(unit: InspectedUnit, move: transitions.Move) -> list[str]:
+        inspection_round = unit.inspection_round
+        if inspection_round.status in stages:
+            return []
+        return [
+            _("%(unit)s follows its round, and %(round)s is %(status)s.")
+            % {
+                "unit": unit.org_unit.display_name,
+                "round": inspection_round.title,
+                "status": inspection_round.get_status_display(),
+            }
+        ]
+
+    return guard
+
+
+def may_move_unit(user: Any, unit: InspectedUnit) -> bool:
+    """Whoever moves the round moves its units with it (the office head; None is the system)."""
+    return may_advance(user, unit.inspection_round)
+
+
+# docs/domain.md §3.1: the unit's progress. On site with its round, feedback given when its feedback
+# is delivered (liaison, by whoever delivered it), rectifying and rectified with its round, reopened
+# when a follow-up check reopens one of its items (liaison, the office).
+UNIT_WORKFLOW = transitions.register(
+    transitions.Workflow(
+        InspectedUnit,
+        [
+            transitions.Transition(
+                "enter", (U.PLANNED,), U.ONSITE, who=may_move_unit, guards=(_unit_round_is(R.ONSITE),)
+            ),
+            transitions.Transition("give_feedback", (U.PLANNED, U.ONSITE), U.FEEDBACK_GIVEN),
+            transitions.Transition(
+                "rectify",
+                (U.FEEDBACK_GIVEN,),
+                U.RECTIFYING,
+                who=may_move_unit,
+                guards=(_unit_round_is(R.RECTIFYING, R.REVIEWING, R.ARCHIVED),),
+            ),
+            transitions.Transition(
+                "close",
+                (U.FEEDBACK_GIVEN, U.RECTIFYING, U.REOPENED),
+                U.RECTIFIED,
+                who=may_move_unit,
+                guards=(_unit_round_is(R.REVIEWING, R.ARCHIVED),),
+            ),
+            transitions.Transition("reopen", (U.RECTIFIED,), U.REOPENED),
+        ],
+        related=("inspection_round", "org_unit"),
+    )
+)

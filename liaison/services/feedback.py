@@ -22,6 +22,7 @@ from core.permissions import grant, user_can
 from core.workdays import add_natural_days
 from inspection.models import InspectedUnit
 from inspection.permissions import is_group_leader
+from inspection.services.workflow import move_unit_if_due
 from liaison.models import Feedback, FeedbackProblem, RectificationReport
 from liaison.services.offices import liaison_circle
 
@@ -139,6 +140,7 @@ def _open_to_the_unit(feedback: Feedback, move: transitions.Move) -> None:
     if meeting_date is None:  # the guards ask for it; the due dates count from it
         raise ValidationError(_("Record the date of the feedback meeting."))
     unit = feedback.inspected_unit
+    move_unit_if_due(unit, "give_feedback", by=move.by)
     grant("view", feedback, to=liaison_circle(unit))
     grant("change", feedback, to=liaison_circle(unit))
     due = {

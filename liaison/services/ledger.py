@@ -24,6 +24,7 @@ from core.services.directory import users_with_role
 from core.services.notifications import notify
 from core.services.reminders import cancel_reminders, schedule_reminders
 from inspection.models import GroupMembership, InspectedUnit
+from inspection.services.workflow import move_unit_if_due
 from liaison import reminders as escalation
 from liaison.models import Feedback, FeedbackProblem, FollowUpCheck, RectificationItem, RectificationReport
 from liaison.models import RectificationUpdate as Update
@@ -335,6 +336,8 @@ def record_follow_up_check(
             raise ValidationError(_("An item of another unit cannot be reopened by this check."))
         transitions.perform(item, "reopen", by=by, fields={"signed_off_at": None, "signed_off_by": None}, locked=True)
         check.reopened_items.add(item)
+    if reopen:
+        move_unit_if_due(inspected_unit, "reopen", by=by)
     audit.log_change(user=by, obj=check, before=None)
     return check
 

@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, Person
-from talentpool.models import CollaborationZone
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -40,4 +39,3 @@ class ZoneForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     lead_leader = forms.CharField(label=_("Lead leader"), max_length=100, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=CollaborationZone.Status.choices)

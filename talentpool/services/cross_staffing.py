@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, transitions
 from core.models import Organisation, Person, User
 from inspection.models import GroupMembership
 from talentpool.models import CaseWorkAssignment, CollaborationZone
@@ -64,6 +64,35 @@ def assign_case_work(
     return assignment
 
 
+def _may_change_zone(user: Any, zone: CollaborationZone) -> bool:
+    return user is None or user.has_perm("talentpool.change_collaborationzone")
+
+
+def _ready_to_act(zone: CollaborationZone, move: transitions.Move) -> list[str]:
+    problems = []
+    if zone.active_from is None:
+        problems.append(_("Give the date the zone starts working."))
+    if not zone.townships.exists():
+        problems.append(_("Name at least one township the zone covers."))
+    return problems
+
+
+Z = CollaborationZone.Status
+# A zone is set up planned and goes to work once its start date and townships are known (issue 13 item 1).
+ZONE_WORKFLOW = transitions.register(
+    transitions.Workflow(
+        CollaborationZone,
+        [transitions.Transition("activate", (Z.PLANNED,), Z.ACTIVE, who=_may_change_zone, guards=(_ready_to_act,))],
+    )
+)
+
+
+@transaction.atomic
+def activate_zone(*, by: User | None, zone: CollaborationZone) -> CollaborationZone:
+    """Planned → active, by the office (change permission on zones), once it has a start date and townships."""
+    return transitions.perform(zone, "activate", by=by)
+
+
 @transaction.atomic
 def create_zone(
     *,
@@ -74,6 +103,7 @@ def create_zone(
     townships: list[Organisation],
     **fields: Any,
 ) -> CollaborationZone:
+    """A new zone, planned: it becomes active through activate_zone."""
     zone = CollaborationZone(
         name=name,
         supervision_office=supervision_office,

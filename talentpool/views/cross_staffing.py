@@ -7,14 +7,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.http import XLSX, attachment
+from core.permissions import get_for_user_or_404
+from core.transitions import allowed_transitions
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from talentpool.exports import case_work_workbook
 from talentpool.forms.cross_staffing import CaseWorkForm, ZoneForm
 from talentpool.models import CaseWorkAssignment, CollaborationZone
-from talentpool.services.cross_staffing import assign_case_work, create_zone
+from talentpool.services.cross_staffing import activate_zone, assign_case_work, create_zone
 
 
 @login_required
@@ -52,11 +55,14 @@ def cross_staffing(request: AuthenticatedHttpRequest) -> HttpResponse:
         "person__home_unit", "handling_office", "case"
     )
     page = Paginator(assignments.order_by("-start_date", "person__name", "pk"), 30).get_page(request.GET.get("page"))
-    zones = (
+    zones = list(
         CollaborationZone.objects.for_user(user)
         .select_related("supervision_office", "investigation_office")
         .prefetch_related("townships")
     )
+    for zone in zones:
+        # The page offers exactly the moves the user may take (core.transitions).
+        zone.moves = [t.name for t in allowed_transitions(zone, user)]  # type: ignore[attr-defined]
     return render(
         request,
         "talentpool/cross_staffing.html",
@@ -67,3 +73,20 @@ def cross_staffing(request: AuthenticatedHttpRequest) -> HttpResponse:
             "zone_form": zone_form if can_add else None,
         },
     )
+
+
+@require_POST
+@login_required
+def zone_activate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Planned → active (talentpool.services.cross_staffing.activate_zone); a zone the user may not change is a 404."""
+    zone = get_for_user_or_404(CollaborationZone.objects.all(), request.user, "change", pk=pk)
+    try:
+        zone = activate_zone(by=request.user, zone=zone)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("%(zone)s is now %(status)s.") % {"zone": zone.name, "status": zone.get_status_display()}
+        )
+    return redirect("talentpool:cross-staffing")

@@ -3,28 +3,32 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from clues.models import Clue, InfoRequestLetter, LetterReply
+from clues.models import Clue, ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import letters
 from clues.services.partners import register_partner
 from core.audit import history
 from core.models import AuditLog
 from core.transitions import workflow_for
-from inspection.models import InspectionRound
+from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 from inspection.services.workflow import move_round
 from liaison.models import Feedback, HandoverRecord, RectificationItem
-from talentpool.models import RecusalDeclaration, SecondmentRequest, TalentPoolEntry
+from talentpool.models import CollaborationZone, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
 from talentpool.services import pools
 from tests.clues.lifecycle import handed
 from tests.talentpool.test_pools_services import nominated
 
 STATEFUL = [
     InspectionRound,
+    InspectionGroup,
+    InspectedUnit,
     InfoRequestLetter,
     LetterReply,
+    ClueImportBatch,
     Clue,
     SecondmentRequest,
     RecusalDeclaration,
     TalentPoolEntry,
+    CollaborationZone,
     HandoverRecord,
     Feedback,
     RectificationItem,

@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Iterator
-from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -609,7 +608,7 @@ def test_if_empty_seeds_an_empty_database(db: Any) -> None:
 
 
 class TestSeededLiaison:
-    """Round 1's liaison offices (docs/domain.md §4.3): one current officer per unit, one replaced."""
+    """The liaison offices of rounds 1, 5 and 6 (docs/domain.md §4.3): one current officer per unit, one replaced."""
 
     def test_every_round_one_unit_has_one_current_officer_and_one_was_replaced(self, seeded: str) -> None:
         first = InspectionRound.objects.order_by("year", "round_no").first()
@@ -620,17 +619,23 @@ class TestSeededLiaison:
         ended = LiaisonAssignment.objects.filter(end_date__isnull=False).select_related("person")
         assert [a.person.name for a in ended] == ["陈红"]
 
-    def test_the_liaison_officer_account_is_its_unit_s_current_officer(self, seeded: str) -> None:
-        officer = User.objects.get(username="liaison_officer")
-        assert officer.person.name == "周敏"
-        visible = list(InspectedUnit.objects.for_user(officer).values_list("org_unit__short_name", flat=True))
-        assert visible == ["区住建局"]
+    def test_the_liaison_officer_accounts_are_their_units_current_officers(self, seeded: str) -> None:
+        for username, name, unit in [
+            ("liaison_officer", "唐颖", "区农业农村局"),
+            ("liaison_officer_5", "宋洁", "区应急管理局"),
+        ]:
+            officer = User.objects.get(username=username)
+            assert officer.person.name == name
+            visible = list(InspectedUnit.objects.for_user(officer).values_list("org_unit__short_name", flat=True))
+            assert visible == [unit]
 
-    def test_every_unit_has_contact_entries_over_several_channels(self, seeded: str) -> None:
-        for unit in InspectedUnit.objects.filter(inspection_round=first_round()):
+    def test_every_unit_with_an_office_has_contact_entries_over_several_channels(self, seeded: str) -> None:
+        units = InspectedUnit.objects.filter(liaison_office__isnull=False)
+        assert units.count() == 12  # rounds 1, 5 and 6
+        for unit in units:
             entries = ContactLogEntry.objects.filter(inspected_unit=unit)
-            assert entries.count() >= 3, unit
-            assert entries.values("channel").distinct().count() >= 3, unit
+            assert entries.count() >= 2, unit
+            assert entries.values("channel").distinct().count() >= 2, unit
         assert set(ContactLogEntry.objects.values_list("channel", flat=True)) == set(ContactLogEntry.Channel.values)
 
     def test_handovers_are_in_every_state_and_one_is_cancelled(self, seeded: str) -> None:
@@ -647,15 +652,63 @@ class TestSeededLiaison:
             for h in HandoverRecord.objects.filter(
                 inspected_unit__org_unit__short_name="区住建局", delivered_by__isnull=False
             )
-        } == {"liaison_officer"}
+        } == {"office_staff"}  # round 1's officers have no login: the office records their steps
 
-    def test_feedback_is_delivered_to_the_four_units_with_problems_and_report_rows(self, seeded: str) -> None:
-        delivered = Feedback.objects.filter(inspected_unit__inspection_round=first_round(), status="delivered")
-        assert delivered.count() == 4
+    def test_each_round_s_liaison_records_fit_its_stage(self, seeded: str) -> None:
+        """Issue 13 item 9: round 1 on site without feedback or ledger; round 5 archived with its
+        ledger closed; round 6 rectifying with liaison offices and an open ledger."""
+        rounds = {r.round_no: r for r in InspectionRound.objects.all()}
+        assert {n: r.status for n, r in rounds.items()} == {
+            1: "onsite",
+            2: "archived",
+            3: "archived",
+            4: "archived",
+            5: "archived",
+            6: "rectifying",
+        }
+        assert not Feedback.objects.filter(inspected_unit__inspection_round=rounds[1]).exists()
+        closed = RectificationItem.objects.filter(problem__feedback__inspected_unit__inspection_round=rounds[5])
+        assert closed.count() == 4
+        assert set(closed.values_list("status", flat=True)) == {"signed_off", "long_term_maintained"}
+        open_items = RectificationItem.objects.filter(problem__feedback__inspected_unit__inspection_round=rounds[6])
+        assert open_items.count() == 15
+        assert open_items.exclude(status__in=["signed_off", "long_term_maintained"]).count() == 15
+        unit_statuses = {n: set(r.inspected_units.values_list("status", flat=True)) for n, r in rounds.items()}
+        assert unit_statuses == {
+            1: {"onsite"},
+            2: {"rectified"},
+            3: {"rectified"},
+            4: {"rectified"},
+            5: {"rectified"},
+            6: {"rectifying"},
+        }
+        group_statuses = {n: set(r.groups.values_list("status", flat=True)) for n, r in rounds.items()}
+        assert group_statuses == {
+            1: {"stationed"},
+            2: {"archived"},
+            3: {"archived"},
+            4: {"archived"},
+            5: {"archived"},
+            6: {"withdrawn"},
+        }
+        for round_no in (5, 6):
+            units = rounds[round_no].inspected_units.all()
+            assert (
+                LiaisonAssignment.objects.filter(
+                    liaison_office__inspected_unit__in=units, end_date__isnull=True
+                ).count()
+                == 4
+            )
+
+    def test_feedback_is_delivered_to_every_unit_of_rounds_2_to_6_with_problems_and_report_rows(
+        self, seeded: str
+    ) -> None:
+        delivered = Feedback.objects.filter(status="delivered")
+        assert delivered.count() == Feedback.objects.count() == 20
+        assert {f.inspected_unit.inspection_round.round_no for f in delivered} == {2, 3, 4, 5, 6}
         for feedback in delivered:
             assert feedback.problems.count() == 3
-            assert all(problem.items.exists() for problem in feedback.problems.all())  # docs/domain.md §2.6
-            assert feedback.meeting_date.isoformat().startswith("2017-11")
+            assert feedback.meeting_date > feedback.inspected_unit.inspection_round.actual_exit_date
             assert feedback.document_id is not None
             kinds = set(
                 RectificationReport.objects.filter(inspected_unit=feedback.inspected_unit).values_list(
@@ -663,6 +716,9 @@ class TestSeededLiaison:
                 )
             )
             assert kinds == {"plan", "final"}
+        # Round 6's ledger answers every problem (docs/domain.md §2.6).
+        for feedback in delivered.filter(inspected_unit__inspection_round__round_no=6):
+            assert all(problem.items.exists() for problem in feedback.problems.all())
 
     def test_every_item_status_appears_and_some_items_are_overdue(self, seeded: str) -> None:
         from liaison.selectors import overdue_q
@@ -670,9 +726,8 @@ class TestSeededLiaison:
         assert set(RectificationItem.objects.values_list("status", flat=True)) == set(RectificationItem.Status.values)
         overdue = RectificationItem.objects.filter(overdue_q(timezone.localdate()))
         assert 0 < overdue.count() < RectificationItem.objects.count()
-        deadlines = RectificationItem.objects.values_list("deadline", flat=True)
-        assert min(deadlines) >= date(2017, 12, 1)
-        assert max(deadlines) <= date(2018, 6, 30)
+        for item in RectificationItem.objects.select_related("problem__feedback"):
+            assert item.deadline >= item.problem.feedback.meeting_date, item
         for item in RectificationItem.objects.filter(
             status__in=["signed_off", "pending_signoff", "long_term_maintained"]
         ):
@@ -697,9 +752,9 @@ class TestSeededLiaison:
     def test_the_liaison_officer_sees_its_unit_s_ledger_only(self, seeded: str) -> None:
         officer = User.objects.get(username="liaison_officer")
         visible = RectificationItem.objects.for_user(officer)
-        own = RectificationItem.objects.filter(problem__feedback__inspected_unit__org_unit__short_name="区住建局")
+        own = RectificationItem.objects.filter(problem__feedback__inspected_unit__org_unit__short_name="区农业农村局")
         assert set(visible) == set(own)
-        assert own.count() == 10
+        assert own.count() == 6
         other = RectificationItem.objects.exclude(pk__in=own).first()
         client = Client()
         client.force_login(officer)
@@ -714,3 +769,83 @@ class TestSeededLiaison:
 
 def first_round() -> InspectionRound:
     return InspectionRound.objects.order_by("year", "round_no").first()
+
+
+def check_records() -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("check_records", stdout=out)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue()
+    return 0, out.getvalue()
+
+
+class TestCheckRecords:
+    """`manage.py check_records` (issue 13 item 9) on the demo: clean, and each corruption reported."""
+
+    def test_the_demo_follows_every_rule(self, seeded: str) -> None:
+        from core.records import registered_checks
+
+        assert {"round_stages", "groups_follow_rounds", "units_follow_rounds", "letters_delivered", "clues_handed_over",
+                "archived_rounds_closed", "feedback_after_site", "ledger_signed_off_dated",
+                "reminders"} <= set(registered_checks())  # fmt: skip
+        code, output = check_records()
+        assert (code, output.strip()) == (0, "所有记录均符合规则。")
+
+    def test_a_round_whose_records_do_not_allow_its_stage_is_listed(self, seeded: str) -> None:
+        round_6 = InspectionRound.objects.get(round_no=6)
+        InspectionRound.objects.filter(pk=round_6.pk).update(status=InspectionRound.Status.ARCHIVED)
+        code, output = check_records()
+        assert code == 1
+        lines = output.splitlines()
+        assert any(
+            line.startswith("[round_stages] 十三届区委第六轮巡察（已归档）") and "区农业农村局" in line
+            for line in lines
+        )
+        assert any(line.startswith("[groups_follow_rounds]") and "十三届区委第六轮巡察" in line for line in lines)
+        assert any(line.startswith("[units_follow_rounds]") and "十三届区委第六轮巡察" in line for line in lines)
+        assert lines[-1].endswith("项不符合规则。")
+
+    def test_feedback_on_site_an_unhanded_clue_and_an_undated_sign_off_are_listed(self, seeded: str) -> None:
+        round_1 = InspectionRound.objects.get(round_no=1)
+        feedback = Feedback.objects.filter(inspected_unit__inspection_round__round_no=6).first()
+        Feedback.objects.filter(pk=feedback.pk).update(inspected_unit=round_1.inspected_units.first())
+        clue = Clue.objects.filter(status=Clue.Status.CASE_FILED).order_by("code").first()
+        clue.handovers.all().delete()
+        item = RectificationItem.objects.filter(status="signed_off").first()
+        RectificationItem.objects.filter(pk=item.pk).update(signed_off_at=None)
+        code, output = check_records()
+        assert code == 1
+        assert "[feedback_after_site]" in output
+        assert "十三届区委第一轮巡察" in output
+        assert f"[clues_handed_over] 线索{clue.code}" in output
+        assert "[ledger_signed_off_dated]" in output
+
+    def test_a_letter_without_its_grant_and_a_reminder_for_a_closed_record_are_listed(self, seeded: str) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        from clues.models import InfoRequestLetter, LetterGroupObjectPermission
+
+        letter = InfoRequestLetter.objects.order_by("pk").first()
+        LetterGroupObjectPermission.objects.filter(content_object=letter).delete()
+        item = RectificationItem.objects.filter(status="signed_off").first()
+        Reminder.objects.create(
+            target_type=ContentType.objects.get_for_model(item),
+            target_id=str(item.pk),
+            kind="rectification.red",
+            due_at=timezone.now(),
+        )
+        code, output = check_records()
+        assert code == 1
+        assert f"[letters_delivered] {letter.doc_number}" in output
+        assert "[reminders] rectification.red" in output
+
+    def test_an_archived_round_s_groups_still_reading_its_clues_are_listed(self, seeded: str) -> None:
+        from core.permissions import grant, scope_group
+
+        round_2 = InspectionRound.objects.get(round_no=2)
+        clue = Clue.objects.filter(inspection_round=round_2, assigned_group__isnull=False).first()
+        grant("view", clue, to=scope_group(clue.assigned_group))
+        code, output = check_records()
+        assert code == 1
+        assert "[archived_rounds_closed] 十三届区委第二轮巡察" in output

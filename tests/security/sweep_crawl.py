@@ -71,7 +71,10 @@ ARG_WORDS: dict[str, list[str]] = {
     "step": ["sign-off"],
     "to": ["archived"],
     "page": ["handovers", "feedback", "ledger"],
-    "kind": ["info_request_letter", "summary"],  # document template kinds (core.documents.register_kind)  # the liaison officer's portal (liaison MY_UNIT_PAGES)
+    "kind": [
+        "info_request_letter",
+        "summary",
+    ],  # document template kinds (core.documents.register_kind)  # the liaison officer's portal (liaison MY_UNIT_PAGES)
 }
 # Objects per model tried for each pattern (every clue: they are what the sweep is about).
 PER_PATTERN = 3

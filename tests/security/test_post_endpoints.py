@@ -30,6 +30,7 @@ from core.services.notifications import notify
 from liaison.models import RectificationReport
 from liaison.services import feedback, handovers, ledger
 from talentpool.services import draw as draws
+from talentpool.services.cross_staffing import create_zone
 from talentpool.services.recusals import declare_recusal
 from tests.clues.conftest import send
 from tests.clues.lifecycle import handed, proposed, received, register, step, transfer
@@ -93,6 +94,16 @@ def _pools(world: World) -> None:
 def _request(world: World) -> int:
     _pools(world)
     return sent(world, requested(world, pooled(world.users["contact_x"].organisation))).pk
+
+
+def _zone(world: World) -> int:
+    return create_zone(
+        by=None,
+        name="协作区",
+        supervision_office=world.partner_x,
+        investigation_office=world.partner_y,
+        townships=[world.unit_a.org_unit],
+    ).pk
 
 
 def _draw(world: World) -> int:
@@ -301,6 +312,7 @@ POST_ENDPOINTS: dict[str, Post] = {
         refused=OFFICE_ONLY,
     ),
     "talentpool:cross-staffing": Post(refused=OFFICE_ONLY),
+    "talentpool:zone-activate": Post(lambda world: [_zone(world)], refused=OFFICE_ONLY),
     "liaison:office-set-up": Post(UNIT_A, refused=("liaison_a", "member_a", "outsider")),
     "liaison:officer-appoint": Post(
         lambda world: _officers(world) or [world.unit_a.pk], refused=("liaison_a", "member_a", "outsider")
