@@ -37,6 +37,9 @@ def test_a_cadre_without_an_account_is_drawn_released_declared_and_joins_the_gro
     expect(page.locator("#candidates")).to_contain_text("抽调干部")
     page.click("#accept-proposal")
     page.click("#send-drafts")
+    # Sending is irreversible: a dialog asks first (static/js/ui.js).
+    page.click("#confirm-dialog-ok")
+    expect(page.locator("main")).not_to_contain_text("草稿")
     request = SecondmentRequest.objects.get(person=entry.person)
     delivery.deliver_record(request)  # the worker's part, at once
     detail = f"{base}/secondments/{request.pk}/"

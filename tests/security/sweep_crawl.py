@@ -29,7 +29,7 @@ from clues.models import (
 from core.models import Delivery, Job, Notification, Reminder, StoredFile
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 from liaison.models import FeedbackProblem, HandoverRecord, RectificationItem, RectificationReport
-from talentpool.models import Draw, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
+from talentpool.models import CollaborationZone, Draw, RecusalDeclaration, SecondmentRequest, TalentPoolEntry
 
 # The model behind `<int:pk>` for each route prefix (the route up to its pk). A new route with a pk
 # fails the sweep until it is named here, so no page escapes it.
@@ -40,6 +40,7 @@ PK_MODELS: dict[str, type[Model]] = {
     "secondments/": SecondmentRequest,
     "secondments/draws/": Draw,
     "recusals/": RecusalDeclaration,
+    "cross-staffing/zones/": CollaborationZone,
     "liaison/units/": InspectedUnit,
     "liaison/handovers/": HandoverRecord,
     "rectification/items/": RectificationItem,
