@@ -20,12 +20,19 @@ class Reminder(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
 
+    class Level(models.TextChoices):
+        """How loud a reminder is: the colour of its step on the ladder, shown to people in words."""
+
+        GREEN = "green", _("Notice")
+        YELLOW = "yellow", _("Yellow warning")
+        RED = "red", _("Red warning")
+
     target_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
     target_id = models.CharField(_("record id"), max_length=64)
     target = GenericForeignKey("target_type", "target_id")
     kind = models.CharField(_("kind"), max_length=50)
     due_at = models.DateTimeField(_("due at"))
-    level = models.CharField(_("escalation level"), max_length=10, default="green")
+    level = models.CharField(_("escalation level"), max_length=10, choices=Level.choices, default=Level.GREEN)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
