@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clues.models import Clue
 from clues.models.categories import CATEGORY_LABELS
@@ -64,8 +65,8 @@ _EXPORTED = (
 
 def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     headers = [
-        _("Document number"), _("Round"), _("Group"), _("Receiver"), _("Receiver type"), _("Transferred"),
-        _("Feedback due"), _("Received"), _("Clues"), _("Still open"), _("No feedback yet"),
+        _("Document number"), _("Round"), _("Group"), _("Receiver"), _("Receiver type"), pgettext("time", "Transferred"),
+        _("Feedback due"), pgettext("time received", "Received"), _("Clues"), _("Still open"), _("No feedback yet"),
     ]  # fmt: skip
     rows = (
         [
@@ -89,8 +90,8 @@ def transfers_workbook(transfers: QuerySet[BoardTransfer], *, watermark: str, fi
 def letter_board_workbook(letters: list[BoardLetter], *, watermark: str, filters: str = "") -> tuple[bytes, int]:
     """The round's letter board as on screen: partner, number, status, deadline, days left, reminders."""
     headers = [
-        _("Partner"), _("Document number"), _("Kind"), _("Status"), _("Sent"), _("Deadline"),
-        _("Working days left"), _("Answered"), _("Answered late"), _("Reminders sent"),
+        _("Partner"), _("Document number"), _("Kind"), _("Status"), pgettext("time", "Sent"), _("Deadline"),
+        _("Working days left"), pgettext("time", "Answered"), _("Answered late"), _("Reminders sent"),
     ]  # fmt: skip
     rows = (
         [

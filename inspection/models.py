@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Organisation, Person
 from core.models.base import TimeStampedModel
@@ -21,7 +22,7 @@ class InspectionRound(TimeStampedModel):
         PREPARING = "preparing", _("Preparing")
         ONSITE = "onsite", _("On site")
         REPORTING = "reporting", _("Reporting")
-        FEEDBACK = "feedback", _("Feedback")
+        FEEDBACK = "feedback", pgettext_lazy("round stage", "Feedback")
         RECTIFYING = "rectifying", _("Rectifying")
         REVIEWING = "reviewing", _("Reviewing")
         ARCHIVED = "archived", _("Archived")
@@ -164,7 +165,7 @@ class InspectedUnit(TimeStampedModel):
         PLANNED = "planned", _("Planned")
         ONSITE = "onsite", _("On site")
         FEEDBACK_GIVEN = "feedback_given", _("Feedback given")
-        RECTIFYING = "rectifying", _("Rectifying")
+        RECTIFYING = "rectifying", pgettext_lazy("unit status", "Rectifying")
         RECTIFIED = "rectified", _("Rectified")
         REOPENED = "reopened", _("Reopened")
 

@@ -9,6 +9,7 @@ records follow their parent (`permission_via`). Liaison officers never see clues
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Person, StoredFile
 from core.models.base import TimeStampedModel
@@ -75,7 +76,7 @@ class ContactLogEntry(TimeStampedModel):
     permission_via = "inspected_unit"
 
     class Channel(models.TextChoices):
-        PHONE = "phone", _("Phone")
+        PHONE = "phone", pgettext_lazy("contact channel", "Phone")
         MEETING = "meeting", _("Meeting")
         DOCUMENT = "document", _("Document")
         MESSAGE = "message", _("Message")
@@ -116,10 +117,10 @@ class HandoverRecord(TimeStampedModel):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("handover status", "Requested")
         DELIVERED = "delivered", _("Delivered")
-        RECEIVED = "received", _("Received")
-        RETURNED = "returned", _("Returned")
+        RECEIVED = "received", pgettext_lazy("handover status", "Received")
+        RETURNED = "returned", pgettext_lazy("handover status", "Returned")
         CANCELLED = "cancelled", _("Cancelled")
 
     inspected_unit = models.ForeignKey(
@@ -173,7 +174,7 @@ class Feedback(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
-        DELIVERED = "delivered", _("Delivered")
+        DELIVERED = "delivered", pgettext_lazy("feedback status", "Delivered")
 
     inspected_unit = models.OneToOneField(
         InspectedUnit, verbose_name=_("inspected unit"), on_delete=models.PROTECT, related_name="feedback"
@@ -256,7 +257,7 @@ class RectificationItem(TimeStampedModel):
     responsible_person = models.CharField(_("responsible person"), max_length=100)
     co_departments = models.CharField(_("co-operating departments"), max_length=200, blank=True)
     rectification_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("rectification", "deadline"))
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.ISSUED)
     progress_pct = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     latest_note = models.TextField(_("latest note"), blank=True)

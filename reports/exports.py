@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.excel.export import percent, write_sheets, write_table
 from inspection.models import InspectionRound
@@ -34,7 +35,14 @@ def dashboard_workbook(inspection_round: InspectionRound | None, *, watermark: s
     sheets.append(
         (
             _("Rectification per unit"),
-            [_("Unit"), _("Items"), _("Signed off"), _("Overdue"), _("Completion rate"), _("On-time rate")],
+            [
+                _("Unit"),
+                _("Items"),
+                pgettext("count", "Signed off"),
+                _("Overdue"),
+                _("Completion rate"),
+                _("On-time rate"),
+            ],
             [
                 [
                     u.unit.org_unit.name,

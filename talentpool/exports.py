@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.excel.export import write_table
 from talentpool.models import CaseWorkAssignment, SecondmentRequest
@@ -12,7 +13,7 @@ def secondments_workbook(
     requests: QuerySet[SecondmentRequest], *, watermark: str, filters: str = ""
 ) -> tuple[bytes, int]:
     headers = [
-        _("Document number"), _("Name"), _("Home unit"), _("Round"), _("Group"), _("Sent"), _("Reply due"),
+        _("Document number"), _("Name"), _("Home unit"), _("Round"), _("Group"), pgettext("time", "Sent"), _("Reply due"),
         _("Status"), _("Reason declined"), _("Reason declined, in words"),
     ]  # fmt: skip
     rows = (

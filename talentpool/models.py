@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Organisation, Person
 from core.models.base import TimeStampedModel
@@ -175,7 +176,7 @@ class SecondmentRequest(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REQUESTED = "requested", _("Requested")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("secondment status", "Accepted")
         DECLINED = "declined", _("Declined")
         ESCALATED = "escalated", _("Escalated")
         REPLACED = "replaced", _("Replaced")
@@ -325,7 +326,7 @@ class CollaborationZone(TimeStampedModel):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("zone status", "Active")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     supervision_office = models.ForeignKey(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import Organisation, Person
@@ -32,7 +33,7 @@ class Clue(TimeStampedModel):
         PROPOSED_FOR_TRANSFER = "proposed_for_transfer", _("Proposed for transfer")
         TRANSFER_APPROVED = "transfer_approved", _("Transfer approved")
         TRANSFERRED = "transferred", _("Transferred")
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("clue status", "Received")
         TALK_OR_LETTER_INQUIRY = "talk_or_letter_inquiry", _("Talk or letter inquiry")
         PRELIMINARY_VERIFICATION = "preliminary_verification", _("Preliminary verification")
         DEFERRED = "deferred", _("Deferred")

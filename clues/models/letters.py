@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import Person, StoredFile
@@ -20,11 +21,11 @@ class InfoRequestLetter(TimeStampedModel):
         DRAFT = "draft", _("Draft")
         PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
         SENT = "sent", _("Sent")
-        VIEWED = "viewed", _("Viewed")
+        VIEWED = "viewed", pgettext_lazy("letter status", "Viewed")
         ANSWERED = "answered", _("Answered")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("letter status", "Withdrawn")
 
     class Delivery(models.TextChoices):
         IN_APP = "in_app", _("In the platform")

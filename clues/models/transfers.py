@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import Organisation
@@ -193,7 +194,7 @@ class ClueDisposition(TimeStampedModel):
         CLOSED_NO_ACTION = "closed_no_action", _("Closed with no action")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("disposition outcome", "Pending")
         CASE_FILED = "case_filed", _("Case filed")
         CLOSED_UNTRUE = "closed_untrue", _("Closed: untrue")
         CLOSED_MINOR = "closed_minor", _("Closed: talk reminder or criticism")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clues import jobs, selectors
@@ -212,7 +213,15 @@ def letter_list_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_inforequestletter") or request.user.has_role(Role.PARTNER_USER)):
         raise Http404
     letters = selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk")
-    headers = [_("Document number"), _("Partner"), _("Title"), _("Status"), _("Sent"), _("Deadline"), _("Answered")]
+    headers = [
+        _("Document number"),
+        _("Partner"),
+        _("Title"),
+        _("Status"),
+        pgettext("time", "Sent"),
+        _("Deadline"),
+        pgettext("time", "Answered"),
+    ]
     rows = (
         [x.doc_number, x.partner.org_unit.display_name, x.title, x.get_status_display(),
          timezone.localdate(x.sent_at) if x.sent_at else None, x.deadline,

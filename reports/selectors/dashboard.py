@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clues import statistics as clue_statistics
 from clues.models import Clue, InfoRequestLetter, OnlineOpinionItem, PartnerUnit
@@ -110,7 +111,7 @@ SECTIONS = [
         _("Rectification"),
         [
             ("rectification_item_count", _("Rectification items")),
-            ("rectification_signed_off_count", _("Signed off")),
+            ("rectification_signed_off_count", pgettext_lazy("count", "Signed off")),
             ("rectification_overdue_count", _("Overdue")),
             ("rectification_completion_rate", _("Completion rate")),
             ("rectification_on_time_rate", _("Signed off on time")),
@@ -384,7 +385,7 @@ def chart_data(board: Dashboard) -> dict[str, Any]:
     letters = board.letters or LetterTimeliness(0, 0, 0, 0)
     return {
         "funnel": {
-            "labels": [str(_("Transferred")), str(_("Concluded")), str(_("Cases filed"))],
+            "labels": [str(pgettext_lazy("count", "Transferred")), str(_("Concluded")), str(_("Cases filed"))],
             "round": [f_round.transferred, f_round.concluded, f_round.filed],
             "overall": [f_all.transferred, f_all.concluded, f_all.filed],
             "round_name": str(_("Selected round")),

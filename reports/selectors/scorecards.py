@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clues.models import Clue, InfoRequestLetter, LetterReply
 from clues.selectors.registry import transferred_clues
@@ -213,7 +214,7 @@ def partner_scorecard_workbook(scores: list[PartnerScore], *, watermark: str, fi
         _("Replies returned"),
         _("Nil returns"),
         _("Clues supplied"),
-        _("Transferred"),
+        pgettext("count", "Transferred"),
         _("Case filed"),
     ]
     rows = (

@@ -48,7 +48,7 @@ def test_a_cadre_without_an_account_is_drawn_released_declared_and_joins_the_gro
     log_in(page, base, "hr_x")
     page.goto(detail)
     page.click("#accept-request")
-    expect(page.locator("main")).to_contain_text("已接收")
+    expect(page.locator("main")).to_contain_text("已同意")
 
     # Confirming is refused while the declaration is missing.
     log_in(page, base, "staff")
