@@ -1,0 +1,87 @@
+"""What the clue search reads (core.textsearch): a clue's searchable text and its index.
+
+The text is the code, the matter (allegation_summary), the allegation, the source reference and
+the string values of reported_persons (names and positions), one per line, so that a term, which
+holds no space, never spans two of them. Nothing else: the reporter's identity (sealed,
+core.sealing) must never reach an index, where a search could tell it from its absence.
+
+On PostgreSQL the text is clue_search_text(...) (migration 0012) and clue_search_idx is a GIN
+index on xc_search_vector of it: an expression index, so every write keeps it current whatever
+the path (save, update(), the importer's COPY through core.bulk, a restore) and no column can go
+stale. On SQLite the same text is built inline for the substring test.
+"""
+
+from typing import Any
+
+from django.db.models import BooleanField, F, Func, TextField
+
+CLUE_SEARCH_TEXT_SQL = r"""
+CREATE OR REPLACE FUNCTION clue_search_text(
+    code text, summary text, detail text, source_ref text, persons jsonb
+) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT coalesce(code, '') || E'\n' || coalesce(summary, '') || E'\n' || coalesce(detail, '')
+    || E'\n' || coalesce(source_ref, '') || E'\n' || coalesce(
+        (SELECT string_agg(value #>> '{}', E'\n')
+         FROM jsonb_path_query(persons, 'strict $.** ? (@.type() == "string")') AS value),
+        ''
+    )
+$$
+"""
+DROP_CLUE_SEARCH_TEXT_SQL = "DROP FUNCTION IF EXISTS clue_search_text(text, text, text, text, jsonb)"
+
+# maintenance_work_mem: a GIN index is built in memory in chunks of it; the default 64 MB makes
+# the build of a million clues' index several times slower (measured in docs/benchmarks.md).
+CLUE_SEARCH_INDEX_SQL = """
+SET LOCAL maintenance_work_mem = '256MB';
+CREATE INDEX clue_search_idx ON clues_clue USING gin (
+    xc_search_vector(clue_search_text(code, allegation_summary, allegation_detail, source_ref, reported_persons))
+);
+ANALYZE clues_clue;
+"""
+DROP_CLUE_SEARCH_INDEX_SQL = "DROP INDEX IF EXISTS clue_search_idx"
+
+_COLUMNS = ("code", "allegation_summary", "allegation_detail", "source_ref", "reported_persons")
+
+
+class ClueSearchText(Func):
+    """A clue's searchable text: the same expression the index is built on, so PostgreSQL uses it."""
+
+    function = "clue_search_text"
+    output_field = TextField()
+
+    def __init__(self) -> None:
+        super().__init__(*(F(column) for column in _COLUMNS))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for expression in self.source_expressions:
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params += expression_params
+        *texts, persons = parts
+        # json_tree: every string in the list of persons, decoded (SQLite keeps JSON with \\u escapes).
+        strings = f"SELECT group_concat(value, char(10)) FROM json_tree({persons}) WHERE type = 'text'"  # noqa: S608
+        values = f"coalesce(({strings}), '')"
+        return "(" + " || char(10) || ".join([*texts, values]) + ")", params
+
+
+class PersonNamed(Func):
+    """True where one of the clue's reported persons is named exactly `name` (the search's first rank)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, name: str) -> None:
+        super().__init__(F("reported_persons"))
+        self.name = name
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        persons, params = compiler.compile(self.source_expressions[0])
+        named = f"SELECT 1 FROM json_each({persons}) AS person WHERE json_extract(person.value, '$.name') = %s"  # noqa: S608
+        return f"EXISTS ({named})", [*params, self.name]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        persons, params = compiler.compile(self.source_expressions[0])
+        return f"({persons} @> jsonb_build_array(jsonb_build_object('name', %s::text)))", [*params, self.name]
