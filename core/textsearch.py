@@ -110,7 +110,15 @@ class TextMatch(Func):
             params += term_params
         return sql, params
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
         sql, params = self._substring(compiler, search_terms(self.q))
         return "(" + (" AND ".join(sql) or "1 = 1") + ")", params
 

@@ -77,7 +77,15 @@ class PersonNamed(Func):
         super().__init__(F("reported_persons"))
         self.name = name
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
         persons, params = compiler.compile(self.source_expressions[0])
         named = f"SELECT 1 FROM json_each({persons}) AS person WHERE json_extract(person.value, '$.name') = %s"  # noqa: S608
         return f"EXISTS ({named})", [*params, self.name]
