@@ -2,7 +2,8 @@
 
 The text is the code, the matter (allegation_summary), the allegation, the source reference and
 the string values of reported_persons (names and positions), one per line, so that a term, which
-holds no space, never spans two of them. Nothing else: the reporter's identity (sealed,
+holds no space, never spans two of them (on PostgreSQL the matter is left out when the allegation
+begins with it, as an imported clue's does: a term found in it is found in the allegation). Nothing else: the reporter's identity (sealed,
 core.sealing) must never reach an index, where a search could tell it from its absence.
 
 On PostgreSQL the text is clue_search_text(...) (migration 0012) and clue_search_idx is a GIN
@@ -20,8 +21,10 @@ CREATE OR REPLACE FUNCTION clue_search_text(
     code text, summary text, detail text, source_ref text, persons jsonb
 ) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT coalesce(code, '') || E'\n' || coalesce(summary, '') || E'\n' || coalesce(detail, '')
-    || E'\n' || coalesce(source_ref, '') || E'\n' || coalesce(
+SELECT code || E'\n'
+    -- An imported clue's matter is the first 300 characters of its allegation: tokenised once.
+    || CASE WHEN starts_with(detail, summary) THEN detail ELSE summary || E'\n' || detail END
+    || E'\n' || source_ref || E'\n' || coalesce(
         (SELECT string_agg(value #>> '{}', E'\n')
          FROM jsonb_path_query(persons, 'strict $.** ? (@.type() == "string")') AS value),
         ''
@@ -30,8 +33,8 @@ $$
 """
 DROP_CLUE_SEARCH_TEXT_SQL = "DROP FUNCTION IF EXISTS clue_search_text(text, text, text, text, jsonb)"
 
-# maintenance_work_mem: a GIN index is built in memory in chunks of it; the default 64 MB makes
-# the build of a million clues' index several times slower (measured in docs/benchmarks.md).
+# maintenance_work_mem: a GIN index is built in memory in chunks of it, merged at the end; more
+# memory, fewer and larger chunks for a million clues' index (its build time: docs/benchmarks.md).
 CLUE_SEARCH_INDEX_SQL = """
 SET LOCAL maintenance_work_mem = '256MB';
 CREATE INDEX clue_search_idx ON clues_clue USING gin (
