@@ -2,19 +2,21 @@
 
 The text is the code, the matter (allegation_summary), the allegation, the source reference and
 the string values of reported_persons (names and positions), one per line, so that a term, which
-holds no space, never spans two of them (on PostgreSQL the matter is left out when the allegation
-begins with it, as an imported clue's does: a term found in it is found in the allegation). Nothing else: the reporter's identity (sealed,
-core.sealing) must never reach an index, where a search could tell it from its absence.
+holds no space, never spans two of them; the matter is left out when the allegation begins with
+it, as an imported clue's does (a term found in it is found in the allegation). Nothing else: the
+reporter's identity (sealed, core.sealing) must never reach an index, where a search could tell
+it from its absence.
 
 On PostgreSQL the text is clue_search_text(...) (migration 0012) and clue_search_idx is a GIN
 index on xc_search_vector of it: an expression index, so every write keeps it current whatever
 the path (save, update(), the importer's COPY through core.bulk, a restore) and no column can go
-stale. On SQLite the same text is built inline for the substring test.
+stale. The substring test (contains) reads the fields themselves; on SQLite it is the whole search.
 """
 
+import json
 from typing import Any
 
-from django.db.models import BooleanField, F, Func, TextField
+from django.db.models import BooleanField, F, Func, Q, TextField
 
 CLUE_SEARCH_TEXT_SQL = r"""
 CREATE OR REPLACE FUNCTION clue_search_text(
@@ -56,18 +58,49 @@ class ClueSearchText(Func):
     def __init__(self) -> None:
         super().__init__(*(F(column) for column in _COLUMNS))
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        parts: list[str] = []
-        params: list[Any] = []
-        for expression in self.source_expressions:
-            sql, expression_params = compiler.compile(expression)
-            parts.append(sql)
-            params += expression_params
-        *texts, persons = parts
-        # json_tree: every string in the list of persons, decoded (SQLite keeps JSON with \\u escapes).
-        strings = f"SELECT group_concat(value, char(10)) FROM json_tree({persons}) WHERE type = 'text'"  # noqa: S608
-        values = f"coalesce(({strings}), '')"
-        return "(" + " || char(10) || ".join([*texts, values]) + ")", params
+
+class _PersonsContain(Func):
+    """True where a string of the clue's reported persons (a name, a position) holds term, in any case."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, term: str) -> None:
+        super().__init__(F("reported_persons"))
+        self.term = term
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
+        # json_tree: every string in the list, decoded (SQLite keeps JSON with \\u escapes).
+        persons, params = compiler.compile(self.source_expressions[0])
+        pattern = f"%{connection.ops.prep_for_like_query(self.term)}%"
+        strings = f"SELECT 1 FROM json_tree({persons}) WHERE type = 'text' AND value LIKE %s ESCAPE '\\'"  # noqa: S608
+        return f"EXISTS ({strings})", [*params, pattern]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # like_regex takes only a literal: the term goes into the path as a JSON string, read
+        # literally ("q") in any case ("i").
+        persons, params = compiler.compile(self.source_expressions[0])
+        path = f'strict $.** ? (@.type() == "string" && @ like_regex {json.dumps(self.term, ensure_ascii=False)} flag "iq")'
+        return f"jsonb_path_exists({persons}, %s::jsonpath)", [*params, path]
+
+
+def contains(term: str) -> Q:
+    """The substring test of the clue search (core.textsearch.text_match) over the searched fields."""
+    return (
+        Q(code__icontains=term)
+        | Q(allegation_summary__icontains=term)
+        | Q(allegation_detail__icontains=term)
+        | Q(source_ref__icontains=term)
+        | Q(_PersonsContain(term))
+    )
 
 
 class PersonNamed(Func):

@@ -6,6 +6,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
@@ -21,11 +22,11 @@ from clues.models import (
     PartnerUnit,
 )
 from clues.models.categories import CATEGORY_LABELS
-from clues.models.search import ClueSearchText, PersonNamed
+from clues.models.search import ClueSearchText, PersonNamed, contains
 from core.filters import QueryFilterSet, carried, choice, flag, with_all
 from core.models import AuditLog
 from core.permissions import restrict
-from core.textsearch import TextMatch
+from core.textsearch import SearchVector, text_match
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 
@@ -141,7 +142,8 @@ def text_search(clues: QuerySet[Clue], q: str) -> QuerySet[Clue]:
     """Clues whose code, matter, allegation, source reference or reported persons hold every term of q:
     one query with the permission filter and the other filters, served by clue_search_idx on
     PostgreSQL (core.textsearch, clues.models.search)."""
-    return clues.filter(TextMatch(ClueSearchText(), q))
+    vendor = connections[clues.db].vendor
+    return clues.filter(text_match(q, vendor=vendor, vector=SearchVector(ClueSearchText()), contains=contains))
 
 
 def name_first(q: str) -> list[OrderBy]:
