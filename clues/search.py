@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from clues.models import Clue, InfoRequestLetter
-from clues.selectors.registry import ClueFilters, filter_clues
+from clues.selectors.registry import name_first, text_search
 from clues.services.registry import record_list_read
 from core.models import User
 from core.search import CAP, Hit
@@ -41,11 +41,12 @@ def find_letters(user: User, q: str, request: HttpRequest | None = None) -> list
 
 
 def find_clues(user: User, q: str, request: HttpRequest | None = None) -> list[Hit]:
-    """Clues matching by code, summary, detail, source reference or reported person; each hit is logged."""
+    """Clues matching by code, summary, detail, source reference or reported person, a person named
+    exactly q first; each hit is logged."""
     found = list(
-        filter_clues(Clue.objects.for_user(user), ClueFilters(q=q))
+        text_search(Clue.objects.for_user(user), q)
         .select_related("inspected_unit__org_unit")
-        .order_by("-received_date", "-pk")[:CAP]
+        .order_by(*name_first(q), "-received_date", "-pk")[:CAP]
     )
     if found:
         record_list_read(user=user, rows=found, filters=urlencode({"q": q}), request=request)

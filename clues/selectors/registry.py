@@ -1,13 +1,14 @@
 """The clue registry: what a user may see, filtered and searched in the database."""
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 
 from clues.models import (
@@ -21,9 +22,11 @@ from clues.models import (
     PartnerUnit,
 )
 from clues.models.categories import CATEGORY_LABELS
+from clues.models.search import ClueSearchText, PersonNamed, contains
 from core.filters import QueryFilterSet, carried, choice, flag, with_all
 from core.models import AuditLog
 from core.permissions import restrict
+from core.textsearch import SearchVector, text_match
 from inspection.models import InspectedUnit, InspectionGroup, InspectionRound
 
 
@@ -107,7 +110,7 @@ class ClueFilters(QueryFilterSet):
         return clues.filter(pk__in=transferred_clues().values("pk")).filter(FUNNEL_STAGES[value])
 
     def search(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
-        return clues.filter(_text_search(value))
+        return text_search(clues, value)
 
 
 def clues_for(user: Any) -> QuerySet[Clue]:
@@ -135,17 +138,18 @@ def filter_clues(clues: QuerySet[Clue], filters: ClueFilters) -> QuerySet[Clue]:
     return filters.filter_queryset(clues)
 
 
-def _text_search(text: str) -> Q:
-    # SQLite keeps JSON with \\u escapes, PostgreSQL as text: look for both spellings of a name.
-    escaped = json.dumps(text)[1:-1]
-    return (
-        Q(code__icontains=text)
-        | Q(allegation_summary__icontains=text)
-        | Q(allegation_detail__icontains=text)
-        | Q(source_ref__icontains=text)
-        | Q(reported_persons__icontains=text)
-        | Q(reported_persons__icontains=escaped)
-    )
+def text_search(clues: QuerySet[Clue], q: str) -> QuerySet[Clue]:
+    """Clues whose code, matter, allegation, source reference or reported persons hold every term of q:
+    one query with the permission filter and the other filters, served by clue_search_idx on
+    PostgreSQL (core.textsearch, clues.models.search)."""
+    vendor = connections[clues.db].vendor
+    return clues.filter(text_match(q, vendor=vendor, vector=SearchVector(ClueSearchText()), contains=contains))
+
+
+def name_first(q: str) -> list[OrderBy]:
+    """The search's ranking, ahead of a list's own order: clues naming a person exactly q come first."""
+    name = " ".join(q.split())
+    return [PersonNamed(name).desc()] if name else []
 
 
 def clue_registry(user: Any, filters: ClueFilters) -> QuerySet[Clue]:
@@ -155,7 +159,7 @@ def clue_registry(user: Any, filters: ClueFilters) -> QuerySet[Clue]:
         # per clue (transfer_item_once_per_clue), and DISTINCT over every column costs seconds at 200,000 clues.
         filter_clues(clues_for(user), filters)
         .select_related("inspected_unit__org_unit", "assigned_group", "source_partner__org_unit", "inspection_round")
-        .order_by("-inspection_round__year", "-inspection_round__round_no", "code")
+        .order_by(*name_first(filters.q), "-inspection_round__year", "-inspection_round__round_no", "code")
     )
 
 
