@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clues import tallies
 from clues.importing import spec
 from clues.importing.parser import names_restricted_column, parse_clue_workbook, sealed_columns
 from clues.importing.result import ParsedRow, ParseResult
@@ -234,6 +235,8 @@ def _register(
     )
     # insert_values returns no keys: read them back by the unique code.
     pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
+    # insert_values saves no model: the dashboard's counters are told here (clues.tallies).
+    tallies.count_new(pks.values())
     suspects = []
     for (row_pk, values, _reporter), code in zip(chunk, codes, strict=True):
         unit_id, fp = fingerprint(values["unit_id"], values, pks[code])
