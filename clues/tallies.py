@@ -10,7 +10,7 @@ and after the write and adds the difference. It wraps
   source or categories;
 - every save and delete of a transfer or a transfer item (sending a transfer makes its clues
   "transferred"), and the approval of transfers as a whole (its items are bulk-created);
-- the importer's commit, which inserts clues with core.bulk.insert_values: `count_new`.
+- the importer's commit, which inserts clues with core.bulk.insert_values: `count_registered`.
 
 Trackers nest: a clue already tracked by an outer `tracking` is left to it, so a status move
 inside the sending of a transfer is counted once. The difference is added with
@@ -148,9 +148,20 @@ def tracking(pks: Iterable[int]) -> Iterator[Tracker]:
         apply(change)
 
 
-def count_new(pks: Iterable[int]) -> None:
-    """Count clues inserted in bulk (the importer's commit)."""
-    apply(keys_of(pks))
+def count_registered(rows: Iterable[dict[str, Any]]) -> None:
+    """Count clues inserted in bulk (the importer's commit), from the values written, by field name.
+
+    No query: a clue just inserted is in its default status and in no transfer, so its buckets
+    follow from its round, group, partner, source and categories (keys_of would read them back).
+    """
+    status = _model("Clue")._meta.get_field("status").default
+    keys: Counter[Key] = Counter()
+    for row in rows:
+        key = (row["inspection_round"], row["assigned_group"], row["source_partner"] or 0, row["source_type"])
+        keys[(MAIN, (*key, status, False))] += 1
+        for code in _categories(row["categories"]):
+            keys[(CATEGORY, (row["inspection_round"], code, status))] += 1
+    apply(keys)
 
 
 def apply(change: Counter[Key]) -> None:

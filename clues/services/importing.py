@@ -225,18 +225,15 @@ def _register(
 ) -> list[tuple[int, int, int | None]]:
     """Insert the clues of one chunk of staged (pk, values, reporter) rows, one code each; returns
     (staged row, new clue, original clue) for those that look like a clue already known."""
-    insert_values(
-        Clue,
-        _CLUE_FIELDS,
-        (
-            _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
-            for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
-        ),
-    )
+    clues = [
+        _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
+        for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
+    ]
+    insert_values(Clue, _CLUE_FIELDS, clues)
+    # insert_values saves no model: the dashboard's counters are told here, from the values written.
+    tallies.count_registered(dict(zip(_CLUE_FIELDS, clue, strict=True)) for clue in clues)
     # insert_values returns no keys: read them back by the unique code.
     pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
-    # insert_values saves no model: the dashboard's counters are told here (clues.tallies).
-    tallies.count_new(pks.values())
     suspects = []
     for (row_pk, values, _reporter), code in zip(chunk, codes, strict=True):
         unit_id, fp = fingerprint(values["unit_id"], values, pks[code])
