@@ -4,11 +4,14 @@ from clues.models import (
     CaseRecord,
     Clue,
     ClueAssessment,
+    ClueCategoryTally,
     ClueDisposition,
     ClueGroupObjectPermission,
     ClueHandover,
     ClueImportBatch,
     ClueImportRow,
+    ClueReceiverTally,
+    ClueTally,
     ClueTransfer,
     ClueTransferItem,
     ClueUserObjectPermission,
@@ -147,3 +150,21 @@ for _permissions in (
             {"list_display": ["permission", holder, "content_object_id"]},
         ),
     )
+
+
+# The dashboard's counters (clues.tallies): clue counts per group and status read like the
+# clues' own metadata, so only a superuser lists them; written by clues.tallies alone.
+@admin.register(ClueTally)
+class ClueTallyAdmin(ContentAdmin):
+    list_display = ["round_pk", "group_pk", "partner_pk", "source_type", "status", "transferred", "n"]
+    list_filter = ["transferred", "status"]
+
+
+@admin.register(ClueCategoryTally)
+class ClueCategoryTallyAdmin(ContentAdmin):
+    list_display = ["round_pk", "category", "status", "n"]
+
+
+@admin.register(ClueReceiverTally)
+class ClueReceiverTallyAdmin(ContentAdmin):
+    list_display = ["receiver_pk", "status", "n"]

@@ -47,3 +47,4 @@ class CluesConfig(AppConfig):
         register_record_check("letters_delivered", records.delivered_letters_reach_their_partner)
         register_record_check("clues_handed_over", records.clues_past_screening_were_handed_over)
         register_record_check("archived_rounds_closed", records.archived_rounds_closed_to_their_groups)
+        register_record_check("clue_counters", records.clue_counters_equal_a_recount)

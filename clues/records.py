@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from clues import tallies
 from clues.models import Clue, InfoRequestLetter, LetterGroupObjectPermission
 from clues.stages import group_clue_grants
 from core.permissions import scope_group_name
@@ -52,3 +53,12 @@ def archived_rounds_closed_to_their_groups() -> list[str]:
                 % {"round": inspection_round.title, "count": count}
             )
     return problems
+
+
+def clue_counters_equal_a_recount() -> list[str]:
+    """The dashboard's and the funnel's counters (clues.tallies) hold what a count of the clues finds."""
+    return [
+        _("Clue counter %(table)s %(key)s holds %(held)s; the clues count %(counted)s.")
+        % {"table": table, "key": "/".join(str(part) for part in key), "held": have, "counted": counted}
+        for (table, key), have, counted in tallies.differences()
+    ]

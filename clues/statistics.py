@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from clues import tallies
 from clues.models import Clue, InfoRequestLetter, OnlineOpinionItem, PartnerUnit
 from clues.selectors.funnel import funnel
 from core.statistics import statistic
@@ -32,11 +33,8 @@ def partner_clue_count(inspection_round: InspectionRound | None = None) -> int:
     first = inspection_round or first_round()
     if first is None:
         return 0
-    return (
-        Clue.objects.filter(inspection_round=first, source_type=Clue.SourceType.PARTNER_LETTER)
-        .exclude(status=Clue.Status.DUPLICATE)
-        .count()
-    )
+    # From the counters (clues.tallies), equal to a count of the clues.
+    return tallies.clue_count(round_pk=first.pk, source_type=Clue.SourceType.PARTNER_LETTER)
 
 
 @statistic("online_opinion_count")

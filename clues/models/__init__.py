@@ -9,6 +9,7 @@ from clues.models.letters import (
 )
 from clues.models.opinion import OnlineOpinionItem
 from clues.models.partners import PartnerUnit
+from clues.models.tallies import ClueCategoryTally, ClueReceiverTally, ClueTally
 from clues.models.transfers import (
     ClueAssessment,
     ClueDisposition,
@@ -24,11 +25,14 @@ __all__ = [
     "CaseRecord",
     "Clue",
     "ClueAssessment",
+    "ClueCategoryTally",
     "ClueDisposition",
     "ClueGroupObjectPermission",
     "ClueHandover",
     "ClueImportBatch",
     "ClueImportRow",
+    "ClueReceiverTally",
+    "ClueTally",
     "ClueTransfer",
     "ClueTransferItem",
     "ClueUserObjectPermission",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -170,6 +172,21 @@ class Clue(TimeStampedModel):
     @property
     def is_concluded(self) -> bool:
         return self.status in self.CONCLUDED
+
+    # Every write of a clue row moves the dashboard's counters with it (clues.tallies), whoever
+    # writes it: a status move (core.transitions saves the row), a registration, an edit.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from clues import tallies
+
+        with tallies.tracking([self.pk] if self.pk else []) as tracker:
+            super().save(*args, **kwargs)
+            tracker.add(self.pk)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from clues import tallies
+
+        with tallies.tracking([self.pk]):
+            return super().delete(*args, **kwargs)
 
 
 class ClueUserObjectPermission(UserObjectPermissionBase):

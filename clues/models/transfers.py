@@ -1,5 +1,7 @@
 """A clue's way from the office to a group and on to the receiver (docs/domain.md §2.5, §3.3)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +158,24 @@ class ClueTransfer(TimeStampedModel):
     def __str__(self) -> str:
         return self.doc_number or str(_("Transfer %(pk)s") % {"pk": self.pk})
 
+    # Sending (transferred_at) or readdressing a transfer moves its clues in the dashboard's counters.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from clues import tallies
+
+        with tallies.tracking(self._clue_pks()):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from clues import tallies
+
+        with tallies.tracking(self._clue_pks()):
+            return super().delete(*args, **kwargs)
+
+    def _clue_pks(self) -> list[int]:
+        return (
+            list(ClueTransferItem.objects.filter(transfer=self.pk).values_list("clue_id", flat=True)) if self.pk else []
+        )
+
 
 class ClueTransferItem(models.Model):
     """A clue in a transfer letter, with the materials that travel with it."""
@@ -180,6 +200,18 @@ class ClueTransferItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer}: {self.clue}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from clues import tallies
+
+        with tallies.tracking([self.clue_id]):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from clues import tallies
+
+        with tallies.tracking([self.clue_id]):
+            return super().delete(*args, **kwargs)
 
 
 class ClueDisposition(TimeStampedModel):

@@ -1,7 +1,9 @@
 """The conversion funnel of transferred clues (docs/domain.md §4.1 #9–12 and the secondary metrics).
 
 Every figure is a count of clue records under one definition, so a number on the page,
-in `stats --json` and in the drill-down list of clues is always the same number.
+in `stats --json` and in the drill-down list of clues is always the same number. The page's
+figures are summed from counters kept with every write of a clue (clues.tallies, issue 16
+item 3), which `check_records` and the tests hold equal to a count of the clues themselves.
 """
 
 from dataclasses import dataclass
@@ -10,8 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from clues.models import Clue, MeetingAgendaItem, StandingCommitteeMeeting
+from clues import tallies
+from clues.models import Clue, MeetingAgendaItem, PartnerUnit, StandingCommitteeMeeting
 from clues.selectors.registry import transferred_clues
+from core.models import Organisation
+from inspection.models import InspectionGroup, InspectionRound
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,19 @@ def _counts() -> dict[str, Count]:
 
 
 def funnel(clues: QuerySet[Clue] | None = None) -> Funnel:
-    clues = transferred_clues() if clues is None else clues
+    """The funnel of every transferred clue, from the counters (clues.tallies), or of the given clues."""
+    if clues is None:
+        return tallied_funnel()
     return Funnel(**clues.aggregate(**_counts()))
+
+
+def tallied_funnel(round_pk: int | None = None) -> Funnel:
+    """The funnel of every round or of one, summed from the counters: no scan of the clues."""
+    return _funnel(tallies.funnel_counts(**({} if round_pk is None else {"round_pk": round_pk})))
+
+
+def _funnel(row: dict) -> Funnel:
+    return Funnel(row["n_transferred"], row["n_concluded"], row["n_filed"])
 
 
 @dataclass(frozen=True)
@@ -69,37 +85,44 @@ class FunnelRow:
     funnel: Funnel
 
 
-# dimension → (field of Clue to group by, field giving the row's label)
-DIMENSIONS = {
-    "round": ("inspection_round", "inspection_round__title"),
-    "group": ("assigned_group", "assigned_group__number"),
-    "partner": ("source_partner", "source_partner__org_unit__short_name"),
-    "receiver": ("transfer_items__transfer__receiver", "transfer_items__transfer__receiver__short_name"),
-}
+# The breakdowns the funnel page offers; each row's key is what the drill-down filters the registry by.
+DIMENSIONS = ("round", "group", "partner", "receiver")
 
 
 def funnel_by(dimension: str) -> list[FunnelRow]:
-    """One funnel per round, group, source partner or receiver, in one query."""
-    field, label = DIMENSIONS[dimension]
-    clues = transferred_clues()
-    if dimension == "receiver":
-        # The join reaches every transfer of the clue; count only the one that makes it transferred.
-        clues = clues.exclude(transfer_items__transfer__receiver_type="inspected_unit")
-    rows = clues.values(field, label, *(["inspection_round__title"] if dimension == "group" else [])).annotate(
-        **_counts()
-    )
-    result = []
-    for row in rows.order_by(field):
-        result.append(FunnelRow(row[field], _label(dimension, row, label), Funnel(*(row[k] for k in _counts()))))
-    return result
+    """One funnel per round, group, source partner or receiver, from the counters: two queries.
 
-
-def _label(dimension: str, row: dict, label: str) -> str:
+    Rows come in the order of their key (rounds, groups, partners, receivers as registered); a
+    group's row names the round of its clues; clues from no partner come last, as other sources.
+    """
+    if dimension == "round":
+        rows = tallies.funnel_rows("round_pk")
+        titles = dict(InspectionRound.objects.filter(pk__in=[r["round_pk"] for r in rows]).values_list("pk", "title"))
+        return [FunnelRow(r["round_pk"], titles[r["round_pk"]], _funnel(r)) for r in rows]
     if dimension == "group":
-        return _("%(round)s, group %(number)s") % {"round": row["inspection_round__title"], "number": row[label]}
-    if row[label] is None:
-        return _("Other sources")
-    return str(row[label])
+        rows = tallies.funnel_rows("group_pk", "round_pk")
+        groups = InspectionGroup.objects.filter(pk__in=[r["group_pk"] for r in rows]).values_list("pk", "number")
+        titles = dict(InspectionRound.objects.filter(pk__in=[r["round_pk"] for r in rows]).values_list("pk", "title"))
+        numbers = dict(groups)
+        return [
+            FunnelRow(
+                r["group_pk"],
+                _("%(round)s, group %(number)s") % {"round": titles[r["round_pk"]], "number": numbers[r["group_pk"]]},
+                _funnel(r),
+            )
+            for r in rows
+        ]
+    if dimension == "partner":
+        rows = tallies.funnel_rows("partner_pk")
+        names = dict(
+            PartnerUnit.objects.filter(pk__in=[r["partner_pk"] for r in rows]).values_list("pk", "org_unit__short_name")
+        )
+        named = [FunnelRow(r["partner_pk"], str(names[r["partner_pk"]]), _funnel(r)) for r in rows if r["partner_pk"]]
+        other = [FunnelRow(None, _("Other sources"), _funnel(r)) for r in rows if not r["partner_pk"]]
+        return named + other
+    rows = tallies.receiver_rows()
+    names = dict(Organisation.objects.filter(pk__in=[r["receiver_pk"] for r in rows]).values_list("pk", "short_name"))
+    return [FunnelRow(r["receiver_pk"], str(names[r["receiver_pk"]]), _funnel(r)) for r in rows]
 
 
 def inspection_sourced_agenda() -> QuerySet[MeetingAgendaItem]:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clues import tallies
 from clues.importing import spec
 from clues.importing.parser import names_restricted_column, parse_clue_workbook, sealed_columns
 from clues.importing.result import ParsedRow, ParseResult
@@ -224,14 +225,13 @@ def _register(
 ) -> list[tuple[int, int, int | None]]:
     """Insert the clues of one chunk of staged (pk, values, reporter) rows, one code each; returns
     (staged row, new clue, original clue) for those that look like a clue already known."""
-    insert_values(
-        Clue,
-        _CLUE_FIELDS,
-        (
-            _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
-            for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
-        ),
-    )
+    clues = [
+        _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
+        for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
+    ]
+    insert_values(Clue, _CLUE_FIELDS, clues)
+    # insert_values saves no model: the dashboard's counters are told here, from the values written.
+    tallies.count_registered(dict(zip(_CLUE_FIELDS, clue, strict=True)) for clue in clues)
     # insert_values returns no keys: read them back by the unique code.
     pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
     suspects = []

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clues import tallies
 from clues.documents import transfer_docx
 from clues.models import Clue, ClueAssessment, ClueTransfer, ClueTransferItem, Receiver
 from clues.reminders import TRANSFERS
@@ -278,36 +279,40 @@ def approve_and_send(
         _check_current(choice.clue, choice, proposals)
     transfers = []
     for letter in plan_transfers(current, proposals):
-        transfer = ClueTransfer.objects.create(
-            inspection_round_id=letter.inspection_round_id,
-            group_id=letter.group_id,
-            receiver_type=letter.receiver_type,
-            receiver=letter.receiver,
-            approved_at=now,
-            approved_by=by,
-            approved_by_text=meeting.name.strip(),
-            approval_meeting_date=meeting.held_on,
-            approval_minutes=meeting.minutes.strip(),
-            approval_key=key,
-            include_reporter=include_reporter,
-            created_by=by,
-        )
-        audit.log_action(
-            user=by,
-            action=AuditLog.Action.CREATE,
-            obj=transfer,
-            changes=audit.diff({}, audit.snapshot(transfer)),
-            note=(_("Approved: %(meeting)s") % {"meeting": meeting})[:200],
-        )
-        ClueTransferItem.objects.bulk_create(
-            ClueTransferItem(
-                transfer=transfer, clue=clue, materials_note=proposals[clue.pk].notes if clue.pk in proposals else ""
+        # Its items are bulk-created (no save): the letter's clues are counted once, around all of it.
+        with tallies.tracking(clue.pk for clue in letter.clues):
+            transfer = ClueTransfer.objects.create(
+                inspection_round_id=letter.inspection_round_id,
+                group_id=letter.group_id,
+                receiver_type=letter.receiver_type,
+                receiver=letter.receiver,
+                approved_at=now,
+                approved_by=by,
+                approved_by_text=meeting.name.strip(),
+                approval_meeting_date=meeting.held_on,
+                approval_minutes=meeting.minutes.strip(),
+                approval_key=key,
+                include_reporter=include_reporter,
+                created_by=by,
             )
-            for clue in letter.clues
-        )
-        for clue in letter.clues:
-            move(clue, Clue.Status.TRANSFER_APPROVED, by=by)
-        transfers.append(_send(transfer, letter.clues, by=by, now=now))
+            audit.log_action(
+                user=by,
+                action=AuditLog.Action.CREATE,
+                obj=transfer,
+                changes=audit.diff({}, audit.snapshot(transfer)),
+                note=(_("Approved: %(meeting)s") % {"meeting": meeting})[:200],
+            )
+            ClueTransferItem.objects.bulk_create(
+                ClueTransferItem(
+                    transfer=transfer,
+                    clue=clue,
+                    materials_note=proposals[clue.pk].notes if clue.pk in proposals else "",
+                )
+                for clue in letter.clues
+            )
+            for clue in letter.clues:
+                move(clue, Clue.Status.TRANSFER_APPROVED, by=by)
+            transfers.append(_send(transfer, letter.clues, by=by, now=now))
     return transfers
 
 

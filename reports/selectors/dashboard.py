@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clues import statistics as clue_statistics
+from clues import tallies
 from clues.models import Clue, InfoRequestLetter, OnlineOpinionItem, PartnerUnit
 from clues.models.categories import CATEGORY_LABELS
-from clues.selectors.funnel import Funnel, funnel
-from clues.selectors.registry import transferred_clues
+from clues.selectors.funnel import Funnel, tallied_funnel
 from clues.templatetags.clue_funnel import percent
 from inspection import statistics as round_statistics
 from inspection.models import InspectedUnit, InspectionRound
@@ -182,9 +181,7 @@ def cumulative(overall: dict[str, Any]) -> dict[str, Any]:
         PartnerUnit.objects.filter(active=True, letters__in=sent_main).values("pk").distinct().count()
     )
     values["letters_sent"] = sent_main.count()
-    values["partner_clue_count"] = (
-        Clue.objects.filter(source_type=Clue.SourceType.PARTNER_LETTER).exclude(status=Clue.Status.DUPLICATE).count()
-    )
+    values["partner_clue_count"] = tallies.clue_count(source_type=Clue.SourceType.PARTNER_LETTER)
     values["online_opinion_count"] = OnlineOpinionItem.objects.filter(
         relevance=OnlineOpinionItem.Relevance.RELEVANT
     ).count()
@@ -207,8 +204,8 @@ def _round_scoped_codes() -> list[str]:
 
 
 def round_funnel(inspection_round: InspectionRound | None) -> Funnel:
-    clues = transferred_clues()
-    return funnel(clues if inspection_round is None else clues.filter(inspection_round=inspection_round))
+    """The funnel of one round or of all, from the counters (clues.tallies): no scan of the clues."""
+    return tallied_funnel(None if inspection_round is None else inspection_round.pk)
 
 
 def funnel_figures(totals: Funnel) -> dict[str, Any]:
@@ -227,29 +224,17 @@ def rectification_totals(inspection_round: InspectionRound | None) -> dict[str, 
 def clues_by_source(inspection_round: InspectionRound) -> list[tuple[str, str, int]]:
     """(source code, label, count) of the round's clues, duplicates excluded (one query)."""
     labels = dict(Clue.SourceType.choices)
-    rows = (
-        _round_clues(inspection_round)
-        .values("source_type")
-        .annotate(n=Count("pk"))
-        .order_by("source_type")
-        .values_list("source_type", "n")
-    )
-    return [(code, str(labels.get(code, code)), n) for code, n in rows]
+    return [(code, str(labels.get(code, code)), n) for code, n in tallies.by_source(inspection_round.pk)]
 
 
 def clues_by_category(inspection_round: InspectionRound) -> list[tuple[str, str, int]]:
     """(category code, label, count) of the round's clues, duplicates excluded (one query).
 
-    A clue with two categories counts under both; the match is the registry's category filter.
+    A clue with two categories counts under both; the match is the registry's category filter
+    (clues.tallies counts it so).
     """
-    counts = _round_clues(inspection_round).aggregate(
-        **{code: Count("pk", filter=Q(categories__icontains=f'"{code}"')) for code in CATEGORY_LABELS}
-    )
-    return [(code, label, counts[code]) for code, label in CATEGORY_LABELS.items() if counts[code]]
-
-
-def _round_clues(inspection_round: InspectionRound) -> QuerySet[Clue]:
-    return Clue.objects.filter(inspection_round=inspection_round).exclude(status=Clue.Status.DUPLICATE)
+    counts = tallies.by_category(inspection_round.pk)
+    return [(code, label, counts[code]) for code, label in CATEGORY_LABELS.items() if counts.get(code)]
 
 
 @dataclass(frozen=True)
