@@ -143,6 +143,8 @@ class KeysetPaginator:
                 return KeysetPage(self, rows, has_previous=more, has_next=True)
             # Nothing before the cursor any more (rows deleted): the first page.
         rows = list(self._ordered(True)[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self._counted = (len(rows), False)  # the whole list is on this page: no count to run
         return KeysetPage(self, rows[: self.per_page], has_previous=False, has_next=len(rows) > self.per_page)
 
 

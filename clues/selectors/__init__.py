@@ -1,6 +1,7 @@
 """Read queries of the clues app, one module per area; every one starts from for_user()."""
 
 from clues.selectors.letters import (
+    ISSUE_ROWS_ORDER,
     accept_preview,
     batches_of,
     board_summary,
@@ -13,6 +14,7 @@ from clues.selectors.letters import (
 )
 
 __all__ = [
+    "ISSUE_ROWS_ORDER",
     "accept_preview",
     "batches_of",
     "board_summary",

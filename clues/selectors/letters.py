@@ -156,8 +156,13 @@ def accept_preview(batches: Sequence[ClueImportBatch], first: int = PREVIEW_FIRS
     return preview
 
 
+# A staged workbook's rows in sheet order, paged by cursor (core.pagination) on import_row_order_idx:
+# a 100,000-row workbook's late page is no OFFSET over the rows before it.
+ISSUE_ROWS_ORDER = ("sheet", "row_number", "pk")
+
+
 def rows_with_issues(batch: ClueImportBatch) -> QuerySet[ClueImportRow]:
-    return batch.rows.exclude(issues=[]).order_by("sheet", "row_number")
+    return batch.rows.exclude(issues=[]).order_by(*ISSUE_ROWS_ORDER)
 
 
 def opinion_items_for(user: Any, inspection_round: InspectionRound) -> QuerySet[OnlineOpinionItem]:
