@@ -14,8 +14,9 @@ row comparison: it takes a different direction per key (a list sorted by name as
 newest first) and works on SQLite, and the redundant bound on the first key is what PostgreSQL
 turns into the index range (the rest is a filter over the rows that tie on it).
 
-Sort keys must not be NULL on the rows listed (a list with a nullable key filters the NULLs
-out, as the transfer ledger lists only sent transfers); the last key must be unique (the pk).
+A nullable key (a letter's sent_at while it is a draft) sorts its NULLs last in the list's
+order on both databases (SQLite's default; PostgreSQL's DESC would put them first), and is left
+out of the index bound; the last key must be unique (the pk).
 
 Counting: exactly up to EXACT_COUNT_LIMIT rows (a bounded count: at most that many index
 entries read); above it PostgreSQL's planner estimate, shown as 「约 N 条」. SQLite counts
@@ -51,6 +52,29 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def _nullable(model: Any, path: str) -> bool:
+    """Whether the key can be NULL on a row: a nullable field, or one reached through a nullable link."""
+    if path == "pk":
+        return False
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
+
+
+def _past(path: str, desc: bool, value: Any, null: bool, forward: bool) -> Q | None:
+    """The rows strictly past `value` on this key, going forward or backward; None for none.
+
+    NULLs sort last going forward: past a value forward lie the NULLs too; past a NULL forward
+    lies nothing; backward from a NULL lies every value."""
+    if value is None:
+        return Q(**{f"{path}__isnull": False}) if not forward else None
+    strictly = Q(**{f"{path}__{'lt' if desc == forward else 'gt'}": value})
+    return strictly | Q(**{f"{path}__isnull": True}) if null and forward else strictly
+
+
 class KeysetPaginator:
     """Pages of `queryset` in the order of `ordering` ("-created_at", "-pk"), `per_page` rows each."""
 
@@ -64,6 +88,7 @@ class KeysetPaginator:
         self.queryset = queryset.annotate(
             **{name: F(path) for name, (path, _desc) in zip(self.names, self.keys, strict=True)}
         )
+        self.nullable = [_nullable(queryset.model, path) for path, _desc in self.keys]
         self.per_page = per_page
 
     # Counting ---------------------------------------------------------------------------------
@@ -96,11 +121,14 @@ class KeysetPaginator:
         """The cursor's direction and key values, or None for a missing, tampered or stale one."""
         try:
             direction, raw = signing.loads(token, salt=_SALT)
-            if direction not in (_NEXT, _PREVIOUS) or len(raw) != len(self.keys) or None in raw:
+            if direction not in (_NEXT, _PREVIOUS) or len(raw) != len(self.keys):
+                return None
+            if any(v is None and not null for v, null in zip(raw, self.nullable, strict=True)):
                 return None
             annotations = self.queryset.query.annotations
             return direction, [
-                annotations[name].output_field.to_python(v) for name, v in zip(self.names, raw, strict=True)
+                None if v is None else annotations[name].output_field.to_python(v)
+                for name, v in zip(self.names, raw, strict=True)
             ]
         except (signing.BadSignature, ValueError, TypeError, ValidationError):
             return None
@@ -109,19 +137,30 @@ class KeysetPaginator:
         """Rows strictly after (forward) or before the cursor's values in the list's order."""
         condition = Q()
         # Built from the last key outwards: (k1 after v1) OR (k1 = v1 AND (rest)).
-        for (path, desc), value in reversed(list(zip(self.keys, values, strict=True))):
-            after = "lt" if desc == forward else "gt"
-            strictly = Q(**{f"{path}__{after}": value})
-            condition = strictly if not condition else strictly | (Q(**{path: value}) & condition)
+        for (path, desc), value, null in reversed(list(zip(self.keys, values, self.nullable, strict=True))):
+            strictly = _past(path, desc, value, null, forward)
+            if not condition:
+                condition = strictly or Q()
+                continue
+            tie = Q(**{f"{path}__isnull": True}) if value is None else Q(**{path: value})
+            condition = tie & condition if strictly is None else strictly | (tie & condition)
         path, desc = self.keys[0]
+        if self.nullable[0]:
+            return condition
         bound = "lte" if desc == forward else "gte"
         return Q(**{f"{path}__{bound}": values[0]}) & condition
 
     def _ordered(self, forward: bool) -> QuerySet[Any]:
+        # Forward: the list's order, NULLs last; backward: the reverse. A key that cannot be NULL
+        # says nothing of NULLs, so that PostgreSQL matches the ORDER BY to its index.
         return self.queryset.order_by(
             *(
-                OrderBy(F(path), descending=desc == forward)
-                for path, desc in self.keys  # forward: the list's order; backward: reversed
+                OrderBy(
+                    F(path), descending=desc == forward, nulls_last=forward or None, nulls_first=not forward or None
+                )
+                if null
+                else OrderBy(F(path), descending=desc == forward)
+                for (path, desc), null in zip(self.keys, self.nullable, strict=True)
             )
         )
 

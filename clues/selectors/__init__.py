@@ -2,6 +2,8 @@
 
 from clues.selectors.letters import (
     ISSUE_ROWS_ORDER,
+    LETTER_LIST_ORDER,
+    OPINION_ORDER,
     accept_preview,
     batches_of,
     board_summary,
@@ -15,6 +17,8 @@ from clues.selectors.letters import (
 
 __all__ = [
     "ISSUE_ROWS_ORDER",
+    "LETTER_LIST_ORDER",
+    "OPINION_ORDER",
     "accept_preview",
     "batches_of",
     "board_summary",
