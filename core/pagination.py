@@ -166,6 +166,12 @@ class KeysetPaginator:
 
     # Pages ------------------------------------------------------------------------------------
 
+    def cursor_after(self, offset: int) -> str | None:
+        """The next-link cursor of the page that starts after `offset` rows, as a user following
+        next links would reach it (a benchmark's late page); None past the end."""
+        row = self._ordered(True)[offset - 1 : offset].first()
+        return self._cursor(_NEXT, row) if row is not None else None
+
     def page(self, token: str | None) -> "KeysetPage":
         """The page the cursor points at; the first page without one (or with a bad one)."""
         cursor = self._decode(token) if token else None

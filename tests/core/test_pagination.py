@@ -102,3 +102,11 @@ def test_a_count_below_the_limit_is_exact(notes):
     walker = paginator(user)
     walker.page(None)
     assert (walker.count, walker.count_is_estimate) == (len(rows), False)
+
+
+def test_a_cursor_after_an_offset_reaches_the_page_the_next_links_reach(notes):
+    user, rows = notes
+    walker = paginator(user)
+    pages = forward(walker)
+    assert [n.pk for n in walker.page(walker.cursor_after(6))] == pages[2]
+    assert walker.cursor_after(len(rows) + 1) is None
