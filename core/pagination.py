@@ -9,10 +9,12 @@ so with an index on the keys it is an index range scan whatever the page, and a 
 or deleted meanwhile never makes the next page skip or repeat one. The links say "next" and
 "previous"; the cursor is signed (core.signing) so a tampered or stale one gives the first page.
 
-The condition is spelled out as ``k1 <= v1 AND (k1 < v1 OR (k1 = v1 AND ...))`` rather than a
-row comparison: it takes a different direction per key (a list sorted by name ascending, then
-newest first) and works on SQLite, and the redundant bound on the first key is what PostgreSQL
-turns into the index range (the rest is a filter over the rows that tie on it).
+Where every key goes the same way and none is nullable, the condition is that row comparison
+(SQLite has row values too): PostgreSQL reads it as one index range over all the keys, however
+many rows tie on the first (an imported batch stamped with one created_at). Otherwise (a list
+sorted by name ascending, then newest first) it is spelled out as
+``k1 <= v1 AND (k1 < v1 OR (k1 = v1 AND ...))``: the redundant bound on the first key is the
+index range, the rest a filter over the rows that tie on it.
 
 A nullable key (a letter's sent_at while it is a draft) sorts its NULLs last in the list's
 order on both databases (SQLite's default; PostgreSQL's DESC would put them first), and is left
@@ -36,8 +38,9 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Field, Func, Q, QuerySet, Value
 from django.db.models.expressions import OrderBy
+from django.db.models.lookups import GreaterThan, LessThan, Lookup
 
 CURSOR_PARAM = "cursor"
 EXACT_COUNT_LIMIT = 2000
@@ -53,6 +56,13 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+class _Row(Func):
+    """A row value, (k1, k2, pk), compared with another as a whole."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
 
 
 def _nullable(model: Any, path: str) -> bool:
@@ -134,8 +144,12 @@ class KeysetPaginator:
         except (signing.BadSignature, ValueError, TypeError, ValidationError):
             return None
 
-    def _beyond(self, values: list[Any], forward: bool) -> Q:
+    def _beyond(self, values: list[Any], forward: bool) -> Q | Lookup:
         """Rows strictly after (forward) or before the cursor's values in the list's order."""
+        directions = {desc for _path, desc in self.keys}
+        if len(directions) == 1 and not any(self.nullable):
+            past = LessThan if directions.pop() == forward else GreaterThan
+            return past(_Row(*(F(path) for path, _desc in self.keys)), _Row(*(Value(v) for v in values)))
         condition = Q()
         # Built from the last key outwards: (k1 after v1) OR (k1 = v1 AND (rest)).
         for (path, desc), value, null in reversed(list(zip(self.keys, values, self.nullable, strict=True))):
