@@ -89,19 +89,32 @@ def _past(path: str, desc: bool, value: Any, null: bool, forward: bool) -> Q | N
 
 
 class KeysetPaginator:
-    """Pages of `queryset` in the order of `ordering` ("-created_at", "-pk"), `per_page` rows each."""
+    """Pages of `queryset` in the order of `ordering` ("-created_at", "-pk"), `per_page` rows each.
 
-    def __init__(self, queryset: QuerySet[Any], ordering: Sequence[str], per_page: int) -> None:
-        if not ordering or ordering[-1].lstrip("-") not in ("pk", "id"):
+    A key is a field path, or an ordered expression that is never NULL (a search's ranking,
+    `PersonNamed(q).desc()`), compared through its annotation."""
+
+    def __init__(self, queryset: QuerySet[Any], ordering: Sequence[str | OrderBy], per_page: int) -> None:
+        last = ordering[-1] if ordering else None
+        if not isinstance(last, str) or last.lstrip("-") not in ("pk", "id"):
             raise ValueError("A keyset ordering ends with the primary key, which makes it total.")
-        self.keys = [(key.lstrip("-"), key.startswith("-")) for key in ordering]
-        self.names = [f"keyset_{i}" for i in range(len(self.keys))]
+        self.names = [f"keyset_{i}" for i in range(len(ordering))]
+        self.keys: list[tuple[str, bool]] = []
+        self.nullable: list[bool] = []
+        annotations: dict[str, Any] = {}
+        for name, key in zip(self.names, ordering, strict=True):
+            if isinstance(key, str):
+                path = key.lstrip("-")
+                self.keys.append((path, key.startswith("-")))
+                self.nullable.append(_nullable(queryset.model, path))
+                annotations[name] = F(path)
+            else:
+                self.keys.append((name, key.descending))
+                self.nullable.append(False)
+                annotations[name] = key.expression
         # The key values are read off each row as annotations: a related key (partner__sort_order)
         # would otherwise cost a query per row, and their output fields turn a cursor back into values.
-        self.queryset = queryset.annotate(
-            **{name: F(path) for name, (path, _desc) in zip(self.names, self.keys, strict=True)}
-        )
-        self.nullable = [_nullable(queryset.model, path) for path, _desc in self.keys]
+        self.queryset = queryset.annotate(**annotations)
         self.per_page = per_page
 
     # Counting ---------------------------------------------------------------------------------

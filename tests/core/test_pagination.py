@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from core.models import Notification
 from core.pagination import KeysetPaginator
@@ -95,6 +96,17 @@ def test_rows_inserted_and_deleted_between_pages_are_neither_skipped_nor_repeate
     assert shown == [n.pk for n in first] + order[order.index(last.pk) + 1 :]
     assert {n.pk for n in later} <= set(shown)
     assert newer.pk not in shown
+
+
+def test_an_expression_key_ranks_ahead_of_the_order(notes):
+    # As a search ranks exact matches first: here the titles 甲, newest first, then the others.
+    user, rows = notes
+    ranked = ExpressionWrapper(Q(title="甲"), output_field=BooleanField()).desc()
+    walker = KeysetPaginator(Notification.objects.filter(recipient=user), [ranked, "-created_at", "-pk"], 2)
+    order = sorted(rows, key=lambda n: (n.title != "甲", -n.created_at.timestamp(), -n.pk))
+    assert [pk for page in forward(walker) for pk in page] == [n.pk for n in order]
+    last = walker.page(walker.cursor_after(6))
+    assert [n.pk for n in walker.page(last.previous_cursor)] == [n.pk for n in order[4:6]]
 
 
 def test_a_count_below_the_limit_is_exact(notes):
