@@ -11,8 +11,12 @@ def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+# The inbox's keyset order (core.pagination), on the index notification_inbox_idx.
+INBOX_ORDER = ("-created_at", "-pk")
+
+
 def inbox_for(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return Notification.objects.filter(recipient=user).order_by(*INBOX_ORDER)
 
 
 def record_reference(target_type: ContentType, target_id: Any, target: Model | None) -> str:

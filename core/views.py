@@ -3,7 +3,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,10 +25,11 @@ from core.http import (
     service_errors_to_messages,
 )
 from core.models import AuditLog, Delivery, DocumentTemplate, Job, Reminder, StoredFile
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404
 from core.roles import STAFF_PAGE_ROLES, Role
 from core.sealing import SealBroken
-from core.selectors import inbox_for
+from core.selectors import INBOX_ORDER, inbox_for
 from core.services import documents as document_services
 from core.services import health
 from core.services import stuck as stuck_work_services
@@ -49,7 +49,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(inbox_for(request.user), 20).get_page(request.GET.get("page"))
+    page = keyset_page(inbox_for(request.user), request, INBOX_ORDER, 20)
     return render(request, "core/inbox.html", {"page_obj": page})
 
 

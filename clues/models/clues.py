@@ -164,6 +164,9 @@ class Clue(TimeStampedModel):
         indexes = [
             models.Index(fields=["inspection_round", "source_type", "status"], name="clue_round_source_idx"),
             models.Index(fields=["inspected_unit", "received_date"], name="clue_unit_date_idx"),
+            # The registry's keyset pages (core.pagination): newest registered first, all rounds or one.
+            models.Index(fields=["created_at", "id"], name="clue_created_idx"),
+            models.Index(fields=["inspection_round", "created_at", "id"], name="clue_round_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -88,7 +88,11 @@ class ClueImportRow(models.Model):
         verbose_name = _("clue import row")
         verbose_name_plural = _("clue import rows")
         ordering = ["batch", "sheet", "row_number"]
-        indexes = [models.Index(fields=["batch", "has_error"], name="import_row_errors_idx")]
+        indexes = [
+            models.Index(fields=["batch", "has_error"], name="import_row_errors_idx"),
+            # The batch page's keyset pages (core.pagination) in sheet order.
+            models.Index(fields=["batch", "sheet", "row_number", "id"], name="import_row_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.row_number}"

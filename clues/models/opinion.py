@@ -51,6 +51,16 @@ class OnlineOpinionItem(TimeStampedModel):
         verbose_name = _("online opinion item")
         verbose_name_plural = _("online opinion items")
         ordering = ["inspection_round", "-published_at", "pk"]
+        indexes = [
+            # A round's list in keyset pages (core.pagination): published_at DESC NULLS LAST, then id,
+            # as the list orders it on both databases.
+            models.Index(
+                "inspection_round",
+                models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
+                "id",
+                name="opinion_round_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -154,6 +154,14 @@ class ClueTransfer(TimeStampedModel):
                 fields=["doc_number"], condition=~models.Q(doc_number=""), name="transfer_doc_unique"
             )
         ]
+        # The ledger's keyset pages (core.pagination) over the sent transfers, newest first.
+        indexes = [
+            models.Index(
+                fields=["transferred_at", "id"],
+                condition=models.Q(transferred_at__isnull=False),
+                name="transfer_sent_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.doc_number or str(_("Transfer %(pk)s") % {"pk": self.pk})

@@ -1,6 +1,9 @@
 """Read queries of the clues app, one module per area; every one starts from for_user()."""
 
 from clues.selectors.letters import (
+    ISSUE_ROWS_ORDER,
+    LETTER_LIST_ORDER,
+    OPINION_ORDER,
     accept_preview,
     batches_of,
     board_summary,
@@ -13,6 +16,9 @@ from clues.selectors.letters import (
 )
 
 __all__ = [
+    "ISSUE_ROWS_ORDER",
+    "LETTER_LIST_ORDER",
+    "OPINION_ORDER",
     "accept_preview",
     "batches_of",
     "board_summary",

@@ -38,6 +38,13 @@ def partner_reachable() -> Exists:
     )
 
 
+# The letter list's keyset order (core.pagination): the latest sent first, drafts (not sent) last.
+# Not indexed: an office sends a few dozen letters a round, and the partner's order is a join.
+LETTER_LIST_ORDER = ("-sent_at", "partner__sort_order", "pk")
+# A round's online opinion items, the latest published first (undated last), on opinion_round_idx.
+OPINION_ORDER = ("-published_at", "pk")
+
+
 def letters_for(user: Any) -> QuerySet[InfoRequestLetter]:
     return InfoRequestLetter.objects.for_user(user).select_related("partner__org_unit", "inspection_round")
 
@@ -156,8 +163,13 @@ def accept_preview(batches: Sequence[ClueImportBatch], first: int = PREVIEW_FIRS
     return preview
 
 
+# A staged workbook's rows in sheet order, paged by cursor (core.pagination) on import_row_order_idx:
+# a 100,000-row workbook's late page is no OFFSET over the rows before it.
+ISSUE_ROWS_ORDER = ("sheet", "row_number", "pk")
+
+
 def rows_with_issues(batch: ClueImportBatch) -> QuerySet[ClueImportRow]:
-    return batch.rows.exclude(issues=[]).order_by("sheet", "row_number")
+    return batch.rows.exclude(issues=[]).order_by(*ISSUE_ROWS_ORDER)
 
 
 def opinion_items_for(user: Any, inspection_round: InspectionRound) -> QuerySet[OnlineOpinionItem]:
@@ -165,5 +177,5 @@ def opinion_items_for(user: Any, inspection_round: InspectionRound) -> QuerySet[
         OnlineOpinionItem.objects.for_user(user)
         .filter(inspection_round=inspection_round)
         .select_related("inspected_unit__org_unit", "captured_by", "converted_clue")
-        .order_by("-published_at", "pk")
+        .order_by(*OPINION_ORDER)
     )

@@ -74,6 +74,10 @@ class TransferFilters(QueryFilterSet):
         return transfers  # an unknown state is no filter
 
 
+# The ledger's keyset order (core.pagination), on the index transfer_sent_idx.
+TRANSFER_LEDGER_ORDER = ("-transferred_at", "-pk")
+
+
 def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[BoardTransfer]:
     """Sent transfers the user may see, each with its clue count, open clues and clues without feedback."""
     filters.today = today or filters.today
@@ -88,6 +92,6 @@ def transfer_board(user: Any, filters: TransferFilters, today: date | None = Non
             ),
             no_feedback_count=Count("items", filter=Q(items__clue__status__in=NO_FEEDBACK), distinct=True),
         )
-        .order_by("-transferred_at", "-pk")
+        .order_by(*TRANSFER_LEDGER_ORDER)
     )
     return filters.filter_queryset(transfers)

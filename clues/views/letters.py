@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from clues.views.common import letter_or_404, service_errors_to_messages
 from core.excel.export import write_table
 from core.http import DOCX, XLSX, attachment, recipients_panel, record_paper_delivery_from
 from core.jobs import start_job
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import Role
 from core.types import AuthenticatedHttpRequest
@@ -198,9 +198,7 @@ def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every letter the user may see; for a partner user, their department's letters."""
     if not (request.user.has_perm("clues.view_inforequestletter") or request.user.has_role(Role.PARTNER_USER)):
         raise Http404
-    page = Paginator(
-        selectors.letters_for(request.user).order_by("-sent_at", "partner__sort_order", "pk"), 20
-    ).get_page(request.GET.get("page"))
+    page = keyset_page(selectors.letters_for(request.user), request, selectors.LETTER_LIST_ORDER, 20)
     left = working_days_from(timezone.localdate(), [x.deadline for x in page.object_list if x.deadline])
     for letter in page.object_list:
         letter.days_left = left.get(letter.deadline) if letter.deadline else None

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from clues.services import opinion
 from clues.views.common import service_errors_to_messages
 from core.files import FileRejected
 from core.http import XLSX, attachment
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
@@ -43,7 +43,8 @@ def opinion_list(request: AuthenticatedHttpRequest, round_pk: int) -> HttpRespon
             else:
                 messages.success(request, _("Item recorded."))
                 return redirect("clues:opinion-list", round_pk=inspection_round.pk)
-    page = Paginator(selectors.opinion_items_for(request.user, inspection_round), 30).get_page(request.GET.get("page"))
+    items = selectors.opinion_items_for(request.user, inspection_round)
+    page = keyset_page(items, request, selectors.OPINION_ORDER, 30)
     return render(
         request,
         "clues/opinion_list.html",

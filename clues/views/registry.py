@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from clues.services import registry, screening, transfers
 from clues.views.common import service_errors_to_messages
 from core.http import XLSX, attachment, export_or_job
 from core.jobs import start_job
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES, Role
 from core.types import AuthenticatedHttpRequest
@@ -41,7 +41,8 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     filters = ClueFilters.from_query(request.GET, request=request)
     clues = selectors.clue_registry(request.user, filters)
-    page = Paginator(clues, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search ranks exact names first (the search's ranking), then the page's own order.
+    page = keyset_page(clues, request, [*selectors.name_first(filters.q), *selectors.REGISTRY_PAGE_ORDER], PAGE_SIZE)
     # Evaluates the page's rows once; the template reuses them.
     registry.record_list_read(user=request.user, rows=page.object_list, filters=filters.as_query(), request=request)
     can_hand_over = request.user.has_perm("clues.change_clue")

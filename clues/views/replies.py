@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from core.files import FileChanged, check_intact
 from core.http import XLSX, attachment, file_changed, file_unavailable, form_errors_to_messages
 from core.jobs import start_job
 from core.models import AuditLog
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404
 from core.sealing import SealBroken
 from core.types import AuthenticatedHttpRequest
@@ -105,7 +105,7 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(
         ClueImportBatch.objects.select_related("reply__letter__partner__org_unit", "file"), request.user, pk=pk
     )
-    page = Paginator(selectors.rows_with_issues(batch), 50).get_page(request.GET.get("page"))
+    page = keyset_page(selectors.rows_with_issues(batch), request, selectors.ISSUE_ROWS_ORDER, 50)
     show_data = request.user.has_perm("clues.review_inforequestletter") or request.user.has_role("partner_user")
     return render(
         request,

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,12 +19,13 @@ from clues.forms import (
     DispositionForm,
 )
 from clues.models import CaseRecord, Clue, ClueTransfer
-from clues.selectors.transfers import TransferFilters, transfer_board
+from clues.selectors.transfers import TRANSFER_LEDGER_ORDER, TransferFilters, transfer_board
 from clues.services import dispositions, registry, transfers
 from clues.views.common import service_errors_to_messages
 from core import audit, http
 from core.http import DOCX, XLSX, attachment, form_errors
 from core.models import AuditLog
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
 from core.types import AuthenticatedHttpRequest
@@ -136,7 +136,7 @@ def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     filters = TransferFilters.from_query(request.GET, request=request)
     board = transfer_board(request.user, filters)
-    page = Paginator(board, 30).get_page(request.GET.get("page"))
+    page = keyset_page(board, request, TRANSFER_LEDGER_ORDER, 30)
     registry.record_list_read(
         user=request.user, rows=page.object_list, model=ClueTransfer, filters=filters.as_query(), request=request
     )

@@ -36,7 +36,11 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # The inbox's keyset pages (core.pagination), newest first.
+            models.Index(fields=["recipient", "created_at", "id"], name="notification_inbox_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -164,6 +164,16 @@ def test_the_search_page_ranks_the_exact_name_first(world, people):
     assert hits == [people["王伟"].code, people["王伟明"].code]
 
 
+def test_the_registry_page_ranks_the_exact_name_first_ahead_of_its_newest_first_order(world):
+    exact = register(world, reported_persons=[person("王伟")], allegation_summary="反映其长期不在岗")
+    longer = register(world, reported_persons=[person("王伟明")], allegation_summary="反映其违规兼职取酬")
+    content = logged_in(world.users["office_head"]).get(reverse("clues:clue-list"), {"q": "王伟"}).content.decode()
+    assert content.index(exact.code) < content.index(longer.code)
+    # Without a search the page's own order holds: the newest registered first.
+    content = logged_in(world.users["office_head"]).get(reverse("clues:clue-list")).content.decode()
+    assert content.index(longer.code) < content.index(exact.code)
+
+
 def test_query_terms():
     assert search_terms(" 王伟，财政局、 a-1 ") == ["王伟", "财政局", "a-1"]
     assert search_terms("，") == ["，"]

@@ -1,0 +1,256 @@
+"""Keyset (cursor) pagination for the lists whose rows grow without bound (issue 16 item 4).
+
+A page-number paginator counts every row and skips OFFSET rows: at a million clues both read
+the whole table. A keyset page is fetched from where the last one ended::
+
+    WHERE (k1, k2, pk) < (v1, v2, v3) ORDER BY k1 DESC, k2 DESC, pk DESC LIMIT n + 1
+
+so with an index on the keys it is an index range scan whatever the page, and a row inserted
+or deleted meanwhile never makes the next page skip or repeat one. The links say "next" and
+"previous"; the cursor is signed (core.signing) so a tampered or stale one gives the first page.
+
+Where every key goes the same way and none is nullable, the condition is that row comparison
+(SQLite has row values too): PostgreSQL reads it as one index range over all the keys, however
+many rows tie on the first (an imported batch stamped with one created_at). Otherwise (a list
+sorted by name ascending, then newest first) it is spelled out as
+``k1 <= v1 AND (k1 < v1 OR (k1 = v1 AND ...))``: the redundant bound on the first key is the
+index range, the rest a filter over the rows that tie on it.
+
+A nullable key (a letter's sent_at while it is a draft) sorts its NULLs last in the list's
+order on both databases (SQLite's default; PostgreSQL's DESC would put them first), and is left
+out of the index bound; the last key must be unique (the pk).
+
+Counting: on PostgreSQL the planner's estimate of the list's rows (one EXPLAIN, no row read)
+decides: up to EXACT_COUNT_LIMIT the rows are counted, above it the estimate is shown as
+「约 N 条」. Not a bounded count (COUNT over LIMIT 2001): where the filter is rare among the
+rows the index gives (a group member's clues of one status among a million) it reads until it
+finds 2,001 or the end, over a second at 1M clues. SQLite counts exactly (an embedded database
+holds one office, and has no cheap estimate). A list that fits its first page counts nothing.
+"""
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import F, Field, Func, Q, QuerySet, Value
+from django.db.models.expressions import OrderBy
+from django.db.models.lookups import GreaterThan, LessThan, Lookup
+
+CURSOR_PARAM = "cursor"
+EXACT_COUNT_LIMIT = 2000
+_SALT = "core.pagination.cursor"
+_NEXT, _PREVIOUS = "n", "p"
+
+
+def _encode(value: Any) -> Any:
+    # Full precision: DjangoJSONEncoder cuts datetimes to milliseconds, and a cursor a microsecond
+    # off would skip or repeat the rows stamped within that millisecond.
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class _Row(Func):
+    """A row value, (k1, k2, pk), compared with another as a whole."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
+def _nullable(model: Any, path: str) -> bool:
+    """Whether the key can be NULL on a row: a nullable field, or one reached through a nullable link."""
+    if path == "pk":
+        return False
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
+
+
+def _past(path: str, desc: bool, value: Any, null: bool, forward: bool) -> Q | None:
+    """The rows strictly past `value` on this key, going forward or backward; None for none.
+
+    NULLs sort last going forward: past a value forward lie the NULLs too; past a NULL forward
+    lies nothing; backward from a NULL lies every value."""
+    if value is None:
+        return Q(**{f"{path}__isnull": False}) if not forward else None
+    strictly = Q(**{f"{path}__{'lt' if desc == forward else 'gt'}": value})
+    return strictly | Q(**{f"{path}__isnull": True}) if null and forward else strictly
+
+
+class KeysetPaginator:
+    """Pages of `queryset` in the order of `ordering` ("-created_at", "-pk"), `per_page` rows each.
+
+    A key is a field path, or an ordered expression that is never NULL (a search's ranking,
+    `PersonNamed(q).desc()`), compared through its annotation."""
+
+    def __init__(self, queryset: QuerySet[Any], ordering: Sequence[str | OrderBy], per_page: int) -> None:
+        last = ordering[-1] if ordering else None
+        if not isinstance(last, str) or last.lstrip("-") not in ("pk", "id"):
+            raise ValueError("A keyset ordering ends with the primary key, which makes it total.")
+        self.names = [f"keyset_{i}" for i in range(len(ordering))]
+        self.keys: list[tuple[str, bool]] = []
+        self.nullable: list[bool] = []
+        annotations: dict[str, Any] = {}
+        for name, key in zip(self.names, ordering, strict=True):
+            if isinstance(key, str):
+                path = key.lstrip("-")
+                self.keys.append((path, key.startswith("-")))
+                self.nullable.append(_nullable(queryset.model, path))
+                annotations[name] = F(path)
+            else:
+                self.keys.append((name, key.descending))
+                self.nullable.append(False)
+                annotations[name] = key.expression
+        # The key values are read off each row as annotations: a related key (partner__sort_order)
+        # would otherwise cost a query per row, and their output fields turn a cursor back into values.
+        self.queryset = queryset.annotate(**annotations)
+        self.per_page = per_page
+
+    # Counting ---------------------------------------------------------------------------------
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        rows = self.queryset.order_by()
+        if connections[rows.db].vendor == "postgresql":
+            estimate = int(json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"])
+            if estimate > EXACT_COUNT_LIMIT:
+                return estimate, True
+        return rows.count(), False
+
+    @property
+    def count(self) -> int:
+        return self._counted[0]
+
+    @property
+    def count_is_estimate(self) -> bool:
+        return self._counted[1]
+
+    # Cursors ----------------------------------------------------------------------------------
+
+    def _cursor(self, direction: str, row: Any) -> str:
+        return signing.dumps([direction, [_encode(getattr(row, name)) for name in self.names]], salt=_SALT)
+
+    def _decode(self, token: str) -> tuple[str, list[Any]] | None:
+        """The cursor's direction and key values, or None for a missing, tampered or stale one."""
+        try:
+            direction, raw = signing.loads(token, salt=_SALT)
+            if direction not in (_NEXT, _PREVIOUS) or len(raw) != len(self.keys):
+                return None
+            if any(v is None and not null for v, null in zip(raw, self.nullable, strict=True)):
+                return None
+            annotations = self.queryset.query.annotations
+            return direction, [
+                None if v is None else annotations[name].output_field.to_python(v)
+                for name, v in zip(self.names, raw, strict=True)
+            ]
+        except (signing.BadSignature, ValueError, TypeError, ValidationError):
+            return None
+
+    def _beyond(self, values: list[Any], forward: bool) -> Q | Lookup:
+        """Rows strictly after (forward) or before the cursor's values in the list's order."""
+        directions = {desc for _path, desc in self.keys}
+        if len(directions) == 1 and not any(self.nullable):
+            past = LessThan if directions.pop() == forward else GreaterThan
+            return past(_Row(*(F(path) for path, _desc in self.keys)), _Row(*(Value(v) for v in values)))
+        condition = Q()
+        # Built from the last key outwards: (k1 after v1) OR (k1 = v1 AND (rest)).
+        for (path, desc), value, null in reversed(list(zip(self.keys, values, self.nullable, strict=True))):
+            strictly = _past(path, desc, value, null, forward)
+            if not condition:
+                condition = strictly or Q()
+                continue
+            tie = Q(**{f"{path}__isnull": True}) if value is None else Q(**{path: value})
+            condition = tie & condition if strictly is None else strictly | (tie & condition)
+        path, desc = self.keys[0]
+        if self.nullable[0]:
+            return condition
+        bound = "lte" if desc == forward else "gte"
+        return Q(**{f"{path}__{bound}": values[0]}) & condition
+
+    def _ordered(self, forward: bool) -> QuerySet[Any]:
+        # Forward: the list's order, NULLs last; backward: the reverse. A key that cannot be NULL
+        # says nothing of NULLs, so that PostgreSQL matches the ORDER BY to its index.
+        return self.queryset.order_by(
+            *(
+                OrderBy(
+                    F(path), descending=desc == forward, nulls_last=forward or None, nulls_first=not forward or None
+                )
+                if null
+                else OrderBy(F(path), descending=desc == forward)
+                for (path, desc), null in zip(self.keys, self.nullable, strict=True)
+            )
+        )
+
+    # Pages ------------------------------------------------------------------------------------
+
+    def cursor_after(self, offset: int) -> str | None:
+        """The next-link cursor of the page that starts after `offset` rows, as a user following
+        next links would reach it (a benchmark's late page); None past the end."""
+        row = self._ordered(True)[offset - 1 : offset].first()
+        return self._cursor(_NEXT, row) if row is not None else None
+
+    def page(self, token: str | None) -> "KeysetPage":
+        """The page the cursor points at; the first page without one (or with a bad one)."""
+        cursor = self._decode(token) if token else None
+        if cursor is not None:
+            direction, values = cursor
+            forward = direction == _NEXT
+            rows = list(self._ordered(forward).filter(self._beyond(values, forward))[: self.per_page + 1])
+            more = len(rows) > self.per_page
+            rows = rows[: self.per_page]
+            if forward:
+                return KeysetPage(self, rows, has_previous=True, has_next=more)
+            if rows:
+                rows.reverse()
+                return KeysetPage(self, rows, has_previous=more, has_next=True)
+            # Nothing before the cursor any more (rows deleted): the first page.
+        rows = list(self._ordered(True)[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self._counted = (len(rows), False)  # the whole list is on this page: no count to run
+        return KeysetPage(self, rows[: self.per_page], has_previous=False, has_next=len(rows) > self.per_page)
+
+
+class KeysetPage(Sequence[Any]):
+    """One page's rows and its next/previous cursors (None where there is no such page)."""
+
+    def __init__(self, paginator: KeysetPaginator, rows: list[Any], *, has_previous: bool, has_next: bool) -> None:
+        self.paginator = paginator
+        self.object_list = rows
+        self.has_previous = has_previous and bool(rows)
+        self.has_next = has_next and bool(rows)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.object_list[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def next_cursor(self) -> str | None:
+        return self.paginator._cursor(_NEXT, self.object_list[-1]) if self.has_next else None
+
+    @property
+    def previous_cursor(self) -> str | None:
+        return self.paginator._cursor(_PREVIOUS, self.object_list[0]) if self.has_previous else None
+
+
+def keyset_page(queryset: QuerySet[Any], request: Any, ordering: Sequence[str], per_page: int) -> KeysetPage:
+    """The page of `queryset` that the request's cursor points at (a stale ?page= is ignored)."""
+    return KeysetPaginator(queryset, ordering, per_page).page(request.GET.get(CURSOR_PARAM))

@@ -1,0 +1,124 @@
+"""core.pagination on any order: keys in both directions, a nullable key (NULLs last), ties on
+every key but the pk; forward and backward walks give the same pages on both databases, and rows
+inserted or deleted between two pages are never skipped or repeated."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
+from core.models import Notification
+from core.pagination import KeysetPaginator
+
+pytestmark = pytest.mark.django_db
+
+BASE = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# read_at descending (unread, NULL, last), then title ascending, then the pk descending.
+ORDER = ("-read_at", "title", "-pk")
+
+
+def make(recipient, title: str, hours: int | None) -> Notification:
+    return Notification.objects.create(
+        recipient=recipient, title=title, read_at=None if hours is None else BASE + timedelta(hours=hours)
+    )
+
+
+def expected(rows: list[Notification]) -> list[int]:
+    read = sorted((n for n in rows if n.read_at is not None), key=lambda n: (-n.read_at.timestamp(), n.title, -n.pk))
+    unread = sorted((n for n in rows if n.read_at is None), key=lambda n: (n.title, -n.pk))
+    return [n.pk for n in read + unread]
+
+
+def forward(paginator: KeysetPaginator) -> list[list[int]]:
+    pages, page = [], paginator.page(None)
+    while True:
+        pages.append([n.pk for n in page])
+        if not page.has_next:
+            return pages
+        page = paginator.page(page.next_cursor)
+
+
+@pytest.fixture
+def notes(world):
+    user = world.users["office_staff"]
+    # Ties on read_at and on title, unread rows among them, more than one page of each.
+    spec = [("乙", 3), ("甲", 3), ("甲", 3), ("丙", 1), ("甲", None), ("乙", None), ("甲", None), ("丁", 2)]
+    return user, [make(user, title, hours) for title, hours in spec]
+
+
+def paginator(user, per_page: int = 3) -> KeysetPaginator:
+    return KeysetPaginator(Notification.objects.filter(recipient=user), ORDER, per_page)
+
+
+def test_forward_pages_follow_the_order_with_nulls_last(notes):
+    user, rows = notes
+    pages = forward(paginator(user))
+    assert [pk for page in pages for pk in page] == expected(rows)
+    assert [len(page) for page in pages] == [3, 3, 2]
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3])
+def test_previous_from_each_page_gives_the_page_before(notes, per_page):
+    user, _rows = notes
+    walker = paginator(user, per_page)
+    pages, page = [], walker.page(None)
+    while page.has_next:
+        following = walker.page(page.next_cursor)
+        pages.append(([n.pk for n in page], following))
+        page = following
+    for before, after in pages:
+        back = walker.page(after.previous_cursor)
+        assert [n.pk for n in back] == before
+
+
+def test_rows_inserted_and_deleted_between_pages_are_neither_skipped_nor_repeated(notes):
+    user, rows = notes
+    walker = paginator(user)
+    first = walker.page(None)
+    shown = [n.pk for n in first]
+    last = first[-1]
+    # After the cursor: a read one older than all, an unread one; before it: a newer read one.
+    later = [make(user, "戊", -5), make(user, "甲", None)]
+    newer = make(user, "戊", 9)
+    gone = expected(rows)[4]  # on the second page
+    Notification.objects.filter(pk=gone).delete()
+
+    page = walker.page(first.next_cursor)
+    while True:
+        shown += [n.pk for n in page]
+        if not page.has_next:
+            break
+        page = walker.page(page.next_cursor)
+
+    survivors = [r for r in rows if r.pk != gone] + later
+    order = expected(survivors)
+    assert shown == [n.pk for n in first] + order[order.index(last.pk) + 1 :]
+    assert {n.pk for n in later} <= set(shown)
+    assert newer.pk not in shown
+
+
+def test_an_expression_key_ranks_ahead_of_the_order(notes):
+    # As a search ranks exact matches first: here the titles 甲, newest first, then the others.
+    user, rows = notes
+    ranked = ExpressionWrapper(Q(title="甲"), output_field=BooleanField()).desc()
+    walker = KeysetPaginator(Notification.objects.filter(recipient=user), [ranked, "-created_at", "-pk"], 2)
+    order = sorted(rows, key=lambda n: (n.title != "甲", -n.created_at.timestamp(), -n.pk))
+    assert [pk for page in forward(walker) for pk in page] == [n.pk for n in order]
+    last = walker.page(walker.cursor_after(6))
+    assert [n.pk for n in walker.page(last.previous_cursor)] == [n.pk for n in order[4:6]]
+
+
+def test_a_count_below_the_limit_is_exact(notes):
+    user, rows = notes
+    walker = paginator(user)
+    walker.page(None)
+    assert (walker.count, walker.count_is_estimate) == (len(rows), False)
+
+
+def test_a_cursor_after_an_offset_reaches_the_page_the_next_links_reach(notes):
+    user, rows = notes
+    walker = paginator(user)
+    pages = forward(walker)
+    assert [n.pk for n in walker.page(walker.cursor_after(6))] == pages[2]
+    assert walker.cursor_after(len(rows) + 1) is None
