@@ -177,3 +177,8 @@ class ClueUserObjectPermission(UserObjectPermissionBase):
 
 class ClueGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Clue, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        # core.permissions.restrict probes "may this user's groups see this clue" per row:
+        # an index-only lookup by clue first (issue 16: 3.8M grants at 1M clues).
+        indexes = [models.Index(fields=["content_object", "group", "permission"], name="clue_grant_by_clue")]
