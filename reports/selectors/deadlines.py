@@ -7,10 +7,10 @@ handovers not delivered and open rectification items (liaison). Each reads its m
 rows come from one calendar read.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 import django_filters
 from django import forms
@@ -182,7 +182,21 @@ class DeadlineBoard:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, page: slice) -> list[DeadlineRow]:
+    def __iter__(self) -> Iterator[DeadlineRow]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, index: int) -> DeadlineRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DeadlineRow]: ...
+
+    def __getitem__(self, index: int | slice) -> DeadlineRow | list[DeadlineRow]:
+        if isinstance(index, int):
+            return self._slice(slice(index, index + 1))[0]
+        return self._slice(index)
+
+    def _slice(self, page: slice) -> list[DeadlineRow]:
         if not self.sources or page.start == page.stop:
             return []
         kinds = {source.order: source for source in self.sources}
