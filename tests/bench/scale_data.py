@@ -473,10 +473,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from clues.models import Clue
 
-    call_command("migrate", verbosity=0)
-    if Clue.objects.exists():
+    # Refused before migrating: a data set others copy keeps the migrations it was built with.
+    if Clue._meta.db_table in connection.introspection.table_names() and Clue.objects.exists():
         _say(f"scale_data: {_database(url)[0]} already holds clues; run with REBUILD=1 (--rebuild) to build it again.")
         return 1
+    call_command("migrate", verbosity=0)
     _say(
         f"scale_data: building {args.clues:,} clues into {_database(url)[0]} (migrated in {time.perf_counter() - started:.1f} s)"
     )
