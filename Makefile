@@ -25,7 +25,7 @@ DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=xc.example.gov.cn SITE_URL=http
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	XC_SEAL_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 
-.PHONY: help venv run test check e2e bench loadtest messages lock clean
+.PHONY: help venv run test check e2e bench bench-data loadtest messages lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -55,8 +55,15 @@ e2e: venv ## browser tests only (Playwright on Debian's Chromium)
 	bash scripts/ensure-browser
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
-bench: venv ## benchmarks under tests/bench (not part of `make test`)
-	$(PY) -m pytest tests/bench -m bench -p no:cacheprovider $(PYTEST_ARGS)
+bench: venv ## benchmarks under tests/bench (not part of `make test`); the 1M-clue pages with DATABASE_URL=…/xc_scale
+	$(PY) -m pytest tests/bench -m bench -s -p no:cacheprovider $(PYTEST_ARGS)
+
+# Issue 16's 1M-clue data set (tests/bench/scale_data.py): COPY into its own PostgreSQL database.
+# A database that already holds clues is refused; REBUILD=1 drops and rebuilds it.
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/xc_scale)
+
+bench-data: venv ## build the 1M-clue PostgreSQL data set of issue 16 in BENCH_DATABASE_URL (REBUILD=1 to rebuild)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.scale_data $(if $(REBUILD),--rebuild)
 
 loadtest: venv ## locust, 20 then 100 users for 60 s against gunicorn + PostgreSQL + Redis + worker + beat (scripts/loadtest)
 	VENV=$(VENV) bash scripts/loadtest

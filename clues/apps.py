@@ -10,7 +10,7 @@ class CluesConfig(AppConfig):
         # Imported here: these modules load models, which exist only once the app registry is ready.
         # Services imported only for their workflows (lifecycle and replies) declare them with core.transitions.
         from clues import documents, jobs, records, stages
-        from clues.deadlines import letters_due, transfers_due
+        from clues.deadlines import letter_rows, letters_due, transfer_rows, transfers_due
         from clues.models import LetterReply
         from clues.reminders import LETTERS, TRANSFERS
         from clues.search import find_clues, find_letters
@@ -27,8 +27,12 @@ class CluesConfig(AppConfig):
 
         register_ladder(LETTERS)
         register_ladder(TRANSFERS)
-        register_deadline_source("letter", _("Letter reply"), letters_due, order=10)
-        register_deadline_source("transfer", _("Transfer feedback"), transfers_due, order=40)
+        register_deadline_source(
+            "letter", _("Letter reply"), letters_due, due_field="deadline", rows=letter_rows, order=10
+        )
+        register_deadline_source(
+            "transfer", _("Transfer feedback"), transfers_due, due_field="feedback_due", rows=transfer_rows, order=40
+        )
         register_search_source("letter", _("Information request letters"), find_letters, order=40)
         register_search_source("clue", _("Clues"), find_clues, order=50)
         register_stage_action(InspectionRound.Status.PREPARING, stages.draft_letters)

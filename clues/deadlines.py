@@ -3,7 +3,7 @@ their answer and transfers whose receiver has reported nothing yet."""
 
 from collections.abc import Iterator
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from clues.models import Clue, ClueTransfer, InfoRequestLetter
@@ -12,15 +12,15 @@ from core.deadlines import Due, reminders_sent
 from core.models import User
 
 
-def letters_due(user: User, round_id: int | None) -> Iterator[Due]:
-    rows = (
-        InfoRequestLetter.objects.for_user(user)
-        .filter(status__in=InfoRequestLetter.AWAITING, deadline__isnull=False)
-        .select_related("partner__org_unit")
-        .annotate(sent_count=reminders_sent(InfoRequestLetter))
+def letters_due(user: User, round_id: int | None) -> QuerySet[InfoRequestLetter]:
+    rows = InfoRequestLetter.objects.for_user(user).filter(
+        status__in=InfoRequestLetter.AWAITING, deadline__isnull=False
     )
-    if round_id:
-        rows = rows.filter(inspection_round_id=round_id)
+    return rows.filter(inspection_round_id=round_id) if round_id else rows
+
+
+def letter_rows(rows: QuerySet[InfoRequestLetter]) -> Iterator[Due]:
+    rows = rows.select_related("partner__org_unit").annotate(sent_count=reminders_sent(InfoRequestLetter))
     for letter in rows:
         if letter.deadline is None:  # none: the filter keeps rows with a date
             continue
@@ -29,17 +29,18 @@ def letters_due(user: User, round_id: int | None) -> Iterator[Due]:
         yield Due(letter.pk, str(letter), url, partner, partner, letter.deadline, letter.sent_count)
 
 
-def transfers_due(user: User, round_id: int | None) -> Iterator[Due]:
+def transfers_due(user: User, round_id: int | None) -> QuerySet[ClueTransfer]:
     without_feedback = Clue.objects.filter(transfer_items__transfer=OuterRef("pk"), status__in=NO_FEEDBACK)
     rows = (
         ClueTransfer.objects.for_user(user)
         .filter(transferred_at__isnull=False, feedback_due__isnull=False)
         .filter(Exists(without_feedback))
-        .select_related("receiver", "group")
-        .annotate(sent_count=reminders_sent(ClueTransfer))
     )
-    if round_id:
-        rows = rows.filter(inspection_round_id=round_id)
+    return rows.filter(inspection_round_id=round_id) if round_id else rows
+
+
+def transfer_rows(rows: QuerySet[ClueTransfer]) -> Iterator[Due]:
+    rows = rows.select_related("receiver", "group").annotate(sent_count=reminders_sent(ClueTransfer))
     for transfer in rows:
         if transfer.feedback_due is None:  # none: the filter keeps rows with a date
             continue

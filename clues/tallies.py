@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
+from clues.models import Clue
 from clues.models.categories import CATEGORY_LABELS
 
 # (table, key columns): the three counters. A key is (table, values of its key columns).
@@ -245,15 +246,11 @@ def rebuild(apps: Any = None) -> None:
 
 def funnel_counts(**filters: Any) -> dict[str, int]:
     """Transferred, concluded and filed clues (§4.1 #9–11) among the counters matching `filters`."""
-    from clues.models import Clue
-
     return _model("ClueTally").objects.filter(transferred=True, **filters).aggregate(**_sums(Clue))
 
 
 def funnel_rows(*columns: str) -> list[dict[str, Any]]:
     """The funnel counts per value of the main counter's `columns`, ordered by them; empty rows left out."""
-    from clues.models import Clue
-
     rows = (
         _model("ClueTally")
         .objects.filter(transferred=True)
@@ -266,8 +263,6 @@ def funnel_rows(*columns: str) -> list[dict[str, Any]]:
 
 
 def receiver_rows() -> list[dict[str, Any]]:
-    from clues.models import Clue
-
     return list(
         _model("ClueReceiverTally")
         .objects.values("receiver_pk")
@@ -288,16 +283,12 @@ def _sums(clue: Any) -> dict[str, Any]:
 
 def clue_count(**filters: Any) -> int:
     """Clues of the main counter matching `filters`, duplicates excluded (§4.1 #3 and the charts)."""
-    from clues.models import Clue
-
     counters = _model("ClueTally").objects.filter(**filters).exclude(status=Clue.Status.DUPLICATE)
     return counters.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 
 
 def by_source(round_pk: int) -> list[tuple[str, int]]:
     """(source, clues) of a round, duplicates excluded, by source code; sources with none left out."""
-    from clues.models import Clue
-
     rows = (
         _model("ClueTally")
         .objects.filter(round_pk=round_pk)
@@ -312,8 +303,6 @@ def by_source(round_pk: int) -> list[tuple[str, int]]:
 
 def by_category(round_pk: int) -> dict[str, int]:
     """Clues of a round per category code, duplicates excluded."""
-    from clues.models import Clue
-
     rows = (
         _model("ClueCategoryTally")
         .objects.filter(round_pk=round_pk)

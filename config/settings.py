@@ -121,6 +121,10 @@ if DATABASE_URL:
             # Measured: a new PostgreSQL connection per request costs ~11 ms.
             "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # JIT compiles a query whose estimated cost passes jit_above_cost: measured at 1M clues
+            # (issue 16) that cost 200-380 ms of compiling on pages that then run in tens of ms.
+            # The app's queries are short; a report that wants JIT can SET jit = on itself.
+            "OPTIONS": {"options": "-c jit=off"},
         }
     }
 else:

@@ -2,12 +2,15 @@
 AppConfig.ready, so the board (reports) reads every app's deadlines without importing them.
 
 A source reads its rows through its model's `for_user()`, so a user sees only the deadlines of
-rows they may see anyway, and costs a fixed number of queries whatever its size.
+rows they may see anyway. It gives a queryset of the rows due and turns any slice of it into
+board rows: the board counts and orders in SQL and reads only its page, in a fixed number of
+queries whatever the size (issue 16: tens of thousands of open rectification items).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -31,24 +34,36 @@ class Due:
     reminders_sent: int
 
 
-# (user, round id or None) -> the rows due; the round narrows them when given.
-DueRows = Callable[[User, int | None], Iterable[Due]]
+# (user, round id or None) -> the rows that are due, as a queryset not yet read: the board counts
+# them and orders them in SQL, and reads only the page it shows (issue 16).
+DueQuerySet = Callable[[User, int | None], "models.QuerySet[Any]"]
+# A slice of that queryset (or all of it) -> its rows as the board shows them.
+DueRows = Callable[["models.QuerySet[Any]"], Iterable[Due]]
 
 
 @dataclass(frozen=True)
 class DeadlineSource:
     kind: str
     label: str | Promise
-    rows: DueRows
+    queryset: DueQuerySet
+    due_field: str  # the queryset's date column the rows fall due on (never null in it)
+    to_rows: DueRows
     order: int
+
+    def rows(self, user: User, round_id: int | None) -> Iterable[Due]:
+        """Every row due, read at once (the export, the digest)."""
+        return self.to_rows(self.queryset(user, round_id))
 
 
 _SOURCES: dict[str, DeadlineSource] = {}
 
 
-def register_deadline_source(kind: str, label: str | Promise, rows: DueRows, *, order: int) -> None:
-    """Put `rows` on the board under `kind`; lower order first where two rows fall due the same day."""
-    _SOURCES[kind] = DeadlineSource(kind, label, rows, order)
+def register_deadline_source(
+    kind: str, label: str | Promise, queryset: DueQuerySet, *, due_field: str, rows: DueRows, order: int
+) -> None:
+    """Put what `queryset` returns on the board under `kind`, falling due on `due_field`, shown
+    by `rows`; lower order first where two rows fall due the same day."""
+    _SOURCES[kind] = DeadlineSource(kind, label, queryset, due_field, rows, order)
 
 
 def deadline_sources() -> list[DeadlineSource]:

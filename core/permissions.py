@@ -65,8 +65,12 @@ def _granted_pks(perm_model: Any, model: type[models.Model], codename: str, **ho
     return rows.annotate(_pk=Cast("object_pk", models.BigIntegerField())).values("_pk")
 
 
-def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "view") -> _QS:
-    """Rows of queryset that user may `action` (view, change, delete, or a custom verb)."""
+def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "view", *, few_rows: bool = False) -> _QS:
+    """Rows of queryset that user may `action` (view, change, delete, or a custom verb).
+
+    few_rows: the queryset is already narrowed to a few rows (a primary key): the grants are
+    probed for those rows rather than all read first (see the end of this function).
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     opts = queryset.model._meta
@@ -77,7 +81,9 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.
         parent = cast("type[models.Model]", opts.get_field(via).related_model)
         parent_action = getattr(queryset.model, "permission_via_actions", {}).get(action, action)
-        return queryset.filter(**{f"{via}__in": restrict(parent._default_manager.all(), user, parent_action)})
+        return queryset.filter(
+            **{f"{via}__in": restrict(parent._default_manager.all(), user, parent_action, few_rows=few_rows)}
+        )
     codename = f"{action}_{opts.model_name}"
     if user.has_perm(f"{opts.app_label}.{codename}"):
         return queryset
@@ -91,12 +97,21 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
     target = cast("models.Model", model)
     by_user = _granted_pks(get_user_obj_perms_model(target), model, codename, user=user)
     by_group = _granted_pks(get_group_obj_perms_model(target), model, codename, group__user=user)
+    if few_rows:
+        # The queryset is narrowed to a few rows already (one clue's page, user_can): one IN over
+        # the union of both grant tables, which PostgreSQL turns into a semi-join probing the
+        # grants of those rows by index (clue_grant_by_clue). Issue 16, measured at 1M clues:
+        # opening one clue took 116 ms for a receiver (165,000 grants hashed), 4 ms this way.
+        return queryset.filter(pk__in=by_user.union(by_group, all=True))
+    # A list: an OR of two INs, which PostgreSQL runs as a hashed filter while it walks the rows
+    # in the list's order. The union's semi-join is faster for a group member (16,000 grants)
+    # but took a receiver's first page ordered by code from 107 ms to 2.4 s.
     return queryset.filter(Q(pk__in=by_user) | Q(pk__in=by_group))
 
 
 class PermissionQuerySet(models.QuerySet[_M]):
-    def for_user(self, user: User | AnonymousUser | None, action: str = "view") -> Self:
-        return restrict(self, user, action)
+    def for_user(self, user: User | AnonymousUser | None, action: str = "view", *, few_rows: bool = False) -> Self:
+        return restrict(self, user, action, few_rows=few_rows)
 
 
 def get_for_user_or_404(
@@ -104,14 +119,14 @@ def get_for_user_or_404(
 ) -> _M:
     """Fetch one row through the permission filter; a row the user may not see is a 404."""
     try:
-        return restrict(queryset, user, action).get(**lookup)
+        return restrict(queryset.filter(**lookup), user, action, few_rows=True).get()
     except ObjectDoesNotExist as exc:  # the model's DoesNotExist, the only one get() raises
         raise Http404 from exc
 
 
 def user_can(user: User | AnonymousUser | None, action: str, obj: models.Model) -> bool:
     """Whether user may `action` this one row, by the same rules as the lists (one query)."""
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action, few_rows=True).exists()
 
 
 def scope_group_name(obj: models.Model, purpose: str = "") -> str:

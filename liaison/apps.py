@@ -18,7 +18,7 @@ class LiaisonConfig(AppConfig):
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
         from liaison import documents, records
-        from liaison.deadlines import handovers_due, rectification_due
+        from liaison.deadlines import handover_rows, handovers_due, rectification_due, rectification_rows
         from liaison.permissions import outside_handover_roles
         from liaison.reminders import HANDOVERS, RECTIFICATION
         from liaison.search import find_rectification_items, find_units
@@ -27,8 +27,17 @@ class LiaisonConfig(AppConfig):
 
         register_ladder(RECTIFICATION)
         register_ladder(HANDOVERS)
-        register_deadline_source("handover", _("Handover"), handovers_due, order=30)
-        register_deadline_source("rectification", _("Rectification item"), rectification_due, order=50)
+        register_deadline_source(
+            "handover", _("Handover"), handovers_due, due_field="due_at", rows=handover_rows, order=30
+        )
+        register_deadline_source(
+            "rectification",
+            _("Rectification item"),
+            rectification_due,
+            due_field="deadline",
+            rows=rectification_rows,
+            order=50,
+        )
         register_search_source("unit", _("Inspected units"), find_units, order=20)
         register_search_source("rectification", _("Rectification items"), find_rectification_items, order=60)
         register_stage_guard(InspectionRound.Status.ONSITE, units_without_officer)

@@ -15,15 +15,13 @@ OPEN_RECTIFICATION = ~models.Q(
 )
 
 
-def handovers_due(user: User, round_id: int | None) -> Iterator[Due]:
-    rows = (
-        HandoverRecord.objects.for_user(user)
-        .filter(status=HandoverRecord.Status.REQUESTED, due_at__isnull=False)
-        .select_related("inspected_unit__org_unit")
-        .annotate(sent_count=reminders_sent(HandoverRecord))
-    )
-    if round_id:
-        rows = rows.filter(inspected_unit__inspection_round_id=round_id)
+def handovers_due(user: User, round_id: int | None) -> models.QuerySet[HandoverRecord]:
+    rows = HandoverRecord.objects.for_user(user).filter(status=HandoverRecord.Status.REQUESTED, due_at__isnull=False)
+    return rows.filter(inspected_unit__inspection_round_id=round_id) if round_id else rows
+
+
+def handover_rows(rows: models.QuerySet[HandoverRecord]) -> Iterator[Due]:
+    rows = rows.select_related("inspected_unit__org_unit").annotate(sent_count=reminders_sent(HandoverRecord))
     handovers = list(rows)
     # The unit's current liaison officer delivers: one query for all the units on the page.
     officers = dict(
@@ -40,15 +38,15 @@ def handovers_due(user: User, round_id: int | None) -> Iterator[Due]:
         yield Due(handover.pk, handover.item, url, unit, responsible, handover.due_at, handover.sent_count)
 
 
-def rectification_due(user: User, round_id: int | None) -> Iterator[Due]:
-    rows = (
-        RectificationItem.objects.for_user(user)
-        .filter(OPEN_RECTIFICATION)
-        .select_related("problem__feedback__inspected_unit__org_unit")
-        .annotate(sent_count=reminders_sent(RectificationItem))
+def rectification_due(user: User, round_id: int | None) -> models.QuerySet[RectificationItem]:
+    rows = RectificationItem.objects.for_user(user).filter(OPEN_RECTIFICATION)
+    return rows.filter(problem__feedback__inspected_unit__inspection_round_id=round_id) if round_id else rows
+
+
+def rectification_rows(rows: models.QuerySet[RectificationItem]) -> Iterator[Due]:
+    rows = rows.select_related("problem__feedback__inspected_unit__org_unit").annotate(
+        sent_count=reminders_sent(RectificationItem)
     )
-    if round_id:
-        rows = rows.filter(problem__feedback__inspected_unit__inspection_round_id=round_id)
     for item in rows:
         unit = item.problem.feedback.inspected_unit.org_unit.display_name
         responsible = " / ".join(part for part in (item.responsible_person, item.lead_department) if part)

@@ -17,7 +17,7 @@ class TalentpoolConfig(AppConfig):
         from inspection.models import InspectionRound
         from inspection.services.workflow import register_stage_guard
         from talentpool import documents
-        from talentpool.deadlines import secondments_due
+        from talentpool.deadlines import secondment_rows, secondments_due
         from talentpool.permissions import clues_of_recused_units
         from talentpool.reminders import SECONDMENTS
         from talentpool.search import find_people
@@ -25,7 +25,14 @@ class TalentpoolConfig(AppConfig):
         from talentpool.stages import undeclared_conflicts_and_unreleased_secondees
 
         register_ladder(SECONDMENTS)
-        register_deadline_source("secondment", _("Secondment reply"), secondments_due, order=20)
+        register_deadline_source(
+            "secondment",
+            _("Secondment reply"),
+            secondments_due,
+            due_field="response_due",
+            rows=secondment_rows,
+            order=20,
+        )
         register_search_source("person", _("People"), find_people, order=30)
         register_stage_guard(InspectionRound.Status.ONSITE, undeclared_conflicts_and_unreleased_secondees)
         # Named by label: talentpool and clues stay independent of each other.

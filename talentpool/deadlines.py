@@ -3,6 +3,7 @@ requests awaiting the home unit's answer."""
 
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,15 +14,13 @@ from talentpool.models import SecondmentRequest
 AWAITING = (SecondmentRequest.Status.REQUESTED, SecondmentRequest.Status.ESCALATED)
 
 
-def secondments_due(user: User, round_id: int | None) -> Iterator[Due]:
-    rows = (
-        SecondmentRequest.objects.for_user(user)
-        .filter(status__in=AWAITING, response_due__isnull=False)
-        .select_related("person", "home_unit")
-        .annotate(sent_count=reminders_sent(SecondmentRequest))
-    )
-    if round_id:
-        rows = rows.filter(inspection_round_id=round_id)
+def secondments_due(user: User, round_id: int | None) -> QuerySet[SecondmentRequest]:
+    rows = SecondmentRequest.objects.for_user(user).filter(status__in=AWAITING, response_due__isnull=False)
+    return rows.filter(inspection_round_id=round_id) if round_id else rows
+
+
+def secondment_rows(rows: QuerySet[SecondmentRequest]) -> Iterator[Due]:
+    rows = rows.select_related("person", "home_unit").annotate(sent_count=reminders_sent(SecondmentRequest))
     for request in rows:
         if request.response_due is None:  # none: the filter keeps rows with a date
             continue

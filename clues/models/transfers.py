@@ -168,13 +168,13 @@ class ClueTransfer(TimeStampedModel):
 
     # Sending (transferred_at) or readdressing a transfer moves its clues in the dashboard's counters.
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from clues import tallies
+        from clues import tallies  # clues.tallies imports the clue models
 
         with tallies.tracking(self._clue_pks()):
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        from clues import tallies
+        from clues import tallies  # clues.tallies imports the clue models
 
         with tallies.tracking(self._clue_pks()):
             return super().delete(*args, **kwargs)
@@ -210,13 +210,13 @@ class ClueTransferItem(models.Model):
         return f"{self.transfer}: {self.clue}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from clues import tallies
+        from clues import tallies  # clues.tallies imports the clue models
 
         with tallies.tracking([self.clue_id]):
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        from clues import tallies
+        from clues import tallies  # clues.tallies imports the clue models
 
         with tallies.tracking([self.clue_id]):
             return super().delete(*args, **kwargs)

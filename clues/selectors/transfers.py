@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clues.models import Clue, ClueTransfer
+from clues.models import Clue, ClueTransfer, ClueTransferItem
 from core.filters import QueryFilterSet, choice, with_all
 from inspection.models import InspectionRound
 
@@ -78,6 +79,20 @@ class TransferFilters(QueryFilterSet):
 TRANSFER_LEDGER_ORDER = ("-transferred_at", "-pk")
 
 
+def _items_count(**clues: Any) -> Coalesce:
+    """A transfer's items (with clues matching) counted in a correlated subquery: PostgreSQL
+    computes it for the rows of the page only, where a join with GROUP BY counted every item of
+    every transfer first (issue 16: 8 s at 330,000 items). The state filter still counts all."""
+    items = (
+        ClueTransferItem.objects.filter(transfer=OuterRef("pk"), **clues)
+        .order_by()
+        .values("transfer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(items, output_field=IntegerField()), Value(0))
+
+
 def transfer_board(user: Any, filters: TransferFilters, today: date | None = None) -> QuerySet[BoardTransfer]:
     """Sent transfers the user may see, each with its clue count, open clues and clues without feedback."""
     filters.today = today or filters.today
@@ -86,11 +101,9 @@ def transfer_board(user: Any, filters: TransferFilters, today: date | None = Non
         .filter(transferred_at__isnull=False)
         .select_related("receiver", "group", "inspection_round")
         .annotate(
-            clue_count=Count("items", distinct=True),
-            open_count=Count(
-                "items", filter=Q(items__clue__status__in=(Clue.Status.TRANSFERRED, *Clue.WITH_RECEIVER)), distinct=True
-            ),
-            no_feedback_count=Count("items", filter=Q(items__clue__status__in=NO_FEEDBACK), distinct=True),
+            clue_count=_items_count(),
+            open_count=_items_count(clue__status__in=(Clue.Status.TRANSFERRED, *Clue.WITH_RECEIVER)),
+            no_feedback_count=_items_count(clue__status__in=NO_FEEDBACK),
         )
         .order_by(*TRANSFER_LEDGER_ORDER)
     )

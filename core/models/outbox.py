@@ -43,7 +43,12 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outbound e-mails")
         ordering = ["pk"]
         # The sweep's query: pending rows that are due; the status page's: failed ones.
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outboundemail_due")]
+        # outboundemail_pending: the sweep's ORDER BY pk LIMIT over pending rows only, not every
+        # e-mail ever sent (issue 16: 100,000 sent rows before the first pending one).
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outboundemail_due"),
+            models.Index(fields=["id"], name="outboundemail_pending", condition=models.Q(status="pending")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.status}"

@@ -7,20 +7,21 @@ handovers not delivered and open rectification items (liaison). Each reads its m
 rows come from one calendar read.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 import django_filters
 from django import forms
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.deadlines import Due, deadline_sources
+from core.deadlines import DeadlineSource, Due, deadline_sources
 from core.filters import QueryFilterSet, choice, flag, with_all
 from core.roles import Role
-from core.workdays import is_past_table, table_end, working_days_from
+from core.workdays import add_working_days, is_past_table, table_end, working_days_from
 from inspection.models import InspectionRound
 
 # Who may open the board. Each sees only the parts their role reads anyway (docs/domain.md §5.3): the head
@@ -79,35 +80,42 @@ class DeadlineFilters(QueryFilterSet):
         return int(self.within) if self.within.isdigit() else None
 
 
+def _selected(filters: DeadlineFilters) -> list[DeadlineSource]:
+    sources = deadline_sources()
+    if filters.kind in {source.kind for source in sources}:
+        return [source for source in sources if source.kind == filters.kind]
+    return sources
+
+
+def _row(source: DeadlineSource, due: Due, today: date, left: dict[date, int], end: date | None) -> DeadlineRow:
+    return DeadlineRow(
+        kind=source.kind,
+        kind_label=str(source.label),
+        pk=due.pk,
+        title=due.title,
+        url=due.url,
+        concerns=due.concerns,
+        responsible=due.responsible,
+        due=due.due,
+        days_left=left[due.due],
+        overdue=due.due < today,
+        reminders_sent=due.reminders_sent,
+        natural_days=is_past_table(due.due, end),
+    )
+
+
 def deadlines_for(user: Any, filters: DeadlineFilters | None = None, today: date | None = None) -> list[DeadlineRow]:
-    """Everything due that user may see, fewest working days left first (overdue on top)."""
+    """Everything due that user may see, fewest working days left first (overdue on top): the
+    export and the digest, which need every row; the board reads a page (DeadlineBoard)."""
     filters = filters or DeadlineFilters()
     today = today or timezone.localdate()
     if not may_see_board(user):
         return []
-    sources = deadline_sources()
-    if filters.kind in {source.kind for source in sources}:
-        sources = [source for source in sources if source.kind == filters.kind]
+    sources = _selected(filters)
     raw = [(source, due) for source in sources for due in source.rows(user, filters.round_id)]
     left = working_days_from(today, [due.due for _source, due in raw])
     end = table_end()
-    rows = [
-        DeadlineRow(
-            kind=source.kind,
-            kind_label=str(source.label),
-            pk=due.pk,
-            title=due.title,
-            url=due.url,
-            concerns=due.concerns,
-            responsible=due.responsible,
-            due=due.due,
-            days_left=left[due.due],
-            overdue=due.due < today,
-            reminders_sent=due.reminders_sent,
-            natural_days=is_past_table(due.due, end),
-        )
-        for source, due in raw
-    ]
+    rows = [_row(source, due, today, left, end) for source, due in raw]
     if filters.overdue:
         rows = [row for row in rows if row.overdue]
     if filters.within_days is not None:
@@ -118,7 +126,7 @@ def deadlines_for(user: Any, filters: DeadlineFilters | None = None, today: date
 
 
 def deadline_counts(rows: list[DeadlineRow]) -> list[dict[str, Any]]:
-    """Per kind: how many are due and how many of them overdue (for the board head and the digest)."""
+    """Per kind: how many are due and how many of them overdue (for the digest)."""
     return [
         {
             "kind": source.kind,
@@ -128,6 +136,96 @@ def deadline_counts(rows: list[DeadlineRow]) -> list[dict[str, Any]]:
         }
         for source in deadline_sources()
     ]
+
+
+class DeadlineBoard:
+    """The board's rows as the paginator reads them: counted per kind in SQL, and a page read as
+    one ordered UNION of the sources' (due date, kind order, pk) followed by one read per kind of
+    that page's rows (issue 16: the whole board was read to show 100 rows of it).
+
+    Same rows, order and counts as deadlines_for: "overdue" is a due date before today, and
+    "within N working days" a due date before the (N+1)th working day after today (working days
+    left only grow with the due date)."""
+
+    def __init__(self, user: Any, filters: DeadlineFilters, today: date | None = None) -> None:
+        self.today = today or timezone.localdate()
+        self.sources = _selected(filters) if may_see_board(user) else []
+        self.parts = {source.kind: self._narrowed(source, user, filters) for source in self.sources}
+        self._counts: list[dict[str, Any]] | None = None
+
+    def _narrowed(self, source: DeadlineSource, user: Any, filters: DeadlineFilters) -> QuerySet[Any]:
+        rows = source.queryset(user, filters.round_id)
+        if filters.overdue:
+            rows = rows.filter(**{f"{source.due_field}__lt": self.today})
+        if filters.within_days is not None:
+            rows = rows.filter(**{f"{source.due_field}__lt": add_working_days(self.today, filters.within_days + 1)})
+        return rows
+
+    def counts(self) -> list[dict[str, Any]]:
+        """Per kind (every kind, as the board's head shows them): due and overdue, one query a kind."""
+        if self._counts is None:
+            counted = {
+                source.kind: self.parts[source.kind].aggregate(
+                    due=Count("pk"), overdue=Count("pk", filter=Q(**{f"{source.due_field}__lt": self.today}))
+                )
+                for source in self.sources
+            }
+            self._counts = [
+                {"kind": source.kind, "label": source.label, **counted.get(source.kind, {"due": 0, "overdue": 0})}
+                for source in deadline_sources()
+            ]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(c["due"] for c in self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[DeadlineRow]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, index: int) -> DeadlineRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DeadlineRow]: ...
+
+    def __getitem__(self, index: int | slice) -> DeadlineRow | list[DeadlineRow]:
+        if isinstance(index, int):
+            return self._slice(slice(index, index + 1))[0]
+        return self._slice(index)
+
+    def _slice(self, page: slice) -> list[DeadlineRow]:
+        if not self.sources or page.start == page.stop:
+            return []
+        kinds = {source.order: source for source in self.sources}
+        keys = [
+            self.parts[source.kind]
+            .order_by()
+            .annotate(_due=F(source.due_field), _order=Value(source.order, output_field=IntegerField()), _pk=F("pk"))
+            .values_list("_due", "_order", "_pk")
+            for source in self.sources
+        ]
+        first, *rest = keys
+        ordered = (
+            first.union(*rest, all=True).order_by("_due", "_order", "_pk") if rest else first.order_by("_due", "_pk")
+        )
+        wanted = list(ordered[page])
+        dues: dict[tuple[str, int], Due] = {}
+        for source in self.sources:
+            pks = [pk for _due, kind_order, pk in wanted if kind_order == source.order]
+            if pks:
+                dues.update(
+                    ((source.kind, due.pk), due) for due in source.to_rows(self.parts[source.kind].filter(pk__in=pks))
+                )
+        left = working_days_from(self.today, [due for due, _o, _pk in wanted])
+        end = table_end()
+        rows = [
+            _row(kinds[kind_order], dues[(kinds[kind_order].kind, pk)], self.today, left, end)
+            for _due, kind_order, pk in wanted
+        ]
+        return rows
 
 
 EXPORT_HEADERS = (

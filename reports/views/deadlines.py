@@ -15,7 +15,7 @@ from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
 from reports import jobs
 from reports.exports import deadlines_workbook
-from reports.selectors.deadlines import DeadlineFilters, deadline_counts, deadlines_for, may_see_board
+from reports.selectors.deadlines import DeadlineBoard, DeadlineFilters, deadlines_for, may_see_board
 
 PAGE_SIZE = 100
 
@@ -25,16 +25,16 @@ def deadline_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_board(request.user):
         raise Http404
     filters = DeadlineFilters.from_query(request.GET, request=request)
-    rows = deadlines_for(request.user, filters)
-    # A board of thousands of open items is read a page at a time; the counts and the export cover all.
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    board = DeadlineBoard(request.user, filters)
+    # A board of thousands of open items is read a page at a time; the counts (in SQL) and the export cover all.
+    page = Paginator(board, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/deadlines.html",
         {
             "rows": page.object_list,
             "page_obj": page,
-            "counts": deadline_counts(rows),
+            "counts": board.counts(),
             "filters": filters,
             "today": timezone.localdate(),
         },

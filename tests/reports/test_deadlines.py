@@ -328,3 +328,26 @@ def test_a_large_export_is_made_by_a_background_job_under_the_same_filters(world
     assert (job.progress_done, job.progress_total) == (2, 2)
     values = export_rows(content)
     assert [row[1] for row in values[1:]] == [f"1.{board.item.seq} 建立健全公务接待制度", board.handover.item]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"kind": "letter"}, {"overdue": "1"}, {"within": "2"}, {"within": "0"}, {"kind": "transfer", "overdue": "1"}],
+)
+def test_the_paged_board_lists_and_counts_exactly_what_deadlines_for_lists(world, board, query):
+    """Issue 16: the board counts per kind in SQL and reads only its page; both must agree with
+    the full list (same rows, same order across pages, the same per-kind due and overdue)."""
+    from django.core.paginator import Paginator
+
+    from reports.selectors.deadlines import DeadlineBoard, deadline_counts
+
+    head = world.users["office_head"]
+    _grow(world, 2)
+    filters = DeadlineFilters.from_query(query)
+    everything = deadlines_for(head, filters)
+    paged = DeadlineBoard(head, filters)
+    assert paged.counts() == deadline_counts(everything)
+    pages = Paginator(paged, 2)
+    assert pages.count == len(everything)
+    listed = [row for number in pages.page_range for row in pages.page(number).object_list]
+    assert listed == everything
