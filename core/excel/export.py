@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 if TYPE_CHECKING:
-    import xlsxwriter
+    import xlsxwriter  # type: ignore[import-untyped]  # ships no types, has no stubs package
 
 # A cell starting with one of these is read as a formula (or DDE) by Excel and WPS.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -213,7 +213,7 @@ def _fill_sheet(
 def _new_workbook(buffer: BytesIO, watermark: str) -> "xlsxwriter.Workbook":
     """A constant-memory workbook: each row goes to a temporary file as it is written (rows
     must come in order, as they do here), so memory stays flat however many rows."""
-    # Imported here: 10 MiB that processes which never export (an import's) need not carry.
+    # Imported here: processes that never export (an import's) need not load it.
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "remove_timezone": True})

@@ -152,6 +152,7 @@ def sheet_values(
             column = 0
             for cell in _CELL.finditer(content):
                 letters, style, kind, raw, inline, attributes, inner = cell.groups()
+                value: object
                 if letters is not None:
                     column = _column(letters)
                     if inline is not None:
