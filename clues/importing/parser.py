@@ -5,7 +5,8 @@ every row comes back with its kind, raw cells, normalised values and issues, and
 stages them for review (clue_import_batch / clue_import_row).
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -25,42 +26,106 @@ def parse_clue_workbook(
     path: str, *, kind: str, units: Sequence[UnitRef], letter_year: int, today: date
 ) -> ParseResult:
     """Every sheet with a recognisable header is read (one sheet per unit is common); the unit
-    of a row comes from its unit cell, else the section heading above it, else the sheet name."""
-    matcher = UnitMatcher(units)
-    file_issues: list[Issue] = []
-    rows: list[ParsedRow] = []
-    sheets: list[str] = []
-    columns: dict[str, dict[str, int]] = {}
-    header_row = 0
-    metadata: dict[str, str] = {}
-    try:
-        for sheet in read_workbook(path, kind=kind):
-            if sheet.hidden or any(word in sheet.name for word in _IGNORED_SHEETS):
-                continue
-            head, rest = _first_rows(sheet.rows)
-            header = find_header(head)
-            if header is None:
-                if any(any(cell.value is not None for cell in row.cells) for row in head):
-                    message = _("Sheet “%(sheet)s” has no recognisable header and is ignored.") % {"sheet": sheet.name}
-                    file_issues.append(Issue(0, "", "warning", message, sheet.name))
-                continue
-            if not sheets:
-                header_row = header.first_row
-                metadata = read_metadata([row for row in head if row.number < header.first_row])
-            sheets.append(sheet.name)
-            columns[sheet.name] = dict(header.columns)
-            rows.extend(_sheet_rows(sheet, header, head, rest, matcher, letter_year, today, file_issues))
-    except UnreadableWorkbook:
-        file_issues.append(Issue(0, "", "error", _("The file cannot be read as a spreadsheet.")))
-        return ParseResult("rejected", file_issues, "", 0, {}, False, [])
-    if not sheets:
-        message = _("No header row was found: the first rows must name at least four of the template's columns.")
-        file_issues.append(Issue(0, "", "error", message))
-        return ParseResult("rejected", file_issues, "", 0, metadata, False, [])
-    nil_return = not any(row.kind == "data" for row in rows)
-    has_error = any(issue.severity == "error" for issue in file_issues) or any(row.has_errors for row in rows)
-    status = "invalid" if has_error else "ok"
-    return ParseResult(status, file_issues, ",".join(sheets), header_row, metadata, nil_return, rows, columns)
+    of a row comes from its unit cell, else the section heading above it, else the sheet name.
+    The whole result in memory: for a large file, stage from a ParseStream instead."""
+    stream = ParseStream(path, kind=kind, units=units, letter_year=letter_year, today=today)
+    rows = list(stream)
+    summary = stream.result()
+    return replace(summary, rows=rows) if summary.status != "rejected" else summary
+
+
+class ParseStream:
+    """The parse as it goes (issue 16): iterate it once for the rows, each interpreted as it is
+    read, then `result()` gives the rest (status, file issues, sheets, metadata, columns) with
+    no rows. Nothing holds the rows, so a caller that writes them in batches (the staging)
+    keeps memory flat however long the file. When the result is "rejected" (the file became
+    unreadable part-way), the rows already yielded are not to be kept.
+
+    `watch`, if given, is called with each row as it is yielded (the command's report)."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        kind: str,
+        units: Sequence[UnitRef],
+        letter_year: int,
+        today: date,
+        watch: Callable[[ParsedRow], None] | None = None,
+    ) -> None:
+        self.path, self.kind, self.letter_year, self.today = path, kind, letter_year, today
+        self.matcher = UnitMatcher(units)
+        self.watch = watch
+        self.file_issues: list[Issue] = []
+        self.sheets: list[str] = []
+        self.columns: dict[str, dict[str, int]] = {}
+        self.header_row = 0
+        self.metadata: dict[str, str] = {}
+        self.unreadable = False
+        self.has_data = False
+        self.has_row_error = False
+        self._started = self._finished = False
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        if self._started:
+            raise RuntimeError("A ParseStream is read once.")
+        self._started = True
+        watch = self.watch
+        try:
+            for sheet in read_workbook(self.path, kind=self.kind):
+                for row in self._sheet(sheet):
+                    if row.kind == "data":
+                        self.has_data = True
+                    if not self.has_row_error and row.has_errors:
+                        self.has_row_error = True
+                    if watch is not None:
+                        watch(row)
+                    yield row
+        except UnreadableWorkbook:
+            self.unreadable = True
+            self.file_issues.append(Issue(0, "", "error", _("The file cannot be read as a spreadsheet.")))
+        if not self.unreadable and not self.sheets:
+            message = _("No header row was found: the first rows must name at least four of the template's columns.")
+            self.file_issues.append(Issue(0, "", "error", message))
+        self._finished = True
+
+    def _sheet(self, sheet: Sheet) -> Iterator[ParsedRow]:
+        if sheet.hidden or any(word in sheet.name for word in _IGNORED_SHEETS):
+            return
+        head, rest = _first_rows(sheet.rows)
+        header = find_header(head)
+        if header is None:
+            if any(any(cell.value is not None for cell in row.cells) for row in head):
+                message = _("Sheet “%(sheet)s” has no recognisable header and is ignored.") % {"sheet": sheet.name}
+                self.file_issues.append(Issue(0, "", "warning", message, sheet.name))
+            return
+        if not self.sheets:
+            self.header_row = header.first_row
+            self.metadata = read_metadata([row for row in head if row.number < header.first_row])
+        self.sheets.append(sheet.name)
+        self.columns[sheet.name] = dict(header.columns)
+        yield from _sheet_rows(sheet, header, head, rest, self.matcher, self.letter_year, self.today, self.file_issues)
+
+    @property
+    def status(self) -> str:
+        if self.unreadable or not self.sheets:
+            return "rejected"
+        has_error = self.has_row_error or any(issue.severity == "error" for issue in self.file_issues)
+        return "invalid" if has_error else "ok"
+
+    def result(self) -> ParseResult:
+        """What parse_clue_workbook returns, without the rows; once the rows are read."""
+        if not self._finished:
+            raise RuntimeError("Read the rows of a ParseStream before its result.")
+        if self.unreadable:
+            return ParseResult("rejected", self.file_issues, "", 0, {}, False, [])
+        if not self.sheets:
+            return ParseResult("rejected", self.file_issues, "", 0, self.metadata, False, [])
+        nil_return = not self.has_data
+        return ParseResult(
+            self.status, self.file_issues, ",".join(self.sheets), self.header_row, self.metadata, nil_return, [],
+            self.columns,
+        )  # fmt: skip
 
 
 def _first_rows(rows: Iterator[Row]) -> tuple[list[Row], Iterator[Row]]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from clues import tallies
 from clues.importing import spec
-from clues.importing.parser import names_restricted_column, parse_clue_workbook, sealed_columns
+from clues.importing.parser import ParseStream, names_restricted_column, parse_clue_workbook, sealed_columns
 from clues.importing.result import ParsedRow, ParseResult
 from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
@@ -28,7 +28,6 @@ from core.excel.errors import Mark, build_error_workbook, build_sealed_copy
 from core.excel.units import UnitRef
 from core.files import clear_path
 from core.models import AuditLog, StoredFile, User
-from core.sealing import Sealed
 
 _BULK = 1000
 
@@ -55,34 +54,88 @@ def _batch_status(result: ParseResult) -> str:
     }.get(result.status, ClueImportBatch.Status.REJECTED)
 
 
+def stream_for_letter(
+    *,
+    path: str,
+    kind: str,
+    letter: InfoRequestLetter,
+    today: date | None = None,
+    watch: Callable[[ParsedRow], None] | None = None,
+) -> ParseStream:
+    """parse_for_letter as a stream: rows as they are read, for staging in flat memory."""
+    year = timezone.localdate(letter.sent_at).year if letter.sent_at else timezone.localdate().year
+    return ParseStream(
+        path, kind=kind, units=letter_units(letter), letter_year=year, today=today or timezone.localdate(), watch=watch
+    )
+
+
 def stage_file(*, reply: LetterReply, stored: StoredFile, today: date | None = None) -> ClueImportBatch:
-    """Parse a stored workbook and keep every row; nothing becomes a clue yet."""
+    """Parse a stored workbook and keep every row; nothing becomes a clue yet. The rows are
+    staged as they are parsed, a chunk at a time (memory stays flat however long the file)."""
     with clear_path(stored) as path:
-        result = parse_for_letter(path=path, kind=stored.kind, letter=reply.letter, today=today)
-    return stage_result(reply=reply, stored=stored, result=result)
+        return stage_stream(
+            reply=reply,
+            stored=stored,
+            stream=stream_for_letter(path=path, kind=stored.kind, letter=reply.letter, today=today),
+        )
 
 
 @transaction.atomic
 def stage_result(*, reply: LetterReply, stored: StoredFile, result: ParseResult) -> ClueImportBatch:
     """Keep a parse result as a batch: every raw row with its kind, values and issues."""
-    data_rows = [r for r in result.rows if r.kind == ClueImportRow.Kind.DATA]
-    batch = ClueImportBatch.objects.create(
-        reply=reply,
-        file=stored,
-        status=_batch_status(result),
-        sheet_used=result.sheet[:200],
-        header_row=result.header_row,
-        metadata=result.metadata,
-        columns=result.columns,
-        nil_return=result.nil_return,
-        rows_total=len(result.rows),
-        rows_data=len(data_rows),
-        rows_with_errors=sum(1 for r in result.rows if any(i.severity == "error" for i in r.issues)),
-        warning_count=sum(1 for r in result.rows for i in r.issues if i.severity == "warning")
-        + sum(1 for i in result.file_issues if i.severity == "warning"),
-        file_issues=[_issue(i) for i in result.file_issues],
-    )
-    insert_values(ClueImportRow, _STAGED_FIELDS, (_staged_row(batch.pk, row) for row in result.rows))
+    return _stage(reply, stored, result.rows, lambda: result)
+
+
+@transaction.atomic
+def stage_stream(*, reply: LetterReply, stored: StoredFile, stream: ParseStream) -> ClueImportBatch:
+    """stage_result from a ParseStream: rows written as they are parsed, the batch's counts and
+    status set once the stream ends."""
+    return _stage(reply, stored, stream, stream.result)
+
+
+_STAGE_CHUNK = 1000
+
+
+def _stage(
+    reply: LetterReply,
+    stored: StoredFile,
+    rows: Iterable[ParsedRow],
+    summary: Callable[[], ParseResult],
+    then: Callable[[ClueImportBatch, list[ParsedRow]], None] | None = None,
+) -> ClueImportBatch:
+    """Write the rows a chunk at a time (`then` is called after each chunk is staged), then the
+    batch's status and counts from the summary the rows leave."""
+    # Created first for its key; status and counts are known once every row is read.
+    batch = ClueImportBatch.objects.create(reply=reply, file=stored, status=ClueImportBatch.Status.REJECTED)
+    total = data = with_errors = warnings = 0
+    for chunk in _chunks(rows, _STAGE_CHUNK):
+        staged = []
+        for row in chunk:
+            values = _staged_row(batch.pk, row)
+            staged.append(values)
+            has_error = values[7]
+            total += 1
+            data += row.kind == ClueImportRow.Kind.DATA
+            with_errors += has_error
+            warnings += sum(1 for issue in row.issues if issue.severity == "warning")
+        insert_values(ClueImportRow, _STAGED_FIELDS, staged)
+        if then is not None:
+            then(batch, chunk)
+    result = summary()
+    if result.status == "rejected":
+        # The file turned unreadable part-way: a rejected batch keeps no rows, as before streaming.
+        batch.rows.all().delete()
+        total = data = with_errors = warnings = 0
+    batch.status = _batch_status(result)
+    batch.sheet_used = result.sheet[:200]
+    batch.header_row = result.header_row
+    batch.metadata = result.metadata
+    batch.columns = result.columns
+    batch.nil_return = result.nil_return
+    batch.rows_total, batch.rows_data, batch.rows_with_errors = total, data, with_errors
+    batch.warning_count = warnings + sum(1 for i in result.file_issues if i.severity == "warning")
+    batch.file_issues = [_issue(i) for i in result.file_issues]
+    batch.save()
     return batch
 
 
@@ -194,15 +247,16 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None, progress: Callable[
     created = flagged = 0
     # (pk, values, reporter) rows, not model instances: the commit needs nothing else of a staged row.
     for chunk in _chunks(data_rows.values_list("pk", "values", "reporter").iterator(chunk_size=_BULK), _BULK):
-        suspects = _register(chunk, [next(codes) for _row in chunk], letter=letter, units=units, known=known, by=by)
-        # Few rows are suspects: one small UPDATE each for the clue and its staged row.
-        for row_pk, clue_pk, original_pk in suspects:
-            Clue.objects.filter(pk=clue_pk).update(possible_duplicate_of=original_pk)
-            ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
-        flagged += len(suspects)
+        opened = [(row_pk, values, sealed.open()) for row_pk, values, sealed in chunk]
+        flagged += _register(opened, [next(codes) for _row in chunk], letter=letter, units=units, known=known, by=by)
         created += len(chunk)
         if progress is not None:
             progress(len(chunk))
+    _committed(batch, by=by, created=created, flagged=flagged)
+    return created
+
+
+def _committed(batch: ClueImportBatch, *, by: User | None, created: int, flagged: int) -> None:
     batch = transitions.perform(batch, "commit", by=by, fields={"committed_at": timezone.now()}, locked=True)
     audit.log_action(
         user=by,
@@ -211,20 +265,75 @@ def commit_batch(*, batch: ClueImportBatch, by: User | None, progress: Callable[
         note=_("%(count)s clues registered, %(flagged)s flagged as possible duplicates")
         % {"count": created, "flagged": flagged},
     )
-    return created
+
+
+class NotClean(Exception):
+    """stage_and_commit found an error in the file: nothing was kept (its transaction rolls back)."""
+
+    def __init__(self, result: ParseResult) -> None:
+        super().__init__(result.status)
+        self.result = result
+
+
+@transaction.atomic
+def stage_and_commit(*, reply: LetterReply, stream: ParseStream, stored: StoredFile, by: User | None) -> int:
+    """stage_stream then commit_batch in one pass over the parse (issue 16): each chunk of rows
+    is staged, then its data rows become clues at once, from the parsed values, without reading
+    the staged values back. Returns how many clues were registered.
+
+    The clues are those commit_batch would register (codes in the order of the rows, the same
+    duplicate flags), except that rows are taken in workbook order, where commit_batch takes
+    them by sheet name then row. Errors are known only once the whole file is read: on any,
+    NotClean is raised and the transaction leaves nothing, as a failure part-way does.
+    """
+    letter = reply.letter
+    units = {u.pk: u for u in letter.inspected_units.all()}
+    commit = _StreamCommit(letter=letter, units=units, known=known_fingerprints(letter.inspection_round), by=by)
+    batch = _stage(reply, stored, stream, stream.result, then=commit.chunk)
+    if batch.status != ClueImportBatch.Status.STAGED:
+        raise NotClean(stream.result())
+    _committed(batch, by=by, created=commit.created, flagged=commit.flagged)
+    return commit.created
+
+
+class _StreamCommit:
+    """Registers the clues of each chunk of rows just staged (stage_and_commit)."""
+
+    def __init__(self, *, letter: InfoRequestLetter, units: dict[int, Any], known: FingerprintIndex, by: User | None):
+        self.letter, self.units, self.known, self.by = letter, units, known, by
+        self.created = self.flagged = 0
+        self.clean = True
+        self.last = 0  # the key of the last staged data row registered
+
+    def chunk(self, batch: ClueImportBatch, rows: list[ParsedRow]) -> None:
+        if self.clean and any(row.has_errors for row in rows):
+            # The transaction is rolled back at the end: stop writing clues, read on for the report.
+            self.clean = False
+        data = [row for row in rows if row.kind == ClueImportRow.Kind.DATA]
+        if not self.clean or not data:
+            return
+        # insert_values returns no keys: the chunk's staged data rows are those after the last
+        # one registered (keys grow in the order rows are written; no one else writes this batch).
+        staged = ClueImportRow.objects.filter(batch=batch, kind=ClueImportRow.Kind.DATA, pk__gt=self.last)
+        pks = list(staged.order_by("pk").values_list("pk", flat=True))
+        chunk = [(pk, row.values, row.reporter) for pk, row in zip(pks, data, strict=True)]
+        codes = clue_codes(self.letter.inspection_round, len(chunk))
+        self.flagged += _register(chunk, codes, letter=self.letter, units=self.units, known=self.known, by=self.by)
+        self.created += len(chunk)
+        self.last = pks[-1]
 
 
 def _register(
-    chunk: list[tuple[int, dict[str, Any], Sealed]],
+    chunk: list[tuple[int, dict[str, Any], str]],
     codes: list[str],
     *,
     letter: InfoRequestLetter,
     units: dict[int, Any],
     known: FingerprintIndex,
     by: User | None,
-) -> list[tuple[int, int, int | None]]:
-    """Insert the clues of one chunk of staged (pk, values, reporter) rows, one code each; returns
-    (staged row, new clue, original clue) for those that look like a clue already known."""
+) -> int:
+    """Insert the clues of one chunk of staged (pk, values, reporter in clear) rows, one code
+    each, and flag those that look like a clue already known; returns how many were flagged."""
     clues = [
         _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
         for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
@@ -234,14 +343,20 @@ def _register(
     tallies.count_registered(dict(zip(_CLUE_FIELDS, clue, strict=True)) for clue in clues)
     # insert_values returns no keys: read them back by the unique code.
     pks = dict(Clue.objects.filter(code__in=codes).values_list("code", "pk"))
-    suspects = []
-    for (row_pk, values, _reporter), code in zip(chunk, codes, strict=True):
-        unit_id, fp = fingerprint(values["unit_id"], values, pks[code])
-        match = known.match(unit_id, fp)
-        if match is not None:
-            suspects.append((row_pk, pks[code], match.clue_id))
-        known.add(unit_id, fp)
-    return suspects
+    fingerprints = [
+        fingerprint(values["unit_id"], values, pks[code]) for (_pk, values, _r), code in zip(chunk, codes, strict=True)
+    ]
+    matches = known.match_and_add(fingerprints)
+    suspects = [
+        (row_pk, pks[code], match.clue_id)
+        for (row_pk, _values, _reporter), code, match in zip(chunk, codes, matches, strict=True)
+        if match is not None
+    ]
+    # Few rows are suspects: one small UPDATE each for the clue and its staged row.
+    for row_pk, clue_pk, original_pk in suspects:
+        Clue.objects.filter(pk=clue_pk).update(possible_duplicate_of=original_pk)
+        ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
+    return len(suspects)
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
@@ -285,7 +400,7 @@ _CLUE_FIELDS = (
 def _clue_from_row(
     row_pk: int,
     values: dict[str, Any],
-    sealed_reporter: Sealed,
+    reporter: str,
     *,
     code: str,
     letter: InfoRequestLetter,
@@ -295,9 +410,9 @@ def _clue_from_row(
     """The values of the clue registered from one staged row, in the order of _CLUE_FIELDS."""
     allegation = values.get("allegation") or ""
     amount = values.get("amount_yuan")
-    # Opened here and sealed again by the clue's field: a clue's reporter holds at most 100
-    # characters, and 匿名 is recorded as is_anonymous, not as a name.
-    reporter = sealed_reporter.open().strip()
+    # In clear here (opened from the staged row, or as parsed) and sealed by the clue's field: a
+    # clue's reporter holds at most 100 characters, and 匿名 is recorded as is_anonymous, not as a name.
+    reporter = reporter.strip()
     return (
         code,
         letter.inspection_round_id,

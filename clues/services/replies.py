@@ -11,11 +11,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clues.importing.parser import ParseStream
 from clues.importing.result import ParseResult
 from clues.models import ClueImportBatch, InfoRequestLetter, LetterReply
 from clues.services import importing, letters
 from core import audit, transitions
-from core.files import DOCUMENT_KINDS, SPREADSHEET_KINDS, CheckedFile, Rendition, keep_checked, store_upload
+from core.files import (
+    DOCUMENT_KINDS,
+    SPREADSHEET_KINDS,
+    CheckedFile,
+    Rendition,
+    keep_checked,
+    private_storage,
+    store_upload,
+)
 from core.http import XLSX
 from core.models import AuditLog, Notification, StoredFile, User
 from core.roles import Role
@@ -226,18 +235,33 @@ def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | Non
 
 @transaction.atomic
 def import_paper_reply(
-    *, letter: InfoRequestLetter, checked: CheckedFile, name: str, result: ParseResult, by: User | None
+    *,
+    letter: InfoRequestLetter,
+    checked: CheckedFile,
+    name: str,
+    result: ParseResult | ParseStream,
+    by: User | None,
 ) -> int:
     """An administrator loads a workbook (a late paper reply, a past round's ledger) for a letter.
 
     Whatever state the letter is in, the file becomes a batch of a paper reply and is committed
     as the office would; a letter still awaiting an answer is marked answered and accepted.
+    Given a ParseStream (manage.py import_clues), rows are staged and committed as they are
+    parsed, and importing.NotClean is raised, with nothing kept, when the file has an error.
     """
     letter = transitions.lock(letter)
     reply = draft_reply(letter=letter, by=by)
     stored = keep_checked(checked=checked, name=name, uploaded_by=by or _system_user(), owner=reply, sealed=True)
-    batch = importing.stage_result(reply=reply, stored=stored, result=result)
-    created = importing.commit_batch(batch=batch, by=by)
+    if isinstance(result, ParseStream):
+        try:
+            created = importing.stage_and_commit(reply=reply, stream=result, stored=stored, by=by)
+        except importing.NotClean:
+            # The rollback removes the file's row; its bytes are removed here (keep_checked's rule).
+            private_storage().delete(stored.storage_name)
+            raise
+    else:
+        batch = importing.stage_result(reply=reply, stored=stored, result=result)
+        created = importing.commit_batch(batch=batch, by=by)
     now = timezone.now()
     fields = {"submitted_by": by, "submitted_at": now, "reviewed_by": by, "reviewed_at": now}
     transitions.perform(reply, "accept_paper", by=by, fields=fields)

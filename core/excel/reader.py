@@ -25,14 +25,18 @@ from xml.etree import ElementTree
 
 import python_calamine
 import xlrd
+from openpyxl.styles.numbers import is_date_format
 
+from core.excel import xlsx_stream
 from core.excel.xlsx_scan import (
     MergedRange,
     SheetScan,
     StyleFlags,
+    office_document,
     read_comments,
     read_styles,
     scan_sheet,
+    sheet_list,
     sheet_parts,
 )
 
@@ -161,6 +165,14 @@ def _read_xlsx_handle(handle: IO[bytes]) -> Iterator[Sheet]:
         archive = zipfile.ZipFile(handle)
         parts = sheet_parts(archive)
         styles = read_styles(archive)
+        large = any(
+            member in archive.namelist() and archive.getinfo(member).file_size > xlsx_stream.STREAM_ABOVE
+            for member in parts.values()
+        )
+        if large:
+            # Every sheet streamed, python-calamine not opened: it would hold the whole file.
+            yield from _streamed_sheets(archive, styles)
+            return
         handle.seek(0)
         workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError) as exc:
@@ -191,6 +203,32 @@ def _read_xlsx_handle(handle: IO[bytes]) -> Iterator[Sheet]:
         archive.close()
 
 
+def _streamed_sheets(archive: zipfile.ZipFile, styles: dict[int, StyleFlags]) -> Iterator[Sheet]:
+    """The sheets of a workbook with a sheet larger than xlsx_stream.STREAM_ABOVE, every one
+    read by core.excel.xlsx_stream, the list of sheets from the workbook part."""
+    streamed = _Streamed(archive, styles)
+    try:
+        for index, (name, hidden, member) in enumerate(sheet_list(archive)):
+            if not member or member not in archive.namelist():
+                continue  # a chartsheet holds no cells
+            try:
+                scan = scan_sheet(archive, member, styles.keys())
+                comments = read_comments(archive, member)
+                values = streamed.values(member)
+            except (zipfile.BadZipFile, OSError, ElementTree.ParseError, ValueError) as exc:
+                raise UnreadableWorkbook(str(exc)) from exc
+            yield Sheet(
+                name=name,
+                index=index,
+                hidden=hidden,
+                rows=_with_blank_cutoff(_xlsx_streamed_rows(values, scan, comments, styles)),
+                merges=scan.merges,
+                hidden_columns=scan.hidden_columns,
+            )
+    finally:
+        archive.close()
+
+
 def _xlsx_rows(
     values: "CalamineSheet", scan: SheetScan, comments: dict[int, dict[int, str]], styles: dict[int, StyleFlags]
 ) -> Iterator[Row]:
@@ -206,6 +244,48 @@ def _xlsx_rows(
     for number, source in enumerate(values.iter_rows(), start=1):
         yield _xlsx_row(number, _values(source, lead, width), scan, comments, styles, merges)
     # Rows after the last value may still hold covered merged cells or comments.
+    for number_after in range(number + 1, scan.last_row + 1):
+        yield _xlsx_row(number_after, [], scan, comments, styles, merges)
+
+
+class _Streamed:
+    """What reading a sheet as a stream needs of the workbook, read on the first such sheet."""
+
+    def __init__(self, archive: zipfile.ZipFile, styles: dict[int, StyleFlags]) -> None:
+        self.archive = archive
+        self.date_styles = frozenset(i for i, flags in styles.items() if is_date_format(flags.number_format))
+        self.strings: list[str] | None = None
+        self.date1904 = False
+
+    def values(self, member: str) -> Iterator[tuple[int, list[Any]]]:
+        if self.strings is None:
+            workbook = office_document(self.archive)
+            self.strings = xlsx_stream.shared_strings(
+                self.archive, xlsx_stream.shared_strings_part(self.archive, workbook)
+            )
+            self.date1904 = xlsx_stream.uses_1904(self.archive, workbook)
+        return xlsx_stream.sheet_values(self.archive, member, self.strings, self.date_styles, self.date1904)
+
+
+def _xlsx_streamed_rows(
+    values: Iterator[tuple[int, list[Any]]],
+    scan: SheetScan,
+    comments: dict[int, dict[int, str]],
+    styles: dict[int, StyleFlags],
+) -> Iterator[Row]:
+    """_xlsx_rows for a sheet streamed by core.excel.xlsx_stream: the rows missing from the XML
+    (or holding no value) are given empty, as python-calamine gives them."""
+    merges = _Merges(scan.merges)
+    number = 0
+    try:
+        for found, source in values:
+            for empty in range(number + 1, found):
+                yield _xlsx_row(empty, [], scan, comments, styles, merges)
+            number = found
+            yield _xlsx_row(number, _values(source, [], MAX_COLUMNS), scan, comments, styles, merges)
+    except (zipfile.BadZipFile, OSError, ValueError, IndexError, UnicodeDecodeError) as exc:
+        # Read lazily, past the checks of _read_xlsx_handle: a damaged part shows only here.
+        raise UnreadableWorkbook(str(exc)) from exc
     for number_after in range(number + 1, scan.last_row + 1):
         yield _xlsx_row(number_after, [], scan, comments, styles, merges)
 

@@ -159,7 +159,7 @@ def read_comments(archive: zipfile.ZipFile, member: str) -> dict[int, dict[int, 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """The XML part of each sheet, by sheet name, from the workbook part and its relationships."""
-    workbook = _office_document(archive)
+    workbook = office_document(archive)
     folder, name = posixpath.split(workbook)
     targets = _relationship_targets(archive, posixpath.join(folder, "_rels", name + ".rels"), folder)
     if workbook not in archive.namelist():
@@ -173,7 +173,24 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _office_document(archive: zipfile.ZipFile) -> str:
+def sheet_list(archive: zipfile.ZipFile) -> list[tuple[str, bool, str]]:
+    """(name, hidden, XML part) of each sheet in workbook order, as python-calamine lists them;
+    a part outside worksheets/ (a chartsheet, a macro sheet) is given as ""."""
+    workbook = office_document(archive)
+    folder, name = posixpath.split(workbook)
+    targets = _relationship_targets(archive, posixpath.join(folder, "_rels", name + ".rels"), folder)
+    if workbook not in archive.namelist():
+        return []
+    root = ElementTree.fromstring(archive.read(workbook))  # noqa: S314 - see read_comments
+    sheets = []
+    for sheet in root.iter(f"{_NS}sheet"):
+        target = targets.get(sheet.get(f"{_DOC_REL_NS}id", ""), "")
+        hidden = sheet.get("state", "visible") != "visible"
+        sheets.append((sheet.get("name", ""), hidden, target if "/worksheets/" in f"/{target}" else ""))
+    return sheets
+
+
+def office_document(archive: zipfile.ZipFile) -> str:
     if "_rels/.rels" in archive.namelist():
         root = ElementTree.fromstring(archive.read("_rels/.rels"))  # noqa: S314 - see read_comments
         for rel in root.iter(f"{_REL_NS}Relationship"):

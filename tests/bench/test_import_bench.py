@@ -2,9 +2,14 @@
 
 Prints the figures; nothing is asserted about time (benchmarks inform, they do not gate)."""
 
+import json
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +19,7 @@ from core.excel.units import UnitRef
 from tests.bench.workbook import write_partner_workbook
 
 ROWS = 50_000
+ROOT = Path(__file__).resolve().parents[2]
 UNITS = ("区住房和城乡建设局", "区民政局", "区教育局", "区卫生健康委员会", "区交通运输局", "区财政局")
 
 
@@ -117,3 +123,61 @@ def test_clue_import_end_to_end_throughput(tmp_path, settings):
         f"({seconds:.1f} s); ratio {rate / raw_rate:.2f}; process peak RSS {after_kib / 1024:.0f} MiB "
         f"(grew {max(after_kib - before_kib, 0) / 1024:.0f} MiB during the import)"
     )
+
+
+STREAM_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+
+
+@pytest.mark.bench
+@pytest.mark.timeout(1800)
+@pytest.mark.django_db(transaction=True)
+def test_clue_import_streams_in_flat_memory(tmp_path):
+    """Issue 16 item 5: `import_clues --commit` of a 100,000-row workbook in a process of its own
+    (tests/bench/import_run.py), for its peak RSS, against raw openpyxl read-only iteration of
+    the same file in this process. The data the command needs is committed (transaction=True)."""
+    from django.db import connection
+
+    letter = _bench_letter()
+    path = str(tmp_path / "partner.xlsx")
+    write_partner_workbook(path, STREAM_ROWS, UNITS)
+    started = time.perf_counter()
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sum(1 for row in workbook.active.iter_rows(values_only=True) for _ in row)
+    workbook.close()
+    raw_rate = STREAM_ROWS / (time.perf_counter() - started)
+
+    storage = tmp_path / "private"
+    storage.mkdir()
+    database = str(connection.settings_dict["NAME"])
+    connection.close()  # SQLite: the child writes the same file
+    command = [sys.executable, "-m", "tests.bench.import_run", database, str(storage), path, letter.doc_number]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    run = json.loads(done.stdout.strip().splitlines()[-1])
+    assert run["exit"] == 0, run
+    assert run["report"]["clues_created"] == STREAM_ROWS
+    rate = STREAM_ROWS / run["seconds"]
+    print(  # noqa: T201 - the benchmark's report
+        f"\nclue import in its own process ({connection.vendor}), {STREAM_ROWS:,} rows: raw openpyxl values_only "
+        f"{raw_rate:,.0f} rows/s; import_clues --commit {rate:,.0f} rows/s ({run['seconds']:.1f} s); "
+        f"ratio {rate / raw_rate:.2f} (target >= 0.9 on PostgreSQL); peak RSS {run['peak_kib'] / 1024:.0f} MiB "
+        f"(target <= 150); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+
+
+def _bench_letter():
+    from clues.services import letters
+    from clues.services.partners import register_partner
+    from inspection import services as rounds
+    from tests.factories import OrganisationFactory
+
+    inspection_round = rounds.create_round(by=None, committee_term=13, year=2017, round_no=1, title="基准轮次")
+    group = rounds.create_group(by=None, inspection_round=inspection_round, number=1)
+    for name in UNITS:
+        rounds.assign_unit(by=None, group=group, org_unit=OrganisationFactory(name=name))
+    register_partner(
+        by=None, org_unit=OrganisationFactory(name="区审计局"), category="audit", sort_order=1, request_items=["审计"]
+    )
+    (letter,) = letters.create_round_letters(inspection_round=inspection_round, by=None)
+    letters.submit_for_approval(letter=letter, by=None)
+    return letters.approve_and_send(letter=letter, by=None)

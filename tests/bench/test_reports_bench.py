@@ -31,7 +31,8 @@ from clues.views.registry import PAGE_SIZE
 from core.pagination import KeysetPaginator
 from tests.bench.reports_data import build
 
-CLUES = 200_000
+# BENCH_CLUES=100000 for the export figures alone (issue 16 measured them on 100,000 clues).
+CLUES = int(os.environ.get("BENCH_CLUES", "200000"))
 ITEMS = 20_000
 EXPORT_ROWS = 100_000
 REQUESTS = 30
@@ -198,7 +199,7 @@ def test_clue_export_against_raw_openpyxl(data):
         f"({raw_seconds:.1f} s, {len(raw) / 2**20:.1f} MiB, rows given in memory; reading them took "
         f"{read_seconds:.1f} s); clues_workbook (query, iterate, neutralise, write) {export_rate:,.0f} rows/s "
         f"({export_seconds:.1f} s, {len(exported) / 2**20:.1f} MiB); ratio {export_rate / raw_rate:.2f} "
-        f"(target >= 0.5); traced peak: raw {raw_peak / 2**20:.0f} MiB (holds the rows given), "
+        f"(target >= 1.0, issue 16); traced peak: raw {raw_peak / 2**20:.0f} MiB (holds the rows given), "
         f"clues_workbook {export_peak / 2**20:.0f} MiB; process peak RSS {rss_after / 1024:.0f} MiB "
         f"(grew {max(rss_after - rss_before, 0) / 1024:.0f} MiB during the export); {_load()}"
     )

@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clues.importing.result import Issue, ParsedRow, ParseResult
 from clues.models import InfoRequestLetter
-from clues.services.importing import parse_for_letter
+from clues.services.importing import NotClean, stream_for_letter
 from clues.services.replies import import_paper_reply
 from core.files import SPREADSHEET_KINDS, FileRejected, checked_upload
 from core.models import User
@@ -64,12 +65,33 @@ class Command(BaseCommand):
                 path.open("rb") as fh,
                 checked_upload(upload=fh, name=path.name, allowed_kinds=SPREADSHEET_KINDS) as checked,
             ):
-                result = parse_for_letter(path=checked.path, kind=checked.kind, letter=letter)
-                self._fill(report, result)
+                # Rows stream from the parser (into the staging and the commit with --commit):
+                # only their issues are kept, for the report.
+                issues: list[Issue] = []
+                data_rows = 0
+
+                def watch(row: ParsedRow) -> None:
+                    nonlocal data_rows
+                    issues.extend(row.issues)
+                    data_rows += row.kind == "data"
+
+                stream = stream_for_letter(path=checked.path, kind=checked.kind, letter=letter, watch=watch)
+                if options["commit"]:
+                    try:
+                        created = import_paper_reply(
+                            letter=letter, checked=checked, name=path.name, result=stream, by=user
+                        )
+                    except NotClean:
+                        created = None
+                else:
+                    created = None
+                    for _row in stream:
+                        pass
+                result = stream.result()
+                self._fill(report, result, issues, data_rows)
                 if result.status != "ok":
                     return report, EXIT_INVALID if result.status == "invalid" else EXIT_REJECTED
-                if options["commit"]:
-                    created = import_paper_reply(letter=letter, checked=checked, name=path.name, result=result, by=user)
+                if created is not None:
                     report["committed"] = True
                     report["clues_created"] = created
         except FileRejected as exc:
@@ -82,12 +104,13 @@ class Command(BaseCommand):
         return report, EXIT_OK
 
     @staticmethod
-    def _fill(report: dict[str, Any], result: Any) -> None:
+    def _fill(report: dict[str, Any], result: ParseResult, row_issues: list[Issue], data_rows: int) -> None:
         report["status"] = result.status
         report["nil_return"] = result.nil_return
-        report["data_rows"] = sum(1 for row in result.rows if row.kind == "data")
-        issues = list(result.file_issues) + [issue for row in result.rows for issue in row.issues]
-        for issue in issues:
+        # A rejected file reports no rows, as its batch keeps none.
+        rejected = result.status == "rejected"
+        report["data_rows"] = 0 if rejected else data_rows
+        for issue in list(result.file_issues) + ([] if rejected else row_issues):
             key = "errors" if issue.severity == "error" else "warnings"
             report[key].append({"row": issue.row, "column": issue.column, "message": str(issue.message)})
 
