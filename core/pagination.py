@@ -251,6 +251,6 @@ class KeysetPage(Sequence[Any]):
         return self.paginator._cursor(_PREVIOUS, self.object_list[0]) if self.has_previous else None
 
 
-def keyset_page(queryset: QuerySet[Any], request: Any, ordering: Sequence[str], per_page: int) -> KeysetPage:
+def keyset_page(queryset: QuerySet[Any], request: Any, ordering: Sequence[str | OrderBy], per_page: int) -> KeysetPage:
     """The page of `queryset` that the request's cursor points at (a stale ?page= is ignored)."""
     return KeysetPaginator(queryset, ordering, per_page).page(request.GET.get(CURSOR_PARAM))

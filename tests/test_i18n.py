@@ -162,7 +162,8 @@ def test_reserved_chinese_terms_only_translate_their_english():
 def test_the_glossary_checks_catch_a_wrong_translation(tmp_path, monkeypatch):
     """The checks above read the real files; prove they fail on a catalogue that is wrong."""
     wrong = PO.read_text(encoding="utf-8").replace(
-        'msgctxt "letter status"\nmsgid "Viewed"\nmsgstr "已查看"', 'msgctxt "letter status"\nmsgid "Viewed"\nmsgstr "查看"'
+        'msgctxt "letter status"\nmsgid "Viewed"\nmsgstr "已查看"',
+        'msgctxt "letter status"\nmsgid "Viewed"\nmsgstr "查看"',
     )
     assert wrong != PO.read_text(encoding="utf-8")
     fake = tmp_path / "django.po"
@@ -177,7 +178,10 @@ PUNCTUATION = re.compile(rf"[{CJK}][,:;!?(]|[,:;!?)][{CJK}]|\([{CJK}]")
 
 def test_chinese_text_uses_full_width_punctuation():
     half_width = [
-        (e.msgid, s) for e in _catalogue().values() for s in e.msgstrs if PUNCTUATION.search(re.sub(r"%\(\w+\)s", "X", s))
+        (e.msgid, s)
+        for e in _catalogue().values()
+        for s in e.msgstrs
+        if PUNCTUATION.search(re.sub(r"%\(\w+\)s", "X", s))
     ]
     assert half_width == []
 
@@ -220,7 +224,9 @@ def _untranslated_text(source: str) -> list[str]:
 
 
 def test_templates_show_no_text_outside_the_catalogue():
-    leaks = {str(path.relative_to(ROOT)): words for path in _templates() if (words := _untranslated_text(path.read_text()))}
+    leaks = {
+        str(path.relative_to(ROOT)): words for path in _templates() if (words := _untranslated_text(path.read_text()))
+    }
     assert leaks == {}
 
 
@@ -241,7 +247,9 @@ def _half_width_joints(source: str) -> list[str]:
         depth += (name in SKIPPED_BLOCKS) - (name.startswith("end") and name[3:] in SKIPPED_BLOCKS)
         if token.token_type != TokenType.TEXT or depth:
             continue
-        joins_previous = before is not None and (before.token_type == TokenType.VAR or before.contents.startswith("translate"))
+        joins_previous = before is not None and (
+            before.token_type == TokenType.VAR or before.contents.startswith("translate")
+        )
         joins_next = after is not None and (after.token_type == TokenType.VAR or after.contents.startswith("translate"))
         if joins_previous and re.match(r"[:;]", token.contents):
             found.append(token.contents[:10])
@@ -261,8 +269,11 @@ USER_FACING_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plur
 LOGGERS = {"logger", "log", "logging"}
 
 
-def _is_text(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(re.search(rf"[A-Za-z{CJK}]{{2}}", node.value))
+def _text(node: ast.AST) -> str | None:
+    """The node's text if it is a plain string literal with words in it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(rf"[A-Za-z{CJK}]{{2}}", node.value):
+        return node.value
+    return None
 
 
 def _literal_user_strings(source: str) -> list[tuple[int, str]]:
@@ -277,8 +288,8 @@ def _literal_user_strings(source: str) -> list[tuple[int, str]]:
         if isinstance(owner, ast.Name) and owner.id in LOGGERS:
             continue
         arguments = node.args[1:] if name == "add_error" else node.args if name in USER_FACING_CALLS else []
-        found += [(node.lineno, a.value) for a in arguments if _is_text(a)]  # type: ignore[attr-defined]
-        found += [(node.lineno, k.value.value) for k in node.keywords if k.arg in USER_FACING_KEYWORDS and _is_text(k.value)]  # type: ignore[attr-defined]
+        values = [*arguments, *(k.value for k in node.keywords if k.arg in USER_FACING_KEYWORDS)]
+        found += [(node.lineno, text) for text in map(_text, values) if text is not None]
     return found
 
 
