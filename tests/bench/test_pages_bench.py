@@ -185,6 +185,17 @@ def _targets() -> dict[str, Any]:
     }
 
 
+def _late_cursor(t: dict[str, Any]) -> str:
+    """The office head's page 300 of the registry, as 299 next links reach it (issue 16 item 4:
+    the registry pages by cursor; a ?page= parameter is ignored)."""
+    from clues.selectors.registry import REGISTRY_PAGE_ORDER, ClueFilters, clue_registry
+    from clues.views.registry import PAGE_SIZE
+    from core.pagination import CURSOR_PARAM, KeysetPaginator
+
+    registry = clue_registry(t["users"]["head"], ClueFilters())
+    return f"{CURSOR_PARAM}={KeysetPaginator(registry, REGISTRY_PAGE_ORDER, PAGE_SIZE).cursor_after(299 * PAGE_SIZE)}"
+
+
 def _pages(t: dict[str, Any]) -> list[tuple[str, str]]:
     clues = reverse("clues:clue-list")
     current, first = t["current"].pk, t["first"].pk
@@ -198,7 +209,7 @@ def _pages(t: dict[str, Any]) -> list[tuple[str, str]]:
         ("registry ?grade=A", f"{clues}?grade=A"),
         ("registry ?status=transferred", f"{clues}?status=transferred"),
         ("registry ?funnel=concluded", f"{clues}?funnel=concluded"),
-        ("registry page 300", f"{clues}?page=300"),
+        ("registry page 300", f"{clues}?{_late_cursor(t)}"),
         ("registry ?q=王伟 (2 characters)", f"{clues}?q=王伟"),
         ("registry ?q=王建国 (3 characters)", f"{clues}?q=王建国"),
         ("clue page (own group's)", reverse("clues:clue-detail", args=[t["group_clue"]])),
