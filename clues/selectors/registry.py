@@ -75,9 +75,19 @@ class ClueFilters(QueryFilterSet):
         # The drop-downs offer only the rounds, units and groups the user may see.
         user = self.request.user
 
-        rounds = InspectionRound.objects.for_user(user)
-        units = InspectedUnit.objects.for_user(user).select_related("org_unit", "inspection_round")
-        groups = InspectionGroup.objects.for_user(user).select_related("inspection_round")
+        # Only the columns the labels need: at 12 rounds building 240 full unit rows (with their
+        # round and organisation) took longer than the page's own rows (issue 16).
+        rounds = InspectionRound.objects.for_user(user).only("pk", "title")
+        units = (
+            InspectedUnit.objects.for_user(user)
+            .select_related("org_unit", "inspection_round")
+            .only("pk", "org_unit__name", "org_unit__short_name", "inspection_round__title")
+        )
+        groups = (
+            InspectionGroup.objects.for_user(user)
+            .select_related("inspection_round")
+            .only("pk", "number", "inspection_round__title")
+        )
         fields = self.form.fields
         fields["round"].widget.choices = with_all(lambda: [(r.pk, r.title) for r in rounds])
         fields["unit"].widget.choices = with_all(
@@ -94,7 +104,11 @@ class ClueFilters(QueryFilterSet):
             del fields["partner"]  # only the office filters by partner unit
 
     def filter_category(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
-        # Categories are codes in a JSON list: match the quoted code, not a substring of another.
+        # Categories are codes in a JSON list. PostgreSQL: containment, served by clue_categories_gin
+        # (clues migration 0016); SQLite has no JSON containment: the quoted code as text, never a
+        # substring of another code.
+        if connections[clues.db].vendor == "postgresql":
+            return clues.filter(categories__contains=[value])
         return clues.filter(categories__icontains=f'"{value}"')
 
     def without_duplicates(self, clues: QuerySet[Clue], _name: str, _value: str) -> QuerySet[Clue]:
