@@ -24,8 +24,12 @@ Counting: on PostgreSQL the planner's estimate of the list's rows (one EXPLAIN, 
 decides: up to EXACT_COUNT_LIMIT the rows are counted, above it the estimate is shown as
 「约 N 条」. Not a bounded count (COUNT over LIMIT 2001): where the filter is rare among the
 rows the index gives (a group member's clues of one status among a million) it reads until it
-finds 2,001 or the end, over a second at 1M clues. SQLite counts exactly (an embedded database
-holds one office, and has no cheap estimate). A list that fits its first page counts nothing.
+finds 2,001 or the end, over a second at 1M clues. The planner can also expect few rows where
+there are many (a category matched inside a JSON list): so the exact count runs under a
+statement timeout of COUNT_TIMEOUT_MS, and a count that would take longer is not shown (the
+page says nothing of its total rather than a wrong one). SQLite counts exactly (an embedded
+database holds one office, and has no cheap estimate). A list that fits its first page counts
+nothing.
 """
 
 import json
@@ -37,13 +41,15 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import F, Field, Func, Q, QuerySet, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.lookups import GreaterThan, LessThan, Lookup
 
 CURSOR_PARAM = "cursor"
 EXACT_COUNT_LIMIT = 2000
+COUNT_TIMEOUT_MS = 50
+_QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
 _SALT = "core.pagination.cursor"
 _NEXT, _PREVIOUS = "n", "p"
 
@@ -88,6 +94,25 @@ def _past(path: str, desc: bool, value: Any, null: bool, forward: bool) -> Q | N
     return strictly | Q(**{f"{path}__isnull": True}) if null and forward else strictly
 
 
+def _count_within(rows: QuerySet[Any], milliseconds: int) -> int | None:
+    """COUNT(*) of `rows` on PostgreSQL, or None if it runs longer than `milliseconds`. The timeout
+    is set for this statement only: in a savepoint, and put back as it was when the count ends,
+    so the request's later queries (and an outer transaction's) run under the usual limit."""
+    connection = connections[rows.db]
+    try:
+        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
+            count = rows.count()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return count
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != _QUERY_CANCELED:
+            raise
+        return None
+
+
 class KeysetPaginator:
     """Pages of `queryset` in the order of `ordering` ("-created_at", "-pk"), `per_page` rows each.
 
@@ -120,16 +145,18 @@ class KeysetPaginator:
     # Counting ---------------------------------------------------------------------------------
 
     @cached_property
-    def _counted(self) -> tuple[int, bool]:
+    def _counted(self) -> tuple[int | None, bool]:
         rows = self.queryset.order_by()
         if connections[rows.db].vendor == "postgresql":
             estimate = int(json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"])
             if estimate > EXACT_COUNT_LIMIT:
                 return estimate, True
+            return _count_within(rows, COUNT_TIMEOUT_MS), False
         return rows.count(), False
 
     @property
-    def count(self) -> int:
+    def count(self) -> int | None:
+        """The rows of the list, or None where counting them would take too long (PostgreSQL)."""
         return self._counted[0]
 
     @property

@@ -6,8 +6,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
 
+from core import pagination
 from core.models import Notification
 from core.pagination import KeysetPaginator
 
@@ -122,3 +127,33 @@ def test_a_cursor_after_an_offset_reaches_the_page_the_next_links_reach(notes):
     pages = forward(walker)
     assert [n.pk for n in walker.page(walker.cursor_after(6))] == pages[2]
     assert walker.cursor_after(len(rows) + 1) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the count's timeout is PostgreSQL's")
+def test_a_count_that_runs_too_long_is_not_shown_and_the_next_queries_run_as_usual(notes, monkeypatch):
+    # Each counted row sleeps 5 ms: eight rows pass any 1 ms timeout, as a rare filter over a
+    # million rows passes the real one.
+    user, rows = notes
+    slow = Notification.objects.filter(recipient=user).extra(where=["pg_sleep(0.005) IS NOT NULL"])
+    monkeypatch.setattr(pagination, "COUNT_TIMEOUT_MS", 1)
+    counted = KeysetPaginator(slow, ORDER, 3)
+    assert counted.count is None
+    assert counted.count_is_estimate is False
+    # The page itself still reads, and the timeout ended with the count.
+    assert [n.pk for n in counted.page(None)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.01), current_setting('statement_timeout')")
+        assert cursor.fetchone()[1] != "1ms"
+    monkeypatch.setattr(pagination, "COUNT_TIMEOUT_MS", 10_000)
+    assert KeysetPaginator(slow, ORDER, 3).count == len(rows)
+
+
+def test_the_pagination_says_nothing_of_a_total_it_did_not_count(notes, monkeypatch):
+    monkeypatch.setattr(KeysetPaginator, "count", property(lambda self: None))
+    page = paginator(notes[0]).page(None)
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "includes/_keyset_pagination.html", {"page_obj": page}, request=RequestFactory().get("/")
+        )
+    assert "下一页" in html
+    assert "条" not in html
