@@ -298,12 +298,16 @@ def test_meeting_attendance_needs_an_invitation_and_an_agenda(world):
 
 
 def test_a_clue_registered_by_hand_is_checked_against_the_unit_s_clues_of_that_month(world):
+    # Dates given: register()'s default month follows how many clues earlier tests registered.
+    august = {"received_date": date(2017, 8, 20)}
     text = {"allegation_summary": "反映其在工程招标中收受施工方好处费"}
-    first = register(world, reported_persons=[{"name": "钱某某"}], **text)
-    same = register(world, reported_persons=[{"name": "孙某"}, {"name": "钱某某"}], **text)
-    other_matter = register(world, reported_persons=[{"name": "钱某某"}], allegation_summary="反映其长期不在岗")
+    first = register(world, reported_persons=[{"name": "钱某某"}], **august, **text)
+    same = register(world, reported_persons=[{"name": "孙某"}, {"name": "钱某某"}], **august, **text)
+    other_matter = register(
+        world, reported_persons=[{"name": "钱某某"}], allegation_summary="反映其长期不在岗", **august
+    )
     other_month = register(world, reported_persons=[{"name": "钱某某"}], received_date=date(2017, 9, 2), **text)
-    other_unit = register(world, world.unit_b, reported_persons=[{"name": "钱某某"}], **text)
+    other_unit = register(world, world.unit_b, reported_persons=[{"name": "钱某某"}], **august, **text)
     assert same.possible_duplicate_of == first
     assert other_matter.possible_duplicate_of is None
     assert other_month.possible_duplicate_of is None
