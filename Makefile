@@ -47,9 +47,17 @@ $(STAMP):
 run: venv ## migrate, seed demo data if empty, then web + worker + beat on 127.0.0.1:PORT (8000)
 	PORT=$(PORT) VENV=$(VENV) bash scripts/run-dev
 
-test: venv ## the whole test suite except benchmarks (browser tests included)
+# Tests run on one worker per core (pytest-xdist, at most 4; tests/pytest_env.py gives each its
+# own data folder and Redis database). --dist load hands each worker tests in collection order,
+# where pytest-django puts the transactional tests (whose flush empties the tables) last; the
+# grouping modes would run a module's transactional tests before other modules' tests. XDIST=0
+# runs in one process.
+XDIST ?= auto
+TEST_WORKERS = $(if $(filter 0,$(XDIST)),-p no:xdist,-n $(XDIST) --maxprocesses=4 --dist load)
+
+test: venv ## the whole test suite except benchmarks (browser tests included); XDIST=0 for one process
 	bash scripts/ensure-browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: venv ## browser tests only (Playwright on Debian's Chromium)
 	bash scripts/ensure-browser

@@ -8,11 +8,13 @@ fixture in tests/conftest.py, because it walks that fixture's users.
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from io import StringIO
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.management import call_command
 from django.db import connection, connections, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
@@ -99,3 +101,25 @@ def through_job(client: Client, url: str, params: dict[str, Any] | None = None) 
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.message
     return download(client, job)
+
+
+@contextmanager
+def demo_seeded(django_db_blocker: Any) -> Iterator[str]:
+    """`seed_demo` in an outer transaction that is rolled back at the end; yields its output.
+
+    For a module- or class-scoped fixture: seeding builds six rounds through the services and
+    takes seconds, so the tests of a module share one seed, each in its own savepoint (`db`).
+    """
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        # Each test's teardown checks deferred constraints inside its savepoint; on PostgreSQL
+        # rolling the savepoint back queues the seed's thousands of deferred foreign-key checks
+        # again, so every test re-ran them (about a second each). Run once here, they are done.
+        connection.check_constraints()
+        yield out.getvalue()
+        transaction.set_rollback(True)

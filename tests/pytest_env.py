@@ -21,6 +21,22 @@ os.environ.setdefault("SITE_URL", "http://testserver")
 # A fixed seal key (a Fernet key), for tests only: real ones live outside the repository.
 os.environ.setdefault("XC_SEAL_KEYS", "dGVzdC1vbmx5LXNlYWwta2V5LW5vdC1mb3ItdXNlLTA=")
 
+# pytest-xdist (`make test` runs two workers): each worker gets its own data folder (broker
+# folders, mail, media) and its own Redis database, so one worker's real Celery worker never
+# takes the other's tasks and a cache flush stays in its worker. gw0 keeps the configured
+# database number, gw1 the one below it (CI flushes both). The test databases are suffixed
+# by pytest-django itself.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER:
+    _index = int(_WORKER.removeprefix("gw"))
+    _data = Path(os.environ.get("DJANGO_DATA_DIR", Path(__file__).resolve().parent.parent / "var"))
+    os.environ["DJANGO_DATA_DIR"] = str(_data / "xdist" / _WORKER)
+    for _name in ("CELERY_BROKER_URL", "REDIS_URL"):
+        _url = os.environ.get(_name, "")
+        _head, _, _db = _url.rpartition("/")
+        if _url.startswith("redis://") and _db.isdigit():
+            os.environ[_name] = f"{_head}/{int(_db) - _index}"
+
 # WhiteNoise warns on every request when STATIC_ROOT is missing; tests never collect static.
 Path(os.environ.get("DJANGO_DATA_DIR", Path(__file__).resolve().parent.parent / "var"), "static").mkdir(
     parents=True, exist_ok=True

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +45,7 @@ from talentpool.models import (
     SecondmentRequest,
     TalentPoolEntry,
 )
-from tests.conftest import make_user
+from tests.helpers import demo_seeded
 
 COUNTED = [
     Organisation,
@@ -118,22 +117,11 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-@pytest.fixture(scope="class")
+@pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    """Seed once for a class of tests and roll the seed back after its last one.
-
-    Seeding builds six rounds of history through the services and takes seconds; every test
-    of the class runs inside it in a savepoint of its own (pytest-django's `db`), so what a
-    test writes is still undone after it.
-    """
-    with (
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        output = seed()
+    """One seed for this module's tests (the tests on an empty database are in test_seed_empty.py)."""
+    with demo_seeded(django_db_blocker) as output:
         yield output
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -577,34 +565,6 @@ class TestSeededDemo:
         client = Client()
         client.force_login(contact)
         assert client.get("/secondments/").status_code == 200
-
-
-def test_stats_on_an_empty_database(db: Any) -> None:
-    out = StringIO()
-    call_command("stats", "--json", stdout=out)
-    figures = json.loads(out.getvalue())
-    assert figures["partner_unit_count"] == 0
-    assert figures["inspected_unit_count"] == 0
-    assert figures["seconded_share"] == {}
-    assert figures["letters_sent"] == 0
-    assert figures["partner_clue_count"] == 0
-
-
-def test_if_empty_does_nothing_when_a_user_exists(db: Any) -> None:
-    make_user("someone")
-    before = counts()
-    output = seed("--if-empty")
-    assert counts() == before
-    assert not PartnerUnit.objects.exists()
-    assert not InspectionRound.objects.exists()
-    assert "演示账号" in output  # the accounts are still listed
-
-
-def test_if_empty_seeds_an_empty_database(db: Any) -> None:
-    seed("--if-empty")
-    assert User.objects.count() == len(data.ACCOUNTS)
-    assert PartnerUnit.objects.count() == 12
-    assert InspectionRound.objects.count() == 6
 
 
 class TestSeededLiaison:

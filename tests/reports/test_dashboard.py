@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -30,7 +29,7 @@ from tests.clues.lifecycle import received, step
 from tests.conftest import assert_matrix, make_user, role_keys
 from tests.exports import export_rows
 from tests.factories import PersonFactory
-from tests.helpers import assert_max_queries, page_queries, through_job
+from tests.helpers import assert_max_queries, demo_seeded, page_queries, through_job
 
 URL = "/dashboard/"
 
@@ -55,15 +54,8 @@ def page_values(html: str) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(scope="class")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """Seed once for the class (as tests/core/test_seed_demo.py does), rolled back after it."""
-    with (
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=StringIO())
+    with demo_seeded(django_db_blocker):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
