@@ -40,7 +40,7 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.has_perm("clues.view_clue") or request.user.has_role(*CLUE_HOLDING_ROLES)):
         raise Http404
     filters = ClueFilters.from_query(request.GET, request=request)
-    clues = selectors.clue_registry(request.user, filters)
+    clues = selectors.registry_page(request.user, filters)
     # A search ranks exact names first (the search's ranking), then the page's own order.
     page = keyset_page(clues, request, [*selectors.name_first(filters.q), *selectors.REGISTRY_PAGE_ORDER], PAGE_SIZE)
     # Evaluates the page's rows once; the template reuses them.
