@@ -39,10 +39,10 @@ class TimeStampedModel(models.Model):
         # label, which translates it: a registry page of 50 clues made some 1,500 translation
         # lookups for its 100 labels. The labels stay lazy here, so the active language applies.
         if not isinstance(field.choices, list | tuple):
-            return super()._get_FIELD_display(field)
+            return super()._get_FIELD_display(field)  # type: ignore[misc]  # private, not in django-stubs
         value = getattr(self, field.attname)
         try:
             label = _choice_labels(field).get(value, value)
         except TypeError:  # an unhashable value: Django's own lookup
-            return super()._get_FIELD_display(field)
+            return super()._get_FIELD_display(field)  # type: ignore[misc]  # private, not in django-stubs
         return force_str(label, strings_only=True)
