@@ -76,11 +76,12 @@ class Clue(TimeStampedModel):
     inspection_round = models.ForeignKey(
         InspectionRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="clues"
     )
+    # Both served by the registry's filter indexes below, which lead with them.
     inspected_unit = models.ForeignKey(
-        InspectedUnit, verbose_name=_("inspected unit"), on_delete=models.PROTECT, related_name="clues"
+        InspectedUnit, verbose_name=_("inspected unit"), on_delete=models.PROTECT, related_name="clues", db_index=False
     )
     assigned_group = models.ForeignKey(
-        InspectionGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="clues"
+        InspectionGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="clues", db_index=False
     )
     source_type = models.CharField(_("source"), max_length=30, choices=SourceType.choices)
     source_partner = models.ForeignKey(
@@ -167,6 +168,14 @@ class Clue(TimeStampedModel):
             # The registry's keyset pages (core.pagination): newest registered first, all rounds or one.
             models.Index(fields=["created_at", "id"], name="clue_created_idx"),
             models.Index(fields=["inspection_round", "created_at", "id"], name="clue_round_created_idx"),
+            # A filter of the registry in the page's order: a rare value (a member's petitions, a
+            # receiver's unit) otherwise walked every clue newest first to fill a page, checking
+            # each against the user's grants (0.6 s at a million clues); now only that value's.
+            models.Index(fields=["inspected_unit", "created_at", "id"], name="clue_unit_created_idx"),
+            models.Index(fields=["assigned_group", "created_at", "id"], name="clue_group_created_idx"),
+            models.Index(fields=["source_type", "created_at", "id"], name="clue_source_created_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="clue_status_created_idx"),
+            models.Index(fields=["grade", "created_at", "id"], name="clue_grade_created_idx"),
         ]
 
     def __str__(self) -> str:
