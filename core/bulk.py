@@ -8,15 +8,18 @@ it is (so JSON, dates and defaults come out exactly as the ORM would write them)
 batch to the fastest path of the backend: executemany on SQLite (in-process), COPY on
 PostgreSQL. They return no primary keys; callers that need them read them back by a natural key.
 
+insert_values streams each batch to COPY as the rows are made (_CopyStream): the server stores
+rows while Python makes the next ones, two processes busy instead of taking turns, so a large
+batch costs no memory for its rows and a caller writing millions can make one batch of them.
+
 insert_values takes plain tuples, for callers that would otherwise build a model instance per
 row only to have it taken apart again (about 1 s per 50,000 rows of instance construction).
 """
 
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, TypeVar, cast
 
 from django.db import connections, router
@@ -47,6 +50,13 @@ def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _lazy_batches(items: Iterable[_T], size: int) -> Iterator[Iterator[_T]]:
+    """Batches of size items, each an iterator over them: to be consumed before the next is asked."""
+    iterator = iter(items)
+    for first in iterator:
+        yield chain((first,), islice(iterator, size - 1))
 
 
 def _insertable_fields(model: type[Model]) -> list[Field]:
@@ -89,10 +99,10 @@ def insert_values(
     with connection.cursor() as cursor:
         writer = _writer(cursor, model, given + rest)
         written = 0
-        for batch in _batches(rows, batch_size):
+        for batch in _lazy_batches(rows, batch_size):
             template = model()
             defaults = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in rest]
-            written += writer([_prepared(row, prepare) for row in batch] if prepare else batch, defaults)
+            written += writer((_prepared(row, prepare) for row in batch) if prepare else batch, defaults)
     return written
 
 
@@ -119,7 +129,7 @@ def _preparer(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _writer(cursor: Any, model: type[Model], fields: list[Field]) -> Callable[[list[Any], list[Any]], int]:
+def _writer(cursor: Any, model: type[Model], fields: list[Field]) -> Callable[[Iterable[Any], list[Any]], int]:
     """A function writing one batch: rows of prepared values for the first fields, and the
     values every row shares for the remaining ones (the defaults)."""
     connection = cursor.db
@@ -132,25 +142,55 @@ def _writer(cursor: Any, model: type[Model], fields: list[Field]) -> Callable[[l
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from model meta
 
-    def write(rows: list[Any], shared: list[Any]) -> int:
+    def write(rows: Iterable[Any], shared: list[Any]) -> int:
         if connection.vendor == "postgresql":
-            _copy(cursor, sql, rows, shared)
-        else:
-            cursor.executemany(sql, [[*row, *shared] for row in rows] if shared else rows)
+            return _copy(cursor, sql, rows, shared)
+        rows = [[*row, *shared] for row in rows] if shared else list(rows)
+        cursor.executemany(sql, rows)
         return len(rows)
 
     return write
 
 
-def _copy(cursor: Any, sql: str, rows: list[Any], shared: list[Any]) -> None:
-    """PostgreSQL COPY in text format: one round trip per batch, no SQL to parse per row."""
+def _copy(cursor: Any, sql: str, rows: Iterable[Any], shared: list[Any]) -> int:
+    """PostgreSQL COPY in text format: one statement per batch, no SQL to parse per row; returns
+    how many rows it wrote."""
     # The shared values are rendered once for the batch, not once per row.
     end = "".join("\t" + _copy_text(value) for value in shared) + "\n"
-    buffer = io.StringIO()
-    buffer.writelines("\t".join([_copy_text(value) for value in row]) + end for row in rows)
-    buffer.seek(0)
+    written = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield "\t".join([_copy_text(value) for value in row]) + end
+
     # The psycopg2 cursor under Django's wrapper: COPY has no place in the DB-API.
-    cursor.cursor.copy_expert(sql, buffer)
+    cursor.cursor.copy_expert(sql, _CopyStream(lines()), size=_COPY_READ)
+    return written
+
+
+# What copy_expert asks of the stream per read: the characters of a few hundred clues.
+_COPY_READ = 1 << 16
+
+
+class _CopyStream:
+    """The file copy_expert reads COPY text from, made from lines as it asks for them."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+
+    def read(self, size: int | None = -1) -> str:
+        # About size characters (copy_expert sends whatever it gets, then asks again); "" ends COPY.
+        if size is None or size < 0:
+            return "".join(self._lines)
+        chunk, length = [], 0
+        for line in self._lines:
+            chunk.append(line)
+            length += len(line)
+            if length >= size:
+                break
+        return "".join(chunk)
 
 
 def _copy_text(value: Any) -> str:

@@ -1,8 +1,8 @@
-"""core.bulk.insert_rows writes exactly what the ORM would, on SQLite and on PostgreSQL (COPY)."""
+"""core.bulk writes exactly what the ORM would, on SQLite and on PostgreSQL (COPY)."""
 
 from django.contrib.contenttypes.models import ContentType
 
-from core.bulk import insert_rows
+from core.bulk import _COPY_READ, insert_rows, insert_values
 from core.models import AuditLog, Notification
 from tests.conftest import make_user
 
@@ -44,3 +44,14 @@ def test_many_rows_in_several_batches(db):
     user = make_user("many")
     insert_rows(Notification, (Notification(recipient=user, title=f"第{n}条") for n in range(25)), batch_size=10)
     assert sorted(Notification.objects.values_list("title", flat=True)) == sorted(f"第{n}条" for n in range(25))
+
+
+def test_values_of_a_generator_stream_in_batches_larger_than_one_read(db):
+    # COPY reads a batch _COPY_READ characters at a time while the generator makes its rows: every
+    # row arrives once and in order, across reads and across lazy batches (one of two reads, then the remainder).
+    user = make_user("streamed")
+    titles = [f"第{n}条" + "长" * 190 for n in range(800)]
+    assert sum(map(len, titles[:500])) > _COPY_READ
+    written = insert_values(Notification, ("recipient", "title"), ((user.pk, t) for t in titles), batch_size=500)
+    assert written == 800
+    assert list(Notification.objects.order_by("pk").values_list("title", flat=True)) == titles
