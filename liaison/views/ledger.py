@@ -41,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SESSION_KEY = "liaison_ledger_errors"
 MAX_SESSION_WORKBOOK = 2 * 1024 * 1024
 # The problems drawn on a page of a unit's ledger, each with its items and its "Add an item" form.
-LEDGER_PROBLEMS_PER_PAGE = 5
+LEDGER_PROBLEMS_PER_PAGE = 3
 
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -74,7 +74,8 @@ def _ledger_page(
         ),
         "summary": ledger_summary(feedback),
         "reports": reports,
-        "item_form": ItemForm(),
+        # The same blank form under every problem of the page: drawn once (issue 16).
+        "item_form_html": ItemForm().as_p(),
         "report_form": ReportForm(),
         "today": timezone.localdate(),
         "may_import": may_add_items(request.user, unit, feedback),
