@@ -14,6 +14,7 @@ from clues.models import (
     ClueTally,
     ClueTransfer,
     ClueTransferItem,
+    ClueTransferTally,
     ClueUserObjectPermission,
     InfoRequestLetter,
     LetterGroupObjectPermission,
@@ -168,3 +169,8 @@ class ClueCategoryTallyAdmin(ContentAdmin):
 @admin.register(ClueReceiverTally)
 class ClueReceiverTallyAdmin(ContentAdmin):
     list_display = ["receiver_pk", "status", "n"]
+
+
+@admin.register(ClueTransferTally)
+class ClueTransferTallyAdmin(ContentAdmin):
+    list_display = ["transfer_pk", "status", "n"]

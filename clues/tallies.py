@@ -1,4 +1,5 @@
-"""The counters behind the dashboard and the funnel (issue 16 item 3), kept equal to a full recount.
+"""The counters behind the dashboard, the funnel (issue 16 item 3) and the transfer pages, kept
+equal to a full recount.
 
 A figure of the dashboard or the funnel is a sum over a few counter rows (clues.models.tallies)
 instead of a scan of every clue. The counters move in the transaction of the write that moves a
@@ -34,19 +35,26 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from clues.models import Clue
 from clues.models.categories import CATEGORY_LABELS
 
-# (table, key columns): the three counters. A key is (table, values of its key columns).
+# (table, key columns): the four counters. A key is (table, values of its key columns).
 TABLES: dict[str, tuple[str, ...]] = {
     "clues_cluetally": ("round_pk", "group_pk", "partner_pk", "source_type", "status", "transferred"),
     "clues_cluecategorytally": ("round_pk", "category", "status"),
     "clues_cluereceivertally": ("receiver_pk", "status"),
+    "clues_cluetransfertally": ("transfer_pk", "status"),
 }
-MAIN, CATEGORY, RECEIVER = TABLES
+MAIN, CATEGORY, RECEIVER, TRANSFER = TABLES
+MODELS = {
+    MAIN: "ClueTally",
+    CATEGORY: "ClueCategoryTally",
+    RECEIVER: "ClueReceiverTally",
+    TRANSFER: "ClueTransferTally",
+}
 Key = tuple[str, tuple[Any, ...]]
 INSPECTED_UNIT = "inspected_unit"
 # Clues read per query when their buckets are looked up (well under SQLite's variable limit).
@@ -74,9 +82,11 @@ def keys_of(pks: Iterable[int]) -> Counter[Key]:
     pks = sorted(set(pks))
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
+        # A clue is in one transfer letter at most (transfer_item_once_per_clue): read in the same query.
+        letter = item.objects.filter(clue=OuterRef("pk")).values("transfer_id")[:1]
         rows = (
             clue.objects.filter(pk__in=chunk)
-            .annotate(is_sent=Exists(_sent()))
+            .annotate(is_sent=Exists(_sent()), transfer_pk=Subquery(letter))
             .values_list(
                 "pk",
                 "inspection_round_id",
@@ -86,11 +96,14 @@ def keys_of(pks: Iterable[int]) -> Counter[Key]:
                 "status",
                 "categories",
                 "is_sent",
+                "transfer_pk",
             )
         )
         transferred: dict[int, str] = {}
-        for pk, round_pk, group_pk, partner_pk, source_type, status, categories, is_sent in rows:
+        for pk, round_pk, group_pk, partner_pk, source_type, status, categories, is_sent, transfer_pk in rows:
             keys[(MAIN, (round_pk, group_pk, partner_pk or 0, source_type, status, bool(is_sent)))] += 1
+            if transfer_pk is not None:
+                keys[(TRANSFER, (transfer_pk, status))] += 1
             for code in _categories(categories):
                 keys[(CATEGORY, (round_pk, code, status))] += 1
             if is_sent:
@@ -184,44 +197,53 @@ def apply(change: Counter[Key]) -> None:
 # The full recount ------------------------------------------------------------------
 
 
-def recount(apps: Any = None) -> Counter[Key]:
-    """Every bucket counted from the clues, by the queries the figures used before the counters."""
+def recount(apps: Any = None, tables: Iterable[str] = tuple(TABLES)) -> Counter[Key]:
+    """Every bucket of `tables` counted from the clues, by the queries the figures used before the counters."""
     clue = _model("Clue", apps)
+    tables = set(tables)
     keys: Counter[Key] = Counter()
-    main = (
-        clue.objects.annotate(is_sent=Exists(_sent(apps)))
-        .values("inspection_round_id", "assigned_group_id", "source_partner_id", "source_type", "status", "is_sent")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in main:
-        key = (row["inspection_round_id"], row["assigned_group_id"], row["source_partner_id"] or 0)
-        keys[(MAIN, (*key, row["source_type"], row["status"], bool(row["is_sent"])))] += row["n"]
-    by_category = (
-        clue.objects.values("inspection_round_id", "status")
-        .annotate(**{code: Count("pk", filter=Q(categories__icontains=f'"{code}"')) for code in CATEGORY_LABELS})
-        .order_by()
-    )
-    for row in by_category:
-        for code in CATEGORY_LABELS:
-            if row[code]:
-                keys[(CATEGORY, (row["inspection_round_id"], code, row["status"]))] += row[code]
-    by_receiver = (
-        clue.objects.filter(Exists(_sent(apps)))
-        .exclude(transfer_items__transfer__receiver_type=INSPECTED_UNIT)
-        .values("transfer_items__transfer__receiver", "status")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
-    for row in by_receiver:
-        keys[(RECEIVER, (row["transfer_items__transfer__receiver"], row["status"]))] += row["n"]
+    if MAIN in tables:
+        main = (
+            clue.objects.annotate(is_sent=Exists(_sent(apps)))
+            .values("inspection_round_id", "assigned_group_id", "source_partner_id", "source_type", "status", "is_sent")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in main:
+            key = (row["inspection_round_id"], row["assigned_group_id"], row["source_partner_id"] or 0)
+            keys[(MAIN, (*key, row["source_type"], row["status"], bool(row["is_sent"])))] += row["n"]
+    if CATEGORY in tables:
+        by_category = (
+            clue.objects.values("inspection_round_id", "status")
+            .annotate(**{code: Count("pk", filter=Q(categories__icontains=f'"{code}"')) for code in CATEGORY_LABELS})
+            .order_by()
+        )
+        for row in by_category:
+            for code in CATEGORY_LABELS:
+                if row[code]:
+                    keys[(CATEGORY, (row["inspection_round_id"], code, row["status"]))] += row[code]
+    if RECEIVER in tables:
+        by_receiver = (
+            clue.objects.filter(Exists(_sent(apps)))
+            .exclude(transfer_items__transfer__receiver_type=INSPECTED_UNIT)
+            .values("transfer_items__transfer__receiver", "status")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        for row in by_receiver:
+            keys[(RECEIVER, (row["transfer_items__transfer__receiver"], row["status"]))] += row["n"]
+    if TRANSFER in tables:
+        item = _model("ClueTransferItem", apps)
+        by_transfer = item.objects.values("transfer_id", "clue__status").annotate(n=Count("pk")).order_by()
+        for row in by_transfer:
+            keys[(TRANSFER, (row["transfer_id"], row["clue__status"]))] += row["n"]
     return keys
 
 
 def held(apps: Any = None) -> Counter[Key]:
     """What the counters hold, zero rows left out."""
     keys: Counter[Key] = Counter()
-    for name, table in (("ClueTally", MAIN), ("ClueCategoryTally", CATEGORY), ("ClueReceiverTally", RECEIVER)):
+    for table, name in MODELS.items():
         for row in _model(name, apps).objects.exclude(n=0).values(*TABLES[table], "n"):
             keys[(table, tuple(row[column] for column in TABLES[table]))] += row["n"]
     return keys
@@ -234,11 +256,13 @@ def differences() -> list[tuple[Key, int, int]]:
 
 
 @transaction.atomic
-def rebuild(apps: Any = None) -> None:
-    """Replace the counters with a recount (the data migration; data loaded around the services)."""
-    for name in ("ClueTally", "ClueCategoryTally", "ClueReceiverTally"):
-        _model(name, apps).objects.all().delete()
-    apply(recount(apps))
+def rebuild(apps: Any = None, tables: Iterable[str] = tuple(TABLES)) -> None:
+    """Replace the counters of `tables` with a recount (the data migrations, each filling the
+    tables it creates; data loaded around the services)."""
+    tables = set(tables)
+    for table in tables:
+        _model(MODELS[table], apps).objects.all().delete()
+    apply(recount(apps, tables))
 
 
 # Reading the figures ---------------------------------------------------------------

@@ -66,6 +66,36 @@ def ledger_problems(feedback: Any, today: date | None = None) -> list[FeedbackPr
     )
 
 
+# A unit's ledger in keyset pages of its problems (core.pagination), on problem_seq_unique.
+LEDGER_PROBLEMS_ORDER = ("seq", "pk")
+
+
+def ledger_problem_rows(feedback: Any, today: date | None = None) -> QuerySet[FeedbackProblem]:
+    """The feedback's problems for the ledger's keyset pages, each page's problems with their rows
+    (two queries a page). Paged by problem, not by item, so a problem's rows stay together under
+    it with its "Add an item" form: issue 16 measured 583 ms (p95) drawing 167 items at once."""
+    items = ledger_items(RectificationItem.objects.all(), today)
+    return feedback.problems.select_related("source_clue").prefetch_related(Prefetch("items", queryset=items))
+
+
+def ledger_summary(feedback: Any, today: date | None = None) -> dict[str, Any]:
+    """The whole ledger's items per status and overdue, in one aggregate over the unit's items
+    (not from the page's rows): what the office reads before it pages through the problems."""
+    today = today or timezone.localdate()
+    counts = RectificationItem.objects.filter(problem__feedback=feedback).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q(today)),
+        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
+    )
+    return {
+        "total": counts["total"],
+        "overdue": counts["overdue"],
+        "by_status": [
+            (label, counts[f"status_{value}"]) for value, label in Status.choices if counts[f"status_{value}"]
+        ],
+    }
+
+
 @dataclass(frozen=True)
 class UnitNumbers:
     unit: InspectedUnit

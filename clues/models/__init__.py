@@ -9,7 +9,7 @@ from clues.models.letters import (
 )
 from clues.models.opinion import OnlineOpinionItem
 from clues.models.partners import PartnerUnit
-from clues.models.tallies import ClueCategoryTally, ClueReceiverTally, ClueTally
+from clues.models.tallies import ClueCategoryTally, ClueReceiverTally, ClueTally, ClueTransferTally
 from clues.models.transfers import (
     ClueAssessment,
     ClueDisposition,
@@ -35,6 +35,7 @@ __all__ = [
     "ClueTally",
     "ClueTransfer",
     "ClueTransferItem",
+    "ClueTransferTally",
     "ClueUserObjectPermission",
     "InfoRequestLetter",
     "LetterGroupObjectPermission",

@@ -205,6 +205,9 @@ class ClueTransferItem(models.Model):
         ordering = ["transfer", "clue__code"]
         # A clue is transferred once: a second letter for the same clue would double the funnel.
         constraints = [models.UniqueConstraint(fields=["clue"], name="transfer_item_once_per_clue")]
+        # A transfer's page lists its clues in keyset pages (core.pagination) in the letter's order,
+        # which is the items' order: they are created in code order (transfers.plan_transfers).
+        indexes = [models.Index(fields=["transfer", "id"], name="transfer_item_page_idx")]
 
     def __str__(self) -> str:
         return f"{self.transfer}: {self.clue}"

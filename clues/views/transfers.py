@@ -19,7 +19,14 @@ from clues.forms import (
     DispositionForm,
 )
 from clues.models import CaseRecord, Clue, ClueTransfer
-from clues.selectors.transfers import TRANSFER_LEDGER_ORDER, TransferFilters, transfer_board
+from clues.selectors.transfers import (
+    TRANSFER_ITEMS_ORDER,
+    TRANSFER_LEDGER_ORDER,
+    TransferFilters,
+    transfer_board,
+    transfer_counts,
+    transfer_items,
+)
 from clues.services import dispositions, registry, transfers
 from clues.views.common import service_errors_to_messages
 from core import audit, http
@@ -30,6 +37,9 @@ from core.permissions import get_for_user_or_404, user_can
 from core.roles import CLUE_HOLDING_ROLES
 from core.types import AuthenticatedHttpRequest
 from core.watermark import watermark_for
+
+# The clues listed on a transfer's page at a time.
+TRANSFER_ITEMS_PER_PAGE = 50
 
 
 def _transfer_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view") -> ClueTransfer:
@@ -173,27 +183,35 @@ def transfer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def transfer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A transfer letter and its clues, a keyset page at a time: a letter may carry thousands
+    (issue 16), and the counts per status come from its counters, not from the listed rows."""
     transfer = _transfer_or_404(request, pk)
     user = request.user
-    items = list(
-        transfer.items.select_related("clue__inspected_unit__org_unit").filter(clue__in=Clue.objects.for_user(user))
-    )
+    page = keyset_page(transfer_items(transfer, user), request, TRANSFER_ITEMS_ORDER, TRANSFER_ITEMS_PER_PAGE)
     registry.record_list_read(
-        user=user, rows=[item.clue for item in items], filters=f"transfer={transfer.pk}", request=request
+        user=user, rows=[item.clue for item in page], filters=f"transfer={transfer.pk}", request=request
     )
+    counts = transfer_counts(transfer)
     can_receive = transfer.received_at is None and (
         user_can(user, "change", transfer)
         or (transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT and user.has_perm("clues.change_clue"))
     )
     can_dispose = user_can(user, "change", transfer) and transfer.received_at is not None
     case_form = None
-    if can_dispose:
+    if can_dispose and counts.get(Clue.Status.PRELIMINARY_VERIFICATION):
         candidates = Clue.objects.filter(transfer_items__transfer=transfer, status=Clue.Status.PRELIMINARY_VERIFICATION)
-        case_form = CaseForm(clues=candidates) if candidates.exists() else None
+        case_form = CaseForm(clues=candidates)
     return render(
         request,
         "clues/transfer_detail.html",
-        {"transfer": transfer, "items": items, "can_receive": can_receive, "case_form": case_form},
+        {
+            "transfer": transfer,
+            "page_obj": page,
+            "status_counts": [(label, counts[value]) for value, label in Clue.Status.choices if value in counts],
+            "clue_count": sum(counts.values()),
+            "can_receive": can_receive,
+            "case_form": case_form,
+        },
     )
 
 

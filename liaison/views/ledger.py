@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.files import FileRejected, checked_upload
 from core.models import AuditLog, Reminder
+from core.pagination import keyset_page
 from core.permissions import get_for_user_or_404
 from core.transitions import allowed_transitions
 from core.types import AuthenticatedHttpRequest
@@ -29,7 +30,7 @@ from liaison.exports import ledger_workbook
 from liaison.forms.ledger import ItemForm, LedgerUploadForm, LongTermForm, NoteForm, ProgressForm, ReportForm
 from liaison.importing import build_ledger_error_workbook, import_ledger, parse_ledger
 from liaison.models import Feedback, FeedbackProblem, RectificationItem, RectificationReport
-from liaison.selectors import ledger_items, ledger_problems, unit_numbers
+from liaison.selectors import LEDGER_PROBLEMS_ORDER, ledger_items, ledger_problem_rows, ledger_summary, unit_numbers
 from liaison.services import ledger as ledger_services
 from liaison.services.feedback import acts_for_group, is_unit_officer
 from liaison.views.feedback import run_service, unit_feedback_or_404
@@ -39,6 +40,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The marked workbook of the last refused ledger import waits in the session, with its unit.
 ERRORS_SESSION_KEY = "liaison_ledger_errors"
 MAX_SESSION_WORKBOOK = 2 * 1024 * 1024
+# The problems drawn on a page of a unit's ledger, each with its items and its "Add an item" form.
+LEDGER_PROBLEMS_PER_PAGE = 3
 
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -66,9 +69,13 @@ def _ledger_page(
     context = {
         "unit": unit,
         "feedback": feedback,
-        "problems": ledger_problems(feedback),
+        "page_obj": keyset_page(
+            ledger_problem_rows(feedback), request, LEDGER_PROBLEMS_ORDER, LEDGER_PROBLEMS_PER_PAGE
+        ),
+        "summary": ledger_summary(feedback),
         "reports": reports,
-        "item_form": ItemForm(),
+        # The same blank form under every problem of the page: drawn once (issue 16).
+        "item_form_html": ItemForm().as_p(),
         "report_form": ReportForm(),
         "today": timezone.localdate(),
         "may_import": may_add_items(request.user, unit, feedback),

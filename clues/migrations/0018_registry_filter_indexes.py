@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clues", "0016_clue_categories_index"),
+        ("clues", "0017_transfer_tallies"),
         ("core", "0020_sweep_pending_indexes"),
         ("inspection", "0003_round_work_plan_and_stages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
