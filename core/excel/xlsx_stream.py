@@ -19,6 +19,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from xml.etree import ElementTree
 
 from openpyxl.utils.cell import column_index_from_string
@@ -36,7 +37,7 @@ _CELL = re.compile(
     rb"|<c\b([^>]*?)(?:/>|>(.*?)</c>)",
     re.S,
 )
-# A character reference outside markup characters: resolved on the whole chunk of bytes at once.
+# A character reference outside markup characters: resolved in the bytes of a text, before decoding.
 _CHARREF = re.compile(rb"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
 _MARKUP = frozenset("<>&\"'")
 _RESOLVED: dict[bytes, bytes] = {}
@@ -55,6 +56,21 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 def _text(raw: bytes) -> str:
     """XML text as the document means it: entities resolved, Excel's _xHHHH_ escapes decoded."""
+    return _short_text(raw) if len(raw) <= _SHORT else _resolved_text(raw)
+
+
+# Units, enumerations, dates and names repeat down a sheet: a short text is resolved once.
+_SHORT = 64
+
+
+@lru_cache(maxsize=8192)
+def _short_text(raw: bytes) -> str:
+    return _resolved_text(raw)
+
+
+def _resolved_text(raw: bytes) -> str:
+    if b"&#" in raw:
+        raw = _CHARREF.sub(_resolve, raw)
     text = raw.decode("utf-8")
     if "&" in text:
         text = html.unescape(text)
@@ -140,8 +156,6 @@ def sheet_values(
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
     number = 0
     for chunk in _chunks(archive, member, b"</row>"):
-        if b"&#" in chunk:
-            chunk = _CHARREF.sub(_resolve, chunk)
         for row in _ROW.finditer(chunk):
             found = _ROW_NUMBER.search(row[1])
             number = int(found[1]) if found else number + 1
