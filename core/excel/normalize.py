@@ -60,6 +60,8 @@ def clean_prose(value: object) -> str:
     text = (value if isinstance(value, str) else str(value)).translate(_PROSE)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\n" not in text:  # most cells: one line, no generator (issue 16, the import's hot path)
+        return _SPACES.sub(" ", text).strip()
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
