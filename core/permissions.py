@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 
@@ -65,11 +65,39 @@ def _granted_pks(perm_model: Any, model: type[models.Model], codename: str, **ho
     return rows.annotate(_pk=Cast("object_pk", models.BigIntegerField())).values("_pk")
 
 
-def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "view", *, few_rows: bool = False) -> _QS:
+class _RowProbe(Exists):
+    """EXISTS evaluated for each row as it is read. OFFSET 0 keeps PostgreSQL from turning it
+    into a semi-join, which hashes every grant of the user before the first row: 165,000 for a
+    receiver at a million clues, 110 ms, for a page that reads a few hundred rows. SQLite runs
+    a correlated EXISTS row by row anyway; OFFSET 0 changes nothing there."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def _grant_probe(perm_model: Any, codename: str, **holder: Any) -> Q | None:
+    """A grant of the outer row to the holder, probed by the grant table's index on its object;
+    None for guardian's generic tables, which keep object ids as text (no such index)."""
+    if perm_model.objects.is_generic():
+        return None
+    return Q(
+        _RowProbe(perm_model.objects.filter(content_object=OuterRef("pk"), permission__codename=codename, **holder))
+    )
+
+
+def restrict(
+    queryset: _QS,
+    user: User | AnonymousUser | None,
+    action: str = "view",
+    *,
+    few_rows: bool = False,
+    paged: bool = False,
+) -> _QS:
     """Rows of queryset that user may `action` (view, change, delete, or a custom verb).
 
     few_rows: the queryset is already narrowed to a few rows (a primary key): the grants are
     probed for those rows rather than all read first (see the end of this function).
+    paged: the queryset is read a page at a time in an indexed order (a keyset page): each row
+    read is checked against its own grants, rather than all the user's grants read first.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -95,6 +123,14 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
     model = queryset.model
     # guardian annotates its argument as an instance; it takes the model class as well.
     target = cast("models.Model", model)
+    if paged and not few_rows:
+        by_user_probe = _grant_probe(get_user_obj_perms_model(target), codename, user=user)
+        by_group_probe = _grant_probe(get_group_obj_perms_model(target), codename, group__user=user)
+        if by_user_probe is not None and by_group_probe is not None:
+            # Issue 16 at 1M clues, a receiver's registry page: 118 ms with the grants hashed,
+            # 2 ms probing the 351 rows read; a group member's 5.5 -> 10.8 ms (3,296 rows read
+            # for 51 it may see). A count or an export reads every visible row: not paged.
+            return queryset.filter(by_user_probe | by_group_probe)
     by_user = _granted_pks(get_user_obj_perms_model(target), model, codename, user=user)
     by_group = _granted_pks(get_group_obj_perms_model(target), model, codename, group__user=user)
     if few_rows:
@@ -110,8 +146,18 @@ def restrict(queryset: _QS, user: User | AnonymousUser | None, action: str = "vi
 
 
 class PermissionQuerySet(models.QuerySet[_M]):
-    def for_user(self, user: User | AnonymousUser | None, action: str = "view", *, few_rows: bool = False) -> Self:
-        return restrict(self, user, action, few_rows=few_rows)
+    def for_user(
+        self, user: User | AnonymousUser | None, action: str = "view", *, few_rows: bool = False, paged: bool = False
+    ) -> Self:
+        return restrict(self, user, action, few_rows=few_rows, paged=paged)
+
+
+def row_visible(model: type[models.Model], user: User | AnonymousUser | None, through: str, action: str = "view") -> Q:
+    """For a page of rows that point at `model` through the field `through` (a transfer's items
+    at their clues): the rows whose target the user may `action`, checked one row at a time as
+    the page reads them, by the same rules as restrict(). Filtering by an IN over restrict()
+    reads every row the user may see first (165,000 clues for a receiver)."""
+    return Q(_RowProbe(restrict(model._default_manager.filter(pk=OuterRef(through)), user, action, few_rows=True)))
 
 
 def get_for_user_or_404(
