@@ -11,8 +11,9 @@ p50/p95, and the number of queries of one request, printed in one table next to 
 measured in the same run; a page a role may not open prints its status instead. Then the
 sweeps' main queries (due reminders, due deliveries, due e-mails): p50/p95 of 30 runs.
 Everything runs inside one transaction rolled back at the end, so the audit rows and sessions
-the requests write do not pile up in the data set between runs. Nothing is asserted about time
-(benchmarks inform, they do not gate).
+the requests write do not pile up in the data set between runs. The process first loads
+config.wsgi, as a gunicorn worker does, which freezes what is loaded out of the garbage
+collector's sight. Nothing is asserted about time (benchmarks inform, they do not gate).
 """
 
 from __future__ import annotations
@@ -247,6 +248,8 @@ def test_pages_at_a_million_clues(scale_db: None, django_db_blocker: Any) -> Non
     # BENCH_PAGES=deadline,transfer measures only the pages whose label holds one of the words
     # (while working on them); the whole table is what docs/benchmarks.md records.
     wanted = [word for word in os.environ.get("BENCH_PAGES", "").split(",") if word]
+    import config.wsgi  # noqa: F401  # the server's own start: it freezes the loaded objects (gc.freeze)
+
     roles = ("head", "member", "receiver")
     _say(
         f"\npages at 1M clues ({connection.settings_dict['NAME']}), {REQUESTS} requests each after {WARM_UP} "
