@@ -167,9 +167,9 @@ def name_first(q: str) -> list[OrderBy]:
 
 
 # The registry page lists the newest registered first, by cursor (core.pagination): an index range
-# on (created_at, id), or (inspection_round, created_at, id) for a round, at any depth. The round
-# and code order of the export joins the rounds and sorts every row, seconds at a million clues.
-# Newest registered first, by id alone. created_at is the registering transaction's time, which
+# on the primary key, or (column, id) for a round or another filter (Clue.Meta.indexes), at any
+# depth. The round and code order of the export joins the rounds and sorts every row, seconds at a
+# million clues. By id alone: created_at is the registering transaction's time, which
 # every clue of one import shares (100,000 for a large workbook): a cursor inside such a batch
 # made PostgreSQL estimate one row left (a row comparison is estimated on its first column) and
 # choose hash joins over the whole table, 4 s a page at a million clues. Ids follow the order of

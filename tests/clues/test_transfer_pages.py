@@ -134,7 +134,10 @@ def test_the_page_shows_the_counts_of_the_whole_letter(world, monkeypatch):
     sent = _letter(world, 5)
     response = logged_in(world.users["office_head"]).get(reverse("clues:transfer-detail", args=[sent.pk]))
     counts = response.content.decode().split('id="transfer-counts"')[1].split("</dd>")[0]
-    assert counts.split(":")[0].split(">")[-1].strip() == "5"
+    shown = " ".join(counts.split(">", 1)[1].split())
+    by_status = "、".join(f"{label} {n}" for label, n in response.context["status_counts"])
+    assert shown == f"5：{by_status}"
+    assert sum(n for _label, n in response.context["status_counts"]) == 5
     assert len(response.context["page_obj"]) == 3
 
 
