@@ -21,10 +21,10 @@ os.environ.setdefault("SITE_URL", "http://testserver")
 # A fixed seal key (a Fernet key), for tests only: real ones live outside the repository.
 os.environ.setdefault("XC_SEAL_KEYS", "dGVzdC1vbmx5LXNlYWwta2V5LW5vdC1mb3ItdXNlLTA=")
 
-# pytest-xdist (`make test` runs two workers): each worker gets its own data folder (broker
-# folders, mail, media) and its own Redis database, so one worker's real Celery worker never
-# takes the other's tasks and a cache flush stays in its worker. gw0 keeps the configured
-# database number, gw1 the one below it (CI flushes both). The test databases are suffixed
+# pytest-xdist (`make test` runs a worker per core, at most 4): each worker gets its own data
+# folder (broker folders, mail, media) and its own Redis database, so one worker's real Celery
+# worker never takes another's tasks and a cache flush stays in its worker. gwN takes the
+# configured database number minus N (.ci/run flushes 12-15). The test databases are suffixed
 # by pytest-django itself.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _WORKER:
