@@ -44,7 +44,7 @@ def find_clues(user: User, q: str, request: HttpRequest | None = None) -> list[H
     """Clues matching by code, summary, detail, source reference or reported person, a person named
     exactly q first; each hit is logged."""
     found = list(
-        text_search(Clue.objects.for_user(user), q)
+        text_search(Clue.objects.for_user(user, paged=True), q)
         .select_related("inspected_unit__org_unit")
         .order_by(*name_first(q), "-received_date", "-pk")[:CAP]
     )

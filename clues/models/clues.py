@@ -169,13 +169,16 @@ class Clue(TimeStampedModel):
             # (clues.selectors.registry.REGISTRY_PAGE_ORDER): all rounds by the primary key, one
             # round or one filter's value by these. A rare value (a member's petitions, a
             # receiver's unit) otherwise walked every clue newest first to fill a page, checking
-            # each against the user's grants (0.6 s at a million clues).
-            models.Index(fields=["inspection_round", "id"], name="clue_round_page_idx"),
+            # each against the user's grants (0.6 s at a million clues). The unit after the id
+            # lets a page's ids be read from the index alone, recusal included (the access
+            # exclusion of talentpool.permissions): a member's ?source=petition at 1M clues, the
+            # ids merged with the member's grants, 443 ms reading each clue row, 12 ms from the index.
+            models.Index(fields=["inspection_round", "id", "inspected_unit"], name="clue_round_page_idx"),
             models.Index(fields=["inspected_unit", "id"], name="clue_unit_page_idx"),
-            models.Index(fields=["assigned_group", "id"], name="clue_group_page_idx"),
-            models.Index(fields=["source_type", "id"], name="clue_source_page_idx"),
-            models.Index(fields=["status", "id"], name="clue_status_page_idx"),
-            models.Index(fields=["grade", "id"], name="clue_grade_page_idx"),
+            models.Index(fields=["assigned_group", "id", "inspected_unit"], name="clue_group_page_idx"),
+            models.Index(fields=["source_type", "id", "inspected_unit"], name="clue_source_page_idx"),
+            models.Index(fields=["status", "id", "inspected_unit"], name="clue_status_page_idx"),
+            models.Index(fields=["grade", "id", "inspected_unit"], name="clue_grade_page_idx"),
         ]
 
     def __str__(self) -> str:

@@ -177,14 +177,12 @@ def name_first(q: str) -> list[OrderBy]:
 REGISTRY_PAGE_ORDER = ("-pk",)
 
 
-def clue_registry(user: Any, filters: ClueFilters, *, paged: bool = False) -> QuerySet[Clue]:
-    """The rows of the registry page and its export (ordered as the export), each with what the list shows.
-
-    paged: read a page at a time, each row checked against its own grants (core.permissions)."""
+def clue_registry(user: Any, filters: ClueFilters) -> QuerySet[Clue]:
+    """The registry's rows as its export reads them (ordered as the export), each with what the list shows."""
     return (
         # No DISTINCT: the only to-many join (the receiver filter) meets at most one transfer item
         # per clue (transfer_item_once_per_clue), and DISTINCT over every column costs seconds at 200,000 clues.
-        filter_clues(clues_for(user, paged=paged), filters)
+        filter_clues(clues_for(user), filters)
         .select_related("inspected_unit__org_unit", "assigned_group", "source_partner__org_unit", "inspection_round")
         .order_by(*name_first(filters.q), "-inspection_round__year", "-inspection_round__round_no", "code")
     )
@@ -211,19 +209,17 @@ REGISTRY_PAGE_COLUMNS = (
 )
 
 
-# The filters under which a page checks each row it reads against the user's grants
-# (core.permissions, paged) rather than reading all of them first: with these the user's own
-# rows stay most of what the page walks. Measured at 1M clues (SQL of the first page): a
-# receiver's registry 57 -> 2 ms, one round 55 -> 2 ms; a group member's 8 -> 11 ms. Another
-# filter or a search can leave few of the user's rows among many, where hashing the grants once
-# is the better plan (a member's ?source=petition: 264 ms hashed, 0.4-1.4 s probed).
-PROBED_FILTERS = frozenset({"round"})
-
-
 def registry_page(user: Any, filters: ClueFilters) -> QuerySet[Clue]:
-    """clue_registry() with only the columns a page of the registry shows."""
-    paged = {name for name in ClueFilters.base_filters if filters.data.get(name)} <= PROBED_FILTERS
-    return clue_registry(user, filters, paged=paged).only(*REGISTRY_PAGE_COLUMNS)
+    """The clues of a registry page, for its keys (core.pagination, with `rows=registry_rows()`):
+    the filters and the permission filter, the user's grants read in the page's order."""
+    return filter_clues(clues_for(user, paged=True), filters)
+
+
+def registry_rows() -> QuerySet[Clue]:
+    """A registry page's rows by primary key, with only the columns it shows."""
+    return Clue.objects.select_related(
+        "inspected_unit__org_unit", "assigned_group", "source_partner__org_unit", "inspection_round"
+    ).only(*REGISTRY_PAGE_COLUMNS)
 
 
 def clue_detail(user: Any, pk: int) -> Clue | None:

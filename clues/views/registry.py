@@ -42,7 +42,13 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = ClueFilters.from_query(request.GET, request=request)
     clues = selectors.registry_page(request.user, filters)
     # A search ranks exact names first (the search's ranking), then the page's own order.
-    page = keyset_page(clues, request, [*selectors.name_first(filters.q), *selectors.REGISTRY_PAGE_ORDER], PAGE_SIZE)
+    page = keyset_page(
+        clues,
+        request,
+        [*selectors.name_first(filters.q), *selectors.REGISTRY_PAGE_ORDER],
+        PAGE_SIZE,
+        rows=selectors.registry_rows(),
+    )
     # Evaluates the page's rows once; the template reuses them.
     registry.record_list_read(user=request.user, rows=page.object_list, filters=filters.as_query(), request=request)
     can_hand_over = request.user.has_perm("clues.change_clue")

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core import pagination
@@ -52,21 +53,28 @@ def notes(world):
     return user, [make(user, title, hours) for title, hours in spec]
 
 
-def paginator(user, per_page: int = 3) -> KeysetPaginator:
-    return KeysetPaginator(Notification.objects.filter(recipient=user), ORDER, per_page)
+def paginator(user, per_page: int = 3, *, two_queries: bool = False) -> KeysetPaginator:
+    # two_queries: a page's keys first, then its rows by primary key (rows=, as the registry reads).
+    rows = Notification.objects.only("title", "read_at") if two_queries else None
+    return KeysetPaginator(Notification.objects.filter(recipient=user), ORDER, per_page, rows=rows)
 
 
-def test_forward_pages_follow_the_order_with_nulls_last(notes):
+both_ways = pytest.mark.parametrize("two_queries", [False, True], ids=["one query", "keys then rows"])
+
+
+@both_ways
+def test_forward_pages_follow_the_order_with_nulls_last(notes, two_queries):
     user, rows = notes
-    pages = forward(paginator(user))
+    pages = forward(paginator(user, two_queries=two_queries))
     assert [pk for page in pages for pk in page] == expected(rows)
     assert [len(page) for page in pages] == [3, 3, 2]
 
 
+@both_ways
 @pytest.mark.parametrize("per_page", [1, 2, 3])
-def test_previous_from_each_page_gives_the_page_before(notes, per_page):
+def test_previous_from_each_page_gives_the_page_before(notes, per_page, two_queries):
     user, _rows = notes
-    walker = paginator(user, per_page)
+    walker = paginator(user, per_page, two_queries=two_queries)
     pages, page = [], walker.page(None)
     while page.has_next:
         following = walker.page(page.next_cursor)
@@ -77,9 +85,10 @@ def test_previous_from_each_page_gives_the_page_before(notes, per_page):
         assert [n.pk for n in back] == before
 
 
-def test_rows_inserted_and_deleted_between_pages_are_neither_skipped_nor_repeated(notes):
+@both_ways
+def test_rows_inserted_and_deleted_between_pages_are_neither_skipped_nor_repeated(notes, two_queries):
     user, rows = notes
-    walker = paginator(user)
+    walker = paginator(user, two_queries=two_queries)
     first = walker.page(None)
     shown = [n.pk for n in first]
     last = first[-1]
@@ -112,6 +121,37 @@ def test_an_expression_key_ranks_ahead_of_the_order(notes):
     assert [pk for page in forward(walker) for pk in page] == [n.pk for n in order]
     last = walker.page(walker.cursor_after(6))
     assert [n.pk for n in walker.page(last.previous_cursor)] == [n.pk for n in order[4:6]]
+
+
+def test_keys_then_rows_reads_a_page_in_two_queries_and_leaves_out_a_row_deleted_between_them(notes):
+    user, rows = notes
+    walker = paginator(user, two_queries=True)
+    with CaptureQueriesContext(connection) as captured:
+        first = walker.page(None)
+    assert [n.pk for n in first] == expected(rows)[:3]
+    assert len(captured) == 2
+    assert all(n.get_deferred_fields() >= {"body"} for n in first), "the rows are read as rows= says"
+
+    vanishing = expected(rows)[4]  # on the second page
+
+    class DeletedBetween:
+        """The rows of a page, read after another request deleted one of its keys."""
+
+        def __init__(self, rows):
+            self.rows = rows
+
+        def in_bulk(self, pks):
+            assert vanishing in pks
+            Notification.objects.filter(pk=vanishing).delete()
+            return self.rows.in_bulk(pks)
+
+    walker.rows = DeletedBetween(walker.rows)
+    second = walker.page(first.next_cursor)
+    assert [n.pk for n in second] == [pk for pk in expected(rows)[3:6] if pk != vanishing]
+    walker.rows = walker.rows.rows
+    assert second.has_next, "the page's last key is known: the next page follows it"
+    assert [n.pk for n in walker.page(second.next_cursor)] == expected(rows)[6:]
+    assert [n.pk for n in walker.page(second.previous_cursor)] == [n.pk for n in first]
 
 
 def test_a_count_below_the_limit_is_exact(notes):
