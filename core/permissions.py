@@ -194,8 +194,11 @@ def row_visible(model: type[models.Model], user: User | AnonymousUser | None, th
     """For a page of rows that point at `model` through the field `through` (a transfer's items
     at their clues): the rows whose target the user may `action`, checked one row at a time as
     the page reads them, by the same rules as restrict(). Filtering by an IN over restrict()
-    reads every row the user may see first (165,000 clues for a receiver)."""
-    return Q(_RowProbe(restrict(model._default_manager.filter(pk=OuterRef(through)), user, action, few_rows=True)))
+    reads every row the user may see first (165,000 clues for a receiver). The target's grants
+    are probed as a page's are (paged): one index probe per row where one holder holds them all;
+    counting a receiver's transfer of 2,762 items at 1M clues took 75-150 ms with the union of
+    both grant tables probed per row, 21-27 ms so (warm, load 2)."""
+    return Q(_RowProbe(restrict(model._default_manager.filter(pk=OuterRef(through)), user, action, paged=True)))
 
 
 def get_for_user_or_404(
