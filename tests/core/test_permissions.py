@@ -20,6 +20,8 @@ from core.permissions import (
     user_can,
 )
 from inspection.models import InspectedUnit
+from liaison.models import LiaisonOffice
+from liaison.services.offices import set_up_office
 from talentpool.permissions import clues_of_recused_units
 
 
@@ -35,6 +37,25 @@ def test_a_registered_access_exclusion_removes_rows_whatever_the_role(world):
     try:
         assert list(restrict(units, head)) == [world.unit_b]
         assert list(InspectedUnit.objects.for_user(head).filter(pk__in=units)) == [world.unit_b]
+    finally:
+        permissions._ACCESS_EXCLUSIONS["inspection.inspectedunit"].remove(not_unit_a)
+
+
+def test_a_child_list_reads_no_parent_filter_where_every_parent_is_visible_but_keeps_the_parent_s_exclusions(world):
+    head = world.users["office_head"]  # sees every unit, so every liaison office (permission_via)
+    for unit in (world.unit_a, world.unit_b):
+        set_up_office(by=None, inspected_unit=unit)
+    offices = LiaisonOffice.objects.order_by("inspected_unit")
+    assert str(restrict(offices, head).query) == str(offices.query), "no semi-join over every unit"
+
+    def not_unit_a(user):
+        return Q(pk=world.unit_a.pk)
+
+    register_access_exclusion("inspection.InspectedUnit", not_unit_a)
+    try:
+        visible = restrict(offices, head)
+        assert world.unit_a.pk not in set(visible.values_list("inspected_unit", flat=True))
+        assert world.unit_b.pk in set(visible.values_list("inspected_unit", flat=True))
     finally:
         permissions._ACCESS_EXCLUSIONS["inspection.inspectedunit"].remove(not_unit_a)
 
