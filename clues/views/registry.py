@@ -48,6 +48,7 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         [*selectors.name_first(filters.q), *selectors.REGISTRY_PAGE_ORDER],
         PAGE_SIZE,
         rows=selectors.registry_rows(),
+        ranks_every_row=bool(filters.q),
     )
     # Evaluates the page's rows once; the template reuses them.
     registry.record_list_read(user=request.user, rows=page.object_list, filters=filters.as_query(), request=request)

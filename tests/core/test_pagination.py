@@ -154,6 +154,28 @@ def test_keys_then_rows_reads_a_page_in_two_queries_and_leaves_out_a_row_deleted
     assert [n.pk for n in walker.page(second.previous_cursor)] == [n.pk for n in first]
 
 
+@both_ways
+def test_a_ranked_list_counts_its_rows_with_its_first_page(notes, two_queries):
+    user, rows = notes
+    ranked = ExpressionWrapper(Q(title="甲"), output_field=BooleanField()).desc()
+    walker = KeysetPaginator(
+        Notification.objects.filter(recipient=user),
+        [ranked, "-pk"],
+        3,
+        rows=Notification.objects.all() if two_queries else None,
+        ranks_every_row=True,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        first = walker.page(None)
+        assert (walker.count, walker.count_is_estimate) == (len(rows), False)
+    assert len(captured) == (2 if two_queries else 1), "no count query of its own"
+    assert [n.pk for n in first] == [n.pk for n in sorted(rows, key=lambda n: (n.title != "甲", -n.pk))][:3]
+    Notification.objects.filter(pk=first[0].pk).delete()
+    second = walker.page(first.next_cursor)
+    assert walker.count == len(rows), "counted once, with the first page"
+    assert len(second) == 3
+
+
 def test_a_count_below_the_limit_is_exact(notes):
     user, rows = notes
     walker = paginator(user)
