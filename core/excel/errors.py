@@ -16,7 +16,8 @@ which the marks and the uploader's corrections refer to.
 
 import io
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -77,14 +78,17 @@ def build_error_workbook(
     cells that name the column (is_label); see _copy_sheets.
     """
     workbook = Workbook(write_only=True)
-    mark_properties(workbook, watermark)
-    _write_summary(workbook, marks, watermark)
-    by_cell: dict[str, dict[int, dict[int, list[Mark]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for mark in marks:
-        if mark.row > 0:
-            by_cell[mark.sheet][mark.row][mark.column or 1].append(mark)
-    _copy_sheets(workbook, path, kind, by_cell, sealed or {}, is_label)
-    return _save(workbook)
+    with _closed_on_error(workbook):
+        mark_properties(workbook, watermark)
+        _write_summary(workbook, marks, watermark)
+        by_cell: dict[str, dict[int, dict[int, list[Mark]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
+        for mark in marks:
+            if mark.row > 0:
+                by_cell[mark.sheet][mark.row][mark.column or 1].append(mark)
+        _copy_sheets(workbook, path, kind, by_cell, sealed or {}, is_label)
+        return _save(workbook)
 
 
 def build_sealed_copy(
@@ -99,15 +103,16 @@ def build_sealed_copy(
     the original with the sealed columns' cells written as SEALED: the copy of an uploaded
     workbook that is served instead of it (core.files)."""
     workbook = Workbook(write_only=True)
-    mark_properties(workbook, watermark)
-    notice = workbook.create_sheet(_NOTICE_SHEET)
-    notice.column_dimensions["A"].width = 90
-    line = WriteOnlyCell(notice, value=_safe(watermark))
-    line.font = Font(italic=True, color="FF808080")
-    notice.append([line])
-    notice.append([_NOTICE])
-    _copy_sheets(workbook, path, kind, {}, sealed, is_label)
-    return _save(workbook)
+    with _closed_on_error(workbook):
+        mark_properties(workbook, watermark)
+        notice = workbook.create_sheet(_NOTICE_SHEET)
+        notice.column_dimensions["A"].width = 90
+        line = WriteOnlyCell(notice, value=_safe(watermark))
+        line.font = Font(italic=True, color="FF808080")
+        notice.append([line])
+        notice.append([_NOTICE])
+        _copy_sheets(workbook, path, kind, {}, sealed, is_label)
+        return _save(workbook)
 
 
 def _copy_sheets(
@@ -147,6 +152,21 @@ def _copy_sheets(
                     value = SEALED
                 out.append(_cell(worksheet, value, row_marks.get(column)))
             worksheet.append(out)
+
+
+@contextmanager
+def _closed_on_error(workbook: Workbook) -> Iterator[None]:
+    """Close the sheets of a write-only workbook that an error leaves unsaved (an unreadable
+    upload part-way through). Left open, a sheet's row writer is finalised by the garbage
+    collector after the XML stream it writes into, and lxml raises inside the finaliser: an
+    "exception ignored" far from its cause, in whatever runs next."""
+    try:
+        yield
+    except BaseException:
+        for sheet in workbook.worksheets:
+            with suppress(Exception):  # the error being raised is the one to report
+                sheet.close()
+        raise
 
 
 def _save(workbook: Workbook) -> bytes:
