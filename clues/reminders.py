@@ -67,7 +67,8 @@ def _transfer_recipients(transfer: ClueTransfer, names: tuple[str, ...]) -> list
 
     found: list[User] = []
     if "receiver" in names:
-        found += receiver_users(transfer)
+        # A receiver without an account got the letter on paper: the office staff chase it.
+        found += receiver_users(transfer) or office_staff_users()
     if "office_head" in names:
         found += office_heads()
     return found

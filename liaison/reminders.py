@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 from core.roles import Role
+from core.services.directory import office_staff_users
 from core.services.reminders import Ladder, LadderStep, PlannedReminder
 from liaison.models import HandoverRecord, LiaisonAssignment, RectificationItem
 
@@ -78,7 +79,9 @@ def _handover_recipients(handover: HandoverRecord, names: tuple[str, ...]) -> li
 
     found: list[User] = []
     if "liaison_officer" in names:
-        found += officer_users(handover.inspected_unit)
+        # A unit whose liaison officer has no account is asked by phone: the office staff, who
+        # run the liaison work, are reminded instead of nobody on the unit's side.
+        found += officer_users(handover.inspected_unit) or office_staff_users()
     requester = handover.requested_by
     if "requester" in names and requester.is_active and requester not in found:
         found.append(requester)  # the member waiting for the materials

@@ -58,6 +58,20 @@ def test_feedback_reminders_are_sent_exactly_once_and_escalate(world):
     )
 
 
+def test_feedback_reminders_for_a_receiver_without_an_account_go_to_the_office_staff(world):
+    clue = received(world)
+    sent = ClueTransfer.objects.get(items__clue=clue)
+    receiver = world.users["commission_receiver"]
+    receiver.is_active = False  # the commission's office has no account left: the letter went on paper
+    receiver.save(update_fields=["is_active"])
+    late = datetime.combine(sent.feedback_due + timedelta(days=40), datetime.min.time(), tzinfo=SHANGHAI)
+    assert sweep_due_reminders(now=late) == 5
+    staff = Notification.objects.filter(recipient=world.users["office_staff"], title__contains=sent.doc_number)
+    assert staff.count() == 5
+    # The delivery notice only: no reminder to an account nobody uses.
+    assert Notification.objects.filter(recipient=receiver, title__contains=sent.doc_number).count() == 1
+
+
 def test_reminders_stop_once_every_clue_has_its_disposition(world):
     clue = received(world)
     sent = ClueTransfer.objects.get(items__clue=clue)

@@ -85,6 +85,19 @@ def test_overdue_reminders_are_sent_exactly_once(liaison_world):  # noqa: F811 -
     assert not Notification.objects.filter(recipient=liaison_world.users["liaison_b"]).exists()
 
 
+def test_reminders_for_a_unit_whose_officer_has_no_account_go_to_the_office_staff(liaison_world):  # noqa: F811 - fixture
+    handover = _request(liaison_world)
+    officer = liaison_world.users["liaison_a"]
+    officer.is_active = False  # left, or never had an account: the unit is asked by phone
+    officer.save(update_fields=["is_active"])
+    late = timezone.make_aware(datetime.combine(date(2017, 9, 20), time(12)))
+    assert sweep_due_reminders(now=late) == 3
+    for key in ("office_staff", "member_a"):
+        titles = Notification.objects.filter(recipient=liaison_world.users[key], title__startswith="已逾期")
+        assert titles.count() == 3, key
+    assert _reminders(handover).filter(status=Reminder.Status.SENT).count() == 3
+
+
 @pytest.mark.parametrize("step", ["deliver", "cancel"])
 def test_reminders_stop_once_delivered_or_cancelled(liaison_world, step):  # noqa: F811 - fixture
     users = liaison_world.users
