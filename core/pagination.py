@@ -163,14 +163,21 @@ class KeysetPaginator:
     # Counting ---------------------------------------------------------------------------------
 
     @cached_property
+    def _estimate(self) -> int | None:
+        """The planner's estimate of the list's rows (PostgreSQL; None elsewhere): no row is read."""
+        rows = self.queryset.order_by()
+        if connections[rows.db].vendor != "postgresql":
+            return None
+        return int(json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"])
+
+    @cached_property
     def _counted(self) -> tuple[int | None, bool]:
         rows = self.queryset.order_by()
-        if connections[rows.db].vendor == "postgresql":
-            estimate = int(json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"])
-            if estimate > EXACT_COUNT_LIMIT:
-                return estimate, True
-            return _count_within(rows, COUNT_TIMEOUT_MS), False
-        return rows.count(), False
+        if self._estimate is None:
+            return rows.count(), False
+        if self._estimate > EXACT_COUNT_LIMIT:
+            return self._estimate, True
+        return _count_within(rows, COUNT_TIMEOUT_MS), False
 
     @property
     def count(self) -> int | None:
@@ -289,7 +296,11 @@ class KeysetPaginator:
                 rows.reverse()
                 return KeysetPage(self, rows, has_previous=more, has_next=True)
             # Nothing before the cursor any more (rows deleted): the first page.
-        rows, more, total = self._read(self._ordered(True), counting=self.ranks_every_row)
+        # Where the estimate is shown anyway, the rows are not counted: a window over every row
+        # would keep PostgreSQL from sorting only the page's (the office head's ?q=王伟 at 1M
+        # clues, 9,285 matches: 25 ms top-N, 45-60 ms counted).
+        counting = self.ranks_every_row and (self._estimate is None or self._estimate <= EXACT_COUNT_LIMIT)
+        rows, more, total = self._read(self._ordered(True), counting=counting)
         if total is not None:
             self._counted = (total, False)
         elif not more:

@@ -168,12 +168,28 @@ def test_a_ranked_list_counts_its_rows_with_its_first_page(notes, two_queries):
     with CaptureQueriesContext(connection) as captured:
         first = walker.page(None)
         assert (walker.count, walker.count_is_estimate) == (len(rows), False)
-    assert len(captured) == (2 if two_queries else 1), "no count query of its own"
+    reads = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("EXPLAIN")]
+    assert len(reads) == (2 if two_queries else 1), "no count query of its own"
+    assert "OVER ()" in reads[0]
     assert [n.pk for n in first] == [n.pk for n in sorted(rows, key=lambda n: (n.title != "甲", -n.pk))][:3]
     Notification.objects.filter(pk=first[0].pk).delete()
     second = walker.page(first.next_cursor)
     assert walker.count == len(rows), "counted once, with the first page"
     assert len(second) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_a_ranked_list_estimated_above_the_limit_is_not_counted(notes, monkeypatch):
+    """Shown as 「约 N 条」 anyway: a window over every row would only keep PostgreSQL from
+    sorting just the page's rows."""
+    user, _rows = notes
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 0)
+    ranked = ExpressionWrapper(Q(title="甲"), output_field=BooleanField()).desc()
+    walker = KeysetPaginator(Notification.objects.filter(recipient=user), [ranked, "-pk"], 3, ranks_every_row=True)
+    with CaptureQueriesContext(connection) as captured:
+        walker.page(None)
+    assert walker.count_is_estimate
+    assert not any("OVER ()" in q["sql"] or "COUNT(" in q["sql"] for q in captured.captured_queries)
 
 
 def test_a_count_below_the_limit_is_exact(notes):
