@@ -43,11 +43,13 @@ def find_letters(user: User, q: str, request: HttpRequest | None = None) -> list
 def find_clues(user: User, q: str, request: HttpRequest | None = None) -> list[Hit]:
     """Clues matching by code, summary, detail, source reference or reported person, a person named
     exactly q first; each hit is logged."""
-    found = list(
-        text_search(Clue.objects.for_user(user, paged=True), q)
-        .select_related("inspected_unit__org_unit")
-        .order_by(*name_first(q), "-received_date", "-pk")[:CAP]
-    )
+    # The hits' ids first, then their rows: where few of the matches are the user's (a receiver's
+    # 王伟 at 1M clues, none of 9,285), every match is sorted before the grants are checked, and
+    # sorting whole clue rows cost a fifth more than sorting their keys (issue 16).
+    ranked = text_search(Clue.objects.for_user(user, paged=True), q).order_by(*name_first(q), "-received_date", "-pk")
+    ids = list(ranked.values_list("pk", flat=True)[:CAP])
+    by_pk = Clue.objects.select_related("inspected_unit__org_unit").in_bulk(ids)
+    found = [by_pk[pk] for pk in ids if pk in by_pk]
     if found:
         record_list_read(user=user, rows=found, filters=urlencode({"q": q}), request=request)
     return [
