@@ -362,10 +362,13 @@ def _register(
         for (row_pk, _values, _reporter), code, match in zip(chunk, codes, matches, strict=True)
         if match is not None
     ]
-    # Few rows are suspects: one small UPDATE each for the clue and its staged row.
-    for row_pk, clue_pk, original_pk in suspects:
-        Clue.objects.filter(pk=clue_pk).update(possible_duplicate_of=original_pk)
-        ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
+    # One UPDATE of a chunk's suspects for the clues and one for their staged rows: a
+    # statement each cost about 2 s per 100,000 rows of a partner's workbook (3.5 % flagged).
+    if suspects:
+        flagged = [Clue(pk=clue_pk, possible_duplicate_of_id=original) for _row, clue_pk, original in suspects]
+        Clue.objects.bulk_update(flagged, ["possible_duplicate_of"])
+        staged = [ClueImportRow(pk=row_pk, duplicate_of_id=original) for row_pk, _clue, original in suspects]
+        ClueImportRow.objects.bulk_update(staged, ["duplicate_of"])
     return len(suspects)
 
 
