@@ -130,7 +130,8 @@ def _categories(categories: Any) -> set[str]:
     """The known category codes a clue has: the registry's filter (`"code"` in the JSON list)."""
     if not isinstance(categories, list):
         return set()
-    return {code for code in CATEGORY_LABELS if code in {str(c).lower() for c in categories}}
+    given = {str(c).lower() for c in categories}
+    return {code for code in CATEGORY_LABELS if code in given}
 
 
 class Tracker:

@@ -14,9 +14,15 @@ batch costs no memory for its rows and a caller writing millions can make one ba
 
 insert_values takes plain tuples, for callers that would otherwise build a model instance per
 row only to have it taken apart again (about 1 s per 50,000 rows of instance construction).
+
+While COPY runs, the server stores the rows Python has sent; insert_values' `meanwhile` gives
+Python other work for that time (ReadAhead: parse the rows of the next batch), so that neither
+waits for the other on one connection in one thread (issue 16: storing a clue, its search index
+first, costs the server about as much as parsing its row costs Python).
 """
 
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import chain, islice
@@ -69,7 +75,7 @@ def insert_rows(model: type[Model], objs: Iterable[Model], *, batch_size: int = 
     fields = _insertable_fields(model)
     connection = connections[router.db_for_write(model)]
     with connection.cursor() as cursor:
-        writer = _writer(cursor, model, fields)
+        writer = _writer(cursor, model, fields, None)
         written = 0
         for batch in _batches(objs, batch_size):
             written += writer(
@@ -79,7 +85,12 @@ def insert_rows(model: type[Model], objs: Iterable[Model], *, batch_size: int = 
 
 
 def insert_values(
-    model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]], *, batch_size: int = 2000
+    model: type[Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 2000,
+    meanwhile: Callable[[], object] | None = None,
 ) -> int:
     """INSERT rows given as tuples of values for the named fields, in that order; returns how many.
 
@@ -88,6 +99,9 @@ def insert_values(
     other field takes its default as the ORM would, computed once per batch (auto_now and
     auto_now_add: the time the batch is written); a field whose default is a function other
     than dict or list would give every row the same value, so it must be among the names.
+
+    `meanwhile`, on PostgreSQL, is called after each row's COPY line is made: work that runs while
+    the server stores the rows sent before it. It must not use the connection (COPY holds it).
     """
     connection = connections[router.db_for_write(model)]
     given = [cast(Field, model._meta.get_field(name)) for name in names]  # names are columns, not relations
@@ -97,7 +111,7 @@ def insert_values(
             raise ValueError(f"{model.__name__}.{field.name} has a default computed per row; give its value.")
     prepare = [(index, prep) for index, field in enumerate(given) if (prep := _preparer(field, connection)) is not None]
     with connection.cursor() as cursor:
-        writer = _writer(cursor, model, given + rest)
+        writer = _writer(cursor, model, given + rest, meanwhile)
         written = 0
         for batch in _lazy_batches(rows, batch_size):
             template = model()
@@ -123,13 +137,18 @@ def _preparer(field: Field, connection: Any) -> Callable[[Any], Any] | None:
         return None
     if kind == "JSONField" and connection.vendor == "postgresql":
         # COPY takes the JSON text itself: the dump psycopg2's Json adapter would make, without
-        # an adapter object per value (half a second per 100,000 values).
-        encoder = cast(JSONField, field).encoder
-        return lambda value: None if value is None else json.dumps(field.get_prep_value(value), cls=encoder)
+        # an adapter object per value (half a second per 100,000 values). Characters as they
+        # are, not \uXXXX: jsonb stores the same value, from half the bytes for Chinese text,
+        # and a line without backslashes needs no escaping for COPY (_copy_line).
+        encoder: type[json.JSONEncoder] = cast(JSONField, field).encoder or json.JSONEncoder
+        encode, prep = encoder(ensure_ascii=False).encode, field.get_prep_value
+        return lambda value: None if value is None else encode(prep(value))
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _writer(cursor: Any, model: type[Model], fields: list[Field]) -> Callable[[Iterable[Any], list[Any]], int]:
+def _writer(
+    cursor: Any, model: type[Model], fields: list[Field], meanwhile: Callable[[], object] | None
+) -> Callable[[Iterable[Any], list[Any]], int]:
     """A function writing one batch: rows of prepared values for the first fields, and the
     values every row shares for the remaining ones (the defaults)."""
     connection = cursor.db
@@ -144,7 +163,7 @@ def _writer(cursor: Any, model: type[Model], fields: list[Field]) -> Callable[[I
 
     def write(rows: Iterable[Any], shared: list[Any]) -> int:
         if connection.vendor == "postgresql":
-            return _copy(cursor, sql, rows, shared)
+            return _copy(cursor, sql, rows, shared, meanwhile)
         rows = [[*row, *shared] for row in rows] if shared else list(rows)
         cursor.executemany(sql, rows)
         return len(rows)
@@ -152,7 +171,7 @@ def _writer(cursor: Any, model: type[Model], fields: list[Field]) -> Callable[[I
     return write
 
 
-def _copy(cursor: Any, sql: str, rows: Iterable[Any], shared: list[Any]) -> int:
+def _copy(cursor: Any, sql: str, rows: Iterable[Any], shared: list[Any], meanwhile: Callable[[], object] | None) -> int:
     """PostgreSQL COPY in text format: one statement per batch, no SQL to parse per row; returns
     how many rows it wrote."""
     # The shared values are rendered once for the batch, not once per row.
@@ -163,7 +182,9 @@ def _copy(cursor: Any, sql: str, rows: Iterable[Any], shared: list[Any]) -> int:
         nonlocal written
         for row in rows:
             written += 1
-            yield "\t".join([_copy_text(value) for value in row]) + end
+            yield _copy_line(row) + end
+            if meanwhile is not None:
+                meanwhile()
 
     # The psycopg2 cursor under Django's wrapper: COPY has no place in the DB-API.
     cursor.cursor.copy_expert(sql, _CopyStream(lines()), size=_COPY_READ)
@@ -193,6 +214,23 @@ class _CopyStream:
         return "".join(chunk)
 
 
+def _copy_line(row: Sequence[Any]) -> str:
+    """One row of COPY text. Most rows hold no tab, line break or backslash in any value: the
+    values are joined as they are and the line checked once (one scan of it for each character
+    instead of four per value); a row that does is escaped value by value."""
+    texts = [value if value.__class__ is str else _copy_text(value) for value in row]
+    line = "\t".join(texts)
+    # The only backslashes of a plain row are those of its nulls (\N); its only tabs, the separators.
+    if (
+        "\n" in line
+        or "\r" in line
+        or line.count("\t") != len(texts) - 1
+        or ("\\" in line and line.count("\\") != row.count(None))
+    ):
+        return "\t".join([_copy_text(value) for value in row])
+    return line
+
+
 def _copy_text(value: Any) -> str:
     if value is None:
         return "\\N"
@@ -211,3 +249,49 @@ def _copy_text(value: Any) -> str:
     if "\\" in value:
         value = value.replace("\\", "\\\\")
     return value.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class ReadAhead(Iterator[_T]):
+    """An iterator whose next items can be read before they are asked for: `step` reads one into
+    a buffer of at most `limit` (as insert_values' `meanwhile`), iteration takes the buffer first.
+    An exception raised while reading ahead is raised where its item is asked for, not inside
+    the COPY that was running."""
+
+    def __init__(self, items: Iterable[_T], *, limit: int) -> None:
+        self._items = iter(items)
+        self._buffer: deque[_T] = deque()
+        self._limit = limit
+        self._error: Exception | None = None
+        self._ended = False
+
+    def step(self) -> None:
+        if self._ended or self._error is not None or len(self._buffer) >= self._limit:
+            return
+        try:
+            self._buffer.append(next(self._items))
+        except StopIteration:
+            self._ended = True
+        except Exception as error:  # raised again by __next__, outside the COPY
+            self._error = error
+
+    def every(self, calls: int) -> Callable[[], None]:
+        """A `step` taken on every calls-th call: reading ahead at a fraction of a COPY's pace."""
+        count = 0
+
+        def step() -> None:
+            nonlocal count
+            count += 1
+            if count % calls == 0:
+                self.step()
+
+        return step
+
+    def __next__(self) -> _T:
+        if self._buffer:
+            return self._buffer.popleft()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        if self._ended:
+            raise StopIteration
+        return next(self._items)

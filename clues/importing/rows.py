@@ -140,7 +140,7 @@ class SheetRows:
 
     # --- data rows ---------------------------------------------------------------------------
 
-    def _cell_value(self, row: Row, key: str, column: int, issues: list[Issue]) -> CellValue:
+    def _cell_value(self, row: Row, key: str, column: int, texts: dict[int, str], issues: list[Issue]) -> CellValue:
         """The value a column holds once merges and ditto marks are resolved."""
         cell: Cell = row.cell(column)
         value = cell.value
@@ -153,9 +153,11 @@ class SheetRows:
         if cell.formula_without_value and key != "seq":
             message = _("The cell holds a formula without a saved result; type the value instead.")
             issues.append(self._issue(row, key, "warning", message))
-        # clean_text, not clean_line: the marks hold no spaces, so both read the same marks,
-        # and clean_text is cached (the row's classification cleaned this text already).
-        if isinstance(value, str) and (ditto := norm.ditto_kind(norm.clean_text(value))):
+        # clean_text, not clean_line: the marks hold no spaces, so both read the same marks; the
+        # row's classification cleaned the cell's own text already (texts).
+        if isinstance(value, str) and (
+            ditto := norm.ditto_kind(texts.get(column, "") if value is cell.value else norm.clean_text(value))
+        ):
             if ditto == "dash" and key not in spec.DASH_IS_DITTO:
                 return None
             if key not in self.previous:
@@ -167,7 +169,9 @@ class SheetRows:
 
     def _data(self, row: Row, texts: dict[int, str]) -> tuple[dict[str, JSON], list[Issue]]:
         issues: list[Issue] = []
-        raw_values = {key: self._cell_value(row, key, column, issues) for key, column in self.header.columns.items()}
+        raw_values = {
+            key: self._cell_value(row, key, column, texts, issues) for key, column in self.header.columns.items()
+        }
         values: dict[str, JSON] = {}
         values["seq"] = self._seq(raw_values.get("seq"))
         values["unit_id"] = self._unit(row, raw_values.get("inspected_unit"), issues)

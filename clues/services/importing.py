@@ -23,7 +23,7 @@ from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
 from clues.services.numbering import clue_codes
 from core import audit, transitions
-from core.bulk import insert_values
+from core.bulk import ReadAhead, insert_values
 from core.excel.errors import Mark, build_error_workbook, build_sealed_copy
 from core.excel.units import UnitRef
 from core.files import clear_path
@@ -101,14 +101,21 @@ def _stage(
     stored: StoredFile,
     rows: Iterable[ParsedRow],
     summary: Callable[[], ParseResult],
-    then: Callable[[ClueImportBatch, list[ParsedRow]], None] | None = None,
+    then: Callable[[ClueImportBatch, list[ParsedRow], Callable[[], None]], None] | None = None,
 ) -> ClueImportBatch:
     """Write the rows a chunk at a time (`then` is called after each chunk is staged), then the
     batch's status and counts from the summary the rows leave."""
     # Created first for its key; status and counts are known once every row is read.
     batch = ClueImportBatch.objects.create(reply=reply, file=stored, status=ClueImportBatch.Status.REJECTED)
     total = data = with_errors = warnings = 0
-    for chunk in _chunks(rows, _STAGE_CHUNK):
+    # The next chunk is parsed while COPY stores this one (core.bulk.ReadAhead): the parse and
+    # the server's work overlap, on one connection.
+    ahead = ReadAhead(rows, limit=_STAGE_CHUNK)
+    # With clues to follow, a third of the next chunk is parsed during the staging COPY, the
+    # rest during the clues' COPY: the server spends about three times as long per clue (its search
+    # index) as per staged row.
+    staging_meanwhile = ahead.step if then is None else ahead.every(3)
+    for chunk in _chunks(ahead, _STAGE_CHUNK):
         staged = []
         for row in chunk:
             values = _staged_row(batch.pk, row)
@@ -118,9 +125,9 @@ def _stage(
             data += row.kind == ClueImportRow.Kind.DATA
             with_errors += has_error
             warnings += sum(1 for issue in row.issues if issue.severity == "warning")
-        insert_values(ClueImportRow, _STAGED_FIELDS, staged)
+        insert_values(ClueImportRow, _STAGED_FIELDS, staged, meanwhile=staging_meanwhile)
         if then is not None:
-            then(batch, chunk)
+            then(batch, chunk, ahead.step)
     result = summary()
     if result.status == "rejected":
         # The file turned unreadable part-way: a rejected batch keeps no rows, as before streaming.
@@ -305,7 +312,7 @@ class _StreamCommit:
         self.clean = True
         self.last = 0  # the key of the last staged data row registered
 
-    def chunk(self, batch: ClueImportBatch, rows: list[ParsedRow]) -> None:
+    def chunk(self, batch: ClueImportBatch, rows: list[ParsedRow], meanwhile: Callable[[], None]) -> None:
         if self.clean and any(row.has_errors for row in rows):
             # The transaction is rolled back at the end: stop writing clues, read on for the report.
             self.clean = False
@@ -318,7 +325,9 @@ class _StreamCommit:
         pks = list(staged.order_by("pk").values_list("pk", flat=True))
         chunk = [(pk, row.values, row.reporter) for pk, row in zip(pks, data, strict=True)]
         codes = clue_codes(self.letter.inspection_round, len(chunk))
-        self.flagged += _register(chunk, codes, letter=self.letter, units=self.units, known=self.known, by=self.by)
+        self.flagged += _register(
+            chunk, codes, letter=self.letter, units=self.units, known=self.known, by=self.by, meanwhile=meanwhile
+        )
         self.created += len(chunk)
         self.last = pks[-1]
 
@@ -331,6 +340,7 @@ def _register(
     units: dict[int, Any],
     known: FingerprintIndex,
     by: User | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """Insert the clues of one chunk of staged (pk, values, reporter in clear) rows, one code
     each, and flag those that look like a clue already known; returns how many were flagged."""
@@ -338,7 +348,7 @@ def _register(
         _clue_from_row(row_pk, values, reporter, code=code, letter=letter, unit=units[values["unit_id"]], by=by)
         for (row_pk, values, reporter), code in zip(chunk, codes, strict=True)
     ]
-    insert_values(Clue, _CLUE_FIELDS, clues)
+    insert_values(Clue, _CLUE_FIELDS, clues, meanwhile=meanwhile)
     # insert_values saves no model: the dashboard's counters are told here, from the values written.
     tallies.count_registered(dict(zip(_CLUE_FIELDS, clue, strict=True)) for clue in clues)
     # insert_values returns no keys: read them back by the unique code.
@@ -352,10 +362,13 @@ def _register(
         for (row_pk, _values, _reporter), code, match in zip(chunk, codes, matches, strict=True)
         if match is not None
     ]
-    # Few rows are suspects: one small UPDATE each for the clue and its staged row.
-    for row_pk, clue_pk, original_pk in suspects:
-        Clue.objects.filter(pk=clue_pk).update(possible_duplicate_of=original_pk)
-        ClueImportRow.objects.filter(pk=row_pk).update(duplicate_of=original_pk)
+    # One UPDATE of a chunk's suspects for the clues and one for their staged rows, not two per
+    # suspect: 7,000 statements for the 100,000-row bench workbook, which flags 3.5 % of its rows.
+    if suspects:
+        flagged = [Clue(pk=clue_pk, possible_duplicate_of_id=original) for _row, clue_pk, original in suspects]
+        Clue.objects.bulk_update(flagged, ["possible_duplicate_of"])
+        staged = [ClueImportRow(pk=row_pk, duplicate_of_id=original) for row_pk, _clue, original in suspects]
+        ClueImportRow.objects.bulk_update(staged, ["duplicate_of"])
     return len(suspects)
 
 

@@ -68,7 +68,13 @@ def clean_prose(value: object) -> str:
 
 def clean_line(value: object) -> str:
     """Like clean_text, with line breaks turned into single spaces."""
-    return _ALL_SPACE.sub(" ", clean_text(value)).strip()
+    return _clean_line(value if isinstance(value, str) else "" if value is None else str(value))
+
+
+# Cached: units and enumerations repeat down a column.
+@lru_cache(maxsize=8192)
+def _clean_line(text: str) -> str:
+    return _ALL_SPACE.sub(" ", _clean(text)).strip()
 
 
 def compact(value: object) -> str:
@@ -89,6 +95,8 @@ def fold_variants(text: str) -> str:
 
 def cell_text(value: object) -> str:
     """How a cell reads as text: integral floats without ".0", dates as YYYY-MM-DD."""
+    if value.__class__ is str:  # most cells, first
+        return _clean(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -109,8 +117,14 @@ _DITTO = frozenset({"同上", "〃", '"', "''", "同前", "同左", "仝上"})
 _DASHES = frozenset({"—", "——", "-", "--", "―", "–", "一一"})
 
 
+_MARK_STARTS = frozenset(mark[0] for mark in _DITTO | _DASHES)
+
+
 def ditto_kind(text: str) -> str | None:
     """ "ditto" for an unambiguous ditto mark, "dash" for a lone dash, otherwise None."""
+    first = text[:1]
+    if first not in _MARK_STARTS and not first.isspace():  # most cells: one look at one character
+        return None
     text = text.strip().rstrip("。.")
     if text in _DITTO:
         return "ditto"

@@ -147,7 +147,9 @@ class _Merges:
             if len(cells) < last:
                 cells.extend([EMPTY] * (last - len(cells)))
             for index in range(merge.min_col - 1, last):
-                cells[index] = cells[index]._replace(merge=merge, merge_value=top_left)
+                # Cell(...) rather than _replace, which is Python code: merged units cover most rows.
+                value, number_format, red, filled, strike, comment, _m, _v, formula = cells[index]
+                cells[index] = Cell(value, number_format, red, filled, strike, comment, merge, top_left, formula)
 
 
 # --- xlsx -------------------------------------------------------------------------------------

@@ -192,6 +192,8 @@ def test_duplicates_across_partners_are_flagged_not_dropped(world, sent):
     first, second = Clue.objects.order_by("code")
     assert first.possible_duplicate_of is None
     assert second.possible_duplicate_of == first
+    assert second.source_import_row.duplicate_of == first  # the staged row names it too
+    assert first.source_import_row.duplicate_of is None
     assert second.status == Clue.Status.REGISTERED
 
 
