@@ -72,3 +72,25 @@ def test_building_the_filters_runs_no_query_until_the_form_is_rendered(world):
         filters = ClueFilters.from_query(request.GET, request=request)
         filters.filter_queryset(Clue.objects.all())  # what an export does
     assert len(queries) == 0
+
+
+def test_a_drop_down_builds_its_choices_once_per_rendering():
+    """Django's Select reads the first choice to decide on `required`, which builds a callable's
+    whole list a second time (every unit and group of every round, on the registry's bar)."""
+    from django import forms
+
+    from core.filters import FilterSelect, with_all
+
+    built = []
+
+    def units():
+        built.append(1)
+        return [(1, "区教育局"), (2, "区民政局")]
+
+    class Bar(forms.Form):
+        unit = forms.CharField(required=False, widget=FilterSelect(choices=with_all(units)))
+
+    html = str(Bar(data={"unit": "2"})["unit"])
+    assert len(built) == 1
+    assert '<option value="2" selected>区民政局</option>' in html
+    assert "required" not in html
