@@ -102,7 +102,12 @@ class InspectionGroup(TimeStampedModel):
 
     @property
     def label(self) -> str:
-        return _("Inspection group %(number)s") % {"number": self.number}
+        return self.label_of(self.number)
+
+    @staticmethod
+    def label_of(number: int) -> str:
+        """A group's name from its number alone (a drop-down built from values, not rows)."""
+        return _("Inspection group %(number)s") % {"number": number}
 
 
 class GroupMembership(TimeStampedModel):

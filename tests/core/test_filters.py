@@ -57,6 +57,9 @@ def test_the_partial_selects_the_values_in_force_and_carries_the_drill_down_ones
     assert 'href="/clues/"' in form  # "Clear" once a filter is in force
     assert 'name="receiver"' not in form  # a carried filter not in force is not sent again
     assert 'hx-target="#clue-rows"' in form
+    # The drop-downs' labels, built from values: the unit with its round, the group after it.
+    assert f'<option value="{world.unit_a.pk}">被巡察单位A（{world.round.title}）</option>' in form
+    assert f'<option value="{world.group_a.pk}">{world.round.title} 第1巡察组</option>' in form
 
 
 def test_fields_only_the_office_uses_are_not_offered_to_others(world):
