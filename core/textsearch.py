@@ -85,6 +85,14 @@ def index_terms(term: str) -> tuple[list[str], bool]:
     return lexemes, exact
 
 
+def holds(field: str, term: str) -> Q:
+    """field holds term as a substring, case-folded only where term has a letter with case. For
+    Chinese (no case) UPPER() on both sides of LIKE costs more than the LIKE itself: the search
+    page's rectification items at 40,000 took 55-82 ms case-folded, 23 ms without (issue 16)."""
+    lookup = "icontains" if term.lower() != term.upper() else "contains"
+    return Q(**{f"{field}__{lookup}": term})
+
+
 class SearchVector(Func):
     """xc_search_vector(document): the expression an app's GIN index is built on (PostgreSQL)."""
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.models import User
 from core.search import CAP, Hit
+from core.textsearch import holds
 from inspection.models import GroupMembership, InspectedUnit, InspectionRound
 from liaison.models import LiaisonAssignment, RectificationItem
 
@@ -50,12 +51,8 @@ def find_units(user: User, q: str, request: HttpRequest | None = None) -> list[H
 
 
 def find_rectification_items(user: User, q: str, request: HttpRequest | None = None) -> list[Hit]:
-    match = (
-        Q(measure__icontains=q)
-        | Q(lead_department__icontains=q)
-        | Q(responsible_person__icontains=q)
-        | Q(problem__description__icontains=q)
-    )
+    match = holds("measure", q) | holds("lead_department", q) | holds("responsible_person", q)
+    match |= holds("problem__description", q)
     found = (
         RectificationItem.objects.for_user(user)
         .filter(match)

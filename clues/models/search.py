@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db.models import BooleanField, F, Func, Q, TextField
 
+from core.textsearch import holds
+
 CLUE_SEARCH_TEXT_SQL = r"""
 CREATE OR REPLACE FUNCTION clue_search_text(
     code text, summary text, detail text, source_ref text, persons jsonb
@@ -95,10 +97,10 @@ class _PersonsContain(Func):
 def contains(term: str) -> Q:
     """The substring test of the clue search (core.textsearch.text_match) over the searched fields."""
     return (
-        Q(code__icontains=term)
-        | Q(allegation_summary__icontains=term)
-        | Q(allegation_detail__icontains=term)
-        | Q(source_ref__icontains=term)
+        holds("code", term)
+        | holds("allegation_summary", term)
+        | holds("allegation_detail", term)
+        | holds("source_ref", term)
         | Q(_PersonsContain(term))
     )
 

@@ -8,13 +8,14 @@ substring test keeps."""
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
 from clues.models import Clue
 from clues.selectors.registry import ClueFilters, clue_registry, text_search
 from clues.services import importing, replies
 from core.bulk import insert_values
-from core.textsearch import index_terms, search_terms
+from core.textsearch import holds, index_terms, search_terms
 from reports.selectors.search import search
 from tests.clues.lifecycle import handed, register
 from tests.clues.test_replies import good_rows, workbook
@@ -182,6 +183,11 @@ def test_query_terms():
     assert index_terms("XC01") == (["'xc01':*"], True)
     assert index_terms("XC01-0002") == (["'xc01':*", "'0002':*"], False)
     assert index_terms("王") == ([], False)
+    # The substring test folds case only where the term has any: not for Chinese, 50% or 2017-15.
+    assert holds("measure", "王伟") == Q(measure__contains="王伟")
+    assert holds("code", "2017-15") == Q(code__contains="2017-15")
+    assert holds("code", "a2017") == Q(code__icontains="a2017")
+    assert holds("code", "Ａ号") == Q(code__icontains="Ａ号")  # a full-width letter has case too
 
 
 @postgres_only
