@@ -21,6 +21,8 @@ from core.services.reminders import Ladder, LadderStep, PlannedReminder
 from liaison.models import HandoverRecord, LiaisonAssignment, RectificationItem
 
 CLOSED = (RectificationItem.Status.SIGNED_OFF, RectificationItem.Status.LONG_TERM_MAINTAINED)
+# The recipient names of RECTIFICATION_REMINDER_LADDER that stand for people of the unit.
+UNIT_SIDE = frozenset({"responsible_person", "responsible_leader", "unit_head", "liaison_officer"})
 
 
 def recipients(item: RectificationItem, roles: tuple[str, ...] | list[str]) -> list[User]:
@@ -35,9 +37,16 @@ def recipients(item: RectificationItem, roles: tuple[str, ...] | list[str]) -> l
     if "unit_head" in roles:
         wanted |= Q(person__position__in=settings.RECTIFICATION_UNIT_HEAD_POSITIONS)
     found = set(people.filter(wanted))
+    current = LiaisonAssignment.objects.filter(liaison_office__inspected_unit=unit, end_date__isnull=True)
+    officers = set(User.objects.filter(is_active=True, person__in=current.values("person")))
     if "liaison_officer" in roles:
-        officers = LiaisonAssignment.objects.filter(liaison_office__inspected_unit=unit, end_date__isnull=True)
-        found |= set(User.objects.filter(is_active=True, person__in=officers.values("person")))
+        found |= officers
+    if not found and UNIT_SIDE.intersection(roles):
+        # Nobody the step names on the unit's side has an account (a responsible person known by
+        # name only): the unit's liaison officer, who keeps its ledger, is reminded instead, and
+        # with no officer account either the office staff, who chase it by phone, as the letter
+        # and transfer ladders do.
+        found = officers or set(office_staff_users())
     if "office" in roles:
         office_roles = [Role.OFFICE_HEAD, Role.OFFICE_STAFF]
         found |= set(User.objects.filter(is_active=True, groups__name__in=office_roles))

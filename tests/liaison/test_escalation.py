@@ -46,6 +46,23 @@ def test_each_level_goes_once_to_its_recipients(ledger):
     assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 3
 
 
+def test_a_step_whose_people_have_no_account_goes_to_the_officer_else_the_office_staff(ledger):
+    deadline = ledger.item.deadline
+    at = lambda day: datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)  # noqa: E731
+    # No account for the responsible person, the leader or the unit head: the officer keeps the ledger.
+    assert [r.kind for r in _send_all(at(deadline - timedelta(days=20)))] == [escalation.GREEN]
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {ledger.officer.username}
+    ledger.officer.is_active = False
+    ledger.officer.save(update_fields=["is_active"])
+    assert [r.kind for r in _send_all(at(deadline - timedelta(days=10)))] == [escalation.YELLOW]
+    yellow_to = set(Notification.objects.filter(level="yellow").values_list("recipient__username", flat=True))
+    assert yellow_to == {"staff"}
+    # The red step names the office as well: the office head and the staff, the unit's side included.
+    assert [r.kind for r in _send_all(at(deadline + timedelta(days=1)))] == [escalation.RED]
+    red_to = set(Notification.objects.filter(level="red").values_list("recipient__username", flat=True))
+    assert {"head", "staff"} <= red_to
+
+
 def test_nothing_goes_out_after_sign_off(ledger):
     _people(ledger)
     ledger_services.sign_off(by=ledger.world.users["leader_a"], item=to_pending(ledger))
