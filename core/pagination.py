@@ -113,6 +113,13 @@ def _count_within(rows: QuerySet[Any], milliseconds: int) -> int | None:
         return None
 
 
+def in_key_order(rows: QuerySet[Any], pks: Sequence[Any]) -> list[Any]:
+    """The rows of `rows` with these primary keys, in their order; a key whose row is gone (deleted
+    since the keys were read) is left out. The second read of a keys-first page or list."""
+    by_pk = rows.in_bulk(pks)
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
 class KeysetPaginator:
     """Pages of `queryset` in the order of `ordering` ("-created_at", "-pk"), `per_page` rows each.
 
@@ -267,14 +274,11 @@ class KeysetPaginator:
         if counting:
             total = keys[0][-1] if keys else 0
             keys = [key[:-1] for key in keys]
-        by_pk = self.rows.in_bulk([pk for pk, *_values in keys[: self.per_page]])
-        page = []
-        for pk, *values in keys[: self.per_page]:
-            row = by_pk.get(pk)
-            if row is not None:
-                for name, value in zip(self.names, values, strict=True):
-                    setattr(row, name, value)
-                page.append(row)
+        values_of = {pk: values for pk, *values in keys[: self.per_page]}
+        page = in_key_order(self.rows, list(values_of))
+        for row in page:
+            for name, value in zip(self.names, values_of[row.pk], strict=True):
+                setattr(row, name, value)
         return page, len(keys) > self.per_page, total
 
     def cursor_after(self, offset: int) -> str | None:

@@ -172,13 +172,17 @@ def name_first(q: str) -> list[OrderBy]:
 REGISTRY_PAGE_ORDER = ("-pk",)
 
 
+# What a registry row shows besides the clue: its unit, group, source partner and round.
+REGISTRY_RELATED = ("inspected_unit__org_unit", "assigned_group", "source_partner__org_unit", "inspection_round")
+
+
 def clue_registry(user: Any, filters: ClueFilters) -> QuerySet[Clue]:
     """The registry's rows as its export reads them (ordered as the export), each with what the list shows."""
     return (
         # No DISTINCT: the only to-many join (the receiver filter) meets at most one transfer item
         # per clue (transfer_item_once_per_clue), and DISTINCT over every column costs seconds at 200,000 clues.
         filter_clues(clues_for(user), filters)
-        .select_related("inspected_unit__org_unit", "assigned_group", "source_partner__org_unit", "inspection_round")
+        .select_related(*REGISTRY_RELATED)
         .order_by(*name_first(filters.q), "-inspection_round__year", "-inspection_round__round_no", "code")
     )
 
@@ -212,9 +216,7 @@ def registry_page(user: Any, filters: ClueFilters) -> QuerySet[Clue]:
 
 def registry_rows() -> QuerySet[Clue]:
     """A registry page's rows by primary key, with only the columns it shows."""
-    return Clue.objects.select_related(
-        "inspected_unit__org_unit", "assigned_group", "source_partner__org_unit", "inspection_round"
-    ).only(*REGISTRY_PAGE_COLUMNS)
+    return Clue.objects.select_related(*REGISTRY_RELATED).only(*REGISTRY_PAGE_COLUMNS)
 
 
 def clue_detail(user: Any, pk: int) -> Clue | None:
