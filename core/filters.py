@@ -6,6 +6,7 @@ nothing, a few are ignored) instead of a form error turning a list into an error
 forms are rendered by templates/includes/_filters.html.
 """
 
+import html
 from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -14,8 +15,8 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 ALL = _("All")  # the first choice of every drop-down: no filter
@@ -45,14 +46,21 @@ class FilterSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, " selected" if str(key) in selected else "", text) for key, text in self.choices),
+        # Escaped as format_html would (text already marked safe is kept), without its lazy-string
+        # checks per argument: a third of the filter bar's time over 350 options (issue 16).
+        options = "".join(
+            f'<option value="{_escaped(key)}"{" selected" if str(key) in selected else ""}>{_escaped(text)}</option>'
+            for key, text in self.choices
         )
         return format_html(
-            "<select{}>{}</select>", flatatt({**self.build_attrs(self.attrs, attrs), "name": name}), options
+            "<select{}>{}</select>",
+            flatatt({**self.build_attrs(self.attrs, attrs), "name": name}),
+            mark_safe(options),  # noqa: S308 - every value escaped above
         )
+
+
+def _escaped(value: Any) -> str:
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def choice(label: Any, choices: Choices = (), *, all_label: Any = ALL, **kwargs: Any) -> django_filters.CharFilter:

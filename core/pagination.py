@@ -99,13 +99,18 @@ def _count_within(rows: QuerySet[Any], milliseconds: int) -> int | None:
     is set for this statement only: in a savepoint, and put back as it was when the count ends,
     so the request's later queries (and an outer transaction's) run under the usual limit."""
     connection = connections[rows.db]
+    # Outside a transaction (a request in autocommit) the count gets one of its own, and the
+    # timeout ends with it: two round trips fewer than putting it back by hand.
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            previous = cursor.fetchone()[0]
+            if nested:
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                previous = cursor.fetchone()[0]
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
             count = rows.count()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            if nested:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return count
     except OperationalError as error:
         if getattr(error.__cause__, "pgcode", None) != _QUERY_CANCELED:

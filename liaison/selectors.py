@@ -112,16 +112,19 @@ class UnitNumbers:
 
 
 def _counts(prefix: str, today: date) -> dict[str, Any]:
+    # No DISTINCT: the items are reached along one chain of foreign keys (unit, feedback, problem,
+    # item), so each item is one row. COUNT(DISTINCT) sorted every id: 20 of the office head's
+    # dashboard's 50 ms of SQL over 40,000 items (issue 16). Callers pass querysets not filtered
+    # through another many-valued relation.
     status = f"{prefix}status"
     return {
-        "n_items": Count(f"{prefix}pk", distinct=True),
-        "n_signed_off": Count(f"{prefix}pk", filter=Q(**{status: Status.SIGNED_OFF}), distinct=True),
-        "n_rectified": Count(f"{prefix}pk", filter=Q(**{f"{status}__in": RECTIFIED}), distinct=True),
-        "n_overdue": Count(f"{prefix}pk", filter=overdue_q(today, prefix), distinct=True),
+        "n_items": Count(f"{prefix}pk"),
+        "n_signed_off": Count(f"{prefix}pk", filter=Q(**{status: Status.SIGNED_OFF})),
+        "n_rectified": Count(f"{prefix}pk", filter=Q(**{f"{status}__in": RECTIFIED})),
+        "n_overdue": Count(f"{prefix}pk", filter=overdue_q(today, prefix)),
         "n_on_time": Count(
             f"{prefix}pk",
             filter=Q(**{status: Status.SIGNED_OFF, f"{prefix}signed_off_at__date__lte": F(f"{prefix}deadline")}),
-            distinct=True,
         ),
     }
 

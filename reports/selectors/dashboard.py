@@ -135,12 +135,17 @@ def _rate(value: Decimal | None) -> float | None:
 
 
 def figures(
-    inspection_round: InspectionRound | None = None, *, all_rounds: list[SharedRound] | None = None
+    inspection_round: InspectionRound | None = None,
+    *,
+    all_rounds: list[SharedRound] | None = None,
+    funnel: Funnel | None = None,
+    rectification: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Every statistic keyed by code: overall (what the registry reports) or for one round.
 
     Overall, the round-scoped figures speak of the first round, as the source report does.
-    For a round, the figures no round narrows (NOT_BY_ROUND) are left out.
+    For a round, the figures no round narrows (NOT_BY_ROUND) are left out. The page passes the
+    funnel and the rectification totals it reads for its own tables anyway (dashboard()).
     """
     all_rounds = rounds_with_shares() if all_rounds is None else all_rounds
     scope = inspection_round or (all_rounds[0] if all_rounds else None)
@@ -157,8 +162,8 @@ def figures(
     picked = all_rounds if inspection_round is None else [r for r in all_rounds if r.pk == inspection_round.pk]
     values["seconded_share"] = {r.title: share_of(r) for r in picked}
     values["discipline_cadres_in_inspection"] = round_statistics.discipline_cadres_in_inspection(inspection_round)
-    values.update(funnel_figures(round_funnel(inspection_round)))
-    totals = rectification_totals(inspection_round)
+    values.update(funnel_figures(funnel or round_funnel(inspection_round)))
+    totals = rectification or rectification_totals(inspection_round)
     values["rectification_item_count"] = totals["n_items"]
     values["rectification_signed_off_count"] = totals["n_signed_off"]
     values["rectification_overdue_count"] = totals["n_overdue"]
@@ -269,6 +274,17 @@ def rectification_by_unit(inspection_round: InspectionRound) -> list[UnitNumbers
     return unit_numbers(InspectedUnit.objects.filter(inspection_round=inspection_round))
 
 
+def units_totals(units: list[UnitNumbers]) -> dict[str, int]:
+    """A round's rectification totals summed from its units' rows: each item belongs to one unit."""
+    return {
+        "n_items": sum(u.items for u in units),
+        "n_signed_off": sum(u.signed_off for u in units),
+        "n_rectified": sum(u.rectified for u in units),
+        "n_overdue": sum(u.overdue for u in units),
+        "n_on_time": sum(u.signed_off_on_time for u in units),
+    }
+
+
 STAGES: list[InspectionRound.Status] = [s for s in InspectionRound.Status if s != InspectionRound.Status.CANCELLED]
 
 
@@ -311,20 +327,25 @@ def dashboard(selected: InspectionRound | None = None) -> Dashboard:
     if selected is not None:
         selected = next((r for r in all_rounds if r.pk == selected.pk), None)
     selected = selected or current_round(all_rounds)
-    overall = figures(all_rounds=all_rounds)
-    in_round = figures(selected, all_rounds=all_rounds) if selected else {}
+    # Each read once: the figures and the page's tables show the same funnels and units.
+    overall_funnel = round_funnel(None)
+    overall = figures(all_rounds=all_rounds, funnel=overall_funnel)
+    selected_funnel, units, in_round = Funnel(0, 0, 0), [], {}
+    if selected:
+        selected_funnel, units = round_funnel(selected), rectification_by_unit(selected)
+        in_round = figures(selected, all_rounds=all_rounds, funnel=selected_funnel, rectification=units_totals(units))
     return Dashboard(
         all_rounds=all_rounds,
         selected=selected,
         overall=overall,
         cumulative=cumulative(overall),
         in_round=in_round,
-        round_funnel=round_funnel(selected) if selected else Funnel(0, 0, 0),
-        overall_funnel=round_funnel(None),
+        round_funnel=selected_funnel,
+        overall_funnel=overall_funnel,
         by_source=clues_by_source(selected) if selected else [],
         by_category=clues_by_category(selected) if selected else [],
         letters=letter_timeliness(selected) if selected else None,
-        units=rectification_by_unit(selected) if selected else [],
+        units=units,
         progress=stage_progress(all_rounds),
     )
 

@@ -97,3 +97,32 @@ def test_a_drop_down_builds_its_choices_once_per_rendering():
     assert len(built) == 1
     assert '<option value="2" selected>区民政局</option>' in html
     assert "required" not in html
+
+
+def test_a_drop_down_escapes_its_options_and_keeps_safe_text():
+    """A unit's name is typed by the office: it must reach the page as text, never as markup."""
+    from django import forms
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from core.filters import FilterSelect
+
+    choices = [
+        ('"><script>x</script>', "<b>区&局</b>"),
+        ("safe", mark_safe("<i>区民政局</i>")),
+        ("lazy", gettext_lazy("All")),
+    ]
+
+    class Bar(forms.Form):
+        unit = forms.CharField(required=False, widget=FilterSelect(choices=choices))
+
+    with translation.override("en"):
+        html = str(Bar(data={"unit": '"><script>x</script>'})["unit"])
+    assert (
+        '<option value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" selected>&lt;b&gt;区&amp;局&lt;/b&gt;</option>'
+        in html
+    )
+    assert "<script>" not in html
+    assert '<option value="safe"><i>区民政局</i></option>' in html
+    assert '<option value="lazy">All</option>' in html

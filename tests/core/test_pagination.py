@@ -226,6 +226,21 @@ def test_a_count_that_runs_too_long_is_not_shown_and_the_next_queries_run_as_usu
     assert KeysetPaginator(slow, ORDER, 3).count == len(rows)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the count's timeout is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_count_outside_a_transaction_leaves_the_timeout_as_it_was():
+    """In autocommit (a request) the count runs in a transaction of its own and its timeout ends
+    with it; the connection's next statements run under the usual limit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        before = cursor.fetchone()[0]
+    assert not connection.in_atomic_block
+    assert pagination._count_within(Notification.objects.all(), 1234) == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        assert cursor.fetchone()[0] == before != "1234ms"
+
+
 def test_the_pagination_says_nothing_of_a_total_it_did_not_count(notes, monkeypatch):
     monkeypatch.setattr(KeysetPaginator, "count", property(lambda self: None))
     page = paginator(notes[0]).page(None)

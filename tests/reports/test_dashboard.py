@@ -133,6 +133,16 @@ class TestOnTheDemo:
         assert sum(f["concluded_clue_count"] for f in per_round) == 152
         assert sum(f["case_filed_count"] for f in per_round) == 37
 
+    def test_the_page_s_figures_equal_those_read_on_their_own(self) -> None:
+        """The page hands the figures the funnels and rectification totals of its own tables."""
+        assert dashboard.dashboard().overall == dashboard.figures()
+        items = []
+        for inspection_round in InspectionRound.objects.order_by(*ROUND_ORDER):
+            board = dashboard.dashboard(inspection_round)
+            assert board.in_round == dashboard.figures(inspection_round), inspection_round.title
+            items.append(board.in_round["rectification_item_count"])
+        assert any(items)  # the demo's rectification is among them
+
     def test_the_seconded_share_of_one_query_equals_the_selector_s(self) -> None:
         for r in rounds_with_shares():
             seconded, total = seconded_share(r)
