@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
     from core.models import User
 
-# exclusion(user) -> Q of the rows the user may not open; keyed by the model's label_lower.
-AccessExclusion = Callable[[Any], Q]
+# exclusion(user) -> Q of the rows the user may not open, or None for none; keyed by the
+# model's label_lower.
+AccessExclusion = Callable[[Any], Q | None]
 _ACCESS_EXCLUSIONS: defaultdict[str, list[AccessExclusion]] = defaultdict(list)
 
 
@@ -160,7 +161,8 @@ def restrict(
         return queryset.none()
     opts = queryset.model._meta
     for exclusion in _ACCESS_EXCLUSIONS.get(opts.label_lower, ()):
-        queryset = queryset.exclude(exclusion(user))
+        if (excluded := exclusion(user)) is not None:
+            queryset = queryset.exclude(excluded)
     via = getattr(queryset.model, "permission_via", None)
     if via:
         # Access to a child row (a letter's reply, a batch's rows) follows its parent.

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from clues.models import Clue
 from core.permissions import user_can
 from inspection import services as rounds
 from talentpool.models import RecusalDeclaration
@@ -51,6 +52,20 @@ def test_a_recused_member_stays_out_and_a_decided_declaration_is_final(world):
         declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=False)
     with pytest.raises(ValidationError):
         decide_recusal(declaration=declaration, by=world.users["office_staff"], decision="allowed")
+
+
+def test_the_clue_filter_names_recused_units_and_reads_no_declaration_for_a_member_with_none(world):
+    """The recused units are read when the filter is built: a member without any gets a filter
+    with no exclusion at all; one with a declared tie gets the unit named, in lists and counts."""
+    clue = handed(world)
+    member = world.users["member_a"]
+    listed = Clue.objects.for_user(member)
+    assert "recusal" not in str(listed.query).lower()
+    assert list(listed.filter(pk=clue.pk)) == [clue]
+    declare_recusal(by=member, person=member.person, inspected_unit=world.unit_a, has_conflict=True, relationships=TIE)
+    recused = Clue.objects.for_user(member)
+    assert not recused.filter(pk=clue.pk).exists()
+    assert recused.filter(inspected_unit=world.unit_a).count() == 0
 
 
 def test_a_tie_needs_its_kind_and_a_no_needs_no_decision(world):
