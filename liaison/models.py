@@ -286,7 +286,12 @@ class RectificationItem(TimeStampedModel):
                 condition=models.Q(progress_pct__lte=100), name="rectification_progress_at_most_100"
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"], name="rectification_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="rectification_due_idx"),
+            # The deadline board's page reads open items in the board's order and stops at the
+            # page's end: 27 -> 2 ms for its union at 40,000 items (issue 16).
+            models.Index(fields=["deadline", "id"], name="rectification_deadline_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.problem.seq}.{self.seq} {self.measure[:30]}"
