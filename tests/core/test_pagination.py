@@ -227,7 +227,7 @@ def test_a_count_that_runs_too_long_is_not_shown_and_the_next_queries_run_as_usu
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the count's timeout is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_count_outside_a_transaction_leaves_the_timeout_as_it_was():
     """In autocommit (a request) the count runs in a transaction of its own and its timeout ends
     with it; the connection's next statements run under the usual limit."""
