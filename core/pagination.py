@@ -96,11 +96,11 @@ def _past(path: str, desc: bool, value: Any, null: bool, forward: bool) -> Q | N
 
 def _count_within(rows: QuerySet[Any], milliseconds: int) -> int | None:
     """COUNT(*) of `rows` on PostgreSQL, or None if it runs longer than `milliseconds`. The timeout
-    is set for this statement only: in a savepoint, and put back as it was when the count ends,
-    so the request's later queries (and an outer transaction's) run under the usual limit."""
+    is set for this statement only: in a transaction of its own, which it ends with, or inside an
+    outer one in a savepoint, put back as it was when the count ends; the request's later queries
+    (and an outer transaction's) run under the usual limit."""
     connection = connections[rows.db]
-    # Outside a transaction (a request in autocommit) the count gets one of its own, and the
-    # timeout ends with it: two round trips fewer than putting it back by hand.
+    # In autocommit (a request) restoring the timeout by hand would cost two round trips.
     nested = connection.in_atomic_block
     try:
         with transaction.atomic(using=rows.db), connection.cursor() as cursor:

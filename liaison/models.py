@@ -289,7 +289,7 @@ class RectificationItem(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "deadline"], name="rectification_due_idx"),
             # The deadline board's page reads open items in the board's order and stops at the
-            # page's end: 27 -> 2 ms for its union at 40,000 items (issue 16).
+            # page's end: its union took 27 ms, 6 ms with this index, at 40,000 items (issue 16).
             models.Index(fields=["deadline", "id"], name="rectification_deadline_idx"),
         ]
 

@@ -26,7 +26,7 @@ from inspection.models import InspectedUnit, InspectionRound
 from inspection.selectors import rounds_with_shares, share_of
 from liaison import statistics as liaison_statistics
 from liaison.models import LiaisonAssignment, RectificationItem
-from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers
+from liaison.selectors import UnitNumbers, item_totals, round_items, unit_numbers, unit_totals
 from talentpool.selectors import pools as pool_selectors
 
 if TYPE_CHECKING:
@@ -162,8 +162,8 @@ def figures(
     picked = all_rounds if inspection_round is None else [r for r in all_rounds if r.pk == inspection_round.pk]
     values["seconded_share"] = {r.title: share_of(r) for r in picked}
     values["discipline_cadres_in_inspection"] = round_statistics.discipline_cadres_in_inspection(inspection_round)
-    values.update(funnel_figures(funnel or round_funnel(inspection_round)))
-    totals = rectification or rectification_totals(inspection_round)
+    values.update(funnel_figures(round_funnel(inspection_round) if funnel is None else funnel))
+    totals = rectification_totals(inspection_round) if rectification is None else rectification
     values["rectification_item_count"] = totals["n_items"]
     values["rectification_signed_off_count"] = totals["n_signed_off"]
     values["rectification_overdue_count"] = totals["n_overdue"]
@@ -274,17 +274,6 @@ def rectification_by_unit(inspection_round: InspectionRound) -> list[UnitNumbers
     return unit_numbers(InspectedUnit.objects.filter(inspection_round=inspection_round))
 
 
-def units_totals(units: list[UnitNumbers]) -> dict[str, int]:
-    """A round's rectification totals summed from its units' rows: each item belongs to one unit."""
-    return {
-        "n_items": sum(u.items for u in units),
-        "n_signed_off": sum(u.signed_off for u in units),
-        "n_rectified": sum(u.rectified for u in units),
-        "n_overdue": sum(u.overdue for u in units),
-        "n_on_time": sum(u.signed_off_on_time for u in units),
-    }
-
-
 STAGES: list[InspectionRound.Status] = [s for s in InspectionRound.Status if s != InspectionRound.Status.CANCELLED]
 
 
@@ -333,7 +322,7 @@ def dashboard(selected: InspectionRound | None = None) -> Dashboard:
     selected_funnel, units, in_round = Funnel(0, 0, 0), [], {}
     if selected:
         selected_funnel, units = round_funnel(selected), rectification_by_unit(selected)
-        in_round = figures(selected, all_rounds=all_rounds, funnel=selected_funnel, rectification=units_totals(units))
+        in_round = figures(selected, all_rounds=all_rounds, funnel=selected_funnel, rectification=unit_totals(units))
     return Dashboard(
         all_rounds=all_rounds,
         selected=selected,
