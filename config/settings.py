@@ -124,7 +124,11 @@ if DATABASE_URL:
             # JIT compiles a query whose estimated cost passes jit_above_cost: measured at 1M clues
             # (issue 16) that cost 200-380 ms of compiling on pages that then run in tens of ms.
             # The app's queries are short; a report that wants JIT can SET jit = on itself.
-            "OPTIONS": {"options": "-c jit=off"},
+            # Parallel plans off for the same reason: starting workers cost the pages more than
+            # they saved, and they compete with the other requests for the same cores. Measured at
+            # 1M clues (docs/benchmarks.md, session 16): a receiver's search page 121-136 -> 72-75 ms
+            # p50 (a parallel sort of 9,285 matches before the permission probe), no page slower.
+            "OPTIONS": {"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
         }
     }
 else:

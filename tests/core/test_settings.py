@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from config.env import (
     env_bool,
@@ -260,11 +261,15 @@ def test_language_and_time_zone_defaults() -> None:
     assert settings.USE_I18N is True
 
 
+@pytest.mark.django_db
 def test_database_defaults() -> None:
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         assert database["CONN_HEALTH_CHECKS"] is True
         assert database["CONN_MAX_AGE"] > 0
+        with connection.cursor() as cursor:  # as the server took them, not as written
+            cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+            assert cursor.fetchone() == ("off", "0")  # the pages' short plans (config/settings.py)
     else:
         assert database["ENGINE"] == "django.db.backends.sqlite3"
         options = database["OPTIONS"]
