@@ -116,7 +116,9 @@ class ClueFilters(QueryFilterSet):
     def filter_funnel(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
         if value not in FUNNEL_STAGES:
             return clues  # an unknown stage is no filter
-        return clues.filter(pk__in=transferred_clues().values("pk")).filter(FUNNEL_STAGES[value])
+        # The condition on the clue itself, not `pk IN (transferred clues)`: that self-join probed
+        # the clue's key once more per clue counted (a member's concluded clues at 1M: 27 -> 19 ms).
+        return clues.filter(is_transferred(), FUNNEL_STAGES[value])
 
     def search(self, clues: QuerySet[Clue], _name: str, value: str) -> QuerySet[Clue]:
         return text_search(clues, value)
@@ -126,12 +128,16 @@ def clues_for(user: Any, *, paged: bool = False) -> QuerySet[Clue]:
     return Clue.objects.for_user(user, paged=paged)
 
 
-def transferred_clues() -> QuerySet[Clue]:
-    """docs/domain.md §4.1 #9: clues in a sent transfer to anyone but the inspected unit itself (交办)."""
+def is_transferred() -> Exists:
+    """docs/domain.md §4.1 #9: the clue is in a sent transfer to anyone but the inspected unit itself (交办)."""
     sent = ClueTransferItem.objects.filter(clue=OuterRef("pk"), transfer__transferred_at__isnull=False).exclude(
         transfer__receiver_type=ClueTransfer.Receiver.INSPECTED_UNIT
     )
-    return Clue.objects.filter(Exists(sent))
+    return Exists(sent)
+
+
+def transferred_clues() -> QuerySet[Clue]:
+    return Clue.objects.filter(is_transferred())
 
 
 FUNNEL_STAGES = {
