@@ -161,8 +161,13 @@ def test_clue_import_streams_in_flat_memory(tmp_path):
         f"\nclue import in its own process ({connection.vendor}), {STREAM_ROWS:,} rows: raw openpyxl values_only "
         f"{raw_rate:,.0f} rows/s; import_clues --commit {rate:,.0f} rows/s ({run['seconds']:.1f} s); "
         f"ratio {rate / raw_rate:.2f} (target >= 0.9 on PostgreSQL); peak RSS {run['peak_kib'] / 1024:.0f} MiB "
-        f"(target <= 150); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"(target <= 150); CPU {run['python_cpu']:.1f} s in the command, {_seconds(run['server_cpu'])} in its "
+        f"PostgreSQL backend; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} s"
 
 
 def _bench_letter():
