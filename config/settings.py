@@ -126,7 +126,7 @@ if DATABASE_URL:
             # The app's queries are short; a report that wants JIT can SET jit = on itself.
             # Parallel plans off for the same reason: starting workers cost the pages more than
             # they saved, and they compete with the other requests for the same cores. Measured at
-            # 1M clues (docs/benchmarks.md, session 16): a receiver's search page 121-136 -> 72-75 ms
+            # 1M clues (docs/benchmarks.md, session 16): a receiver's search page 121-136 -> 72-77 ms
             # p50 (a parallel sort of 9,285 matches before the permission probe), no page slower.
             "OPTIONS": {"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
         }
