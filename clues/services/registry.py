@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,12 @@ from clues.services.duplicates import suggested_original
 from clues.services.numbering import clue_codes
 from clues.services.screening import hand_over
 from core import audit
-from core.models import AuditLog, User
+from core.models import AuditLog, Notification, User
 from core.permissions import user_can
+from core.roles import Role
 from core.sealing import SealBroken, opened
+from core.services.directory import users_with_role
+from core.services.notifications import notify
 from inspection.models import InspectedUnit
 from inspection.permissions import current_memberships, is_group_member
 
@@ -93,9 +97,25 @@ def register_clue(
     clue.save()
     audit.log_change(user=by, obj=clue, before=None)
     if on_site:
-        hand_over(clues=[clue], by=by, now=now)
+        hand_over(clues=[clue], by=by, now=now, on_site=True)
         clue.refresh_from_db()
+        if clue.possible_duplicate_of_id:
+            _ask_custodians_about(clue)
     return clue
+
+
+def _ask_custodians_about(clue: Clue) -> None:
+    """An on-site clue went to its group with a duplicate suggestion: the custodians, who decide
+    suggestions, are told, since their registry marks only the clues still with them."""
+    original = clue.possible_duplicate_of
+    notify(
+        recipients=users_with_role(Role.CLUE_CUSTODIAN),
+        title=_("On-site clue %(code)s may repeat %(original)s")
+        % {"code": clue.code, "original": original.code if original else ""},
+        body=_("Merge it into the original or dismiss the suggestion."),
+        url=reverse("clues:clue-detail", args=[clue.pk]),
+        kind=Notification.Kind.HANDOFF,
+    )
 
 
 def record_read(*, clue: Clue, user: Any, request: HttpRequest | None = None) -> None:

@@ -18,6 +18,10 @@ from core.permissions import grant, scope_group
 from core.services.notifications import notify
 from inspection.models import InspectionGroup
 
+# A clue may be merged into its original until its group starts assessing it: an on-site clue
+# reaches its group with its duplicate suggestion undecided (hand_over's on_site).
+MERGEABLE = (*Clue.BEFORE_HANDOVER, Clue.Status.HANDED_TO_GROUP)
+
 
 @transaction.atomic
 def mark_duplicate(*, clue: Clue, of: Clue, by: User) -> Clue:
@@ -27,8 +31,8 @@ def mark_duplicate(*, clue: Clue, of: Clue, by: User) -> Clue:
         raise ValidationError(_("A clue can only duplicate another clue of the same round."))
     if of.status == Clue.Status.DUPLICATE:
         raise ValidationError(_("Merge into the original clue, not into another duplicate."))
-    if clue.status not in Clue.BEFORE_HANDOVER:
-        raise ValidationError(_("Only a clue not yet handed to a group can be closed as a duplicate."))
+    if clue.status not in MERGEABLE:
+        raise ValidationError(_("Only a clue its group has not begun to assess can be closed as a duplicate."))
     return move(clue, Clue.Status.DUPLICATE, by=by, duplicate_of=of, possible_duplicate_of=None)
 
 
@@ -126,17 +130,21 @@ def mark_out_of_scope(*, clue: Clue, by: User, reason: str, forwarded_to: Organi
 
 
 @transaction.atomic
-def hand_over(*, clues: list[Clue], by: User, now: datetime | None = None) -> list[ClueHandover]:
+def hand_over(*, clues: list[Clue], by: User, now: datetime | None = None, on_site: bool = False) -> list[ClueHandover]:
     """Hand clues to the group covering their unit (转交): the group may read and assess them.
 
     All or nothing: one clue that cannot move (a duplicate suggestion undecided, a stale
     page) refuses the whole batch, so the custodian never wonders which ones went.
+
+    on_site: a clue the group registered itself goes to it even with a duplicate suggestion
+    undecided. The suggested original is of the same unit, so of the same group, which may
+    conclude "duplicate" in its assessment; refusing would lose what its member wrote down.
     """
     now = now or timezone.now()
     handovers = []
     by_group: dict[int, list[Clue]] = defaultdict(list)
     for clue in locked(clues):
-        if clue.possible_duplicate_of_id:
+        if clue.possible_duplicate_of_id and not on_site:
             raise ValidationError(_("Clue %(code)s has an undecided duplicate suggestion.") % {"code": clue.code})
         move(clue, Clue.Status.HANDED_TO_GROUP, by=by)
         handovers.append(ClueHandover(clue=clue, group_id=clue.assigned_group_id, handed_at=now, handed_by=by))

@@ -111,6 +111,11 @@ def clue_register(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise Http404 from exc
         else:
             messages.success(request, _("Clue %(code)s registered.") % {"code": clue.code})
+            if clue.possible_duplicate_of_id:
+                messages.info(
+                    request,
+                    _("It looks like a clue registered earlier; the clue custodian has been told and will decide."),
+                )
             return redirect("clues:clue-detail", pk=clue.pk)
     return render(request, "clues/clue_register.html", {"form": form})
 
@@ -136,6 +141,7 @@ def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "cases": selectors.cases_of(user, clue),
             "can_reveal": user_can(user, "reveal", clue),
             "can_screen": can_change and clue.status in Clue.BEFORE_HANDOVER,
+            "can_decide_duplicate": can_change and clue.status in screening.MERGEABLE,
             "can_grade": can_change
             and clue.status in (*Clue.BEFORE_HANDOVER, Clue.Status.HANDED_TO_GROUP, Clue.Status.UNDER_ASSESSMENT),
             "can_assess": can_assess,

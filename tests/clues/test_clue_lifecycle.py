@@ -55,6 +55,61 @@ def test_a_group_member_registers_an_on_site_clue_for_their_own_unit_and_the_gro
         )
 
 
+def test_an_on_site_clue_like_one_already_registered_still_reaches_the_group_and_the_custodian_decides(world):
+    """A member who writes down what a second person reported on site must not lose it to a
+    duplicate suggestion that only the custodian may decide: the clue goes to the group, the
+    suggestion stays on it, and the custodians are told."""
+    original = register(world, allegation_summary="个别谈话反映其公车私用，多次驾驶公车接送子女上下学")
+    fields = {
+        "inspected_unit": world.unit_a,
+        "source_type": Clue.SourceType.INTERVIEW,
+        "received_date": original.received_date,
+        "allegation_summary": original.allegation_summary,
+        "reported_persons": original.reported_persons,
+        "categories": ["eight_point_rules"],
+    }
+    clue = registry.register_clue(by=world.users["member_a"], **fields)
+    clue.refresh_from_db()
+    assert clue.status == S.HANDED_TO_GROUP
+    assert clue.possible_duplicate_of == original
+    assert user_can(world.users["member_a"], "view", clue)
+    told = Notification.objects.get(recipient=world.users["clue_custodian"], url=f"/clues/{clue.pk}/")
+    assert clue.code in told.title
+    assert original.code in told.title
+    screening.mark_duplicate(clue=clue, of=original, by=world.users["clue_custodian"])
+    assert Clue.objects.get(pk=clue.pk).status == S.DUPLICATE
+    # The custodian's own handover still asks for the decision first.
+    second = register(world, allegation_summary=original.allegation_summary, received_date=original.received_date)
+    assert second.possible_duplicate_of == original
+    with pytest.raises(ValidationError):
+        screening.hand_over(clues=[second], by=world.users["clue_custodian"])
+
+
+def test_the_register_page_tells_the_member_and_the_custodian_decides_on_the_clue_page(world, client):
+    original = register(world, allegation_summary="个别谈话反映其违规收受管理服务对象所送礼品礼金")
+    client.force_login(world.users["member_a"])
+    response = client.post(
+        "/clues/new/",
+        {
+            "inspected_unit": world.unit_a.pk,
+            "source_type": Clue.SourceType.INTERVIEW,
+            "received_date": original.received_date.isoformat(),
+            "reported_persons": "钱某某，局长",
+            "allegation_summary": original.allegation_summary,
+            "categories": ["integrity"],
+        },
+        follow=True,
+    )
+    clue = Clue.objects.exclude(pk=original.pk).get()
+    assert response.redirect_chain[-1][0] == f"/clues/{clue.pk}/"
+    assert "已通知线索管理员判断是否重复" in response.content.decode()
+    assert "merge-duplicate" not in response.content.decode()  # the member does not decide
+    client.force_login(world.users["clue_custodian"])
+    page = client.get(f"/clues/{clue.pk}/").content.decode()
+    assert "merge-duplicate" in page
+    assert original.code in page
+
+
 def test_a_clue_needs_a_summary_a_category_and_a_hand_source(world):
     with pytest.raises(ValidationError):
         register(world, categories=[])
