@@ -61,6 +61,13 @@ class LetterForm(forms.Form):
             .select_related("org_unit")
         )
 
+    def clean_deadline(self) -> date | None:
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline < timezone.localdate():
+            # Sent, it would start overdue; approval refuses it too (letters.approve_and_send).
+            raise forms.ValidationError(_("The deadline has passed; choose a later day or leave it empty."))
+        return deadline
+
     def clean_request_items(self) -> list[str]:
         items = [line.strip() for line in self.cleaned_data["request_items"].splitlines() if line.strip()]
         if not items:

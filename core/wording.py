@@ -1,8 +1,10 @@
-"""How the office's documents write dates and sign themselves. Document content, so in Chinese directly."""
+"""How the office's documents write dates and sign themselves (document content, so in Chinese
+directly), and how messages write a date (in the reader's language)."""
 
 from datetime import date
 
 from django.conf import settings
+from django.utils import formats
 
 _CN_NUMERALS = "〇一二三四五六七八九"
 
@@ -29,3 +31,8 @@ def chinese_date(day: date) -> str:
 def day_text(day: date) -> str:
     """A date in a document's body text, without zero padding: 2017年8月3日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def message_date(day: date | None) -> str:
+    """A date in a message or notice, as the pages show dates: 2017年8月3日 in Chinese; "" for none."""
+    return formats.date_format(day, "DATE_FORMAT") if day else ""

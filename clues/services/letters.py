@@ -21,6 +21,7 @@ from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.wording import message_date
 from core.workdays import add_working_days, working_days_between
 from inspection.models import InspectionRound
 
@@ -178,6 +179,8 @@ def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | Non
         # A double click or a stale page: the letter has already moved on.
         raise ValidationError(_("This letter is not awaiting approval."))
     sent_on = timezone.localdate(now)
+    if problem := _deadline_passed(letter, sent_on):
+        raise ValidationError(problem)
     transition(
         letter,
         by,
@@ -189,6 +192,17 @@ def approve_and_send(*, letter: InfoRequestLetter, by: User, now: datetime | Non
     )
     delivery.schedule(letter)
     return letter
+
+
+def _deadline_passed(letter: InfoRequestLetter, sent_on: date) -> str | None:
+    """A deadline set by hand that is already past when the letter would go out: sent, it would
+    start its reminder ladder overdue, and the partner could never answer in time."""
+    if letter.deadline is None or letter.deadline >= sent_on:
+        return None
+    return _("The deadline of %(letter)s (%(date)s) has passed; set a later one before approving.") % {
+        "letter": letter_label(letter),
+        "date": message_date(letter.deadline),
+    }
 
 
 def awaiting_approval(inspection_round: InspectionRound) -> models.QuerySet[InfoRequestLetter]:
@@ -252,7 +266,8 @@ def bulk_problems(letter: InfoRequestLetter, action: str) -> list[str]:
         return []
     if letter.status != InfoRequestLetter.Status.PENDING_APPROVAL:
         return [_("This letter is not awaiting approval.")]
-    return []
+    problem = _deadline_passed(letter, timezone.localdate())
+    return [problem] if problem else []
 
 
 def act_on_letters(

@@ -326,7 +326,8 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> Reminder 
         return None  # sent, cancelled, not yet due, or another worker got there first
     reminder = Reminder.objects.select_related("target_type").get(pk=reminder_id)
     render = _renderer(reminder.kind)
-    message = render(reminder) if render and reminder.target is not None else None
+    superseded = _later_step_due(reminder, now)
+    message = render(reminder) if render and reminder.target is not None and not superseded else None
     # Finished only while this claim still holds: a stuck reminder the office re-queued or
     # cancelled meanwhile (core.services.stuck) is not this worker's any more.
     ours = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now)
@@ -351,6 +352,27 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> Reminder 
             transaction.set_rollback(True)  # its notices (and their e-mails) go with the lost claim
             return None
     return reminder
+
+
+def _later_step_due(reminder: Reminder, now: datetime) -> bool:
+    """Whether a later step of the same ladder about the same record is due as well: the record
+    was entered after several of its moments had passed (a deadline set in the past), or the
+    sweeps stopped for days. Only the latest step is sent then, not "due today", "overdue" and
+    "escalation" in the same second; the earlier ones are cancelled as superseded."""
+    prefix = reminder.kind.rpartition(".")[0]
+    if not prefix:
+        return False  # a single kind, not a ladder
+    return (
+        Reminder.objects.filter(
+            target_type_id=reminder.target_type_id,
+            target_id=reminder.target_id,
+            kind__startswith=f"{prefix}.",
+            due_at__gt=reminder.due_at,
+            due_at__lte=now,
+        )
+        .exclude(status=Reminder.Status.CANCELLED)
+        .exists()
+    )
 
 
 def stuck_reminders() -> PermissionQuerySet[Reminder]:

@@ -18,7 +18,7 @@ from core.permissions import get_for_user_or_404
 from core.services import reminders
 from core.wording import office_name
 from inspection.services import assign_unit
-from tests.clues.conftest import SHANGHAI, send
+from tests.clues.conftest import SENT_AT, SHANGHAI, send
 from tests.conftest import assert_matrix, role_keys
 from tests.exports import export_rows
 
@@ -66,6 +66,30 @@ def test_approving_twice_is_refused_and_changes_nothing(world, drafts):
         letters.approve_and_send(letter=letter, by=world.users["office_head"])
     letter.refresh_from_db()
     assert letter.doc_number == "示巡办函〔2017〕1号"
+
+
+def test_a_deadline_already_past_is_refused_at_approval_and_nothing_is_sent(world, drafts):
+    letter = drafts["x"]
+    letters.update_letter(letter=letter, by=None, deadline=date(2017, 7, 20))  # before SENT_AT (July 2017)
+    letters.submit_for_approval(letter=letter, by=world.users["office_staff"])
+    letter.refresh_from_db()
+    assert letters.bulk_problems(letter, letters.BULK_APPROVE)  # the board's confirmation page says so
+    with pytest.raises(ValidationError, match="2017年7月20日"):
+        letters.approve_and_send(letter=letter, by=world.users["office_head"], now=SENT_AT)
+    letter.refresh_from_db()
+    assert letter.status == InfoRequestLetter.Status.PENDING_APPROVAL
+    assert not letter.doc_number
+
+
+def test_the_edit_form_refuses_a_deadline_already_past(world, drafts):
+    from clues.forms import LetterForm
+
+    letter = drafts["x"]
+    data = {**LetterForm.initial_for(letter), "request_items": "审计报告", "deadline": "2020-03-09"}
+    data["inspected_units"] = [unit.pk for unit in data["inspected_units"]]
+    form = LetterForm(data, letter=letter)
+    assert not form.is_valid()
+    assert "已过" in form.errors["deadline"][0]
 
 
 def test_a_sent_letter_can_no_longer_be_edited(world, sent):

@@ -41,12 +41,16 @@ def test_a_transfer_sent_while_the_broker_was_down_is_delivered_by_the_sweep(wor
     assert ClueTransfer.objects.get(pk=sent.pk).delivered_at is not None
 
 
-def test_feedback_reminders_are_sent_exactly_once_and_escalate(world):
+def test_feedback_reminders_are_sent_exactly_once_and_escalate(world, time_machine):
     clue = received(world)
     sent = ClueTransfer.objects.get(items__clue=clue)
+    moments = sorted(_reminders(sent).values_list("due_at", flat=True))
+    assert len(moments) == 5
+    for moment in moments:  # each step on its day, sent by the task at that time
+        time_machine.move_to(moment, tick=False)
+        assert sweep_due_reminders() == 1
+        assert sweep_due_reminders() == 0
     late = datetime.combine(sent.feedback_due + timedelta(days=40), datetime.min.time(), tzinfo=SHANGHAI)
-    assert sweep_due_reminders(now=late) == 5
-    assert sweep_due_reminders(now=late) == 0
     for reminder in _reminders(sent):
         assert send_reminder(reminder_id=reminder.pk, now=late) is None  # claimed already
     titles = list(
@@ -58,14 +62,15 @@ def test_feedback_reminders_are_sent_exactly_once_and_escalate(world):
     )
 
 
-def test_feedback_reminders_for_a_receiver_without_an_account_go_to_the_office_staff(world):
+def test_feedback_reminders_for_a_receiver_without_an_account_go_to_the_office_staff(world, time_machine):
     clue = received(world)
     sent = ClueTransfer.objects.get(items__clue=clue)
     receiver = world.users["commission_receiver"]
     receiver.is_active = False  # the commission's office has no account left: the letter went on paper
     receiver.save(update_fields=["is_active"])
-    late = datetime.combine(sent.feedback_due + timedelta(days=40), datetime.min.time(), tzinfo=SHANGHAI)
-    assert sweep_due_reminders(now=late) == 5
+    for moment in sorted(_reminders(sent).values_list("due_at", flat=True)):
+        time_machine.move_to(moment, tick=False)
+        assert sweep_due_reminders() == 1
     staff = Notification.objects.filter(recipient=world.users["office_staff"], title__contains=sent.doc_number)
     assert staff.count() == 5
     # The delivery notice only: no reminder to an account nobody uses.
