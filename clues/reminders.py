@@ -13,6 +13,7 @@ from core.models import User
 from core.roles import Role
 from core.services.directory import office_staff_users
 from core.services.reminders import Ladder, LadderStep
+from core.wording import message_date
 
 
 def office_heads() -> list[User]:
@@ -35,7 +36,7 @@ def _letter_recipients(letter: InfoRequestLetter, names: tuple[str, ...]) -> lis
 
 
 def _letter_message(letter: InfoRequestLetter, step: LadderStep) -> tuple[str, str, str]:
-    values = {"number": letter.doc_number, "deadline": letter.deadline.isoformat() if letter.deadline else ""}
+    values = {"number": letter.doc_number, "deadline": message_date(letter.deadline)}
     title = {
         "before": _("Reminder: letter %(number)s is due on %(deadline)s"),
         "due": _("Letter %(number)s is due today"),
@@ -77,7 +78,7 @@ def _transfer_recipients(transfer: ClueTransfer, names: tuple[str, ...]) -> list
 def _transfer_message(transfer: ClueTransfer, step: LadderStep) -> tuple[str, str, str]:
     values: dict[str, Any] = {
         "number": transfer.doc_number,
-        "due": transfer.feedback_due.isoformat() if transfer.feedback_due else "",
+        "due": message_date(transfer.feedback_due),
     }
     title = {
         "before": _("Reminder: feedback on transfer %(number)s is due on %(due)s"),

@@ -18,6 +18,7 @@ from core.models import User
 from core.roles import Role
 from core.services.directory import office_staff_users
 from core.services.reminders import Ladder, LadderStep, PlannedReminder
+from core.wording import message_date
 from liaison.models import HandoverRecord, LiaisonAssignment, RectificationItem
 
 CLOSED = (RectificationItem.Status.SIGNED_OFF, RectificationItem.Status.LONG_TERM_MAINTAINED)
@@ -58,7 +59,7 @@ def _item_message(item: RectificationItem, step: LadderStep) -> tuple[str, str, 
     values: dict[str, Any] = {
         "unit": unit.org_unit.name,
         "item": f"{item.problem.seq}.{item.seq}",
-        "deadline": item.deadline.isoformat(),
+        "deadline": message_date(item.deadline),
     }
     if step.phase == "after":
         title = _("Overdue: rectification item %(item)s of %(unit)s was due on %(deadline)s") % values
@@ -98,7 +99,7 @@ def _handover_recipients(handover: HandoverRecord, names: tuple[str, ...]) -> li
 
 
 def _handover_message(handover: HandoverRecord, step: LadderStep) -> tuple[str, str, str]:
-    values = {"item": handover.item, "due": handover.due_at.isoformat() if handover.due_at else ""}
+    values = {"item": handover.item, "due": message_date(handover.due_at)}
     return (
         _("Overdue: materials %(item)s were due on %(due)s") % values,
         _("Please hand over %(item)s to the inspection group.") % values,

@@ -9,6 +9,7 @@ from core.models import User
 from core.roles import Role
 from core.services.directory import office_staff_users
 from core.services.reminders import Ladder, LadderStep
+from core.wording import message_date
 from talentpool.models import SecondmentRequest
 
 
@@ -29,7 +30,7 @@ def _recipients(request: SecondmentRequest, names: tuple[str, ...]) -> list[User
 def _message(request: SecondmentRequest, step: LadderStep) -> tuple[str, str, str]:
     from talentpool.services.secondments import detail_url  # services.secondments imports SECONDMENTS from here
 
-    values = {"number": request.doc_number, "due": request.response_due.isoformat() if request.response_due else ""}
+    values = {"number": request.doc_number, "due": message_date(request.response_due)}
     title = {
         "before": _("Reminder: secondment request %(number)s is due on %(due)s"),
         "due": _("Secondment request %(number)s is due today"),

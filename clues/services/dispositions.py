@@ -23,6 +23,7 @@ from clues.services.transfers import receiving_scope, stop_reminders_if_answered
 from core import audit
 from core.models import Organisation, User
 from core.permissions import grant, scope_group
+from core.wording import message_date
 from inspection.models import InspectionGroup
 
 D = ClueDisposition.Type
@@ -68,12 +69,14 @@ def record_disposition(
     received_on = timezone.localdate(item.transfer.received_at)
     if decided_at < received_on:
         raise ValidationError(
-            _("A step cannot be dated before the transfer was received (%(date)s).") % {"date": received_on}
+            _("A step cannot be dated before the transfer was received (%(date)s).")
+            % {"date": message_date(received_on)}
         )
     previous = current_disposition(clue)
     if previous and decided_at < previous.decided_at:
         raise ValidationError(
-            _("A step cannot be dated before the previous one (%(date)s).") % {"date": previous.decided_at}
+            _("A step cannot be dated before the previous one (%(date)s).")
+            % {"date": message_date(previous.decided_at)}
         )
     move(clue, _STATUS_OF_STEP[D(disposition_type)], by=by)
     if previous and previous.outcome == O.PENDING:
@@ -108,7 +111,8 @@ def conclude(*, clue: Clue, by: User, outcome: str, outcome_date: date, summary:
         raise ValidationError(_("Record a disposition before concluding."))
     if outcome_date < disposition.decided_at:
         raise ValidationError(
-            _("The outcome cannot be dated before the step it ends (%(date)s).") % {"date": disposition.decided_at}
+            _("The outcome cannot be dated before the step it ends (%(date)s).")
+            % {"date": message_date(disposition.decided_at)}
         )
     move(clue, Clue.Status.CONCLUDED_NO_CASE, by=by)
     before = audit.snapshot(disposition)
@@ -143,7 +147,7 @@ def open_case(
         if step and filed_at < step.decided_at:
             raise ValidationError(
                 _("A case cannot be filed before the verification of %(code)s began (%(date)s).")
-                % {"code": clue.code, "date": step.decided_at}
+                % {"code": clue.code, "date": message_date(step.decided_at)}
             )
     receivers = {item.transfer.receiver_id for item in items}
     if len(receivers) != 1:

@@ -319,7 +319,7 @@ def _notify_partner(letter: InfoRequestLetter) -> None:
         recipients=partner_users(letter.partner),
         title=_("New letter from the inspection office: %(number)s") % {"number": letter.doc_number},
         body=_("%(title)s. Please answer by %(deadline)s.")
-        % {"title": letter.title, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
+        % {"title": letter.title, "deadline": message_date(letter.deadline)},
         url=f"/letters/{letter.pk}/",
         kind=Notification.Kind.DELIVERY,
     )

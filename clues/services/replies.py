@@ -28,8 +28,10 @@ from core.files import (
 from core.http import XLSX
 from core.models import AuditLog, Notification, StoredFile, User
 from core.roles import Role
+from core.services.directory import users_with_role
 from core.services.notifications import notify
 from core.services.reminders import replan_reminders
+from core.wording import message_date
 from core.workdays import add_working_days
 
 RS = LetterReply.Status
@@ -168,6 +170,15 @@ def submit_reply(*, letter: InfoRequestLetter, by: User, now: datetime | None = 
     viewed = {} if letter.first_viewed_at else {"first_viewed_at": now}
     letters.transition(letter, by, InfoRequestLetter.Status.ANSWERED, answered_at=now, **viewed)
     letters.stop_reminders(letter)
+    # The reviewers act next: reviewing an answer is the custodian's and the office head's (core.roles).
+    notify(
+        recipients=users_with_role(Role.CLUE_CUSTODIAN, Role.OFFICE_HEAD),
+        title=_("Letter %(number)s: %(partner)s has answered; review the answer")
+        % {"number": letter.doc_number, "partner": letter.partner.org_unit.display_name},
+        body=_("Nil return.") if reply.is_nil_return else "",
+        url=f"/letters/{letter.pk}/",
+        kind=Notification.Kind.HANDOFF,
+    )
     return reply
 
 
@@ -191,7 +202,13 @@ def accept_reply(
         importing.commit_batch(batch=batch, by=by, progress=progress)
     now = now or timezone.now()
     reply = transitions.perform(reply, "accept", by=by, fields={"reviewed_by": by, "reviewed_at": now}, locked=True)
-    letters.transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
+    letter = letters.transition(reply.letter, by, InfoRequestLetter.Status.ACCEPTED, accepted_at=now)
+    notify(
+        recipients=letters.partner_users(letter.partner),
+        title=_("Letter %(number)s: your answer was accepted") % {"number": letter.doc_number},
+        url=f"/letters/{letter.pk}/",
+        kind=Notification.Kind.HANDOFF,
+    )
     return reply
 
 
@@ -225,7 +242,7 @@ def return_reply(*, reply: LetterReply, by: User, note: str, now: datetime | Non
     notify(
         recipients=letters.partner_users(letter.partner),
         title=_("Letter %(number)s: your answer was returned, answer again by %(deadline)s")
-        % {"number": letter.doc_number, "deadline": letter.deadline.isoformat() if letter.deadline else ""},
+        % {"number": letter.doc_number, "deadline": message_date(letter.deadline)},
         body=note.strip(),
         url=f"/letters/{letter.pk}/",
         kind=Notification.Kind.HANDOFF,

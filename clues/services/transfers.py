@@ -25,6 +25,7 @@ from core.permissions import grant, scope_group
 from core.roles import Role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.wording import message_date
 from core.workdays import add_natural_days
 from inspection.models import InspectionGroup, InspectionRound
 from inspection.permissions import is_group_leader
@@ -113,7 +114,7 @@ class Meeting:
     minutes: str = ""
 
     def __str__(self) -> str:
-        day = self.held_on.isoformat() if self.held_on else ""
+        day = message_date(self.held_on)
         return " ".join(part for part in (self.name, day, self.minutes) if part)
 
 
@@ -371,7 +372,7 @@ def _notify_receiver(transfer: ClueTransfer) -> None:
         recipients=receiver_users(transfer),
         title=_("Clues transferred by the inspection office: %(number)s") % {"number": transfer.doc_number},
         body=_("%(count)s clues; please report the disposition by %(due)s.")
-        % {"count": transfer.items.count(), "due": transfer.feedback_due.isoformat() if transfer.feedback_due else ""},
+        % {"count": transfer.items.count(), "due": message_date(transfer.feedback_due)},
         url=f"/transfers/{transfer.pk}/",
         kind=Notification.Kind.DELIVERY,
     )

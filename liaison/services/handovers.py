@@ -17,6 +17,7 @@ from core import audit, delivery, transitions
 from core.models import Notification, User
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
+from core.wording import message_date
 from inspection.models import InspectedUnit
 from liaison.models import HandoverRecord
 from liaison.reminders import HANDOVERS
@@ -83,7 +84,7 @@ def _notify_officer(handover: HandoverRecord) -> None:
         notify(
             recipients=officers,
             title=_("Materials requested: %(item)s") % {"item": handover.item},
-            body=_("Due on %(due)s.") % {"due": handover.due_at.isoformat()} if handover.due_at else "",
+            body=_("Due on %(due)s.") % {"due": message_date(handover.due_at)} if handover.due_at else "",
             url=_unit_url(handover.inspected_unit),
             kind=Notification.Kind.DELIVERY,
         )

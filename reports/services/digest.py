@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from core.models import Reminder, User
 from core.roles import Role
 from core.services.reminders import PlannedReminder, ReminderMessage, register_kind, schedule_reminders
+from core.wording import message_date
 from reports.selectors.deadlines import DeadlineRow, deadline_counts, deadlines_for
 
 DIGEST = "digest.weekly"
@@ -74,7 +75,7 @@ def _line(row: DeadlineRow) -> str:
         "title": row.title,
         "concerns": row.concerns,
         "responsible": row.responsible,
-        "due": row.due.isoformat(),
+        "due": message_date(row.due),
         "days": _days(row),
     }
 

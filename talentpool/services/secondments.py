@@ -26,6 +26,7 @@ from core.services.directory import create_user_account, users_with_role
 from core.services.notifications import notify
 from core.services.reminders import PlannedReminder, cancel_reminders, schedule_reminders
 from core.services.roles import record_role_change, role_state
+from core.wording import message_date
 from core.workdays import add_working_days
 from inspection.models import GroupMembership, InspectionGroup
 from inspection.permissions import is_group_leader
@@ -191,7 +192,7 @@ def _notify_contacts(request: SecondmentRequest) -> None:
         recipients=home_unit_contacts(request.home_unit),
         title=_("Secondment request %(number)s: %(name)s")
         % {"number": request.doc_number, "name": request.person.name},
-        body=_("Please answer by %(due)s.") % {"due": request.response_due.isoformat() if request.response_due else ""},
+        body=_("Please answer by %(due)s.") % {"due": message_date(request.response_due)},
         url=detail_url(request),
         kind=Notification.Kind.DELIVERY,
     )

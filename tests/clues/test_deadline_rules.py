@@ -78,7 +78,7 @@ def test_the_returned_partner_is_told_the_new_deadline(world, sent):
         now=datetime(2017, 8, 15, 10, 0, tzinfo=SHANGHAI),
     )
     note = Notification.objects.filter(recipient=world.users["partner_x"], body="请补充").get()
-    assert "2017-08-18" in note.title
+    assert "2017年8月18日" in note.title  # as the pages write dates
 
 
 def test_the_90_day_feedback_date_moves_off_a_sunday_and_the_national_day_week(world):

@@ -80,6 +80,20 @@ def test_a_nil_return_answers_the_letter(world, sent):
     assert not reply.on_paper
 
 
+def test_the_reviewers_are_told_of_an_answer_and_the_partner_of_its_acceptance(world, sent):
+    letter = sent["x"]
+    reply = answer_with_nil_return(letter, world.users["partner_x"])
+    for key in ("clue_custodian", "office_head"):
+        told = Notification.objects.filter(recipient=world.users[key], url=f"/letters/{letter.pk}/")
+        assert [n.title for n in told] == [
+            f"函件{letter.doc_number}：{letter.partner.org_unit.display_name}已报送回函，请审核"
+        ]
+    assert not Notification.objects.filter(recipient=world.users["member_a"]).exists()
+    replies.accept_reply(reply=reply, by=world.users["clue_custodian"])
+    accepted = Notification.objects.filter(recipient=world.users["partner_x"], title__contains="已通过审核")
+    assert accepted.count() == 1
+
+
 def test_an_answer_needs_the_stamped_cover_letter(world, sent):
     replies.declare_nil_return(letter=sent["x"], by=world.users["partner_x"], statement="无")
     with pytest.raises(ValidationError):

@@ -195,7 +195,7 @@ def test_the_approval_is_recorded_on_the_transfer_and_audited(world):
     )
     assert entry.user == world.users["office_head"]
     assert entry.changes["approval_minutes"] == [None, "专题会议纪要〔2017〕12号"]
-    assert "区委书记专题会 2017-10-18 专题会议纪要〔2017〕12号" in entry.note
+    assert "区委书记专题会 2017年10月18日 专题会议纪要〔2017〕12号" in entry.note
     detail = client.get(reverse("clues:transfer-detail", args=[sent.pk])).content.decode()
     assert "专题会议纪要〔2017〕12号" in detail
 
