@@ -228,6 +228,17 @@ def test_the_docx_marks_secrecy_and_urgency_and_names_a_contact(world, sent):
     assert "（联系人：李明，联系电话：0571-12345678）" in lines
 
 
+def test_the_docx_leaves_out_a_phone_nobody_gave(world, sent):
+    letter = sent["x"]
+    User.objects.filter(pk=letter.created_by_id).update(last_name="李", first_name="明", phone="")
+    InfoRequestLetter.objects.filter(pk=letter.pk).update(contact_phone="")
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    text = document_text(client.get(reverse("clues:letter-docx", args=[letter.pk])).content)
+    assert "（联系人：李明）" in text.splitlines()
+    assert "联系电话" not in text
+
+
 def test_the_board_counts_reminders_and_working_days_left(world, sent):
     client = Client()
     client.force_login(world.users["office_staff"])
