@@ -26,7 +26,7 @@ def _contact(letter: InfoRequestLetter) -> str:
     if letter.contact_person:
         return letter.contact_person.name
     drafter = letter.created_by
-    return (drafter.get_full_name() or drafter.username) if drafter else ""
+    return drafter.display_name if drafter else ""
 
 
 def letter_document(letter: InfoRequestLetter) -> OfficialDocument:

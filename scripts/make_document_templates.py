@@ -190,7 +190,13 @@ def build(kind: str) -> bytes:
     _add(document, "{%p endif %}", align=right)
     _add(document, "{{ date }}", align=right, right_indent_chars=4)
     _add(document, "{%p if contact or phone %}")
-    _add(document, "（联系人：{{ contact }}，联系电话：{{ phone }}）", indent=True)
+    # Either part may be missing (a drafter without a phone): no empty 「联系电话：」 is printed.
+    _add(
+        document,
+        "（{% if contact %}联系人：{{ contact }}{% endif %}{% if contact and phone %}，{% endif %}"
+        "{% if phone %}联系电话：{{ phone }}{% endif %}）",
+        indent=True,
+    )
     _add(document, "{%p endif %}")
 
     # 版记: 抄送, the issuing office and the date it is printed, between rules.

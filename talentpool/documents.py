@@ -46,7 +46,7 @@ def secondment_document(request: SecondmentRequest) -> OfficialDocument:
         recipient=request.home_unit.name,
         doc_number=request.doc_number or PENDING_NUMBER,
         dated=timezone.localdate(request.sent_at) if request.sent_at else None,
-        contact=(drafter.get_full_name() or drafter.username) if drafter else "",
+        contact=drafter.display_name if drafter else "",
         phone=drafter.phone if drafter else "",
         extra={"person": person.name, "group": group, "reply_by": due},
     )

@@ -210,6 +210,13 @@ def names_restricted_column(value: CellValue) -> bool:
     return isinstance(value, str) and spec.column_key(value) in spec.RESTRICTED
 
 
+def table_start(rows: list[Row]) -> int | None:
+    """The row a sheet's table starts at (its header, found as the parser finds it), from which
+    its reporter column is sealed; the form's lines above it (填报单位, 文号) are not the table's."""
+    header = find_header(rows)
+    return header.first_row if header is not None else None
+
+
 def build_clue_error_workbook(path: str, *, kind: str, result: ParseResult, watermark: str) -> bytes:
     """The uploaded file with every problem of `result` marked on its cell, the reporter sealed."""
     return build_error_workbook(
@@ -219,4 +226,5 @@ def build_clue_error_workbook(path: str, *, kind: str, result: ParseResult, wate
         watermark=watermark,
         sealed=sealed_columns(result.columns),
         is_label=names_restricted_column,
+        table_start=table_start,
     )

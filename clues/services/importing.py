@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from clues import tallies
 from clues.importing import spec
-from clues.importing.parser import ParseStream, names_restricted_column, parse_clue_workbook, sealed_columns
+from clues.importing.parser import (
+    ParseStream,
+    names_restricted_column,
+    parse_clue_workbook,
+    sealed_columns,
+    table_start,
+)
 from clues.importing.result import ParsedRow, ParseResult
 from clues.models import Clue, ClueImportBatch, ClueImportRow, InfoRequestLetter, LetterReply
 from clues.services.duplicates import FingerprintIndex, fingerprint, known_fingerprints
@@ -188,12 +194,14 @@ def error_workbook(batch: ClueImportBatch, *, watermark: str) -> bytes:
             watermark=watermark,
             sealed=sealed_columns(batch.columns),
             is_label=names_restricted_column,
+            table_start=table_start,
         )
 
 
 def sealed_copy(stored: StoredFile, *, watermark: str) -> bytes:
     """What a download of a partner's workbook serves: every visible sheet with the reporter's
-    cells sealed (header kept) and the reader's watermark, as .xlsx whatever the original kind.
+    cells sealed from the header down (header kept, the form's lines above it as written) and the
+    reader's watermark, as .xlsx whatever the original kind.
     The columns are those the parser found when the workbook was staged; in a sheet it ignored,
     a column is sealed below any cell naming the reporter."""
     batch = ClueImportBatch.objects.filter(file=stored).only("columns").first()
@@ -204,6 +212,7 @@ def sealed_copy(stored: StoredFile, *, watermark: str) -> bytes:
             watermark=watermark,
             sealed=sealed_columns(batch.columns if batch is not None else {}),
             is_label=names_restricted_column,
+            table_start=table_start,
         )
 
 

@@ -8,10 +8,12 @@ keep its styling but needs openpyxl's full mode, which holds the whole sheet in 
 drops what openpyxl does not understand (pictures, pivot tables) anyway. Merged ranges are kept.
 
 Columns named sealed (a reporter's identity) never come back in clear: their cells read
-SEALED, whoever downloads the workbook. The same copy without marks (build_sealed_copy) is
-what a download of an original partner workbook serves. The reader's watermark (core.watermark) is the first
-line of 错误说明 and in the file's properties; the copied sheets keep the original row numbers,
-which the marks and the uploader's corrections refer to.
+SEALED from the table's header row down, whoever downloads the workbook; the form's lines
+above the header (填报单位, 文号) are not the table's and stay as written. The same copy
+without marks (build_sealed_copy) is what a download of an original partner workbook serves.
+The reader's watermark (core.watermark) is the first line of 错误说明 and in the file's
+properties; the copied sheets keep the original row numbers, which the marks and the
+uploader's corrections refer to.
 """
 
 import io
@@ -20,6 +22,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain, islice
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.excel.export import mark_properties
-from core.excel.reader import CellValue, read_workbook
+from core.excel.reader import CellValue, Row, read_workbook
 
 ERROR_FILL = PatternFill("solid", fgColor="FFFF8080")
 WARNING_FILL = PatternFill("solid", fgColor="FFFFFF80")
@@ -38,7 +41,8 @@ _AUTHOR = "巡察协同平台"
 _SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 _SUMMARY_SHEET = "错误说明"
 SEALED = "（已密封）"
-# Rows where a header naming a sealed column is looked for (a header sits in the first dozen).
+# Rows where a header naming a sealed column is looked for, and that table_start reads (a header
+# sits in the first dozen).
 LABEL_ROWS = 20
 _NOTICE_SHEET = "说明"
 _NOTICE = "反映人信息已密封，原件不提供下载。本文件是报送工作簿的数值副本，不含隐藏的工作表和格式。"
@@ -71,11 +75,13 @@ def build_error_workbook(
     watermark: str,
     sealed: Mapping[str, Collection[int]] | None = None,
     is_label: Callable[[CellValue], bool] = lambda value: False,
+    table_start: Callable[[list[Row]], int | None] = lambda rows: None,
 ) -> bytes:
     """xlsx bytes: 错误说明 first, then every sheet of the original with the marked cells.
 
-    sealed: sheet → 1-based columns whose cells are written as SEALED, except the header
-    cells that name the column (is_label); see _copy_sheets.
+    sealed: sheet → 1-based columns whose cells are written as SEALED from the sheet's
+    table_start row down (the whole column when it says None), except the header cells that
+    name the column (is_label); see _copy_sheets.
     """
     workbook = Workbook(write_only=True)
     with _closed_on_error(workbook):
@@ -87,7 +93,7 @@ def build_error_workbook(
         for mark in marks:
             if mark.row > 0:
                 by_cell[mark.sheet][mark.row][mark.column or 1].append(mark)
-        _copy_sheets(workbook, path, kind, by_cell, sealed or {}, is_label)
+        _copy_sheets(workbook, path, kind, by_cell, sealed or {}, is_label, table_start)
         return _save(workbook)
 
 
@@ -98,6 +104,7 @@ def build_sealed_copy(
     watermark: str,
     sealed: Mapping[str, Collection[int]],
     is_label: Callable[[CellValue], bool],
+    table_start: Callable[[list[Row]], int | None],
 ) -> bytes:
     """xlsx bytes: a first sheet 说明 with the reader's watermark, then every visible sheet of
     the original with the sealed columns' cells written as SEALED: the copy of an uploaded
@@ -111,7 +118,7 @@ def build_sealed_copy(
         line.font = Font(italic=True, color="FF808080")
         notice.append([line])
         notice.append([_NOTICE])
-        _copy_sheets(workbook, path, kind, {}, sealed, is_label)
+        _copy_sheets(workbook, path, kind, {}, sealed, is_label, table_start)
         return _save(workbook)
 
 
@@ -122,11 +129,14 @@ def _copy_sheets(
     by_cell: Mapping[str, Mapping[int, Mapping[int, list[Mark]]]],
     sealed: Mapping[str, Collection[int]],
     is_label: Callable[[CellValue], bool],
+    table_start: Callable[[list[Row]], int | None],
 ) -> None:
     """Every visible sheet of the original (a hidden one only when it has marks), values only,
-    merged ranges kept. Besides the columns named in `sealed`, a column is sealed below a cell
-    of the first LABEL_ROWS rows that names a sealed column: a sheet whose header the caller
-    did not recognise may still hold one."""
+    merged ranges kept. The columns named in `sealed` are sealed from the row where the sheet's
+    table starts (table_start of its first LABEL_ROWS rows: the caller's own header rule; from
+    the first row when it finds none); besides them, a column is sealed below a cell of the first
+    LABEL_ROWS rows that names a sealed column: a sheet whose header the caller did not
+    recognise may still hold one."""
     for sheet in read_workbook(path, kind=kind):
         if sheet.hidden and sheet.name not in by_cell:
             continue
@@ -134,21 +144,26 @@ def _copy_sheets(
         for merge in sheet.merges:
             worksheet.merged_cells.add(merge.ref)
         sheet_marks = by_cell.get(sheet.name, {})
-        sealed_columns = set(sealed.get(sheet.name, ()))
+        head = list(islice(sheet.rows, LABEL_ROWS))
+        table_columns = set(sealed.get(sheet.name, ()))
+        first_sealed_row = table_start(head) or 1
+        labelled_columns: set[int] = set()
         expected = 1
-        for row in sheet.rows:
+        for row in chain(head, sheet.rows):
             # Rows the reader skipped (trailing blanks are never yielded) keep their numbers.
             for _ in range(expected, row.number):
                 worksheet.append([])
             expected = row.number + 1
             if row.number <= LABEL_ROWS:
-                sealed_columns.update(i for i, cell in enumerate(row.cells, 1) if is_label(cell.value))
+                labelled_columns.update(i for i, cell in enumerate(row.cells, 1) if is_label(cell.value))
+            in_table = row.number >= first_sealed_row
             row_marks = sheet_marks.get(row.number, {})
             width = max(len(row.cells), max(row_marks, default=0))
             out: list[Cell] = []
             for column in range(1, width + 1):
                 value = row.cell(column).value
-                if column in sealed_columns and value not in (None, "") and not is_label(value):
+                sealed_here = column in labelled_columns or (in_table and column in table_columns)
+                if sealed_here and value not in (None, "") and not is_label(value):
                     value = SEALED
                 out.append(_cell(worksheet, value, row_marks.get(column)))
             worksheet.append(out)

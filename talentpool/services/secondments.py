@@ -296,8 +296,10 @@ def decline_request(
     _tell_the_office(
         request,
         _("%(unit)s declined to release %(name)s") % {"unit": request.home_unit.name, "name": request.person.name},
+        # The message closes the reason's sentence itself: a reason typed with its own full stop
+        # (or ！, ？) would read 「…无法抽调。。请…」.
         body=_("Reason: %(reason)s. Escalate the refusal or propose another person.")
-        % {"reason": request.decline_reason},
+        % {"reason": request.decline_reason.rstrip("。.！!？?")},
         also=users_with_role(Role.POOL_MANAGER, Role.OFFICE_HEAD),
     )
     return request

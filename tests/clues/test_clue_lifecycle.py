@@ -1,9 +1,11 @@
 """The clue state machine (docs/domain.md §3.3) as the services drive it, with every guard."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from clues.models import CaseRecord, Clue, ClueDisposition, ClueHandover, ClueTransfer, Receiver
 from clues.services import dispositions, registry, screening, transfers
@@ -13,6 +15,7 @@ from core.permissions import user_can
 from inspection.models import InspectionRound
 from inspection.services.workflow import check_move
 from tests.clues.lifecycle import handed, proposed, received, register, step, transfer
+from tests.helpers import logged_in
 
 S = Clue.Status
 pytestmark = pytest.mark.django_db
@@ -30,6 +33,12 @@ def test_registering_by_hand_gives_the_round_code_and_keeps_the_clue_with_the_of
     assert clue.status == S.REGISTERED
     assert clue.assigned_group == world.group_a
     assert not user_can(world.users["member_a"], "view", clue)
+
+
+def test_the_clue_page_shows_the_amount_grouped_by_thousands(world):
+    clue = register(world, amount_involved_yuan=Decimal("1205000"))
+    page = logged_in(world.users["clue_custodian"]).get(reverse("clues:clue-detail", args=[clue.pk]))
+    assert "<dd>1,205,000.00</dd>" in page.content.decode()
 
 
 def test_a_group_member_registers_an_on_site_clue_for_their_own_unit_and_the_group_has_it(world):

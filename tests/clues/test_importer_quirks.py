@@ -541,3 +541,21 @@ def test_error_workbook_rebuilds_a_csv_upload(tmp_path):
     sheet = workbook[workbook.sheetnames[1]]
     assert (sheet["B4"].value, sheet["B4"].fill.fgColor.rgb) == ("区财政局", "FFFF8080")
     assert sheet["A3"].value == "序号"
+
+
+def test_error_workbook_seals_the_reporter_column_from_each_sheet_s_header_down(tmp_path):
+    reporter = HEADER.index("反映人") + 1
+    # The template's metadata row has 文号: in the reporter column's letter (O2), above the header.
+    metadata = [*METADATA, *[None] * (reporter - 1 - len(METADATA)), "文号:", "示巡办函〔2017〕3号"]
+    rows = [[TITLE], metadata, HEADER, data_row(reporter_name="实名举报人丙")]
+    # A sheet whose header is its first row: its table is sealed from there, not from row 3.
+    other = [HEADER, data_row(reporter_name="实名举报人丁")]
+    path = write_xlsx(tmp_path / "f.xlsx", rows, extra_sheets={"第二张": other})
+    result = parse(path)
+    workbook = load_workbook(
+        io.BytesIO(build_clue_error_workbook(str(path), kind="xlsx", result=result, watermark="水印"))
+    )
+    column = [row[reporter - 1] for row in workbook["问题线索"].iter_rows(values_only=True)]
+    assert column == [None, "文号:", "反映人", "（已密封）"]
+    column = [row[reporter - 1] for row in workbook["第二张"].iter_rows(values_only=True)]
+    assert column == ["反映人", "（已密封）"]

@@ -13,7 +13,7 @@ from clues.services import letters
 from clues.services.replies import submit_reply
 from core import delivery
 from core.documents import document_text
-from core.models import Notification, Reminder
+from core.models import Notification, Reminder, User
 from core.permissions import get_for_user_or_404
 from core.services import reminders
 from core.wording import office_name
@@ -245,11 +245,22 @@ def test_the_docx_marks_secrecy_and_urgency_and_names_a_contact(world, sent):
     )
     client = Client()
     client.force_login(world.users["office_staff"])
+    User.objects.filter(pk=letter.created_by_id).update(last_name="李", first_name="明")
     lines = document_text(client.get(reverse("clues:letter-docx", args=[letter.pk])).content).splitlines()
     assert lines[:4] == ["秘密", "特急", office_name(), "示巡办函〔2017〕1号"]
-    # No contact person on the letter: the staff member who drafted it.
-    drafter = letter.created_by
-    assert f"（联系人：{drafter.get_full_name() or drafter.username}，联系电话：0571-12345678）" in lines
+    # No contact person on the letter: the staff member who drafted it, family name first.
+    assert "（联系人：李明，联系电话：0571-12345678）" in lines
+
+
+def test_the_docx_leaves_out_a_phone_nobody_gave(world, sent):
+    letter = sent["x"]
+    User.objects.filter(pk=letter.created_by_id).update(last_name="李", first_name="明", phone="")
+    InfoRequestLetter.objects.filter(pk=letter.pk).update(contact_phone="")
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    text = document_text(client.get(reverse("clues:letter-docx", args=[letter.pk])).content)
+    assert "（联系人：李明）" in text.splitlines()
+    assert "联系电话" not in text
 
 
 def test_the_board_counts_reminders_and_working_days_left(world, sent):

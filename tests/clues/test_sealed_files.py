@@ -20,7 +20,7 @@ from clues.models import ClueImportBatch
 from clues.services import replies
 from core.files import open_stored, private_storage, store_upload
 from core.models import AuditLog, StoredFile
-from tests.clues.workbooks import HEADER, data_row, standard_rows
+from tests.clues.workbooks import HEADER, data_row, standard_rows, write_xlsx
 from tests.conftest import make_user
 from tests.core.test_files import ole_bytes
 
@@ -104,6 +104,22 @@ def test_a_reply_workbook_downloads_as_a_sealed_watermarked_copy(world, sent, ro
     assert reader.get_username() in notice["A1"].value  # the reader's watermark, seen and in the properties
     assert reader.get_username() in book.properties.creator
     assert AuditLog.objects.filter(action=AuditLog.Action.DOWNLOAD, user=reader, object_id=str(batch.file.pk)).exists()
+
+
+def test_the_sealed_copy_keeps_the_form_s_lines_above_the_header(world, sent, tmp_path):
+    # The template's metadata row has 文号: in the reporter column's letter (O2), above the header.
+    title, metadata, *table = standard_rows(data_row(reporter_name=REPORTER, inspected_unit="被巡察单位A"))
+    metadata = [*metadata, *[None] * (REPORTER_COLUMN - 1 - len(metadata)), "文号:", "示巡办函〔2017〕1号"]
+    path = write_xlsx(tmp_path / "线索.xlsx", [title, metadata, *table])
+    batch = replies.upload_workbook(
+        letter=sent["x"], by=world.users["partner_x"], upload=io.BytesIO(path.read_bytes()), name="线索.xlsx"
+    )
+
+    response = client_for(world.users["clue_custodian"]).get(reverse("core:file-download", args=[batch.file.pk]))
+
+    copy = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+    column = [row[REPORTER_COLUMN - 1] for row in copy.iter_rows(values_only=True)]
+    assert column == [None, "文号:", BY_KEY["reporter_name"].label, "（已密封）"]
 
 
 def test_an_attachment_of_a_reply_downloads_decrypted_as_uploaded(world, sent):

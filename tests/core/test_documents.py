@@ -86,6 +86,18 @@ def test_every_default_template_renders_the_parts_of_an_official_document(kind):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("contact", "phone", "line"),
+    [("张三", "", "（联系人：张三）"), ("", "0000-00000000", "（联系电话：0000-00000000）")],
+)
+def test_a_contact_or_phone_left_empty_is_left_out_of_the_note(kind, contact, phone, line):
+    document = OfficialDocument(title="标题", body=["正文"], contact=contact, phone=phone)
+    lines = document_text(documents.render(kind, document, watermark="水印行")).splitlines()
+    assert line in lines
+
+
+@pytest.mark.django_db
 def test_marks_and_notes_that_are_not_set_leave_no_line():
     data = documents.render("summary", OfficialDocument(title="标题", body=["正文"]), watermark="水印行")
     lines = document_text(data).splitlines()

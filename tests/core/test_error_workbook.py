@@ -56,7 +56,12 @@ def test_an_error_workbook_of_a_file_unreadable_halfway_raises_and_leaves_nothin
 def test_a_sealed_copy_of_a_file_unreadable_halfway_raises_and_leaves_nothing_open(broken_halfway, unraisable):
     with pytest.raises(Unreadable):
         build_sealed_copy(
-            broken_halfway, kind="xlsx", watermark="水印", sealed={"问题线索": {2}}, is_label=lambda value: False
+            broken_halfway,
+            kind="xlsx",
+            watermark="水印",
+            sealed={"问题线索": {2}},
+            is_label=lambda value: False,
+            table_start=lambda rows: None,
         )
     gc.collect()
     assert unraisable == []

@@ -40,6 +40,18 @@ def test_a_refusal_tells_the_sender_the_pool_managers_and_the_head(sec_world):
     assert who == {"staff", "pool_mgr", "head"}
 
 
+@pytest.mark.parametrize(
+    "reason", ["人手紧张，无法抽调", "人手紧张，无法抽调。", "人手紧张，无法抽调！", "人手紧张，无法抽调?"]
+)
+def test_a_refusal_s_notice_ends_the_reason_with_one_full_stop(sec_world, reason):
+    request = sent(sec_world)
+    secondments.decline_request(
+        request=request, by=sec_world.users["contact_x"], decline_code="workload", decline_reason=reason
+    )
+    note = Notification.objects.filter(recipient=sec_world.users["office_head"]).latest("pk")
+    assert note.body == "理由：人手紧张，无法抽调。请提请协调或另行提名人选。"
+
+
 def test_an_escalation_tells_the_organisation_department_and_the_home_unit(sec_world):
     request = declined(sec_world)
     who = told(

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.documents import document_text
+from core.models import User
 from core.wording import office_name
 from talentpool.models import Draw, SecondmentRequest
 from talentpool.services import draw as draws
@@ -118,6 +119,17 @@ def test_the_letter_is_an_official_secondment_letter(sec_world, letter):
     assert "第1巡察组" in text
     assert "请于2017年8月8日前" in text
     assert "二〇一七年八月三日" in lines
+
+
+@pytest.mark.parametrize(
+    ("phone", "contact_line"),
+    [("0371-12345678", "（联系人：李明，联系电话：0371-12345678）"), ("", "（联系人：李明）")],
+)
+def test_the_letter_names_its_drafter_and_a_phone_only_if_given(sec_world, letter, phone, contact_line):
+    User.objects.filter(pk=letter.created_by_id).update(last_name="李", first_name="明", phone=phone)
+    response = _client(sec_world, "contact_x").get(reverse("talentpool:secondment-docx", args=[letter.pk]))
+    lines = document_text(response.content).splitlines()
+    assert contact_line in lines
 
 
 def test_the_contact_declines_through_the_page_with_a_reason(sec_world, letter):
