@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db.models import UniqueConstraint
 from django.template.base import Lexer, TokenType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,6 +308,22 @@ def test_python_gives_users_only_translated_strings():
 def test_the_python_check_finds_a_literal_message():
     source = 'messages.success(request, "Saved.")\nlogger.warning("not for users")\nforms.CharField(label=_("ok"))\nforms.CharField(help_text="Raw")\n'
     assert _literal_user_strings(source) == [(1, "Saved."), (4, "Raw")]
+
+
+def test_every_constraint_a_form_can_hit_explains_itself():
+    """Model validation (a ModelForm, the admin, a service's full_clean) shows a constraint's
+    violation_error_message, whose default names the constraint ("约束 “round_exit_after_entry”
+    是无效的"). A unique constraint on plain fields has Django's own message naming the fields;
+    every other constraint says in words what is wrong."""
+    silent = [
+        f"{model._meta.label}.{constraint.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+        for constraint in model._meta.constraints
+        if not (isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None)
+        and constraint.violation_error_message == constraint.default_violation_error_message
+    ]
+    assert silent == []
 
 
 # -- status labels come from the models -------------------------------------------------------

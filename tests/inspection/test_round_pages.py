@@ -114,3 +114,17 @@ def test_the_round_page_offers_the_declared_moves_to_the_head_only(world):
     assert reverse("inspection:round-move-confirm", args=[world.round.pk, "cancelled"]) in html
     assert reverse("inspection:round-move-confirm", args=[world.round.pk, "approved"]) not in html
     assert 'id="move-' not in staff.get(url).content.decode()
+
+
+def test_a_planned_exit_before_entry_is_refused_in_words_not_by_constraint_name(world):
+    """The page once showed the database constraint's name ("round_exit_after_entry")."""
+    data = {
+        "committee_term": 14, "year": 2018, "round_no": 9, "round_type": "regular", "title": "第九轮",
+        "planned_entry_date": "2018-05-10", "planned_exit_date": "2018-05-01",
+    }  # fmt: skip
+    response = logged_in(world.users["office_staff"]).post(reverse("inspection:round-create"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("计划撤离日期不能早于计划进驻日期。") == 1
+    assert "round_exit_after_entry" not in body
+    assert not InspectionRound.objects.filter(round_no=9).exists()
