@@ -128,3 +128,21 @@ def test_a_planned_exit_before_entry_is_refused_in_words_not_by_constraint_name(
     assert body.count("计划撤离日期不能早于计划进驻日期。") == 1
     assert "round_exit_after_entry" not in body
     assert not InspectionRound.objects.filter(round_no=9).exists()
+
+
+def test_a_refused_member_comes_back_on_the_form_with_what_was_entered(world):
+    """A second leader was refused after a redirect that emptied the form; the page now keeps it."""
+    person = PersonFactory(name="候选组长")
+    data = {"group": world.group_a.pk, "person": person.pk, "role": "leader", "start_date": "2017-09-01"}
+    url = reverse("inspection:round-add", args=[world.round.pk, "member"])
+    response = logged_in(world.users["office_staff"]).post(url, data)
+    assert response.status_code == 200
+    form = response.context["member_form"]
+    assert form.errors == {"__all__": ["该巡察组已有组长。"]}
+    assert (form["group"].value(), form["person"].value(), form["start_date"].value()) == (
+        str(world.group_a.pk), str(person.pk), "2017-09-01",
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "该巡察组已有组长。" in body
+    assert 'value="2017-09-01"' in body
+    assert not world.group_a.memberships.filter(person=person).exists()
