@@ -237,6 +237,37 @@ def test_the_template_check_finds_untranslated_text():
     assert _untranslated_text('{% load i18n %}<p title="{% translate "x" %}">{% translate "y" %}</p>') == []
 
 
+FORM_TAG = re.compile(r"<form\b.*?>", re.S)
+
+
+def _forms_left_to_the_browser(source: str) -> list[str]:
+    """The POST forms whose errors the browser would word (in its own language): neither novalidate
+    nor data-confirm (whose no-JavaScript tick is the browser's to ask; static/js/ui.js sets
+    noValidate on it once the dialog takes over)."""
+    return [
+        " ".join(tag.split())
+        for tag in FORM_TAG.findall(source)
+        if 'method="post"' in tag and "novalidate" not in tag and "data-confirm" not in tag
+    ]
+
+
+def test_post_forms_leave_their_messages_to_the_app():
+    """/rounds/new/ showed the browser's bubble (English in an English browser) for a required field,
+    where the app's own message, in Chinese, says the same on the page."""
+    left = {
+        str(path.relative_to(ROOT)): forms
+        for path in _templates()
+        if (forms := _forms_left_to_the_browser(path.read_text()))
+    }
+    assert left == {}
+
+
+def test_the_form_check_finds_a_post_form_left_to_the_browser():
+    source = '<form method="post"\n action="/a/">x</form><form method="post" novalidate><form method="get">'
+    assert _forms_left_to_the_browser(source) == ['<form method="post" action="/a/">']
+    assert _forms_left_to_the_browser('<form method="post" data-confirm>') == []
+
+
 def _half_width_joints(source: str) -> list[str]:
     """ASCII colons and brackets that join translated words or values in a template's markup:
     they would sit inside Chinese text, where the catalogue's full-width ones belong."""

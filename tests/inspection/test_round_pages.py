@@ -146,3 +146,18 @@ def test_a_refused_member_comes_back_on_the_form_with_what_was_entered(world):
     assert "该巡察组已有组长。" in body
     assert 'value="2017-09-01"' in body
     assert not world.group_a.memberships.filter(person=person).exists()
+
+
+def test_the_round_forms_leave_their_messages_to_the_app(world):
+    """The new round's form had no novalidate: the browser's bubble (English in an English browser)
+    stood in for the app's message. Every form of the round pages now leaves checking to the server."""
+    client = logged_in(world.users["office_head"])
+    for url in (
+        reverse("inspection:round-create"),
+        reverse("inspection:round-edit", args=[world.round.pk]),
+        reverse("inspection:round-detail", args=[world.round.pk]),
+    ):
+        forms = re.findall(r"<form\b[^>]*>", client.get(url).content.decode())
+        posting = [form for form in forms if 'method="post"' in form and "data-confirm" not in form]
+        assert posting, url
+        assert all("novalidate" in form for form in posting), url
