@@ -174,7 +174,8 @@ class ClueRegisterForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    grade = forms.ChoiceField(label=_("Grade"), choices=Clue.Grade.choices)
+    # An empty first choice: without it an ungraded clue's select showed grade A, and one click graded it A.
+    grade = forms.ChoiceField(label=_("Grade"), choices=[("", _("—— Choose ——")), *Clue.Grade.choices])
     verifiability = forms.ChoiceField(
         label=_("Verifiability"), choices=[("", "—"), *Clue.Verifiability.choices], required=False
     )

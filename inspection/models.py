@@ -63,6 +63,8 @@ class InspectionRound(TimeStampedModel):
                 | models.Q(planned_entry_date__isnull=True)
                 | models.Q(planned_exit_date__gte=models.F("planned_entry_date")),
                 name="round_exit_after_entry",
+                violation_error_message=_("The planned exit date cannot be before the planned entry date."),
+                violation_error_code="exit_before_entry",
             ),
         ]
 

@@ -1,5 +1,7 @@
 """Round pages: the list, one round's plan (groups, units, members, warnings), and its moves."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -62,6 +64,11 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection_round = get_for_user_or_404(InspectionRound.objects.select_related("work_plan"), request.user, pk=pk)
+    return _round_page(request, inspection_round)
+
+
+def _round_page(request: AuthenticatedHttpRequest, inspection_round: InspectionRound, **forms: Any) -> HttpResponse:
+    """The round's page; `forms` replaces a blank planning form with the bound one that was refused."""
     user = request.user
     can_change = user.has_perm("inspection.change_inspectionround")
     can_move = user.has_perm("inspection.advance_inspectionround")
@@ -87,6 +94,7 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "unit_form": UnitForm(inspection_round=inspection_round),
             "member_form": MemberForm(inspection_round=inspection_round),
             "plan_form": WorkPlanForm(),
+            **forms,
         }
     return render(request, "inspection/round_detail.html", context)
 
@@ -116,7 +124,11 @@ def _refused(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_POST
 def round_add(request: AuthenticatedHttpRequest, pk: int, what: str) -> HttpResponse:
-    """Add a group, a unit or a member from the round page; a refusal comes back as a message."""
+    """Add a group, a unit or a member from the round page, or attach its work plan.
+
+    A refusal (the form's or the service's) draws the round page again with the form as it was
+    filled in and the reason on it, as the other forms of the app do: a redirect would lose the input.
+    """
     inspection_round = _round_to_change(request, pk)
     forms = {"group": GroupForm, "unit": UnitForm, "member": MemberForm, "plan": WorkPlanForm}
     if what not in forms:
@@ -124,25 +136,26 @@ def round_add(request: AuthenticatedHttpRequest, pk: int, what: str) -> HttpResp
     form_class = forms[what]
     kwargs = {} if form_class in (GroupForm, WorkPlanForm) else {"inspection_round": inspection_round}
     form = form_class(request.POST, request.FILES, **kwargs)
-    try:
-        if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
+    if form.is_valid():
         data = form.cleaned_data
-        if what == "group":
-            services.create_group(by=request.user, inspection_round=inspection_round, number=data["number"])
-        elif what == "unit":
-            services.assign_unit(by=request.user, group=data["group"], org_unit=data["org_unit"])
-        elif what == "member":
-            services.add_member(by=request.user, **data)
+        try:
+            if what == "group":
+                services.create_group(by=request.user, inspection_round=inspection_round, number=data["number"])
+            elif what == "unit":
+                services.assign_unit(by=request.user, group=data["group"], org_unit=data["org_unit"])
+            elif what == "member":
+                services.add_member(by=request.user, **data)
+            else:
+                services.attach_work_plan(
+                    inspection_round=inspection_round, by=request.user, upload=data["file"], name=data["file"].name
+                )
+        except (ValidationError, FileRejected) as exc:
+            # Above the form: a service's field names need not be the form's.
+            form.add_error(None, exc.messages)
         else:
-            services.attach_work_plan(
-                inspection_round=inspection_round, by=request.user, upload=data["file"], name=data["file"].name
-            )
-    except (ValidationError, FileRejected) as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("inspection:round-detail", pk=pk)
+            messages.success(request, _("Saved."))
+            return redirect("inspection:round-detail", pk=pk)
+    return _round_page(request, inspection_round, **{f"{what}_form": form})
 
 
 def _round_to_move(request: AuthenticatedHttpRequest, pk: int) -> InspectionRound:

@@ -63,6 +63,8 @@ class LiaisonAssignment(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="liaison_assignment_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+                violation_error_code="ends_before_start",
             ),
         ]
 
@@ -283,7 +285,9 @@ class RectificationItem(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["problem", "seq"], name="rectification_item_seq_unique"),
             models.CheckConstraint(
-                condition=models.Q(progress_pct__lte=100), name="rectification_progress_at_most_100"
+                condition=models.Q(progress_pct__lte=100),
+                name="rectification_progress_at_most_100",
+                violation_error_message=_("Progress is a percentage from 0 to 100."),
             ),
         ]
         indexes = [

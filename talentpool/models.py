@@ -142,7 +142,10 @@ class TalentPoolEntry(TimeStampedModel):
         ordering = ["pool_type", "person__name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "pool_type"], condition=~models.Q(status="removed"), name="pool_entry_once_per_pool"
+                fields=["person", "pool_type"],
+                condition=~models.Q(status="removed"),
+                name="pool_entry_once_per_pool",
+                violation_error_message=_("This person is already in this pool."),
             )
         ]
         indexes = [models.Index(fields=["pool_type", "status", "specialty"], name="pool_entry_draw_idx")]
@@ -245,9 +248,13 @@ class SecondmentRequest(TimeStampedModel):
                 fields=["inspection_round", "person"],
                 condition=~models.Q(status__in=["declined", "replaced", "cancelled"]),
                 name="secondment_one_live_request_per_round",
+                violation_error_message=_("This person already has a secondment request in this round."),
             ),
             models.UniqueConstraint(
-                fields=["doc_number"], condition=~models.Q(doc_number=""), name="secondment_doc_unique"
+                fields=["doc_number"],
+                condition=~models.Q(doc_number=""),
+                name="secondment_doc_unique",
+                violation_error_message=_("This document number is already in use."),
             ),
         ]
 
@@ -310,10 +317,13 @@ class CaseWorkAssignment(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(case__isnull=False) | models.Q(handling_office__isnull=False),
                 name="case_work_names_case_or_office",
+                violation_error_message=_("Name the case or the handling office."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="case_work_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+                violation_error_code="ends_before_start",
             ),
         ]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db.models import UniqueConstraint
 from django.template.base import Lexer, TokenType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,6 +237,37 @@ def test_the_template_check_finds_untranslated_text():
     assert _untranslated_text('{% load i18n %}<p title="{% translate "x" %}">{% translate "y" %}</p>') == []
 
 
+FORM_TAG = re.compile(r"<form\b.*?>", re.S)
+
+
+def _forms_left_to_the_browser(source: str) -> list[str]:
+    """The POST forms whose errors the browser would word (in its own language): neither novalidate
+    nor data-confirm (whose no-JavaScript tick is the browser's to ask; static/js/ui.js sets
+    noValidate on it once the dialog takes over)."""
+    return [
+        " ".join(tag.split())
+        for tag in FORM_TAG.findall(source)
+        if 'method="post"' in tag and "novalidate" not in tag and "data-confirm" not in tag
+    ]
+
+
+def test_post_forms_leave_their_messages_to_the_app():
+    """/rounds/new/ showed the browser's bubble (English in an English browser) for a required field,
+    where the app's own message, in Chinese, says the same on the page."""
+    left = {
+        str(path.relative_to(ROOT)): forms
+        for path in _templates()
+        if (forms := _forms_left_to_the_browser(path.read_text()))
+    }
+    assert left == {}
+
+
+def test_the_form_check_finds_a_post_form_left_to_the_browser():
+    source = '<form method="post"\n action="/a/">x</form><form method="post" novalidate><form method="get">'
+    assert _forms_left_to_the_browser(source) == ['<form method="post" action="/a/">']
+    assert _forms_left_to_the_browser('<form method="post" data-confirm>') == []
+
+
 def _half_width_joints(source: str) -> list[str]:
     """ASCII colons and brackets that join translated words or values in a template's markup:
     they would sit inside Chinese text, where the catalogue's full-width ones belong."""
@@ -307,6 +339,22 @@ def test_python_gives_users_only_translated_strings():
 def test_the_python_check_finds_a_literal_message():
     source = 'messages.success(request, "Saved.")\nlogger.warning("not for users")\nforms.CharField(label=_("ok"))\nforms.CharField(help_text="Raw")\n'
     assert _literal_user_strings(source) == [(1, "Saved."), (4, "Raw")]
+
+
+def test_every_constraint_a_form_can_hit_explains_itself():
+    """Model validation (a ModelForm, the admin, a service's full_clean) shows a constraint's
+    violation_error_message, whose default names the constraint ("约束 “round_exit_after_entry”
+    是无效的"). A unique constraint on plain fields has Django's own message naming the fields;
+    every other constraint says in words what is wrong."""
+    silent = [
+        f"{model._meta.label}.{constraint.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+        for constraint in model._meta.constraints
+        if not (isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None)
+        and constraint.violation_error_message == constraint.default_violation_error_message
+    ]
+    assert silent == []
 
 
 # -- status labels come from the models -------------------------------------------------------

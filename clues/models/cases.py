@@ -78,6 +78,7 @@ class StandingCommitteeMeeting(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(office_head_attended=False) | models.Q(office_head_invited=True),
                 name="meeting_attended_only_if_invited",
+                violation_error_message=_("The office head attends a meeting only when invited."),
             ),
         ]
 
@@ -110,7 +111,9 @@ class MeetingAgendaItem(models.Model):
         ordering = ["meeting", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(clue__isnull=False) | models.Q(case__isnull=False), name="agenda_item_names_a_record"
+                condition=models.Q(clue__isnull=False) | models.Q(case__isnull=False),
+                name="agenda_item_names_a_record",
+                violation_error_message=_("An agenda item names a clue or a case."),
             )
         ]
 

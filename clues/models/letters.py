@@ -104,15 +104,21 @@ class InfoRequestLetter(TimeStampedModel):
                 fields=["inspection_round", "partner"],
                 condition=models.Q(kind="main") & ~models.Q(status="withdrawn"),
                 name="letter_one_main_per_round_and_partner",
+                violation_error_message=_("This partner already has a main letter in this round."),
             ),
             models.UniqueConstraint(
-                fields=["doc_number"], condition=~models.Q(doc_number=""), name="letter_doc_number_unique"
+                fields=["doc_number"],
+                condition=~models.Q(doc_number=""),
+                name="letter_doc_number_unique",
+                violation_error_message=_("This document number is already in use."),
             ),
             models.CheckConstraint(
                 condition=models.Q(period_from__isnull=True)
                 | models.Q(period_to__isnull=True)
                 | models.Q(period_to__gte=models.F("period_from")),
                 name="letter_period_in_order",
+                violation_error_message=_("The end of the period cannot be before its start."),
+                violation_error_code="period_out_of_order",
             ),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="letter_status_deadline_idx")]
@@ -198,7 +204,10 @@ class LetterReply(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["letter", "version"], name="reply_version_unique"),
             models.UniqueConstraint(
-                fields=["letter"], condition=models.Q(status="draft"), name="reply_one_draft_per_letter"
+                fields=["letter"],
+                condition=models.Q(status="draft"),
+                name="reply_one_draft_per_letter",
+                violation_error_message=_("This letter already has a reply in draft."),
             ),
         ]
 

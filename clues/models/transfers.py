@@ -151,7 +151,10 @@ class ClueTransfer(TimeStampedModel):
         permissions = [("approve_cluetransfer", _("Can approve and send clue transfers"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["doc_number"], condition=~models.Q(doc_number=""), name="transfer_doc_unique"
+                fields=["doc_number"],
+                condition=~models.Q(doc_number=""),
+                name="transfer_doc_unique",
+                violation_error_message=_("This document number is already in use."),
             )
         ]
         # The ledger's keyset pages (core.pagination) over the sent transfers, newest first.

@@ -48,7 +48,11 @@ class CalendarYear(models.Model):
         verbose_name_plural = _("complete calendar years")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(year__gte=1949, year__lte=2200), name="calendaryear_year_range")
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1949, year__lte=2200),
+                name="calendaryear_year_range",
+                violation_error_message=_("The year must be between 1949 and 2200."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -73,8 +73,10 @@ def _has_evidence(item: RectificationItem, move: transitions.Move) -> list[str]:
 
 
 def _done(item: RectificationItem, move: transitions.Move) -> list[str]:
+    # record_progress sets completed_at to the day of a 100 % entry: nobody types the date, so the
+    # refusal asks for what the officer can do.
     if item.progress_pct != 100 or item.completed_at is None:
-        return [_("Record progress at 100 % with a completion date.")]
+        return [_("Record progress at 100 %: the day you record it becomes the completion date.")]
     return []
 
 

@@ -1,7 +1,9 @@
 """The unit's feedback page: the group records the meeting and problems, approves and delivers."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,14 +23,23 @@ from liaison.selectors import ledger_problems
 from liaison.services import feedback as feedback_services
 from liaison.services.feedback import acts_for_group, sees_clue_links
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def run_service(request: AuthenticatedHttpRequest, target: str, action: Callable[[], Any]) -> HttpResponse:
-    """Call the service; a refusal becomes a message (the service wrote nothing). Then go to target."""
+
+def run_service(
+    request: AuthenticatedHttpRequest, target: str, action: Callable[[], Any], success: StrOrPromise = ""
+) -> HttpResponse:
+    """Call the service; a refusal becomes a message (the service wrote nothing), and so does
+    `success` when the step went through (else the page looks as if nothing happened). Then go to target."""
     try:
         action()
     except (ValidationError, FileRejected) as exc:
         for message in exc.messages:
             messages.error(request, message)
+    else:
+        if success:
+            messages.success(request, success)
     return redirect(target)
 
 

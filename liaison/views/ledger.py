@@ -1,8 +1,10 @@
 """The unit's ledger, an item's page with its steps, the office's overview, export, import and notice."""
 
+from __future__ import annotations
+
 import base64
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import audit
@@ -34,6 +37,9 @@ from liaison.selectors import LEDGER_PROBLEMS_ORDER, ledger_items, ledger_proble
 from liaison.services import ledger as ledger_services
 from liaison.services.feedback import acts_for_group, is_unit_officer
 from liaison.views.feedback import run_service, unit_feedback_or_404
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -203,7 +209,11 @@ def _item_or_404(request: AuthenticatedHttpRequest, pk: int, action: str = "view
 
 @login_required
 def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = _item_or_404(request, pk)
+    return _item_page(request, _item_or_404(request, pk))
+
+
+def _item_page(request: AuthenticatedHttpRequest, item: RectificationItem, **forms: Any) -> HttpResponse:
+    """The item's page; `forms` replaces a blank form with the bound one that was refused."""
     unit = item.problem.feedback.inspected_unit
     notices = Reminder.objects.filter(
         target_type=ContentType.objects.get_for_model(RectificationItem), target_id=str(item.pk)
@@ -221,6 +231,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # The steps offered are the item's declared transitions this user may take (docs/domain.md §3.4).
         "moves": {move.name for move in allowed_transitions(item, request.user)},
         **_roles(request, unit),
+        **forms,
     }
     return render(request, "liaison/ledger/item_detail.html", context)
 
@@ -236,6 +247,16 @@ NOTED_STEPS: dict[str, Callable[..., RectificationItem]] = {
     "sign-off": ledger_services.sign_off,
     "return": ledger_services.return_item,
 }
+# What each step says once taken: the page it returns to shows only a new status otherwise.
+STEP_DONE: dict[str, StrOrPromise] = {
+    "submit-plan": gettext_lazy("The plan was submitted for approval."),
+    "approve-plan": gettext_lazy("The plan was approved."),
+    "start": gettext_lazy("Rectification started."),
+    "submit": gettext_lazy("Sign-off requested: the group leader or the office will review the item."),
+    "sign-off": gettext_lazy("Signed off."),
+    "return": gettext_lazy("The item was returned to the unit with your note."),
+    "keep-long-term": gettext_lazy("The item is kept as long-term, maintained."),
+}
 
 
 @login_required
@@ -244,11 +265,13 @@ def item_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResp
     item = _item_or_404(request, pk, "change")
     target = reverse("liaison:item-detail", args=[item.pk])
     if step in ITEM_STEPS:
-        return run_service(request, target, lambda: ITEM_STEPS[step](by=request.user, item=item))
+        return run_service(request, target, lambda: ITEM_STEPS[step](by=request.user, item=item), STEP_DONE[step])
     if step in NOTED_STEPS:
         form = NoteForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
-        return run_service(request, target, lambda: NOTED_STEPS[step](by=request.user, item=item, note=note))
+        return run_service(
+            request, target, lambda: NOTED_STEPS[step](by=request.user, item=item, note=note), STEP_DONE[step]
+        )
     if step == "keep-long-term":
         # A missing date is the service's refusal (in its words), not a form error.
         long_term = LongTermForm(request.POST)
@@ -259,6 +282,7 @@ def item_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResp
             lambda: ledger_services.keep_as_long_term(
                 by=request.user, item=item, note=data["note"], follow_up_on=data["follow_up_on"]
             ),
+            STEP_DONE[step],
         )
     raise Http404
 
@@ -266,21 +290,29 @@ def item_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResp
 @login_required
 @require_POST
 def item_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The officer's progress entry. A form error or a refused file draws the item's page again with
+    the entry as it was typed (a redirect lost it); a refusal of the item's state goes back to the page."""
     item = _item_or_404(request, pk, "change")
     target = reverse("liaison:item-detail", args=[item.pk])
     form = ProgressForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return run_service(request, target, lambda: None)
-    data = form.cleaned_data
-    files = [(data["evidence"], data["evidence"].name)] if data["evidence"] else []
-    return run_service(
-        request,
-        target,
-        lambda: ledger_services.record_progress(
-            by=request.user, item=item, note=data["note"], progress_pct=data["progress_pct"], files=files
-        ),
-    )
+    if form.is_valid():
+        data = form.cleaned_data
+        files = [(data["evidence"], data["evidence"].name)] if data["evidence"] else []
+        try:
+            ledger_services.record_progress(
+                by=request.user, item=item, note=data["note"], progress_pct=data["progress_pct"], files=files
+            )
+        except FileRejected as exc:
+            form.add_error("evidence", exc.messages)
+        except ValidationError as exc:
+            # The item moved on since the page was drawn: its page as it is now, with the reason.
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(target)
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect(target)
+    return _item_page(request, item, progress_form=form)
 
 
 @login_required

@@ -50,6 +50,9 @@
       line.hidden = true;
       var box = line.querySelector("input[name=confirmed]");
       if (box) box.required = false;
+      // The dialog asks now, so the form's other fields get the app's messages, not the browser's
+      // (every other POST form is novalidate; without JavaScript the tick stays the browser's).
+      line.closest("form").noValidate = true;
     });
   }
 

@@ -100,13 +100,15 @@ def group_draw(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse
             "open_count": sum(1 for row in draw.candidates if row["state"] == "proposed"),
         }
     context["size_warning"] = draws.size_warning(draws.group_size(group, draw))
-    context["requests"] = (
+    context["requests"] = list(
         SecondmentRequest.objects.for_user(request.user)
         .filter(group=group)
         .select_related("person", "home_unit")
         # Whether the home unit has a contact to receive the letter, else 线下送达 (issue 13 item 5).
         .annotate(reachable=home_unit_reachable())
     )
+    # The send button only while a draft is left: once all went, it stayed and posted to no effect.
+    context["has_drafts"] = any(r.status == Status.DRAFT for r in context["requests"])
     return render(request, "talentpool/secondments/draw.html", context)
 
 
@@ -159,6 +161,10 @@ def group_send_drafts(request: AuthenticatedHttpRequest, group_pk: int) -> HttpR
     """Send the letters of every draft request of the group, one transaction each."""
     group = _draw_group_or_404(request, group_pk)
     drafts = SecondmentRequest.objects.for_user(request.user, "change").filter(group=group, status=Status.DRAFT)
+    if not drafts.exists():
+        # A page drawn before the letters went, or a second click: say so rather than "0 sent".
+        messages.info(request, _("No draft letter is left to send."))
+        return redirect("talentpool:group-draw", group_pk=group.pk)
     sent = [secondments.send_request(request=draft, by=request.user) for draft in drafts.order_by("pk")]
     messages.success(request, _("%(count)s secondment letters sent.") % {"count": len(sent)})
     return redirect("talentpool:group-draw", group_pk=group.pk)

@@ -245,3 +245,16 @@ def test_receivers_see_the_transfer_not_the_group_s_internal_work(world):
 def test_the_transfer_ledger_is_not_a_page_for_those_without_a_clue_role(world):
     expected = role_keys(*OFFICE_READERS, "leader_a", "member_a", "member_b", "commission_receiver", "orgdept_receiver")
     assert_matrix(world, reverse("clues:transfer-list"), expected)
+
+
+def test_an_ungraded_clue_offers_no_grade_until_one_is_chosen(world):
+    """The grade select opened on "A：重要且可查", so one click on 保存分级 graded the clue A."""
+    clue = register(world)
+    client = Client()
+    client.force_login(world.users["clue_custodian"])
+    body = client.get(reverse("clues:clue-detail", args=[clue.pk])).content.decode()
+    assert '<option value="" selected>—— 请选择 ——</option>' in body
+    response = client.post(reverse("clues:clue-grade", args=[clue.pk]), {"grade": ""}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["请选择分级。"]
+    clue.refresh_from_db()
+    assert (clue.grade, clue.status) == ("", Clue.Status.REGISTERED)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from clues.forms import LetterForm
 from clues.models import InfoRequestLetter
 from clues.services import letters
 from clues.services.replies import submit_reply
@@ -325,3 +326,22 @@ def test_a_partner_exports_only_its_own_letters(world, sent):
     client.force_login(world.users["partner_x"])
     rows = export_rows(client.get(reverse("clues:letter-list-export")).content)
     assert [row[0] for row in rows[1:]] == [sent["x"].doc_number]
+
+
+def test_a_period_ending_before_it_starts_is_refused_once_in_words(world, drafts):
+    """The database constraint's own name ("letter_period_in_order") once reached the page, twice:
+    the edit page now shows its sentence, once (the form draws its non-field errors itself)."""
+    letter = drafts["x"]
+    before = letter.period_from
+    data = {k: v for k, v in LetterForm.initial_for(letter).items() if v is not None}
+    data |= {"inspected_units": [u.pk for u in data["inspected_units"]]}
+    data |= {"period_from": "2017-06-30", "period_to": "2017-01-01"}
+    client = Client()
+    client.force_login(world.users["office_staff"])
+    response = client.post(reverse("clues:letter-edit", args=[letter.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("时间范围止不能早于时间范围起。") == 1
+    assert "letter_period_in_order" not in body
+    letter.refresh_from_db()
+    assert letter.period_from == before

@@ -114,3 +114,50 @@ def test_the_round_page_offers_the_declared_moves_to_the_head_only(world):
     assert reverse("inspection:round-move-confirm", args=[world.round.pk, "cancelled"]) in html
     assert reverse("inspection:round-move-confirm", args=[world.round.pk, "approved"]) not in html
     assert 'id="move-' not in staff.get(url).content.decode()
+
+
+def test_a_planned_exit_before_entry_is_refused_in_words_not_by_constraint_name(world):
+    """The page once showed the database constraint's name ("round_exit_after_entry")."""
+    data = {
+        "committee_term": 14, "year": 2018, "round_no": 9, "round_type": "regular", "title": "第九轮",
+        "planned_entry_date": "2018-05-10", "planned_exit_date": "2018-05-01",
+    }  # fmt: skip
+    response = logged_in(world.users["office_staff"]).post(reverse("inspection:round-create"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("计划撤离日期不能早于计划进驻日期。") == 1
+    assert "round_exit_after_entry" not in body
+    assert not InspectionRound.objects.filter(round_no=9).exists()
+
+
+def test_a_refused_member_comes_back_on_the_form_with_what_was_entered(world):
+    """A second leader was refused after a redirect that emptied the form; the page now keeps it."""
+    person = PersonFactory(name="候选组长")
+    data = {"group": world.group_a.pk, "person": person.pk, "role": "leader", "start_date": "2017-09-01"}
+    url = reverse("inspection:round-add", args=[world.round.pk, "member"])
+    response = logged_in(world.users["office_staff"]).post(url, data)
+    assert response.status_code == 200
+    form = response.context["member_form"]
+    assert form.errors == {"__all__": ["该巡察组已有组长。"]}
+    assert (form["group"].value(), form["person"].value(), form["start_date"].value()) == (
+        str(world.group_a.pk), str(person.pk), "2017-09-01",
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "该巡察组已有组长。" in body
+    assert 'value="2017-09-01"' in body
+    assert not world.group_a.memberships.filter(person=person).exists()
+
+
+def test_the_round_forms_leave_their_messages_to_the_app(world):
+    """The new round's form had no novalidate: the browser's bubble (English in an English browser)
+    stood in for the app's message. Every form of the round pages now leaves checking to the server."""
+    client = logged_in(world.users["office_head"])
+    for url in (
+        reverse("inspection:round-create"),
+        reverse("inspection:round-edit", args=[world.round.pk]),
+        reverse("inspection:round-detail", args=[world.round.pk]),
+    ):
+        forms = re.findall(r"<form\b[^>]*>", client.get(url).content.decode())
+        posting = [form for form in forms if 'method="post"' in form and "data-confirm" not in form]
+        assert posting, url
+        assert all("novalidate" in form for form in posting), url

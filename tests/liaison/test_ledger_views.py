@@ -172,3 +172,57 @@ def test_the_item_page_offers_exactly_the_steps_the_reader_may_take(ledger):
     officer.post(step("submit-plan"))
     assert offered(officer) == set()
     assert offered(leader) == {"approve-plan"}
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_each_step_of_the_item_says_it_was_taken(ledger):
+    """The steps returned to the item's page with no word: a click seemed to do nothing."""
+    officer, leader = logged_in(ledger.officer), logged_in(ledger.world.users["leader_a"])
+    step = lambda name: reverse("liaison:item-step", args=[ledger.item.pk, name])  # noqa: E731
+    assert _messages(officer.post(step("submit-plan"), follow=True)) == ["整改方案已报送审核。"]
+    assert _messages(leader.post(step("approve-plan"), follow=True)) == ["整改方案已审核通过。"]
+    assert _messages(officer.post(step("start"), follow=True)) == ["已开始整改。"]
+    upload, upload.name = evidence()
+    progress = reverse("liaison:item-progress", args=[ledger.item.pk])
+    done = {"progress_pct": 100, "note": "完成", "evidence": upload}
+    assert _messages(officer.post(progress, done, follow=True)) == ["进展已登记。"]
+    assert _messages(officer.post(step("submit"), follow=True)) == ["已申请销号，等待巡察组组长或巡察办审核。"]
+    assert _messages(leader.post(step("sign-off"), {"note": "核验"}, follow=True)) == ["已销号。"]
+
+
+def test_sign_off_asks_for_a_full_progress_entry_not_a_date_nobody_can_type(ledger):
+    """The progress form has no completion date: a 100 % entry sets it to its own day (record_progress)."""
+    officer, leader = logged_in(ledger.officer), logged_in(ledger.world.users["leader_a"])
+    step = lambda name: reverse("liaison:item-step", args=[ledger.item.pk, name])  # noqa: E731
+    officer.post(step("submit-plan"))
+    leader.post(step("approve-plan"))
+    officer.post(step("start"))
+    upload, upload.name = evidence()
+    officer.post(
+        reverse("liaison:item-progress", args=[ledger.item.pk]),
+        {"progress_pct": 60, "note": "过半", "evidence": upload},
+    )
+    response = officer.post(step("submit"), follow=True)
+    assert "请先登记进度为100%的进展，登记当日即为完成日期。" in _messages(response)
+    ledger.item.refresh_from_db()
+    assert ledger.item.status == RectificationItem.Status.IN_PROGRESS
+
+
+def test_a_refused_progress_entry_comes_back_on_the_form_as_typed(ledger):
+    """A form error once redirected to the item's page and lost the note."""
+    officer, leader = logged_in(ledger.officer), logged_in(ledger.world.users["leader_a"])
+    step = lambda name: reverse("liaison:item-step", args=[ledger.item.pk, name])  # noqa: E731
+    officer.post(step("submit-plan"))
+    leader.post(step("approve-plan"))
+    officer.post(step("start"))
+    response = officer.post(
+        reverse("liaison:item-progress", args=[ledger.item.pk]), {"progress_pct": 150, "note": "已召开专题会"}
+    )
+    assert response.status_code == 200
+    form = response.context["progress_form"]
+    assert list(form.errors) == ["progress_pct"]
+    assert "已召开专题会" in response.content.decode()
+    assert not ledger.item.updates.exists()

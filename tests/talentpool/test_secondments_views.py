@@ -207,3 +207,18 @@ def test_the_detail_page_offers_each_actor_their_next_step(sec_world):
     leader_page = _client(sec_world, "leader_a").get(reverse("talentpool:secondment-detail", args=[serving.pk]))
     assert 'id="record-evaluation"' in leader_page.content.decode()
     assert 'id="accept-request"' not in leader_page.content.decode()
+
+
+def test_the_send_button_goes_once_nothing_is_left_to_send_and_a_late_click_is_told(sec_world):
+    """The button stayed after every letter had gone, and a click did nothing visible."""
+    client = _client(sec_world, "office_staff")
+    page = reverse("talentpool:group-draw", args=[sec_world.group_a.pk])
+    send = reverse("talentpool:group-send-drafts", args=[sec_world.group_a.pk])
+    request = requested(sec_world)
+    assert 'id="send-drafts"' in client.get(page).content.decode()
+    client.post(send)
+    request.refresh_from_db()
+    assert request.status == "requested"
+    assert 'id="send-drafts"' not in client.get(page).content.decode()
+    response = client.post(send, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["没有待发出的抽调函。"]
