@@ -1,6 +1,9 @@
 // Small page helpers every page loads (the CSP allows no inline script):
 // - a form marked data-confirm asks in a dialog before it posts an irreversible action; without
 //   JavaScript its "I confirm" checkbox is required instead, so the browser asks for the tick;
+// - a form posted a moment ago is not posted again by a second click (a double click on a slow
+//   connection made two contact entries, two handover requests); after a few seconds it may be,
+//   since a form whose answer is a download leaves the page where it is;
 // - a long picker (a multi-select, or a checkbox list marked .filterable) gets a filter box.
 // The words come from the body's data attributes, translated by the server.
 (function () {
@@ -69,6 +72,28 @@
       if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
     });
   }, true);
+
+  var RESUBMIT_AFTER_MS = 4000;
+
+  // Bubbling, after the confirm dialog's capturing handler: a post the dialog held back is no post.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    var last = Number(form.dataset.postedAt || 0);
+    if (Date.now() - last < RESUBMIT_AFTER_MS) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.postedAt = String(Date.now());
+  });
+
+  // Back to a page from the browser's cache: its forms may be posted at once.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-posted-at]").forEach(function (form) {
+      delete form.dataset.postedAt;
+    });
+  });
 
   function filterBox(list) {
     var input = document.createElement("input");

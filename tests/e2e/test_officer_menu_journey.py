@@ -31,3 +31,25 @@ def test_the_officer_finds_each_duty_in_the_menu_and_logs_an_earlier_call(
     page.click("#contact-form button[type=submit]")
     expect(page.locator("main")).to_contain_text("补记上周电话")
     assert ContactLogEntry.objects.filter(subject="补记上周电话").exists()
+
+
+def test_a_form_posted_a_moment_ago_is_not_posted_again_by_a_second_click(
+    live_server,
+    liaison_world,  # noqa: F811 - fixture
+    page: Page,
+):
+    """static/js/ui.js: QA's double post made two contact entries. The second submit of a form
+    within seconds is cancelled; a GET form (filters) is never held back."""
+    base = live_server.url
+    log_in(page, base, "liaison_a")
+    page.goto(f"{base}/liaison/units/{liaison_world.unit_a.pk}/contact/")
+    clicks = """form => {
+        const click = () => form.dispatchEvent(new Event("submit", {bubbles: true, cancelable: true}));
+        return [click(), click()];
+    }"""
+    assert page.eval_on_selector("#contact-form", clicks) == [True, False]
+    page.fill("#contact-form input[name=subject]", "电话督促报送整改方案")
+    page.eval_on_selector("#contact-form", "form => { delete form.dataset.postedAt; }")
+    page.eval_on_selector("#contact-form", "form => { form.requestSubmit(); form.requestSubmit(); }")
+    expect(page.locator("main")).to_contain_text("电话督促报送整改方案")
+    assert ContactLogEntry.objects.filter(subject="电话督促报送整改方案").count() == 1
