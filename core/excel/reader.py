@@ -433,9 +433,15 @@ def _csv_encoding(path: str) -> str:
     return "utf-8-sig"
 
 
+# A CSV has one sheet and no sheet name. Not the file's name: a sealed upload is read from a
+# temporary copy under a random name each time (core.files.clear_path), and the staged rows'
+# sheet must match the sheet of the error workbook built from the file later.
+CSV_SHEET = "CSV"
+
+
 def _read_csv(path: str) -> Iterator[Sheet]:
     encoding = _csv_encoding(path)
-    yield Sheet(name=Path(path).stem, index=0, hidden=False, rows=_with_blank_cutoff(_csv_rows(path, encoding)))
+    yield Sheet(name=CSV_SHEET, index=0, hidden=False, rows=_with_blank_cutoff(_csv_rows(path, encoding)))
 
 
 def _csv_rows(path: str, encoding: str) -> Iterator[Row]:

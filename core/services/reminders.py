@@ -360,8 +360,8 @@ def _later_step_due(reminder: Reminder, now: datetime) -> bool:
     sweeps stopped for days. Only the latest step is sent then, not "due today", "overdue" and
     "escalation" in the same second; the earlier ones are cancelled as superseded."""
     prefix = reminder.kind.rpartition(".")[0]
-    if not prefix:
-        return False  # a single kind, not a ladder
+    if prefix not in _LADDERS:
+        return False  # a kind of its own (register_kind), not a step of a ladder
     return (
         Reminder.objects.filter(
             target_type_id=reminder.target_type_id,

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from clues.importing.spec import BY_KEY
 from clues.models import ClueImportBatch
-from clues.services import replies
+from clues.services import importing, replies
 from core.files import open_stored, private_storage, store_upload
 from core.models import AuditLog, StoredFile
 from tests.clues.workbooks import HEADER, data_row, standard_rows, write_xlsx
@@ -212,3 +212,19 @@ def test_an_unreadable_workbook_is_not_served_at_all(world, sent):
     response = client_for(world.users["clue_custodian"]).get(reverse("core:file-download", args=[batch.file.pk]))
     assert response.status_code == 422
     assert not shows_a_marker(response.content.decode())
+
+
+def test_a_csv_reply_s_error_workbook_marks_the_row_its_staging_found(world, sent):
+    """The staged rows name the CSV's sheet as the error workbook rebuilt from the sealed file
+    does: it was named after the random temporary copy, so the marks found no sheet."""
+    partner = world.users["partner_x"]
+    rows = standard_rows(data_row(received_date="2017-02-30", reporter_name=REPORTER, inspected_unit="被巡察单位A"))
+    text = "\n".join(",".join("" if value is None else str(value) for value in row) for row in rows)
+    batch = replies.upload_workbook(letter=sent["x"], by=partner, upload=io.BytesIO(text.encode()), name="线索.csv")
+    assert batch.file.sealed
+    assert batch.status == ClueImportBatch.Status.INVALID
+    workbook = openpyxl.load_workbook(io.BytesIO(importing.error_workbook(batch, watermark="审核")))
+    sheet = workbook[workbook.sheetnames[1]]
+    date_column = HEADER.index(BY_KEY["received_date"].label) + 1
+    assert "2017-02-30" in sheet.cell(row=4, column=date_column).comment.text
+    assert sheet.cell(row=4, column=REPORTER_COLUMN).value != REPORTER
