@@ -1,6 +1,8 @@
 """The clue registry: what a user may see, filtered and searched in the database."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import django_filters
@@ -240,6 +242,7 @@ def clue_detail(user: Any, pk: int) -> Clue | None:
             "possible_duplicate_of",
             "forwarded_to",
             "handler",
+            "created_by",
         )
         # One prefetch per call: the type checker joins the querysets of several to object.
         .prefetch_related(
@@ -270,3 +273,47 @@ def readers_of(clue: Clue) -> QuerySet[AuditLog]:
         object_id=str(clue.pk),
         action__in=[AuditLog.Action.VIEW, AuditLog.Action.REVEAL, AuditLog.Action.DOWNLOAD],
     ).select_related("user")[:50]
+
+
+@dataclass(frozen=True)
+class ScreeningEvent:
+    """A step of a clue's handling that has no record of its own, read from its audit trail."""
+
+    at: datetime
+    what: str
+    who: str
+    detail: str = ""
+
+
+_CLOSED = {Clue.Status.OUT_OF_SCOPE: _("Out of scope"), Clue.Status.DUPLICATE: _("Closed as a duplicate")}
+
+
+def screening_events(clue: Clue) -> list[ScreeningEvent]:
+    """Grading, closing as out of scope or duplicate, a dismissed duplicate suggestion and a
+    proposal sent back to the group: the moves the handling table would otherwise not show
+    (handovers, assessments, transfers and dispositions have their own rows). Only the fields
+    named here are read from the entries: nothing sealed reaches the page."""
+    entries = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Clue),
+        object_id=str(clue.pk),
+        action__in=(AuditLog.Action.TRANSITION, AuditLog.Action.UPDATE),
+    ).order_by("at", "pk")
+    grades = dict(Clue.Grade.choices)
+    events = []
+    for entry in entries.select_related("user"):
+        changes, who = entry.changes or {}, entry.user.display_name if entry.user else entry.username
+        status = changes.get("status", [None, None])
+        if "grade" in changes and changes["grade"][1]:
+            events.append(ScreeningEvent(entry.at, _("Graded"), who, grades.get(changes["grade"][1], "")))
+        if status[1] in _CLOSED:
+            reason = changes.get("out_of_scope_reason", [None, ""])[1] or ""
+            events.append(ScreeningEvent(entry.at, str(_CLOSED[status[1]]), who, reason))
+        elif status == [Clue.Status.PROPOSED_FOR_TRANSFER, Clue.Status.UNDER_ASSESSMENT]:
+            events.append(ScreeningEvent(entry.at, _("Returned to the group"), who))
+        elif (
+            not status[1]
+            and changes.get("possible_duplicate_of_id", [None, None])[1] is None
+            and ("possible_duplicate_of_id" in changes)
+        ):
+            events.append(ScreeningEvent(entry.at, _("Duplicate suggestion dismissed"), who))
+    return events

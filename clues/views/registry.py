@@ -132,6 +132,8 @@ def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user, "assess", clue
     )
     transfer_item = next(iter(clue.transfer_items.all()), None)
+    # A receiver sees what was transferred and its own handling, not the office's and the group's work.
+    show_group_work = not user.has_role(Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER)
     return render(
         request,
         "clues/clue_detail.html",
@@ -139,6 +141,7 @@ def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "clue": clue,
             "transfer": transfer_item.transfer if transfer_item else None,
             "cases": selectors.cases_of(user, clue),
+            "screening_events": selectors.screening_events(clue) if show_group_work else [],
             "can_reveal": user_can(user, "reveal", clue),
             "can_screen": can_change and clue.status in Clue.BEFORE_HANDOVER,
             "can_decide_duplicate": can_change and clue.status in screening.MERGEABLE,
@@ -158,7 +161,7 @@ def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and transfer_item.transfer.receiver_type == ClueTransfer.Receiver.INSPECTED_UNIT
             and can_change,
             # Receivers get the clue with the transfer's materials, not the group's internal work.
-            "show_group_work": not user.has_role(Role.COMMISSION_RECEIVER, Role.ORGDEPT_RECEIVER),
+            "show_group_work": show_group_work,
             "readers": selectors.readers_of(clue) if user.has_perm("clues.approve_cluetransfer") else None,
             "grade_form": GradeForm(initial={"grade": clue.grade, "verifiability": clue.verifiability}),
             "scope_form": OutOfScopeForm(),

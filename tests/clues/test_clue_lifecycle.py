@@ -119,6 +119,26 @@ def test_the_register_page_tells_the_member_and_the_custodian_decides_on_the_clu
     assert original.code in page
 
 
+def test_the_clue_page_tells_its_whole_history_from_registration(world, client):
+    """QA: a clue's handling table began at its handover; registration, grading, a dismissed
+    duplicate suggestion and closing as out of scope did not show."""
+    custodian = world.users["clue_custodian"]
+    graded, closed = register(world), register(world)
+    Clue.objects.filter(pk=graded.pk).update(possible_duplicate_of=closed)
+    graded.refresh_from_db()
+    screening.dismiss_duplicate(clue=graded, by=custodian)
+    screening.screen(clue=graded, by=custodian, grade="A")
+    screening.mark_out_of_scope(clue=closed, by=custodian, reason="属于司法程序事项")
+    client.force_login(custodian)
+    history = client.get(f"/clues/{graded.pk}/").content.decode().split('id="history"')[1]
+    labels = (str(Clue.SourceType.PETITION.label), str(Clue.Grade.A.label))
+    for text in ("登记线索", *labels, "排除重复提示", "分级", custodian.display_name):
+        assert text in history, text
+    history = client.get(f"/clues/{closed.pk}/").content.decode().split('id="history"')[1]
+    assert "不属于巡察范围" in history
+    assert "属于司法程序事项" in history
+
+
 def test_a_clue_needs_a_summary_a_category_and_a_hand_source(world):
     with pytest.raises(ValidationError):
         register(world, categories=[])
