@@ -6,7 +6,8 @@ from typing import Any
 
 from core.models import User
 
-SectionContext = Callable[[User], dict[str, Any]]
+# None: the section has nothing for this user and is left off the page.
+SectionContext = Callable[[User], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -25,4 +26,5 @@ def register_home_section(template: str, context: SectionContext, *, order: int)
 
 
 def home_sections_for(user: User) -> list[tuple[str, dict[str, Any]]]:
-    return [(s.template, s.context(user)) for s in sorted(_SECTIONS.values(), key=lambda s: s.order)]
+    sections = [(s.template, s.context(user)) for s in sorted(_SECTIONS.values(), key=lambda s: s.order)]
+    return [(template, context) for template, context in sections if context is not None]

@@ -148,9 +148,12 @@ class DeadlineBoard:
     "within N working days" a due date before the (N+1)th working day after today (working days
     left only grow with the due date)."""
 
-    def __init__(self, user: Any, filters: DeadlineFilters, today: date | None = None) -> None:
+    def __init__(self, user: Any, filters: DeadlineFilters, today: date | None = None, *, own: bool = False) -> None:
+        """own: the rows of any user, not only of the board's roles (the workbench's list of what
+        is due from a partner, a liaison officer or a receiver): every source reads its rows
+        through for_user(), so a scoped user gets the rows of their own letters, units or transfers."""
         self.today = today or timezone.localdate()
-        self.sources = _selected(filters) if may_see_board(user) else []
+        self.sources = _selected(filters) if own or may_see_board(user) else []
         self.parts = {source.kind: self._narrowed(source, user, filters) for source in self.sources}
         self._counts: list[dict[str, Any]] | None = None
 
@@ -262,3 +265,16 @@ def export_rows(rows: list[DeadlineRow]) -> Iterable[list[Any]]:
             str(_("Yes")) if row.overdue else "",
             row.reminders_sent,
         ]
+
+
+HOME_DUE_ROWS = 8
+
+
+def home_due(user: Any) -> dict[str, Any] | None:
+    """The workbench's "due from you" for the scoped roles, nearest first (overdue on top): a
+    partner's letters to answer, a liaison officer's handovers and rectification items, a
+    receiver's feedback. The office's roles have the board itself, and no section here."""
+    if may_see_board(user):
+        return None
+    board = DeadlineBoard(user, DeadlineFilters(), own=True)
+    return {"rows": board[0:HOME_DUE_ROWS], "total": board.count()}

@@ -93,6 +93,14 @@ def test_the_edit_form_refuses_a_deadline_already_past(world, drafts):
     assert "已过" in form.errors["deadline"][0]
 
 
+def test_a_partner_s_workbench_lists_the_letters_it_owes_and_none_of_another_partner(world, sent):
+    client = Client()
+    client.force_login(world.users["partner_x"])
+    due = client.get("/").content.decode().split('id="home-due"')[1]
+    assert f'href="/letters/{sent["x"].pk}/"' in due
+    assert f'href="/letters/{sent["y"].pk}/"' not in due
+
+
 def test_a_sent_letter_can_no_longer_be_edited(world, sent):
     with pytest.raises(ValidationError):
         letters.update_letter(letter=sent["x"], by=world.users["office_staff"], title="改")

@@ -175,3 +175,17 @@ def test_the_pages_move_a_handover_by_role(liaison_world):  # noqa: F811 - fixtu
     act(member, "return")
     assert HandoverRecord.objects.get(pk=handover.pk).status == "returned"
     assert act(officer, "no-such-step").status_code == 404
+
+
+def test_the_officer_s_workbench_lists_what_the_unit_owes_and_no_other_unit_s(liaison_world):  # noqa: F811 - fixture
+    """QA: a liaison officer's workbench said only that no round was open to them."""
+    ours = _request(liaison_world, item="2016年党委会议记录")
+    client = Client()
+    client.force_login(liaison_world.users["liaison_a"])
+    due = client.get("/").content.decode().split('id="home-due"')[1]
+    assert ours.item in due
+    assert "已逾期" in due  # due in 2017
+    client.force_login(liaison_world.users["liaison_b"])
+    assert ours.item not in client.get("/").content.decode()
+    client.force_login(liaison_world.users["office_head"])
+    assert 'id="home-due"' not in client.get("/").content.decode()  # the office has the deadline board
