@@ -134,6 +134,10 @@ class User(AbstractUser):
         reads "明 李"; every caller (the watermark, the documents, Django itself) gets this one."""
         return (self.last_name + self.first_name).strip()
 
+    def get_short_name(self) -> str:
+        """The whole name (Django's is the given name alone: the admin greeted 李明 as "明")."""
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -20,6 +20,7 @@ def test_the_watermark_names_the_reader_and_the_time_in_shanghai(db):
     assert "zhangsan" in text
     assert "张三" in text  # family name first, as the pages show it (Django's own reads "三 张")
     assert "2018-01-05 09:30" in text  # 01:30 UTC is 09:30 in Asia/Shanghai
+    assert user.get_short_name() == "张三"  # the admin's greeting: the whole name, not "三"
 
 
 def test_a_word_file_carries_it_in_its_page_header_and_footer_not_in_the_body(db):
