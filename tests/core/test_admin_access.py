@@ -320,3 +320,15 @@ def test_the_audit_log_shows_a_superuser_everything_but_the_reporter(superuser: 
     assert MARKERS[1] in text
     assert MARKERS[2] not in text
     assert MARKERS[3] not in text
+
+
+def test_the_login_attempts_admin_reads_in_chinese(sysadmin: User) -> None:
+    """django-axes ships no Chinese: its admin's words come from core/third_party_strings.py."""
+    client = Client()
+    client.force_login(sysadmin)
+    response = client.get("/admin/axes/accessattempt/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for english in ("Attempt Time", "Locked Out", "access attempt"):
+        assert english not in page
+    assert "登录尝试" in page
