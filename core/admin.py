@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -35,6 +36,7 @@ from core.models import (
 from core.roles import DATA_ROLES, Role
 from core.services.calendar import load_holidays, package_version
 from core.services.directory import deactivate_user
+from core.services.reminders import STEP_LABELS
 from core.services.roles import NO_ROLES, record_role_change, role_state
 from core.transitions import status_fields
 
@@ -409,12 +411,38 @@ class CalendarYearAdmin(AuditedModelAdmin):
             )
 
 
+def _step_text(kind: str, target_type: ContentType) -> str:
+    """A reminder's record and step in words (函件：逾期 for letter.overdue), not their codes."""
+    step = kind.rpartition(".")[2]
+    model = target_type.model_class()
+    record = str(model._meta.verbose_name) if model is not None else target_type.model
+    return f"{record}：{STEP_LABELS.get(step, step)}"
+
+
+class ReminderStepFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        kinds = Reminder.objects.order_by("kind").values_list("kind", "target_type").distinct()
+        types = ContentType.objects.in_bulk({target_type for _kind, target_type in kinds})
+        return sorted({(kind, _step_text(kind, types[target_type])) for kind, target_type in kinds})
+
+    def queryset(self, request: Any, queryset: Any) -> Any:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["kind", "target_type", "target_id", "due_at", "level", "status", "sent_at"]
-    list_filter = ["status", "kind", "level"]
+    list_display = ["step", "target_type", "target_id", "due_at", "level", "status", "sent_at"]
+    list_select_related = ["target_type"]
+    list_filter = ["status", ReminderStepFilter, "level"]
     date_hierarchy = "due_at"
     readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def step(self, reminder: Reminder) -> str:
+        return _step_text(reminder.kind, reminder.target_type)
 
 
 @admin.register(AuditLog)

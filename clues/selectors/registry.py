@@ -304,16 +304,12 @@ def screening_events(clue: Clue) -> list[ScreeningEvent]:
         changes, who = entry.changes or {}, entry.user.display_name if entry.user else entry.username
         status = changes.get("status", [None, None])
         if "grade" in changes and changes["grade"][1]:
-            events.append(ScreeningEvent(entry.at, _("Graded"), who, grades.get(changes["grade"][1], "")))
+            events.append(ScreeningEvent(entry.at, str(_("Graded")), who, str(grades.get(changes["grade"][1], ""))))
         if status[1] in _CLOSED:
             reason = changes.get("out_of_scope_reason", [None, ""])[1] or ""
             events.append(ScreeningEvent(entry.at, str(_CLOSED[status[1]]), who, reason))
         elif status == [Clue.Status.PROPOSED_FOR_TRANSFER, Clue.Status.UNDER_ASSESSMENT]:
-            events.append(ScreeningEvent(entry.at, _("Returned to the group"), who))
-        elif (
-            not status[1]
-            and changes.get("possible_duplicate_of_id", [None, None])[1] is None
-            and ("possible_duplicate_of_id" in changes)
-        ):
-            events.append(ScreeningEvent(entry.at, _("Duplicate suggestion dismissed"), who))
+            events.append(ScreeningEvent(entry.at, str(_("Returned to the group")), who))
+        elif not status[1] and "possible_duplicate_of_id" in changes and changes["possible_duplicate_of_id"][1] is None:
+            events.append(ScreeningEvent(entry.at, str(_("Duplicate suggestion dismissed")), who))
     return events

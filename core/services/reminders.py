@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import transitions
 from core.enqueue import enqueue, publish
@@ -69,6 +70,16 @@ class PlannedReminder:
 # moment) still tells the repeats of a step apart, so each reminder goes out exactly once.
 
 LEVEL_OF_STEP = {"before": "green", "due": "yellow", "overdue": "yellow", "escalation": "red"}
+# How a step reads where a person sees a reminder row (the admin's list), not its code.
+STEP_LABELS = {
+    "before": gettext_lazy("before the deadline"),
+    "due": gettext_lazy("on the deadline"),
+    "overdue": gettext_lazy("overdue"),
+    "escalation": gettext_lazy("escalation"),
+    "green": gettext_lazy("green notice"),
+    "yellow": gettext_lazy("yellow warning"),
+    "red": gettext_lazy("red escalation"),
+}
 LEVELS = ("green", "yellow", "red")
 _STEP = re.compile(r"^(?:(?P<name>[a-z_]+)\s+)?(?P<offset>[+-]?\d+)(?:x(?P<times>\d+))?(?:\s*>\s*(?P<to>[a-z_+ ]+))?$")
 

@@ -1,7 +1,7 @@
 """The admin administers accounts, not cases: no escalation by a non-superuser, no case content shown,
 every change of access audited and reported to the office heads, accounts with a trail kept."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -332,3 +332,17 @@ def test_the_login_attempts_admin_reads_in_chinese(sysadmin: User) -> None:
     for english in ("Attempt Time", "Locked Out", "access attempt"):
         assert english not in page
     assert "登录尝试" in page
+
+
+def test_the_reminders_admin_names_each_step_in_words(sysadmin: User, world: World) -> None:
+    """QA read raw codes ("letter.before") in the reminders' list."""
+    from clues.reminders import LETTERS
+    from core.services.reminders import PlannedReminder, schedule_reminders
+
+    due = datetime(2030, 1, 7, 9, tzinfo=UTC)
+    schedule_reminders(target=world.round, plan=[PlannedReminder(LETTERS.kind("overdue"), due)])
+    client = Client()
+    client.force_login(sysadmin)
+    page = client.get("/admin/core/reminder/").content.decode()
+    assert ">letter.overdue<" not in page  # the code stays in the filter links only
+    assert "：逾期" in page
