@@ -1,5 +1,6 @@
 """Forms of the liaison office pages; they validate, the services write."""
 
+from datetime import date
 from typing import cast
 
 from django import forms
@@ -44,3 +45,10 @@ class HandoverRequestForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=HandoverRecord.Category.choices)
     due_at = forms.DateField(label=_("Due on"), required=False, widget=_DATE)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_due_at(self) -> date | None:
+        due = self.cleaned_data["due_at"]
+        if due is not None and due < timezone.localdate():
+            # Asked today with a day already past, the unit would be overdue before it could act.
+            raise forms.ValidationError(_("The due day has passed; choose today or a later day."))
+        return due

@@ -154,13 +154,18 @@ def test_the_handover_list_docx_has_the_rows_and_both_signature_lines(liaison_wo
     assert "被巡察单位联络员（签字）" in text
 
 
-def test_the_pages_move_a_handover_by_role(liaison_world):  # noqa: F811 - fixture
+def test_the_pages_move_a_handover_by_role(liaison_world, time_machine):  # noqa: F811 - fixture
     users = liaison_world.users
     unit = liaison_world.unit_a
     member, officer = Client(), Client()
     member.force_login(users["member_a"])
     officer.force_login(users["liaison_a"])
     list_url = reverse("liaison:handover-list", args=[unit.pk])
+    time_machine.move_to(timezone.make_aware(datetime.combine(date(2017, 9, 2), time(10))), tick=False)
+    refused = member.post(list_url, {"item": "三重一大台账", "category": "documents", "due_at": "2017-09-01"})
+    assert "已过" in refused.content.decode()  # a day already past: the unit would start overdue
+    assert not unit.handovers.exists()
+    time_machine.move_to(timezone.make_aware(datetime.combine(date(2017, 8, 28), time(10))), tick=False)
     member.post(list_url, {"item": "三重一大台账", "category": "documents", "due_at": "2017-09-01"})
     handover = unit.handovers.get()
     assert officer.post(list_url, {"item": "x", "category": "documents"}).status_code == 404  # officers do not ask
